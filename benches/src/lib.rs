@@ -1,0 +1,1 @@
+//! Benchmarks for rolecall (see BENCHMARKS.md).

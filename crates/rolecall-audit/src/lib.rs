@@ -1,0 +1,1 @@
+//! rolecall-audit (work in progress).

@@ -1,0 +1,1 @@
+//! rolecall-eval (work in progress).

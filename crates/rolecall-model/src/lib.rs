@@ -1,0 +1,1 @@
+//! Reference model (work in progress).

@@ -1,0 +1,1 @@
+//! The rolecall command-line tool (work in progress).

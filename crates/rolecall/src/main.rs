@@ -1,0 +1,4 @@
+//! The `rolecall` binary.
+fn main() {
+    std::process::exit(2);
+}
