@@ -4,6 +4,7 @@
 pub mod ast;
 pub mod grammar;
 pub mod span;
+pub mod validate;
 
 pub use ast::*;
 pub use grammar::operator::{BaseOperator, Operator, OperatorFamily, SetQualifier};

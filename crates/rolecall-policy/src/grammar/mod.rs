@@ -4,4 +4,11 @@
 //! offsets are relative to the string, so a caller can point into the
 //! document.
 
+pub mod arn;
+pub mod date;
+pub mod ip;
+pub mod number;
 pub mod operator;
+pub mod pattern;
+pub mod principal;
+pub mod variable;

@@ -1,0 +1,1 @@
+//! Write-time validation (work in progress).
