@@ -1,0 +1,676 @@
+//! IAM wildcard matching (DECISIONS.md R5, R6).
+//!
+//! In `StringLike`, `StringNotLike`, the ARN operators and action names, a
+//! policy value is a *glob*: `*` matches any run of zero or more characters
+//! and `?` exactly one character, where a character is a Unicode scalar
+//! value (a Rust `char`, not a byte). Nothing else is special: no `[a-z]`
+//! classes, no `{a,b}` alternatives, no `\` escapes, and `*` crosses `/` and
+//! `:` like any other character. Matching is anchored at both ends.
+//!
+//! # Types
+//!
+//! * [`Pattern`] is one compiled glob. [`Pattern::new`] reads the IAM glob
+//!   syntax; [`Pattern::from_tokens`] takes already-split tokens, which is
+//!   how a literal `*` (written `${*}` in a 2012-10-17 policy, or coming from
+//!   a substituted policy variable) reaches the matcher without becoming a
+//!   wildcard (SEMANTICS.md decision 4).
+//! * [`Case`] chooses exact matching (`StringLike`, ARNs) or matching after
+//!   R6 case folding (action names).
+//! * [`PatternSet`] answers "does any of these patterns match?" for the many
+//!   values of one condition key, through `globset` when the set is large.
+//!
+//! # Example
+//!
+//! ```
+//! use rolecall_eval::matcher::{Case, Pattern, PatternToken};
+//!
+//! let p = Pattern::new("repo:octo-org/*:ref:refs/heads/v?", Case::Sensitive);
+//! assert!(p.is_match("repo:octo-org/app:ref:refs/heads/v1"));
+//! assert!(!p.is_match("repo:octo-org/app:ref:refs/heads/v10"));
+//!
+//! // A literal star, as `${*}` produces it, is not a wildcard.
+//! let lit = Pattern::from_tokens(
+//!     [PatternToken::Literal("svc-*".into())],
+//!     Case::Sensitive,
+//! );
+//! assert!(lit.is_match("svc-*"));
+//! assert!(!lit.is_match("svc-x"));
+//!
+//! // Action names compare after folding case.
+//! let action = Pattern::new("AssumeRoleWith*", Case::Insensitive);
+//! assert!(action.is_match("assumerolewithwebidentity"));
+//! ```
+//!
+//! # Cost
+//!
+//! [`Pattern::is_match`] never allocates and runs in O(pattern x value)
+//! time in the worst case: it is the classic greedy two-pointer algorithm,
+//! which on a mismatch after a `*` retries from one character further on
+//! from the *last* `*` only. Earlier stars never need revisiting, because
+//! whatever they matched the last star can absorb, so there is no
+//! exponential backtracking: `*a*a*a*a*a*a*a*a*a*a*b` against 100,000 `a`s
+//! is linear (see the `matcher` bench). Patterns of the shapes `lit`, `lit*`,
+//! `*lit`, `lit*lit` and `*` skip the general loop entirely.
+
+use std::fmt;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+/// One piece of a glob: the shape `rolecall_policy`'s pattern grammar
+/// produces.
+///
+/// A [`Literal`](PatternToken::Literal) is matched character for character,
+/// whatever characters it holds, `*` and `?` included.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PatternToken {
+    /// Literal text.
+    Literal(String),
+    /// `*`: any run of zero or more characters.
+    AnyRun,
+    /// `?`: exactly one character.
+    AnyChar,
+}
+
+/// Whether letters must agree in case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Case {
+    /// Characters are compared exactly (`StringLike`, ARN operators).
+    Sensitive,
+    /// Both sides are compared as `s.chars().flat_map(char::to_lowercase)`
+    /// (DECISIONS.md R6): action names. A `?` then matches one character of
+    /// the *folded* text.
+    Insensitive,
+}
+
+/// One element of a compiled pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Elem {
+    Char(char),
+    AnyChar,
+    AnyRun,
+}
+
+/// A shortcut chosen at compile time for common pattern shapes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Shape {
+    /// No wildcard at all.
+    Exact(Box<str>),
+    /// `lit*`.
+    Prefix(Box<str>),
+    /// `*lit`.
+    Suffix(Box<str>),
+    /// `lit*lit`.
+    PrefixSuffix(Box<str>, Box<str>),
+    /// `*` alone (also `**`, which is the same pattern).
+    Everything,
+    /// Anything else: run the general loop over `elems`.
+    General,
+}
+
+/// A compiled IAM glob.
+///
+/// Build it once (at policy compile time) and match it against many values;
+/// see the [module documentation](self) for the syntax and the cost.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Pattern {
+    // INVARIANT (normalised elems): no two `AnyRun` are adjacent (`**` is
+    // `*`), and under `Case::Insensitive` every `Char` is already folded
+    // with `char::to_lowercase`. Kept by `Pattern::from_tokens`, the only
+    // constructor that fills the field.
+    elems: Box<[Elem]>,
+    shape: Shape,
+    case: Case,
+}
+
+impl Pattern {
+    /// Compiles an IAM glob written in policy syntax: `*` and `?` are
+    /// wildcards, every other character is literal.
+    ///
+    /// This never fails: every string is a valid glob.
+    pub fn new(glob: &str, case: Case) -> Pattern {
+        Pattern::from_tokens(tokenize(glob), case)
+    }
+
+    /// Compiles a glob from tokens, such as the output of the policy
+    /// crate's pattern grammar after `${*}`, `${?}`, `${$}` and policy
+    /// variables were turned into literals.
+    pub fn from_tokens<I>(tokens: I, case: Case) -> Pattern
+    where
+        I: IntoIterator<Item = PatternToken>,
+    {
+        let mut elems: Vec<Elem> = Vec::new();
+        for token in tokens {
+            match token {
+                PatternToken::Literal(text) => match case {
+                    Case::Sensitive => elems.extend(text.chars().map(Elem::Char)),
+                    Case::Insensitive => {
+                        elems.extend(text.chars().flat_map(char::to_lowercase).map(Elem::Char))
+                    }
+                },
+                PatternToken::AnyChar => elems.push(Elem::AnyChar),
+                // Collapse `**` to `*`: same language, fewer retry points.
+                PatternToken::AnyRun => {
+                    if elems.last() != Some(&Elem::AnyRun) {
+                        elems.push(Elem::AnyRun);
+                    }
+                }
+            }
+        }
+        // INVARIANT (normalised elems): built just above.
+        let shape = shape_of(&elems);
+        Pattern {
+            elems: elems.into_boxed_slice(),
+            shape,
+            case,
+        }
+    }
+
+    /// Whether the whole of `value` matches the pattern.
+    ///
+    /// Allocation-free; O(pattern x value) in the worst case.
+    pub fn is_match(&self, value: &str) -> bool {
+        match self.case {
+            Case::Sensitive => match &self.shape {
+                Shape::Exact(lit) => value == &**lit,
+                Shape::Prefix(p) => value.starts_with(&**p),
+                Shape::Suffix(s) => value.ends_with(&**s),
+                // Byte lengths are enough: a prefix and a suffix of valid
+                // UTF-8 that do not overlap in bytes do not overlap in chars.
+                Shape::PrefixSuffix(p, s) => {
+                    value.len() >= p.len() + s.len()
+                        && value.starts_with(&**p)
+                        && value.ends_with(&**s)
+                }
+                Shape::Everything => true,
+                Shape::General => glob_match(&self.elems, value.chars()),
+            },
+            Case::Insensitive => {
+                if value.is_ascii() {
+                    // ASCII fast path: folding an ASCII string is
+                    // `to_ascii_lowercase`, one byte per char.
+                    self.match_folded(value.bytes().map(|b| char::from(b.to_ascii_lowercase())))
+                } else {
+                    self.match_folded(value.chars().flat_map(char::to_lowercase))
+                }
+            }
+        }
+    }
+
+    /// Case-insensitive matching over the folded chars of the value.
+    fn match_folded<I>(&self, folded: I) -> bool
+    where
+        I: Iterator<Item = char> + Clone,
+    {
+        match &self.shape {
+            Shape::Exact(lit) => folded.eq(lit.chars()),
+            Shape::Everything => true,
+            // The other shapes are rare for actions; the general loop is
+            // still linear for them.
+            _ => glob_match(&self.elems, folded),
+        }
+    }
+
+    /// Whether letters must agree in case for this pattern.
+    pub fn case(&self) -> Case {
+        self.case
+    }
+
+    /// Whether the pattern has no wildcard (it matches exactly one string,
+    /// up to case under [`Case::Insensitive`]).
+    pub fn is_literal(&self) -> bool {
+        matches!(self.shape, Shape::Exact(_))
+    }
+
+    /// Whether the pattern has a `?`. Such patterns cannot go to `globset`
+    /// for non-ASCII values, whose `?` matches one byte.
+    pub fn has_any_char(&self) -> bool {
+        self.elems.contains(&Elem::AnyChar)
+    }
+
+    /// The pattern as tokens (folded under [`Case::Insensitive`]).
+    pub fn tokens(&self) -> Vec<PatternToken> {
+        let mut out = Vec::new();
+        for e in self.elems.iter() {
+            match e {
+                Elem::Char(c) => {
+                    if let Some(PatternToken::Literal(s)) = out.last_mut() {
+                        s.push(*c);
+                    } else {
+                        out.push(PatternToken::Literal(c.to_string()));
+                    }
+                }
+                Elem::AnyChar => out.push(PatternToken::AnyChar),
+                Elem::AnyRun => out.push(PatternToken::AnyRun),
+            }
+        }
+        out
+    }
+
+    /// The `globset` glob text with the same meaning for ASCII values
+    /// (and for every value when the pattern has no `?`).
+    ///
+    /// IAM has two special characters and globset has seven: every literal
+    /// `*`, `?`, `[`, `]`, `{`, `}` and `\` is escaped with a backslash
+    /// (the builder enables `backslash_escape`). `*` must also cross `/`,
+    /// which `GlobBuilder::literal_separator(false)` gives; `**` never
+    /// appears because compilation collapses it to `*`.
+    fn to_globset_syntax(&self) -> String {
+        let mut out = String::with_capacity(self.elems.len());
+        for e in self.elems.iter() {
+            match e {
+                Elem::Char(c) => {
+                    if matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | '\\') {
+                        out.push('\\');
+                    }
+                    out.push(*c);
+                }
+                Elem::AnyChar => out.push('?'),
+                Elem::AnyRun => out.push('*'),
+            }
+        }
+        out
+    }
+}
+
+/// Shows the pattern in policy syntax; literal `*`, `?` and `$` are written
+/// as the 2012-10-17 escapes `${*}`, `${?}` and `${$}`.
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        for e in self.elems.iter() {
+            match e {
+                Elem::Char('*') => f.write_str("${*}")?,
+                Elem::Char('?') => f.write_str("${?}")?,
+                Elem::Char('$') => f.write_str("${$}")?,
+                Elem::Char(c) => f.write_char(*c)?,
+                Elem::AnyChar => f.write_char('?')?,
+                Elem::AnyRun => f.write_char('*')?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Splits IAM glob text into tokens: `*` and `?` are wildcards.
+fn tokenize(glob: &str) -> Vec<PatternToken> {
+    let mut tokens = Vec::new();
+    let mut literal = String::new();
+    for c in glob.chars() {
+        let wildcard = match c {
+            '*' => PatternToken::AnyRun,
+            '?' => PatternToken::AnyChar,
+            _ => {
+                literal.push(c);
+                continue;
+            }
+        };
+        if !literal.is_empty() {
+            tokens.push(PatternToken::Literal(std::mem::take(&mut literal)));
+        }
+        tokens.push(wildcard);
+    }
+    if !literal.is_empty() {
+        tokens.push(PatternToken::Literal(literal));
+    }
+    tokens
+}
+
+/// Picks the fast path for a normalised element list.
+fn shape_of(elems: &[Elem]) -> Shape {
+    if elems.contains(&Elem::AnyChar) {
+        return Shape::General;
+    }
+    let literal = |es: &[Elem]| -> String {
+        es.iter()
+            .filter_map(|e| match e {
+                Elem::Char(c) => Some(*c),
+                _ => None,
+            })
+            .collect()
+    };
+    let stars: Vec<usize> = elems
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| **e == Elem::AnyRun)
+        .map(|(i, _)| i)
+        .collect();
+    match stars.as_slice() {
+        [] => Shape::Exact(literal(elems).into()),
+        [i] => {
+            let (before, after) = elems.split_at(*i);
+            let after = after.get(1..).unwrap_or_default();
+            match (before.is_empty(), after.is_empty()) {
+                (true, true) => Shape::Everything,
+                (false, true) => Shape::Prefix(literal(before).into()),
+                (true, false) => Shape::Suffix(literal(after).into()),
+                (false, false) => {
+                    Shape::PrefixSuffix(literal(before).into(), literal(after).into())
+                }
+            }
+        }
+        _ => Shape::General,
+    }
+}
+
+/// The general matcher: greedy two pointers, retrying from the last `*`.
+///
+/// Written by hand because no maintained crate matches IAM globs over chars
+/// without allocating (globset and regex work on bytes or need a compiled
+/// automaton per pattern). `value` is an iterator so that the same loop
+/// serves exact and case-folded matching; cloning a `Chars` (or a folding
+/// adaptor over it) copies two pointers, so saving a retry point is free.
+fn glob_match<I>(elems: &[Elem], mut value: I) -> bool
+where
+    I: Iterator<Item = char> + Clone,
+{
+    let mut p = 0usize;
+    // The last `*` seen: the element index after it, and the value position
+    // from which that star's next attempt starts.
+    let mut retry: Option<(usize, I)> = None;
+    loop {
+        let before = value.clone();
+        match value.next() {
+            Some(c) => {
+                match elems.get(p) {
+                    Some(Elem::Char(pc)) if *pc == c => {
+                        p += 1;
+                        continue;
+                    }
+                    Some(Elem::AnyChar) => {
+                        p += 1;
+                        continue;
+                    }
+                    Some(Elem::AnyRun) => {
+                        // Let the star match nothing first; a failure later
+                        // grows it by one char.
+                        p += 1;
+                        retry = Some((p, before.clone()));
+                        value = before;
+                        continue;
+                    }
+                    _ => {}
+                }
+                // Mismatch: grow the last star by one char, or fail.
+                match &mut retry {
+                    Some((star_p, star_v)) => {
+                        if star_v.next().is_none() {
+                            return false;
+                        }
+                        p = *star_p;
+                        value = star_v.clone();
+                    }
+                    None => return false,
+                }
+            }
+            // Value exhausted: only stars may remain.
+            None => {
+                return elems
+                    .get(p..)
+                    .is_some_and(|rest| rest.iter().all(|e| *e == Elem::AnyRun));
+            }
+        }
+    }
+}
+
+/// Below this many globset-eligible patterns, [`PatternSet`] loops over
+/// [`Pattern::is_match`] instead of building a `GlobSet`.
+///
+/// Chosen with the `matcher` bench (`benches/benches/matcher.rs`); the
+/// figures are in its module docs.
+pub const GLOBSET_THRESHOLD: usize = 16;
+
+/// Many case-sensitive patterns for one condition key, matched at once.
+///
+/// Small sets loop over [`Pattern::is_match`]. Sets of at least
+/// [`GLOBSET_THRESHOLD`] patterns are translated into a `globset::GlobSet`
+/// (escaping globset's own syntax, see the module docs). globset's `?`
+/// matches one *byte*, so the translation is exact only for ASCII values and
+/// for patterns without `?`: a non-ASCII value is checked against a second
+/// set holding only the `?`-free patterns, and the `?` patterns are looped
+/// over with the char matcher.
+///
+/// ```
+/// use rolecall_eval::matcher::{Case, Pattern, PatternSet};
+///
+/// let set = PatternSet::new((0..100).map(|i| Pattern::new(&format!("repo:o/r{i}:*"), Case::Sensitive)));
+/// assert!(set.is_match("repo:o/r42:pull_request"));
+/// assert!(!set.is_match("repo:o/r100:pull_request"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct PatternSet {
+    patterns: Vec<Pattern>,
+    globs: Option<Globs>,
+}
+
+/// The globset side of a large [`PatternSet`].
+#[derive(Debug, Clone)]
+struct Globs {
+    /// Every pattern: exact for ASCII values.
+    ascii: GlobSet,
+    /// The patterns without `?`: exact for every value.
+    star_only: GlobSet,
+    /// Indexes into `patterns` of those with `?`, matched by the char
+    /// matcher when the value is not ASCII.
+    any_char: Vec<usize>,
+}
+
+/// How a [`PatternSet`] matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SetStrategy {
+    /// Decide by size ([`GLOBSET_THRESHOLD`]).
+    Auto,
+    /// Always loop over [`Pattern::is_match`].
+    Loop,
+    /// Use globset whenever the patterns allow it (case-sensitive only).
+    GlobSet,
+}
+
+impl PatternSet {
+    /// Builds a set, choosing the strategy by size ([`SetStrategy::Auto`]).
+    pub fn new<I>(patterns: I) -> PatternSet
+    where
+        I: IntoIterator<Item = Pattern>,
+    {
+        PatternSet::with_strategy(patterns, SetStrategy::Auto)
+    }
+
+    /// Builds a set with an explicit strategy (for tests and benches).
+    ///
+    /// globset is used only when every pattern is [`Case::Sensitive`]
+    /// (globset's case folding is not R6's) and the translation compiles;
+    /// otherwise, or if globset refuses a translated glob, the set loops.
+    /// Either way the answers are the same.
+    pub fn with_strategy<I>(patterns: I, strategy: SetStrategy) -> PatternSet
+    where
+        I: IntoIterator<Item = Pattern>,
+    {
+        let patterns: Vec<Pattern> = patterns.into_iter().collect();
+        let wanted = match strategy {
+            SetStrategy::Auto => patterns.len() >= GLOBSET_THRESHOLD,
+            SetStrategy::Loop => false,
+            SetStrategy::GlobSet => true,
+        };
+        // globset normalises `\` to `/` in candidates on Windows, which
+        // would change values; keep the exact loop there.
+        let usable = !cfg!(windows) && patterns.iter().all(|p| p.case == Case::Sensitive);
+        let globs = if wanted && usable {
+            build_globs(&patterns)
+        } else {
+            None
+        };
+        PatternSet { patterns, globs }
+    }
+
+    /// Whether any pattern matches the whole of `value`.
+    pub fn is_match(&self, value: &str) -> bool {
+        match &self.globs {
+            None => self.patterns.iter().any(|p| p.is_match(value)),
+            Some(g) if value.is_ascii() => g.ascii.is_match(value),
+            Some(g) => {
+                g.star_only.is_match(value)
+                    || g.any_char
+                        .iter()
+                        .filter_map(|&i| self.patterns.get(i))
+                        .any(|p| p.is_match(value))
+            }
+        }
+    }
+
+    /// The patterns, in the order given.
+    pub fn patterns(&self) -> &[Pattern] {
+        &self.patterns
+    }
+
+    /// The index of the first pattern that matches `value`, for
+    /// explanations. Uses the char matcher (explanations are not hot).
+    pub fn first_match(&self, value: &str) -> Option<usize> {
+        self.patterns.iter().position(|p| p.is_match(value))
+    }
+
+    /// Whether this set answers through globset.
+    pub fn uses_globset(&self) -> bool {
+        self.globs.is_some()
+    }
+
+    /// The number of patterns.
+    pub fn len(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// Whether the set has no pattern (it then matches nothing).
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+}
+
+/// Translates every pattern into globset syntax and builds both sets.
+fn build_globs(patterns: &[Pattern]) -> Option<Globs> {
+    let mut ascii = GlobSetBuilder::new();
+    let mut star_only = GlobSetBuilder::new();
+    let mut any_char = Vec::new();
+    for (i, p) in patterns.iter().enumerate() {
+        let glob = GlobBuilder::new(&p.to_globset_syntax())
+            .literal_separator(false)
+            .backslash_escape(true)
+            .case_insensitive(false)
+            .empty_alternates(false)
+            .build()
+            .ok()?;
+        if p.has_any_char() {
+            any_char.push(i);
+        } else {
+            star_only.add(glob.clone());
+        }
+        ascii.add(glob);
+    }
+    Some(Globs {
+        ascii: ascii.build().ok()?,
+        star_only: star_only.build().ok()?,
+        any_char,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(glob: &str, value: &str) -> bool {
+        Pattern::new(glob, Case::Sensitive).is_match(value)
+    }
+
+    #[test]
+    fn table() {
+        // (pattern, value, expected) rows; each is also checked through a
+        // globset-backed set so both implementations agree.
+        let rows: &[(&str, &str, bool)] = &[
+            ("", "", true),
+            ("", "a", false),
+            ("*", "", true),
+            ("*", "anything/at:all", true),
+            ("?", "", false),
+            ("?", "é", true),
+            ("?", "ab", false),
+            ("a*", "a", true),
+            ("*a", "ba", true),
+            ("*a", "ab", false),
+            ("a*b", "ab", true),
+            ("a*b", "a", false),
+            ("ab*ba", "aba", false),
+            ("ab*ba", "abba", true),
+            ("repo:o/r:*", "repo:o/r:ref:refs/heads/feature/x", true),
+            ("repo:o/r:ref:refs/heads/v?", "repo:o/r:ref:refs/heads/v10", false),
+            ("repo:o.r/x:*", "repo:oXr/x:pull_request", false),
+            ("refs/heads/[a-z]*", "refs/heads/main", false),
+            ("refs/heads/[a-z]*", "refs/heads/[a-z]x", true),
+            ("{a,b}", "a", false),
+            ("{a,b}", "{a,b}", true),
+            ("a\\*", "a\\xyz", true),
+            ("a\\*", "a*", false),
+            ("*a*a*b", "aaaaaaaaaaaab", true),
+            ("*a*a*b", "aaaaaaaaaaaa", false),
+            ("ü?ß*", "üxßyy", true),
+            ("**", "", true),
+            ("a**b", "ab", true),
+            ("line*end", "line\nend", true),
+        ];
+        for &(glob, value, want) in rows {
+            assert_eq!(m(glob, value), want, "pattern {glob:?} value {value:?}");
+            let set = PatternSet::with_strategy(
+                [Pattern::new(glob, Case::Sensitive)],
+                SetStrategy::GlobSet,
+            );
+            assert!(set.uses_globset());
+            assert_eq!(set.is_match(value), want, "globset: pattern {glob:?} value {value:?}");
+        }
+    }
+
+    #[test]
+    fn literal_wildcards_from_tokens_are_literal() {
+        let p = Pattern::from_tokens(
+            [
+                PatternToken::Literal("a*".into()),
+                PatternToken::AnyChar,
+                PatternToken::Literal("?".into()),
+            ],
+            Case::Sensitive,
+        );
+        assert!(p.is_match("a*x?"));
+        assert!(!p.is_match("abx?"));
+        assert!(!p.is_match("a*xy"));
+        assert_eq!(p.to_string(), "a${*}?${?}");
+    }
+
+    #[test]
+    fn shapes_are_chosen() {
+        let shape = |g: &str| Pattern::new(g, Case::Sensitive).shape;
+        assert_eq!(shape("abc"), Shape::Exact("abc".into()));
+        assert_eq!(shape("ab*"), Shape::Prefix("ab".into()));
+        assert_eq!(shape("*ab"), Shape::Suffix("ab".into()));
+        assert_eq!(shape("a*b"), Shape::PrefixSuffix("a".into(), "b".into()));
+        assert_eq!(shape("**"), Shape::Everything);
+        assert_eq!(shape("a*b*"), Shape::General);
+        assert_eq!(shape("a?"), Shape::General);
+    }
+
+    #[test]
+    fn prefix_suffix_do_not_overlap() {
+        assert!(!m("ab*ba", "aba"));
+        assert!(!m("é*é", "é"));
+        assert!(m("é*é", "éé"));
+    }
+
+    #[test]
+    fn insensitive_folds_both_sides() {
+        let p = Pattern::new("STS:AssumeRoleWith*", Case::Insensitive);
+        assert!(p.is_match("sts:assumerolewithwebidentity"));
+        assert!(p.is_match("STS:ASSUMEROLEWITHSAML"));
+        assert!(!p.is_match("sts:AssumeRole"));
+        // KELVIN SIGN folds to an ASCII `k`: the non-ASCII path must see it.
+        assert!(Pattern::new("k", Case::Insensitive).is_match("\u{212A}"));
+        // `İ` folds to two chars, so `?` alone does not match it.
+        assert!(!Pattern::new("?", Case::Insensitive).is_match("İ"));
+        assert!(Pattern::new("??", Case::Insensitive).is_match("İ"));
+        assert!(Pattern::new("ÄB", Case::Insensitive).is_match("äb"));
+        assert!(!Pattern::new("ab", Case::Sensitive).is_match("AB"));
+    }
+}
