@@ -5,6 +5,14 @@
 
 use std::fmt;
 
+use nom::branch::alt;
+use nom::bytes::complete::tag;
+use nom::character::complete::alpha1;
+use nom::combinator::{all_consuming, opt, value};
+use nom::Parser;
+
+use super::PResult;
+
 /// A parsed condition operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Operator {
@@ -128,10 +136,8 @@ impl BaseOperator {
     /// Whether `*` and `?` are wildcards in this operator's values
     /// (`StringLike`, `StringNotLike` and the ARN operators).
     pub fn uses_wildcards(self) -> bool {
-        matches!(
-            self,
-            BaseOperator::StringLike | BaseOperator::StringNotLike
-        ) || self.family() == OperatorFamily::Arn
+        matches!(self, BaseOperator::StringLike | BaseOperator::StringNotLike)
+            || self.family() == OperatorFamily::Arn
     }
 }
 
@@ -188,30 +194,48 @@ fn suggestion_text(s: &Option<String>) -> String {
     }
 }
 
-/// Parses an operator name in canonical spelling.
+/// Parses an operator name in canonical spelling:
+/// `[ForAllValues:|ForAnyValue:]Base[IfExists]`, case-sensitive
+/// (SEMANTICS.md decision 2).
 ///
-/// PLACEHOLDER implementation (exact match on the canonical names, no
-/// suggestion); the nom grammar with "did you mean" replaces it.
+/// An unknown name gets the closest valid operator as a suggestion: a name
+/// equal to one ignoring ASCII case, else the nearest by edit distance when
+/// it is close enough to be a typo (`StringEqual`, `ForAllValuesStringEquals`).
+///
+/// ```
+/// use rolecall_policy::grammar::operator::{parse_operator, BaseOperator, OperatorError};
+/// let op = parse_operator("ForAnyValue:StringLikeIfExists").unwrap();
+/// assert_eq!(op.base, BaseOperator::StringLike);
+/// assert!(op.if_exists);
+/// let err = parse_operator("stringequals").unwrap_err();
+/// assert_eq!(err.to_string(), "unknown condition operator `stringequals`: did you mean `StringEquals`?");
+/// assert_eq!(parse_operator("NullIfExists"), Err(OperatorError::NullIfExists));
+/// ```
 pub fn parse_operator(name: &str) -> Result<Operator, OperatorError> {
-    let (qualifier, rest) = if let Some(r) = name.strip_prefix("ForAllValues:") {
-        (Some(SetQualifier::ForAllValues), r)
-    } else if let Some(r) = name.strip_prefix("ForAnyValue:") {
-        (Some(SetQualifier::ForAnyValue), r)
-    } else {
-        (None, name)
+    let unknown = || OperatorError::Unknown {
+        name: name.to_owned(),
+        suggestion: suggest(name),
     };
-    let (if_exists, base_name) = match rest.strip_suffix("IfExists") {
+    let (qualifier, rest) = match qualifier(name) {
+        Ok((rest, q)) => (q, rest),
+        Err(_) => return Err(unknown()),
+    };
+    // The base name with its optional suffix is a run of ASCII letters;
+    // anything else (a second colon, a space) cannot be an operator.
+    let body: PResult<'_, &str> = all_consuming(alpha1).parse(rest);
+    let Ok((_, body)) = body else {
+        return Err(unknown());
+    };
+    let (if_exists, base_name) = match body.strip_suffix("IfExists") {
         Some(b) => (true, b),
-        None => (false, rest),
+        None => (false, body),
     };
     let base = BaseOperator::ALL
         .iter()
         .copied()
         .find(|b| b.name() == base_name)
-        .ok_or_else(|| OperatorError::Unknown {
-            name: name.to_owned(),
-            suggestion: None,
-        })?;
+        .ok_or_else(unknown)?;
+    // SEMANTICS.md 1.10: `IfExists` cannot be appended to `Null`.
     if base == BaseOperator::Null && if_exists {
         return Err(OperatorError::NullIfExists);
     }
@@ -220,4 +244,120 @@ pub fn parse_operator(name: &str) -> Result<Operator, OperatorError> {
         base,
         if_exists,
     })
+}
+
+fn qualifier(i: &str) -> PResult<'_, Option<SetQualifier>> {
+    opt(alt((
+        value(SetQualifier::ForAllValues, tag("ForAllValues:")),
+        value(SetQualifier::ForAnyValue, tag("ForAnyValue:")),
+    )))
+    .parse(i)
+}
+
+impl Operator {
+    /// Every valid operator (all qualifiers, bases and `IfExists` forms),
+    /// in a fixed order.
+    pub fn all() -> impl Iterator<Item = Operator> {
+        [
+            None,
+            Some(SetQualifier::ForAllValues),
+            Some(SetQualifier::ForAnyValue),
+        ]
+        .into_iter()
+        .flat_map(|qualifier| {
+            BaseOperator::ALL.iter().flat_map(move |&base| {
+                [false, true]
+                    .into_iter()
+                    .filter(move |&if_exists| !(if_exists && base == BaseOperator::Null))
+                    .map(move |if_exists| Operator {
+                        qualifier,
+                        base,
+                        if_exists,
+                    })
+            })
+        })
+    }
+}
+
+/// The closest canonical operator name to `name`, if one is close enough
+/// to be what the author meant.
+fn suggest(name: &str) -> Option<String> {
+    let canon: Vec<String> = Operator::all().map(|o| o.to_string()).collect();
+    if let Some(c) = canon.iter().find(|c| c.eq_ignore_ascii_case(name)) {
+        return Some(c.clone());
+    }
+    let lower = name.to_ascii_lowercase();
+    // Allow roughly one typo per eight characters: `StringEqual` (distance 1)
+    // is suggested, `Foo` (distance 2 from `Bool`) is not.
+    let limit = 1 + name.chars().count() / 8;
+    canon
+        .into_iter()
+        .map(|c| (strsim::levenshtein(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn suggestion(name: &str) -> Option<String> {
+        match parse_operator(name) {
+            Err(OperatorError::Unknown { suggestion, .. }) => suggestion,
+            other => panic!("expected an unknown-operator error for {name}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_canonical_name_round_trips() {
+        let mut n = 0;
+        for op in Operator::all() {
+            assert_eq!(parse_operator(&op.to_string()), Ok(op));
+            n += 1;
+        }
+        // 27 bases, 26 with IfExists, times three qualifier forms.
+        assert_eq!(n, 3 * (27 + 26));
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggestion("stringequals").as_deref(), Some("StringEquals"));
+        assert_eq!(suggestion("StringEqual").as_deref(), Some("StringEquals"));
+        assert_eq!(
+            suggestion("ForAllValuesStringEquals").as_deref(),
+            Some("ForAllValues:StringEquals")
+        );
+        assert_eq!(
+            suggestion("forallvalues:stringlike").as_deref(),
+            Some("ForAllValues:StringLike")
+        );
+        assert_eq!(suggestion("StringLikee").as_deref(), Some("StringLike"));
+        assert_eq!(suggestion("Foo"), None);
+        assert_eq!(suggestion(""), None);
+        assert_eq!(suggestion("Totally different text"), None);
+    }
+
+    #[test]
+    fn malformed_names() {
+        for name in [
+            "StringEquals ",
+            " StringEquals",
+            "ForAllValues:",
+            "ForAllValues:ForAnyValue:StringEquals",
+            "StringEqualsIfExistsIfExists",
+            "IfExists",
+            "ForAllValues::StringEquals",
+            "forallvalues:StringEquals",
+        ] {
+            assert!(
+                matches!(parse_operator(name), Err(OperatorError::Unknown { .. })),
+                "{name:?} was accepted"
+            );
+        }
+        assert_eq!(
+            parse_operator("ForAnyValue:NullIfExists"),
+            Err(OperatorError::NullIfExists)
+        );
+    }
 }
