@@ -57,7 +57,9 @@ impl<T> OneOrMany<T> {
 }
 
 /// A whole policy document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Equality ignores spans, as for [`Spanned`].
+#[derive(Debug, Clone, Eq)]
 pub struct Policy {
     /// `Version`, if present.
     pub version: Option<Spanned<Version>>,
@@ -150,7 +152,9 @@ impl Effect {
 /// Pairs that IAM forbids together (`Action` and `NotAction`, `Principal` and
 /// `NotPrincipal`) are separate fields so that the tree can hold what was
 /// written and a validator can report it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Equality ignores spans, as for [`Spanned`].
+#[derive(Debug, Clone, Eq)]
 pub struct Statement {
     /// `Sid`, if present.
     pub sid: Option<Spanned<String>>,
@@ -231,7 +235,9 @@ pub struct Condition {
 }
 
 /// One `Operator: { key: values, ... }` member of a `Condition`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Equality ignores spans, as for [`Spanned`].
+#[derive(Debug, Clone, Eq)]
 pub struct ConditionBlock {
     /// The operator, parsed from its canonical spelling.
     pub operator: Spanned<Operator>,
@@ -273,5 +279,35 @@ impl ConditionValue {
             ConditionValue::Bool(true) => std::borrow::Cow::Borrowed("true"),
             ConditionValue::Bool(false) => std::borrow::Cow::Borrowed("false"),
         }
+    }
+}
+
+// Equality ignores spans (see `Spanned`): a tree parsed from a pretty-printed
+// document equals the tree parsed from the same document minified. The
+// nodes with a bare `span` field therefore compare every field but that one.
+
+impl PartialEq for Policy {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version && self.id == other.id && self.statement == other.statement
+    }
+}
+
+impl PartialEq for Statement {
+    fn eq(&self, other: &Self) -> bool {
+        self.sid == other.sid
+            && self.effect == other.effect
+            && self.principal == other.principal
+            && self.not_principal == other.not_principal
+            && self.action == other.action
+            && self.not_action == other.not_action
+            && self.resource == other.resource
+            && self.not_resource == other.not_resource
+            && self.condition == other.condition
+    }
+}
+
+impl PartialEq for ConditionBlock {
+    fn eq(&self, other: &Self) -> bool {
+        self.operator == other.operator && self.entries == other.entries
     }
 }
