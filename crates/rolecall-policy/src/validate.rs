@@ -1,1 +1,926 @@
-//! Write-time validation (work in progress).
+//! Write-time validation of a role trust policy.
+//!
+//! Parsing reads a document exactly and applies none of the rules below;
+//! this module decides which documents IAM would refuse, and what else a
+//! reviewer should hear about. Each [`Finding`] has a stable rule id, a
+//! [`FindingClass`] and the [`Span`] of the offending node.
+//!
+//! The classes follow SEMANTICS.md decision 9:
+//!
+//! * [`FindingClass::Refused`]: IAM never accepts such a document for a role
+//!   (DECISIONS.md R1 items 8 to 19, exactly). The evaluator refuses to
+//!   evaluate a policy with any of these ([`refusals`] is its gate), and the
+//!   reference model mirrors the same list.
+//! * [`FindingClass::Guardrail`]: IAM refuses to *create or update* such a
+//!   trust policy today, but existing policies keep working, so evaluation
+//!   runs as AWS runs it (the identity-provider controls of SEMANTICS.md 6.3).
+//! * [`FindingClass::Advice`]: Access Analyzer-style checks that IAM does
+//!   not (or is not known to) enforce.
+//!
+//! # Rules
+//!
+//! | id | class | what | source |
+//! |---|---|---|---|
+//! | `TPV-VERSION` | Refused | `Version` not `2012-10-17` or `2008-10-17` | R1.8, S1.2 |
+//! | `TPV-EMPTY-STATEMENT` | Refused | `Statement` is an empty array | R1.9, S1.4 |
+//! | `TPV-EFFECT-MISSING` | Refused | no `Effect` | R1.10, S1.6 |
+//! | `TPV-EFFECT-CASE` | Refused | `Effect` is `Allow`/`Deny` in the wrong case | R1.10, S1.6 |
+//! | `TPV-EFFECT-INVALID` | Refused | any other `Effect` | R1.10, S1.6 |
+//! | `TPV-PRINCIPAL-MISSING` | Refused | no `Principal` | R1.11, S1.7 |
+//! | `TP-NOTPRINCIPAL` | Refused | `NotPrincipal` present | R1.11, S1.7 |
+//! | `TPV-ACTION-AND-NOTACTION` | Refused | both `Action` and `NotAction` | R1.12, S1.8 |
+//! | `TPV-ACTION-MISSING` | Refused | neither `Action` nor `NotAction` | R1.12, S1.8 |
+//! | `TP-RESOURCE-IN-TRUST` | Refused | `Resource` or `NotResource` present | R1.13, S1.9 |
+//! | `TPV-ACTION-NOT-STS` | Refused | an action that is not `*` or an STS assume-family glob | R1.14, S1.8 |
+//! | `TPV-DUPLICATE-SID` | Refused | two statements with the same non-empty `Sid` | R1.15, S1.5 |
+//! | `TPV-SID-CHARS` | Refused | a `Sid` with a character other than ASCII letters and digits | R1.15, S1.5 |
+//! | `TPV-FEDERATED-SYNTAX` | Refused | a `Federated` value that is not a provider ARN or domain name | R1.16, S1.7 |
+//! | `TPV-VARIABLE-SYNTAX` | Refused | malformed `${...}` where variables are read | R1.17, R4, S3.10 |
+//! | `TPV-NUMERIC-VALUE` | Refused | a Numeric operator value that does not parse | R1.18, R7 |
+//! | `TPV-DATE-VALUE` | Refused | a Date operator value that does not parse | R1.18, R7 |
+//! | `TPV-IP-VALUE` | Refused | an IP operator value that does not parse | R1.18, R7 |
+//! | `TPV-BINARY-VALUE` | Refused | a `BinaryEquals` value that is not base64 | R1.18, R7 |
+//! | `TPV-BOOL-VALUE` | Refused | a `Bool` value not `true`/`false` (a variable is allowed under 2012-10-17) | R1.18, R7 |
+//! | `TPV-NULL-VALUE` | Refused | a `Null` value not `true`/`false` | R1.18, S3.6 |
+//! | `TPV-ARN-VALUE` | Refused | an ARN operator value with fewer than six components | R1.19, R8 |
+//! | `TPV-GITHUB-SUB-UNSCOPED` | Guardrail | GitHub OIDC principal without a scoped `sub`/`job_workflow_ref` | S6.3, S9 cases 84-85 |
+//! | `TPV-COGNITO-NO-CONDITION` | Guardrail | `cognito-identity.amazonaws.com` principal with no condition | S6.3 |
+//! | `TPV-GOOGLE-NO-APPID` | Guardrail | `accounts.google.com` principal without `StringEquals` on an application id | S6.3 |
+//! | `TPV-PRINCIPAL-STAR` | Advice (warning) | `"Principal": "*"` | S1.7 |
+//! | `TPV-PRINCIPAL-PARTIAL-WILDCARD` | Advice (warning) | `*` inside an `AWS`, `Service` or `CanonicalUser` value | S1.7 |
+//! | `TPV-AWS-PRINCIPAL-SYNTAX` | Advice (warning) | an `AWS` value that is not `*`, an account id or an ARN | S1.7 |
+//! | `TP-ACTION-PRINCIPAL-MISMATCH` | Advice (warning) | a provider principal whose assume action the statement does not allow | S1.7 |
+//! | `TPV-MISSING-QUALIFIER` | Advice (warning) | a plain operator on a known multivalued key (`*:amr`, `aws:TagKeys`, `sts:TransitiveTagKeys`) | S3.7, decision 5 |
+//! | `TPV-NULL-QUALIFIER` | Advice (warning) | `ForAllValues:Null` / `ForAnyValue:Null` (constant) | S3.6, R9 |
+//! | `TPV-VARIABLE-IN-2008` | Advice (warning) | `${` in a value under 2008-10-17, where it is literal text | S1.2 |
+//! | `TP-POLICY-SIZE` | Advice (warning) | over 2,048 characters without whitespace (default quota) | S1.11 |
+//! | `TPV-EMPTY-SID` | Advice (info) | `"Sid": ""` | S1.5 |
+//!
+//! (`R` = docs/DECISIONS.md, `S` = SEMANTICS.md.) Refused and Guardrail
+//! findings are [`Severity::Error`]. Parse-level rules (unknown members,
+//! wrong types, duplicate keys, unknown operators, `NullIfExists`) are
+//! parse errors and never reach this module.
+//!
+//! # Example
+//!
+//! ```
+//! use rolecall_policy::{Policy, Spanned, Span, OneOrMany, Statement, Effect};
+//! use rolecall_policy::validate::{refusals, validate};
+//!
+//! let statement = Statement {
+//!     sid: None,
+//!     effect: Some(Spanned::synthetic(Effect::Other("allow".into()))),
+//!     principal: None,
+//!     not_principal: None,
+//!     action: None,
+//!     not_action: None,
+//!     resource: None,
+//!     not_resource: None,
+//!     condition: None,
+//!     span: Span::SYNTHETIC,
+//! };
+//! let policy = Policy {
+//!     version: None,
+//!     id: None,
+//!     statement: Spanned::synthetic(OneOrMany::One(statement)),
+//!     span: Span::SYNTHETIC,
+//! };
+//! let rules: Vec<_> = refusals(&policy).iter().map(|f| f.rule).collect();
+//! assert_eq!(rules, ["TPV-EFFECT-CASE", "TPV-PRINCIPAL-MISSING", "TPV-ACTION-MISSING"]);
+//! assert_eq!(validate(&policy).len(), 3);
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::ast::{
+    ConditionEntry, ConditionValue, Effect, LanguageVersion, OneOrMany, Policy, Principal,
+    PrincipalKind, Statement, Version,
+};
+use crate::grammar::operator::{BaseOperator, Operator, OperatorFamily};
+use crate::grammar::pattern::{matches, parse_pattern};
+use crate::grammar::principal::{
+    parse_aws_principal, parse_federated, BuiltinProvider, FederatedPrincipal,
+};
+use crate::grammar::variable::{parse_template, TemplatePart};
+use crate::grammar::{date, decode_binary, ip, number, parse_bool};
+use crate::span::{Span, Spanned};
+
+/// One validation finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The stable rule id (`TP-...` where AUDIT-RULES.md names the same
+    /// fact, else `TPV-...`).
+    pub rule: &'static str,
+    /// How loudly to report it.
+    pub severity: Severity,
+    /// What IAM and the evaluator do with such a policy.
+    pub class: FindingClass,
+    /// What is wrong, lowercase, user text in backticks.
+    pub message: String,
+    /// The offending node.
+    pub span: Span,
+    /// How to fix it, when there is one obvious fix.
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} [{}]: {}", self.severity, self.rule, self.message)
+    }
+}
+
+/// How loudly a finding is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// IAM refuses the document (now or for new policies).
+    Error,
+    /// Likely a mistake, or something Access Analyzer reports.
+    Warning,
+    /// Worth knowing; harmless.
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+/// What IAM and the evaluator do with a policy that has the finding
+/// (SEMANTICS.md decision 9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FindingClass {
+    /// IAM never accepts it; evaluation refuses it (kind (a), DECISIONS.md
+    /// R1 items 8-19).
+    Refused,
+    /// IAM refuses new or updated policies with it (kind (b)); evaluation
+    /// still runs.
+    Guardrail,
+    /// Advice only.
+    Advice,
+}
+
+/// Every finding for `policy`, in document order (by span start; findings
+/// on one node keep the order the rules run in).
+pub fn validate(policy: &Policy) -> Vec<Finding> {
+    let mut v = Validator {
+        findings: Vec::new(),
+        language: policy.language_version(),
+    };
+    v.policy(policy);
+    let mut findings = v.findings;
+    findings.sort_by_key(|f| f.span.start);
+    findings
+}
+
+/// Only the [`FindingClass::Refused`] findings: the evaluator's gate. A
+/// policy with any of them is invalid (DECISIONS.md R1).
+pub fn refusals(policy: &Policy) -> Vec<Finding> {
+    let mut findings = validate(policy);
+    findings.retain(|f| f.class == FindingClass::Refused);
+    findings
+}
+
+/// The role trust policy length quota's default (SEMANTICS.md 1.11).
+pub const TRUST_POLICY_QUOTA: usize = 2048;
+
+/// The actions a role trust policy may grant (DECISIONS.md R1 item 14).
+pub const TRUST_ACTIONS: [&str; 5] = [
+    "AssumeRole",
+    "AssumeRoleWithSAML",
+    "AssumeRoleWithWebIdentity",
+    "TagSession",
+    "SetSourceIdentity",
+];
+
+/// The GitHub Actions OIDC issuer host (SEMANTICS.md 6.1).
+const GITHUB_ISSUER: &str = "token.actions.githubusercontent.com";
+
+/// DECISIONS.md R6: "ignoring case" compares `char::to_lowercase` sequences.
+fn fold(s: &str) -> String {
+    s.chars().flat_map(char::to_lowercase).collect()
+}
+
+/// Whether an `Action` value is one IAM accepts in a trust policy
+/// (DECISIONS.md R1 item 14).
+pub fn is_trust_action(value: &str) -> bool {
+    if value == "*" {
+        return true;
+    }
+    let Some((prefix, name)) = value.split_once(':') else {
+        return false;
+    };
+    if name.contains(':') || !prefix.eq_ignore_ascii_case("sts") {
+        return false;
+    }
+    let pattern = parse_pattern(&fold(name));
+    TRUST_ACTIONS.iter().any(|a| matches(&pattern, &fold(a)))
+}
+
+/// Whether the action pattern `value` matches the action `sts:<name>`
+/// (DECISIONS.md R3).
+fn action_allows(value: &str, name: &str) -> bool {
+    if value == "*" {
+        return true;
+    }
+    let Some((prefix, pattern)) = value.split_once(':') else {
+        return false;
+    };
+    matches(&parse_pattern(&fold(prefix)), "sts")
+        && matches(&parse_pattern(&fold(pattern)), &fold(name))
+}
+
+struct Validator {
+    findings: Vec<Finding>,
+    language: Option<LanguageVersion>,
+}
+
+impl Validator {
+    fn push(
+        &mut self,
+        rule: &'static str,
+        class: FindingClass,
+        span: Span,
+        message: String,
+        hint: Option<String>,
+    ) {
+        let severity = match class {
+            FindingClass::Refused | FindingClass::Guardrail => Severity::Error,
+            FindingClass::Advice => Severity::Warning,
+        };
+        self.findings.push(Finding {
+            rule,
+            severity,
+            class,
+            message,
+            span,
+            hint,
+        });
+    }
+
+    fn refuse(&mut self, rule: &'static str, span: Span, message: String, hint: Option<String>) {
+        self.push(rule, FindingClass::Refused, span, message, hint);
+    }
+
+    fn warn(&mut self, rule: &'static str, span: Span, message: String, hint: Option<String>) {
+        self.push(rule, FindingClass::Advice, span, message, hint);
+    }
+
+    fn policy(&mut self, policy: &Policy) {
+        self.size(policy);
+        if let Some(Spanned {
+            node: Version::Other(v),
+            span,
+        }) = &policy.version
+        {
+            self.refuse(
+                "TPV-VERSION",
+                *span,
+                format!("`Version` `{v}` is not a policy language version"),
+                Some("use `2012-10-17`".into()),
+            );
+        }
+        if let OneOrMany::Many(list) = &policy.statement.node {
+            if list.is_empty() {
+                self.refuse(
+                    "TPV-EMPTY-STATEMENT",
+                    policy.statement.span,
+                    "`Statement` is an empty array: a policy needs at least one statement".into(),
+                    None,
+                );
+            }
+        }
+        let mut first_sid: HashMap<&str, Span> = HashMap::new();
+        for (index, st) in policy.statements().iter().enumerate() {
+            let label = match &st.sid {
+                Some(s) if !s.node.is_empty() => format!("statement `{}`", s.node),
+                _ => format!("statement {index}"),
+            };
+            if let Some(sid) = &st.sid {
+                self.sid(sid, &label, &mut first_sid);
+            }
+            self.statement(st, &label);
+        }
+    }
+
+    fn size(&mut self, policy: &Policy) {
+        // IAM counts characters without the whitespace between JSON tokens,
+        // which is the length of the compact rendering.
+        let len = json::policy(policy).to_string().chars().count();
+        if len > TRUST_POLICY_QUOTA {
+            self.warn(
+                "TP-POLICY-SIZE",
+                policy.span,
+                format!(
+                    "policy is {len} characters without whitespace, over the default role trust policy quota of {TRUST_POLICY_QUOTA}"
+                ),
+                Some("the quota is adjustable; check the account's value".into()),
+            );
+        }
+    }
+
+    fn sid<'p>(
+        &mut self,
+        sid: &'p Spanned<String>,
+        label: &str,
+        first: &mut HashMap<&'p str, Span>,
+    ) {
+        let s = sid.node.as_str();
+        if s.is_empty() {
+            self.push(
+                "TPV-EMPTY-SID",
+                FindingClass::Advice,
+                sid.span,
+                format!("{label}: `Sid` is empty"),
+                Some("remove it or give it a name".into()),
+            );
+            if let Some(f) = self.findings.last_mut() {
+                f.severity = Severity::Info;
+            }
+            return;
+        }
+        if let Some((i, c)) = s.char_indices().find(|(_, c)| !c.is_ascii_alphanumeric()) {
+            self.refuse(
+                "TPV-SID-CHARS",
+                sid.span,
+                format!(
+                    "{label}: `Sid` `{s}` has `{c}` at byte {i}; only ASCII letters and digits are allowed"
+                ),
+                None,
+            );
+        }
+        match first.get(s) {
+            Some(at) => {
+                let at = *at;
+                self.refuse(
+                    "TPV-DUPLICATE-SID",
+                    sid.span,
+                    format!(
+                        "{label}: duplicate `Sid` `{s}` (first at {at}): statement IDs (SID) in a single policy must be unique"
+                    ),
+                    None,
+                );
+            }
+            None => {
+                first.insert(s, sid.span);
+            }
+        }
+    }
+
+    fn statement(&mut self, st: &Statement, label: &str) {
+        match &st.effect {
+            None => self.refuse(
+                "TPV-EFFECT-MISSING",
+                st.span,
+                format!("{label}: `Effect` is missing"),
+                Some("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`".into()),
+            ),
+            Some(Spanned {
+                node: Effect::Other(e),
+                span,
+            }) => {
+                let canonical = ["Allow", "Deny"]
+                    .into_iter()
+                    .find(|c| c.eq_ignore_ascii_case(e));
+                match canonical {
+                    Some(c) => self.refuse(
+                        "TPV-EFFECT-CASE",
+                        *span,
+                        format!("{label}: `Effect` `{e}` must be written `{c}` (case-sensitive)"),
+                        Some(format!("write `{c}`")),
+                    ),
+                    None => self.refuse(
+                        "TPV-EFFECT-INVALID",
+                        *span,
+                        format!("{label}: `Effect` `{e}` is neither `Allow` nor `Deny`"),
+                        None,
+                    ),
+                }
+            }
+            Some(_) => {}
+        }
+
+        match &st.principal {
+            None if st.not_principal.is_none() => self.refuse(
+                "TPV-PRINCIPAL-MISSING",
+                st.span,
+                format!("{label}: `Principal` is missing; a role trust policy must name who may assume the role"),
+                None,
+            ),
+            None => {}
+            Some(p) => self.principal(st, p, label),
+        }
+        if let Some(np) = &st.not_principal {
+            self.refuse(
+                "TP-NOTPRINCIPAL",
+                np.span,
+                format!("{label}: `NotPrincipal` cannot be used in a role trust policy"),
+                Some("use `Principal` and narrow it with conditions".into()),
+            );
+        }
+
+        match (&st.action, &st.not_action) {
+            (Some(_), Some(na)) => self.refuse(
+                "TPV-ACTION-AND-NOTACTION",
+                na.span,
+                format!("{label}: `Action` and `NotAction` cannot both be present"),
+                None,
+            ),
+            (None, None) => self.refuse(
+                "TPV-ACTION-MISSING",
+                st.span,
+                format!("{label}: `Action` is missing"),
+                Some("add `\"Action\": \"sts:AssumeRoleWithWebIdentity\"` (or the assume action the principal uses)".into()),
+            ),
+            _ => {}
+        }
+        for list in [&st.action, &st.not_action].into_iter().flatten() {
+            for a in list.node.iter() {
+                if !is_trust_action(&a.node) {
+                    self.refuse(
+                        "TPV-ACTION-NOT-STS",
+                        a.span,
+                        format!(
+                            "{label}: action `{}` is not an STS assume-role action (IAM: \"AssumeRole policy may only specify STS AssumeRole actions\")",
+                            a.node
+                        ),
+                        Some(format!(
+                            "a trust policy may list `sts:{}`",
+                            TRUST_ACTIONS.join("`, `sts:")
+                        )),
+                    );
+                }
+            }
+        }
+
+        for (name, r) in [
+            ("Resource", &st.resource),
+            ("NotResource", &st.not_resource),
+        ] {
+            if let Some(r) = r {
+                self.refuse(
+                    "TP-RESOURCE-IN-TRUST",
+                    r.span,
+                    format!("{label}: has prohibited field `{name}`: the role itself is the resource of its trust policy"),
+                    Some(format!("remove `{name}`")),
+                );
+            }
+        }
+
+        if let Some(c) = &st.condition {
+            for block in &c.node.blocks {
+                for entry in &block.entries {
+                    self.condition_entry(&block.operator, entry, label);
+                }
+                if block.operator.node.base == BaseOperator::Null
+                    && block.operator.node.qualifier.is_some()
+                {
+                    self.warn(
+                        "TPV-NULL-QUALIFIER",
+                        block.operator.span,
+                        format!(
+                            "{label}: `{}` is constant (`ForAllValues:Null` is always true, `ForAnyValue:Null` always false)",
+                            block.operator.node
+                        ),
+                        Some("use plain `Null`".into()),
+                    );
+                }
+            }
+        }
+
+        self.guardrails(st, label);
+    }
+
+    fn principal(&mut self, st: &Statement, p: &Spanned<Principal>, label: &str) {
+        let entries = match &p.node {
+            Principal::Wildcard => {
+                self.warn(
+                    "TPV-PRINCIPAL-STAR",
+                    p.span,
+                    format!("{label}: `\"Principal\": \"*\"` trusts everyone (Access Analyzer: role trust policy unsupported wildcard in principal)"),
+                    Some("name the principal; `{\"AWS\": \"*\"}` with a condition on `aws:PrincipalArn` if you mean any AWS principal".into()),
+                );
+                return;
+            }
+            Principal::Map(entries) => entries,
+        };
+        for entry in entries {
+            for value in entry.values.node.iter() {
+                let v = value.node.as_str();
+                match entry.kind.node {
+                    PrincipalKind::Federated => match parse_federated(v) {
+                        Err(e) => self.refuse(
+                            "TPV-FEDERATED-SYNTAX",
+                            value.span,
+                            format!("{label}: federated principal `{v}` is malformed (at byte {}): federated principals must be valid domain names or SAML metadata ARNs", e.offset),
+                            Some(if v.starts_with("https://") {
+                                "drop `https://`: an OIDC provider is `arn:aws:iam::<account>:oidc-provider/<host>`".into()
+                            } else {
+                                "an OIDC provider is `arn:aws:iam::<account>:oidc-provider/<host>`".into()
+                            }),
+                        ),
+                        Ok(fp) => self.action_for_principal(st, value, fp, label),
+                    },
+                    kind => {
+                        if v.contains('*') && v != "*" {
+                            self.warn(
+                                "TPV-PRINCIPAL-PARTIAL-WILDCARD",
+                                value.span,
+                                format!("{label}: `{}` principal `{v}` has a wildcard inside it; only a whole-value `*` is a wildcard in a principal", kind.as_str()),
+                                Some("name the principal exactly and use a condition such as `ArnLike` on `aws:PrincipalArn`".into()),
+                            );
+                        }
+                        if kind == PrincipalKind::Aws {
+                            if let Err(e) = parse_aws_principal(v) {
+                                self.warn(
+                                    "TPV-AWS-PRINCIPAL-SYNTAX",
+                                    value.span,
+                                    format!("{label}: `AWS` principal `{v}` is malformed: {e}"),
+                                    None,
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Access Analyzer "mismatched action for principal": an OIDC or web
+    /// provider goes with `AssumeRoleWithWebIdentity`, SAML with
+    /// `AssumeRoleWithSAML`.
+    fn action_for_principal(
+        &mut self,
+        st: &Statement,
+        value: &Spanned<String>,
+        fp: FederatedPrincipal<'_>,
+        label: &str,
+    ) {
+        let needed = match fp {
+            FederatedPrincipal::OidcProvider(_) | FederatedPrincipal::Builtin(_) => {
+                "AssumeRoleWithWebIdentity"
+            }
+            FederatedPrincipal::SamlProvider { .. } => "AssumeRoleWithSAML",
+            FederatedPrincipal::Domain(_) => return,
+        };
+        let Some(actions) = &st.action else {
+            return;
+        };
+        if !actions.node.iter().any(|a| action_allows(&a.node, needed)) {
+            self.warn(
+                "TP-ACTION-PRINCIPAL-MISMATCH",
+                value.span,
+                format!(
+                    "{label}: principal `{}` can only assume the role with `sts:{needed}`, which `Action` does not allow (Access Analyzer: mismatched action for principal)",
+                    value.node
+                ),
+                Some(format!("add `sts:{needed}` to `Action`")),
+            );
+        }
+    }
+
+    fn condition_entry(&mut self, op: &Spanned<Operator>, entry: &ConditionEntry, label: &str) {
+        let operator = op.node;
+        let base = operator.base;
+        let reads_vars =
+            self.language == Some(LanguageVersion::V2012_10_17) && base.accepts_variables();
+        let key = &entry.key.node;
+
+        let folded = fold(key);
+        if operator.qualifier.is_none()
+            && base != BaseOperator::Null
+            && (folded.ends_with(":amr")
+                || folded == "aws:tagkeys"
+                || folded == "sts:transitivetagkeys")
+        {
+            self.warn(
+                "TPV-MISSING-QUALIFIER",
+                entry.key.span,
+                format!("{label}: `{key}` is multivalued, so the plain `{operator}` on it is always false"),
+                Some(format!("use `ForAnyValue:{operator}` or `ForAllValues:{operator}`")),
+            );
+        }
+
+        for value in entry.values.node.iter() {
+            let text = value.node.text();
+            let text = text.as_ref();
+            let at = value.span;
+            let ctx = || format!("{label}: `{operator}` on `{key}`: value `{text}`");
+            let mut template_ok = true;
+            let mut has_vars = false;
+            let mut literal_colons = text.matches(':').count();
+            if reads_vars {
+                if let ConditionValue::String(s) = &value.node {
+                    match parse_template(s) {
+                        Ok(t) => {
+                            has_vars = t.has_variables();
+                            // DECISIONS.md R8: only literal colons split an ARN.
+                            literal_colons = t
+                                .parts
+                                .iter()
+                                .map(|p| match p {
+                                    TemplatePart::Literal(l) => l.matches(':').count(),
+                                    _ => 0,
+                                })
+                                .sum();
+                        }
+                        Err(e) => {
+                            template_ok = false;
+                            self.refuse(
+                                "TPV-VARIABLE-SYNTAX",
+                                at,
+                                format!("{}: {e}", ctx()),
+                                Some("write `${name}` or `${name, 'default'}`; `${$}` is a literal `$`".into()),
+                            );
+                        }
+                    }
+                }
+            } else if base.accepts_variables()
+                && self.language == Some(LanguageVersion::V2008_10_17)
+                && text.contains("${")
+            {
+                self.warn(
+                    "TPV-VARIABLE-IN-2008",
+                    at,
+                    format!(
+                        "{}: `${{...}}` is literal text under policy language version 2008-10-17",
+                        ctx()
+                    ),
+                    Some("add `\"Version\": \"2012-10-17\"` to use policy variables".into()),
+                );
+            }
+
+            let bad = match base.family() {
+                OperatorFamily::Numeric => number::parse_numeric(text)
+                    .err()
+                    .map(|e| ("TPV-NUMERIC-VALUE", e.to_string())),
+                OperatorFamily::Date => date::parse_date(text)
+                    .err()
+                    .map(|e| ("TPV-DATE-VALUE", e.to_string())),
+                OperatorFamily::Ip => ip::parse_ip_network(text)
+                    .err()
+                    .map(|e| ("TPV-IP-VALUE", e.to_string())),
+                OperatorFamily::Binary => decode_binary(text)
+                    .err()
+                    .map(|e| ("TPV-BINARY-VALUE", e.to_string())),
+                // A variable may supply the boolean under 2012-10-17.
+                OperatorFamily::Bool if template_ok && !has_vars && parse_bool(text).is_none() => {
+                    Some(("TPV-BOOL-VALUE", "expected `true` or `false`".into()))
+                }
+                OperatorFamily::Null if parse_bool(text).is_none() => Some((
+                    "TPV-NULL-VALUE",
+                    "expected `true` (key absent) or `false` (key present)".into(),
+                )),
+                OperatorFamily::Arn if template_ok && literal_colons < 5 => Some((
+                    "TPV-ARN-VALUE",
+                    format!(
+                        "an ARN pattern has six colon-separated components, found {}",
+                        literal_colons + 1
+                    ),
+                )),
+                _ => None,
+            };
+            if let Some((rule, why)) = bad {
+                self.refuse(rule, at, format!("{}: {why}", ctx()), None);
+            }
+        }
+    }
+
+    /// SEMANTICS.md 6.3: identity-provider controls, applied by IAM when a
+    /// trust policy is created or updated. Deny statements grant nothing and
+    /// are not checked.
+    fn guardrails(&mut self, st: &Statement, label: &str) {
+        if matches!(st.effect.as_ref().map(|e| &e.node), Some(Effect::Deny)) {
+            return;
+        }
+        let Some(Spanned {
+            node: Principal::Map(entries),
+            ..
+        }) = &st.principal
+        else {
+            return;
+        };
+        let federated = entries
+            .iter()
+            .filter(|e| e.kind.node == PrincipalKind::Federated)
+            .flat_map(|e| e.values.node.iter());
+        for value in federated {
+            match parse_federated(&value.node) {
+                Ok(FederatedPrincipal::OidcProvider(p))
+                    if is_github(p.provider) && !github_scoped(st, p.provider) =>
+                {
+                    self.push(
+                            "TPV-GITHUB-SUB-UNSCOPED",
+                            FindingClass::Guardrail,
+                            value.span,
+                            format!(
+                                "{label}: trust policy with trusted principal `{}` must evaluate, using StringEquals, StringLike or StringEqualsIgnoreCase, `{p}:sub` or `{p}:job_workflow_ref` which is not scoped to all (IAM refuses to create or update it; existing policies still evaluate)",
+                                value.node,
+                                p = p.provider
+                            ),
+                            Some(format!(
+                                "add `\"StringEquals\": {{\"{}:sub\": \"repo:<owner>/<repo>:ref:refs/heads/<branch>\"}}`",
+                                p.provider
+                            )),
+                        );
+                }
+                Ok(FederatedPrincipal::Builtin(BuiltinProvider::Cognito)) => {
+                    let any_condition = st
+                        .condition
+                        .as_ref()
+                        .is_some_and(|c| c.node.blocks.iter().any(|b| !b.entries.is_empty()));
+                    if !any_condition {
+                        self.push(
+                            "TPV-COGNITO-NO-CONDITION",
+                            FindingClass::Guardrail,
+                            value.span,
+                            format!("{label}: IAM requires that roles for identity pools have at least one trust policy condition; this statement lets any identity pool assume the role"),
+                            Some("add `\"StringEquals\": {\"cognito-identity.amazonaws.com:aud\": \"<region>:<identity-pool-id>\"}`".into()),
+                        );
+                    }
+                }
+                Ok(FederatedPrincipal::Builtin(BuiltinProvider::Google))
+                    if !google_app_pinned(st) =>
+                {
+                    self.push(
+                            "TPV-GOOGLE-NO-APPID",
+                            FindingClass::Guardrail,
+                            value.span,
+                            format!("{label}: policy trusting `accounts.google.com` requires a `StringEquals` condition on an application id"),
+                            Some("add `\"StringEquals\": {\"accounts.google.com:aud\": \"<client-id>\"}`".into()),
+                        );
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The github.com issuer or a GitHub Enterprise issuer under it
+/// (`token.actions.githubusercontent.com/<enterprise>`, SEMANTICS.md 6.1).
+fn is_github(provider: &str) -> bool {
+    provider
+        .strip_prefix(GITHUB_ISSUER)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// The GitHub control as probed (SEMANTICS.md 6.3, cases 84-85): a plain
+/// `StringEquals`, `StringLike` or `StringEqualsIgnoreCase` (no qualifier, no
+/// `IfExists`) on `<provider>:sub` or `<provider>:job_workflow_ref` whose
+/// first value is not `*`. IAM was observed to inspect only the first value:
+/// `["repo:acme/x", "*"]` is accepted and `["*", "repo:acme/x"]` refused.
+fn github_scoped(st: &Statement, provider: &str) -> bool {
+    let keys = [
+        fold(&format!("{provider}:sub")),
+        fold(&format!("{provider}:job_workflow_ref")),
+    ];
+    st.condition.iter().flat_map(|c| &c.node.blocks).any(|b| {
+        let op = b.operator.node;
+        op.qualifier.is_none()
+            && !op.if_exists
+            && matches!(
+                op.base,
+                BaseOperator::StringEquals
+                    | BaseOperator::StringLike
+                    | BaseOperator::StringEqualsIgnoreCase
+            )
+            && b.entries.iter().any(|e| {
+                keys.contains(&fold(&e.key.node))
+                    && e.values
+                        .node
+                        .as_slice()
+                        .first()
+                        .is_some_and(|v| v.node.text() != "*")
+            })
+    })
+}
+
+/// Google's control: plain `StringEquals` on `accounts.google.com:aud`,
+/// `:oaud` or `:azp` (the application ids Google tokens carry, SEMANTICS.md
+/// 4.2) with at least one value.
+fn google_app_pinned(st: &Statement) -> bool {
+    let keys = [
+        "accounts.google.com:aud",
+        "accounts.google.com:oaud",
+        "accounts.google.com:azp",
+    ];
+    st.condition.iter().flat_map(|c| &c.node.blocks).any(|b| {
+        let op = b.operator.node;
+        op.base == BaseOperator::StringEquals
+            && op.qualifier.is_none()
+            && !op.if_exists
+            && b.entries
+                .iter()
+                .any(|e| keys.contains(&fold(&e.key.node).as_str()) && !e.values.node.is_empty())
+    })
+}
+
+/// A compact JSON rendering of the syntax tree, for the size quota. Member
+/// order does not change the length.
+mod json {
+    use serde_json::{Map, Value};
+
+    use crate::ast::{ConditionValue, OneOrMany, Policy, Principal, Statement};
+    use crate::span::Spanned;
+
+    fn strings(v: &OneOrMany<Spanned<String>>) -> Value {
+        match v {
+            OneOrMany::One(s) => Value::String(s.node.clone()),
+            OneOrMany::Many(l) => l.iter().map(|s| Value::String(s.node.clone())).collect(),
+        }
+    }
+
+    fn cond_value(v: &ConditionValue) -> Value {
+        match v {
+            ConditionValue::String(s) => Value::String(s.clone()),
+            ConditionValue::Number(n) => Value::Number(n.clone()),
+            ConditionValue::Bool(b) => Value::Bool(*b),
+        }
+    }
+
+    fn principal(p: &Principal) -> Value {
+        match p {
+            Principal::Wildcard => Value::String("*".into()),
+            Principal::Map(entries) => entries
+                .iter()
+                .map(|e| (e.kind.node.as_str().to_owned(), strings(&e.values.node)))
+                .collect::<Map<_, _>>()
+                .into(),
+        }
+    }
+
+    fn statement(st: &Statement) -> Value {
+        let mut m = Map::new();
+        let mut put = |k: &str, v: Value| {
+            m.insert(k.to_owned(), v);
+        };
+        if let Some(s) = &st.sid {
+            put("Sid", Value::String(s.node.clone()));
+        }
+        if let Some(e) = &st.effect {
+            put("Effect", Value::String(e.node.as_str().to_owned()));
+        }
+        if let Some(p) = &st.principal {
+            put("Principal", principal(&p.node));
+        }
+        if let Some(p) = &st.not_principal {
+            put("NotPrincipal", principal(&p.node));
+        }
+        for (k, v) in [
+            ("Action", &st.action),
+            ("NotAction", &st.not_action),
+            ("Resource", &st.resource),
+            ("NotResource", &st.not_resource),
+        ] {
+            if let Some(v) = v {
+                put(k, strings(&v.node));
+            }
+        }
+        if let Some(c) = &st.condition {
+            let blocks = c
+                .node
+                .blocks
+                .iter()
+                .map(|b| {
+                    let entries = b
+                        .entries
+                        .iter()
+                        .map(|e| {
+                            let v = match &e.values.node {
+                                OneOrMany::One(v) => cond_value(&v.node),
+                                OneOrMany::Many(l) => {
+                                    l.iter().map(|v| cond_value(&v.node)).collect()
+                                }
+                            };
+                            (e.key.node.clone(), v)
+                        })
+                        .collect::<Map<_, _>>();
+                    (b.operator.node.to_string(), Value::Object(entries))
+                })
+                .collect::<Map<_, _>>();
+            put("Condition", Value::Object(blocks));
+        }
+        Value::Object(m)
+    }
+
+    pub(super) fn policy(p: &Policy) -> Value {
+        let mut m = Map::new();
+        if let Some(v) = &p.version {
+            m.insert("Version".into(), Value::String(v.node.as_str().to_owned()));
+        }
+        if let Some(id) = &p.id {
+            m.insert("Id".into(), Value::String(id.node.clone()));
+        }
+        let st = match &p.statement.node {
+            OneOrMany::One(s) => statement(s),
+            OneOrMany::Many(l) => l.iter().map(statement).collect(),
+        };
+        m.insert("Statement".into(), st);
+        Value::Object(m)
+    }
+}
