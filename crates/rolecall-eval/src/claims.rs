@@ -1,1 +1,801 @@
-//! x
+//! From a web-identity token to the request STS evaluates (SEMANTICS.md
+//! 2.1, 2.3, 2.5, 4.1 to 4.5; decisions 6 and 8).
+//!
+//! `AssumeRoleWithWebIdentity` does not evaluate the token itself: it turns
+//! a few of its claims into condition keys, builds the principal from the
+//! issuer, and authorizes one action per thing the token asks for. This
+//! module does the same, offline:
+//!
+//! 1. [`decode_jwt`] splits a compact JWT and decodes its header and claims
+//!    (base64url without padding, then JSON). **The signature is not
+//!    checked**: rolecall answers "would this token be allowed", not "is this
+//!    token genuine". Claims STS reads must have the right JSON type.
+//! 2. [`WebIdentity::from_token`] (or [`WebIdentity::from_claims`] with an
+//!    explicit issuer) builds the principal, the context and the list of
+//!    actions to authorize.
+//!
+//! # Which claims become keys
+//!
+//! The *provider* is the issuer without `https://`, path and trailing slash
+//! kept (`auth.example.com/` is a different provider from
+//! `auth.example.com`). For an IAM OIDC provider, keys are `<provider>:sub`,
+//! `<provider>:aud`, and, when the token has them, `<provider>:amr` (always
+//! multivalued) and `<provider>:azp`. A JWT `aud` array of one element gives
+//! a single-valued key, of two or more a multivalued one (decision 6). The
+//! built-in providers have fixed key sets: Google's `accounts.google.com:aud`
+//! is the token's `azp` when present, and `accounts.google.com:oaud` its
+//! `aud`; Cognito exposes `aud`, `sub` and `amr`.
+//!
+//! Since 2026, STS also exposes a fixed list of provider-specific claims
+//! (SEMANTICS.md 4.4). Which ones is *data*: [`PROVIDER_CLAIMS_2026`] maps a
+//! provider host to claim names, and [`ClaimRules::pre_2026`] switches the
+//! table off to reproduce earlier behaviour (decision 8). Such a claim that
+//! is a number or a boolean becomes its JSON text; an object, array or null
+//! is not exposed. Every other claim is ignored.
+//!
+//! Session tags (`https://aws.amazon.com/tags`) give `aws:RequestTag/<key>`
+//! (single-valued), `aws:TagKeys` and `sts:TransitiveTagKeys` (multivalued),
+//! and add `sts:TagSession` to the actions. A source identity
+//! (`https://aws.amazon.com/source_identity`) gives `sts:SourceIdentity` and
+//! adds `sts:SetSourceIdentity`.
+//!
+//! # Example
+//!
+//! ```
+//! use rolecall_eval::claims::{ClaimRules, RoleAccount, WebIdentity};
+//! use serde_json::json;
+//!
+//! let claims = json!({
+//!     "iss": "https://token.actions.githubusercontent.com",
+//!     "sub": "repo:octo-org/octo-repo:ref:refs/heads/main",
+//!     "aud": "sts.amazonaws.com",
+//!     "repository": "octo-org/octo-repo",
+//!     "run_id": "42",
+//! });
+//! let role = RoleAccount::from_role_arn("arn:aws:iam::111122223333:role/deploy")?;
+//! let id = WebIdentity::from_claims(&claims, None, &role, &ClaimRules::default())?;
+//! assert_eq!(
+//!     id.principal(),
+//!     "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+//! );
+//! let ctx = id.context();
+//! assert!(ctx.lookup("token.actions.githubusercontent.com:repository").is_some());
+//! assert!(ctx.lookup("token.actions.githubusercontent.com:run_id").is_none());
+//! assert_eq!(id.actions(), ["sts:AssumeRoleWithWebIdentity"]);
+//!
+//! // Before 2026 only the standard claims were keys.
+//! let old = WebIdentity::from_claims(&claims, None, &role, &ClaimRules::pre_2026())?;
+//! assert!(old.context().lookup("token.actions.githubusercontent.com:repository").is_none());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+use crate::matcher::{Case, Pattern};
+use crate::request::{Context, ContextValue, Request, RequestError};
+
+/// `sts:AssumeRoleWithWebIdentity`, always authorized.
+pub const ASSUME_ROLE_WITH_WEB_IDENTITY: &str = "sts:AssumeRoleWithWebIdentity";
+/// `sts:TagSession`, authorized too when the token carries session tags.
+pub const TAG_SESSION: &str = "sts:TagSession";
+/// `sts:SetSourceIdentity`, authorized too when the token carries a source
+/// identity.
+pub const SET_SOURCE_IDENTITY: &str = "sts:SetSourceIdentity";
+
+/// The claim holding session tags.
+pub const TAGS_CLAIM: &str = "https://aws.amazon.com/tags";
+/// The claim holding the source identity.
+pub const SOURCE_IDENTITY_CLAIM: &str = "https://aws.amazon.com/source_identity";
+
+/// Cognito identity pools: a built-in provider.
+pub const COGNITO: &str = "cognito-identity.amazonaws.com";
+/// Google: a built-in provider with its own `aud`/`oaud` rule.
+pub const GOOGLE: &str = "accounts.google.com";
+/// Login with Facebook: a built-in OAuth 2.0 provider.
+pub const FACEBOOK: &str = "graph.facebook.com";
+/// Login with Amazon: a built-in OAuth 2.0 provider.
+pub const AMAZON: &str = "www.amazon.com";
+
+/// One row of the provider-specific claim table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderClaims {
+    /// An IAM glob (`*`, `?`) matched case-sensitively against the provider
+    /// *host*, the part of the provider before its first `/`; so GitHub
+    /// Enterprise's `token.actions.githubusercontent.com/<slug>` issuer
+    /// gets the GitHub row.
+    pub host: &'static str,
+    /// The claim names exposed as `<provider>:<claim>`.
+    pub claims: &'static [&'static str],
+}
+
+/// The provider-specific claims STS exposes since January/February 2026
+/// (SEMANTICS.md 4.4).
+pub static PROVIDER_CLAIMS_2026: &[ProviderClaims] = &[
+    // GitHub's list as reproduced from AWS's table by secondary sources;
+    // UNCONFIRMED against the AWS page (SEMANTICS.md 4.4).
+    ProviderClaims {
+        host: "token.actions.githubusercontent.com",
+        claims: &[
+            "actor",
+            "actor_id",
+            "job_workflow_ref",
+            "repository",
+            "repository_id",
+            "workflow",
+            "ref",
+            "environment",
+            "enterprise_id",
+        ],
+    },
+    // Google, CircleCI and Oracle Cloud Infrastructure are named by AWS but
+    // their claim lists are UNCONFIRMED (SEMANTICS.md 4.4): left empty, so
+    // that no key the engine cannot vouch for appears (fail closed: a
+    // condition on such a key sees it missing).
+    ProviderClaims {
+        host: GOOGLE,
+        claims: &[],
+    },
+    ProviderClaims {
+        host: "oidc.circleci.com",
+        claims: &[],
+    },
+    ProviderClaims {
+        host: "*.oraclecloud.com",
+        claims: &[],
+    },
+];
+
+/// Which claims become context keys beyond the standard ones (decision 8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimRules {
+    table: &'static [ProviderClaims],
+}
+
+impl Default for ClaimRules {
+    /// Current behaviour: the 2026 table.
+    fn default() -> Self {
+        ClaimRules {
+            table: PROVIDER_CLAIMS_2026,
+        }
+    }
+}
+
+impl ClaimRules {
+    /// Behaviour before 2026: no provider-specific claim is a key.
+    pub fn pre_2026() -> Self {
+        ClaimRules { table: &[] }
+    }
+
+    /// Rules from another table (for tests, or a newer AWS list).
+    pub fn with_table(table: &'static [ProviderClaims]) -> Self {
+        ClaimRules { table }
+    }
+
+    /// The provider-specific claims exposed for a provider (the issuer
+    /// without `https://`): those of the first row whose host glob matches.
+    pub fn provider_claims(&self, provider: &str) -> &'static [&'static str] {
+        let host = provider.split('/').next().unwrap_or(provider);
+        self.table
+            .iter()
+            .find(|row| Pattern::new(row.host, Case::Sensitive).is_match(host))
+            .map_or(&[], |row| row.claims)
+    }
+}
+
+/// The account and partition that own the role; OIDC provider ARNs are
+/// built with them, since STS looks the provider up in the role's account
+/// (SEMANTICS.md 2.3).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RoleAccount {
+    partition: String,
+    account_id: String,
+}
+
+/// Why a role account could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RoleAccountError {
+    /// Not `arn:<partition>:iam::<12 digits>:role/<name>`.
+    #[error("`{arn}` is not an iam role arn: expected `arn:<partition>:iam::<account>:role/<name>`")]
+    NotRoleArn {
+        /// The text given.
+        arn: String,
+    },
+    /// The account id is not 12 ASCII digits.
+    #[error("account id `{account_id}` is not 12 digits")]
+    BadAccountId {
+        /// The text given.
+        account_id: String,
+    },
+    /// The partition is empty or not ASCII lowercase letters, digits and
+    /// `-`.
+    #[error("partition `{partition}` is not a partition name such as `aws`")]
+    BadPartition {
+        /// The text given.
+        partition: String,
+    },
+}
+
+impl RoleAccount {
+    /// A partition (`aws`, `aws-cn`, `aws-us-gov`, ...) and a 12-digit
+    /// account id.
+    ///
+    /// # Errors
+    ///
+    /// When either is malformed.
+    pub fn new(partition: &str, account_id: &str) -> Result<RoleAccount, RoleAccountError> {
+        let partition_ok = !partition.is_empty()
+            && partition
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !partition_ok {
+            return Err(RoleAccountError::BadPartition {
+                partition: partition.to_owned(),
+            });
+        }
+        if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(RoleAccountError::BadAccountId {
+                account_id: account_id.to_owned(),
+            });
+        }
+        Ok(RoleAccount {
+            partition: partition.to_owned(),
+            account_id: account_id.to_owned(),
+        })
+    }
+
+    /// Reads the partition and account from a role ARN.
+    ///
+    /// # Errors
+    ///
+    /// When the text is not `arn:<partition>:iam::<account>:role/<name>`.
+    pub fn from_role_arn(arn: &str) -> Result<RoleAccount, RoleAccountError> {
+        let not_role = || RoleAccountError::NotRoleArn { arn: arn.to_owned() };
+        let mut parts = arn.splitn(6, ':');
+        let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            return Err(not_role());
+        };
+        if resource.strip_prefix("role/").is_none_or(str::is_empty) {
+            return Err(not_role());
+        }
+        RoleAccount::new(partition, account)
+    }
+
+    /// The partition.
+    pub fn partition(&self) -> &str {
+        &self.partition
+    }
+
+    /// The 12-digit account id.
+    pub fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
+    /// The ARN of the IAM OIDC provider for `provider` in this account.
+    pub fn oidc_provider_arn(&self, provider: &str) -> String {
+        format!(
+            "arn:{}:iam::{}:oidc-provider/{}",
+            self.partition, self.account_id, provider
+        )
+    }
+}
+
+/// A part of a compact JWT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenPart {
+    /// The first part.
+    Header,
+    /// The second part.
+    Claims,
+}
+
+impl std::fmt::Display for TokenPart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TokenPart::Header => "header",
+            TokenPart::Claims => "claims",
+        })
+    }
+}
+
+/// Why a token could not be read or turned into a request.
+///
+/// Positions are byte offsets into the token text (base64 errors) or
+/// line and column in the decoded JSON of the part (JSON errors).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// A compact JWT has exactly three `.`-separated parts.
+    #[error("token has {parts} part(s) separated by `.`, expected 3")]
+    NotThreeParts {
+        /// How many parts it has.
+        parts: usize,
+    },
+    /// A part is not base64url without padding.
+    #[error("token {part} is not base64url without padding at byte {offset}")]
+    Base64 {
+        /// Which part.
+        part: TokenPart,
+        /// Byte offset in the token text of the offending character, or of
+        /// the part's start when the length is wrong.
+        offset: usize,
+    },
+    /// A decoded part is not JSON.
+    #[error("token {part} is not json at line {line}, column {column}: {message}")]
+    Json {
+        /// Which part.
+        part: TokenPart,
+        /// 1-based line in the decoded JSON.
+        line: usize,
+        /// 1-based column in the decoded JSON.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The header or claims are JSON but not an object.
+    #[error("token {part} is not a json object")]
+    NotAnObject {
+        /// Which part.
+        part: TokenPart,
+    },
+    /// A claim STS reads has the wrong JSON type.
+    #[error("claim `{claim}` must be {expected}")]
+    ClaimType {
+        /// The claim, with a path for nested ones (`https://aws.amazon.com/tags.principal_tags`).
+        claim: String,
+        /// What it must be.
+        expected: &'static str,
+    },
+    /// A claim STS requires is missing.
+    #[error("token has no `{claim}` claim")]
+    MissingClaim {
+        /// The claim.
+        claim: &'static str,
+    },
+    /// The issuer is not an `https://` URL, nor a built-in provider name.
+    #[error("issuer `{issuer}` must start with `https://`")]
+    IssuerNotHttps {
+        /// The issuer as given.
+        issuer: String,
+    },
+    /// A session tag has several values; STS supports single-valued tags only.
+    #[error("session tag `{key}` must have exactly one value")]
+    MultiValuedTag {
+        /// The tag key.
+        key: String,
+    },
+    /// Two context keys collide, such as tag keys differing only in case.
+    #[error(transparent)]
+    Context(#[from] RequestError),
+}
+
+/// A decoded, *unverified* JWT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodedToken {
+    /// The header object (`alg`, `kid`, ...).
+    pub header: Value,
+    /// The claims object.
+    pub claims: Value,
+}
+
+/// Decodes a compact JWT (`header.claims.signature`) without checking its
+/// signature, and checks the types of the claims STS reads.
+///
+/// # Errors
+///
+/// Not three parts, a part that is not base64url without padding, a header
+/// or claims that is not a JSON object, or a claim of the wrong type (such
+/// as an `aud` that is a number).
+pub fn decode_jwt(token: &str) -> Result<DecodedToken, TokenError> {
+    let parts: Vec<&str> = token.split('.').collect();
+    let [header, claims, _signature] = parts.as_slice() else {
+        return Err(TokenError::NotThreeParts { parts: parts.len() });
+    };
+    let header = decode_part(header, 0, TokenPart::Header)?;
+    let claims = decode_part(claims, header_len(token), TokenPart::Claims)?;
+    let map = claims.as_object().ok_or(TokenError::NotAnObject {
+        part: TokenPart::Claims,
+    })?;
+    check_claim_types(map)?;
+    Ok(DecodedToken { header, claims })
+}
+
+/// Byte offset of the claims part: one past the first `.`.
+fn header_len(token: &str) -> usize {
+    token.find('.').map_or(0, |i| i + 1)
+}
+
+fn decode_part(text: &str, start: usize, part: TokenPart) -> Result<Value, TokenError> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text)
+        .map_err(|e| {
+            let offset = match e {
+                base64::DecodeError::InvalidByte(i, _) => start + i,
+                base64::DecodeError::InvalidLastSymbol(i, _) => start + i,
+                _ => start,
+            };
+            TokenError::Base64 { part, offset }
+        })?;
+    let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+        let full = e.to_string();
+        let message = full
+            .rfind(" at line ")
+            .and_then(|i| full.get(..i))
+            .unwrap_or(&full)
+            .to_owned();
+        TokenError::Json {
+            part,
+            line: e.line(),
+            column: e.column(),
+            message,
+        }
+    })?;
+    if !value.is_object() {
+        return Err(TokenError::NotAnObject { part });
+    }
+    Ok(value)
+}
+
+fn claim_type(claim: &str, expected: &'static str) -> TokenError {
+    TokenError::ClaimType {
+        claim: claim.to_owned(),
+        expected,
+    }
+}
+
+fn is_string_or_strings(v: &Value) -> bool {
+    match v {
+        Value::String(_) => true,
+        Value::Array(items) => items.iter().all(Value::is_string),
+        _ => false,
+    }
+}
+
+/// Checks the JSON types of every claim STS reads; other claims may hold
+/// anything.
+fn check_claim_types(claims: &Map<String, Value>) -> Result<(), TokenError> {
+    for name in ["iss", "sub", "azp", SOURCE_IDENTITY_CLAIM] {
+        if claims.get(name).is_some_and(|v| !v.is_string()) {
+            return Err(claim_type(name, "a string"));
+        }
+    }
+    for name in ["aud", "amr"] {
+        if claims.get(name).is_some_and(|v| !is_string_or_strings(v)) {
+            return Err(claim_type(name, "a string or an array of strings"));
+        }
+    }
+    for name in ["exp", "nbf", "iat"] {
+        if claims.get(name).is_some_and(|v| !v.is_number()) {
+            return Err(claim_type(name, "a number"));
+        }
+    }
+    if let Some(tags) = claims.get(TAGS_CLAIM) {
+        session_tags(tags)?;
+    }
+    Ok(())
+}
+
+/// The session tags claim, checked.
+struct SessionTags {
+    tags: Vec<(String, String)>,
+    transitive: Option<Vec<String>>,
+}
+
+fn session_tags(v: &Value) -> Result<SessionTags, TokenError> {
+    let obj = v
+        .as_object()
+        .ok_or_else(|| claim_type(TAGS_CLAIM, "an object"))?;
+    let mut tags = Vec::new();
+    let mut transitive = None;
+    for (name, value) in obj {
+        match name.as_str() {
+            "principal_tags" => {
+                let map = value.as_object().ok_or_else(|| {
+                    claim_type(&format!("{TAGS_CLAIM}.principal_tags"), "an object")
+                })?;
+                for (key, vals) in map {
+                    let one = match vals {
+                        Value::Array(items) => match items.as_slice() {
+                            [Value::String(s)] => s.clone(),
+                            [_] => {
+                                return Err(claim_type(
+                                    &format!("{TAGS_CLAIM}.principal_tags.{key}"),
+                                    "an array of one string",
+                                ))
+                            }
+                            _ => return Err(TokenError::MultiValuedTag { key: key.clone() }),
+                        },
+                        _ => {
+                            return Err(claim_type(
+                                &format!("{TAGS_CLAIM}.principal_tags.{key}"),
+                                "an array of one string",
+                            ))
+                        }
+                    };
+                    tags.push((key.clone(), one));
+                }
+            }
+            "transitive_tag_keys" => {
+                let keys = value
+                    .as_array()
+                    .filter(|a| a.iter().all(Value::is_string))
+                    .ok_or_else(|| {
+                        claim_type(
+                            &format!("{TAGS_CLAIM}.transitive_tag_keys"),
+                            "an array of strings",
+                        )
+                    })?;
+                transitive = Some(
+                    keys.iter()
+                        .filter_map(|k| k.as_str().map(str::to_owned))
+                        .collect(),
+                );
+            }
+            // Fail closed: a member STS may read differently is an error,
+            // not silently dropped.
+            other => {
+                return Err(claim_type(
+                    &format!("{TAGS_CLAIM}.{other}"),
+                    "absent (only `principal_tags` and `transitive_tag_keys` are known)",
+                ))
+            }
+        }
+    }
+    Ok(SessionTags { tags, transitive })
+}
+
+/// What STS evaluates for one `AssumeRoleWithWebIdentity` call: the
+/// principal, the context, and every action that must be allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebIdentity {
+    provider: String,
+    principal: String,
+    context: Context,
+    actions: Vec<&'static str>,
+}
+
+/// The string value of a claim, if it is a string.
+fn str_claim<'a>(claims: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    claims.get(name).and_then(Value::as_str)
+}
+
+/// `aud` (or `amr`) as a context value; decision 6 for `aud`: a
+/// one-element array is single-valued.
+fn audience(v: &Value) -> Option<ContextValue> {
+    match v {
+        Value::String(s) => Some(ContextValue::Single(s.clone())),
+        Value::Array(items) => {
+            let strings: Vec<String> = items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect();
+            // An empty array is no audience at all: STS refuses the token
+            // ("Missing a required claim: aud", SEMANTICS.md 5.3).
+            if strings.is_empty() {
+                return None;
+            }
+            match <[String; 1]>::try_from(strings) {
+                Ok([one]) => Some(ContextValue::Single(one)),
+                Err(many) => Some(ContextValue::Multi(many)),
+            }
+        }
+        _ => None,
+    }
+}
+
+fn multi(v: &Value) -> Option<ContextValue> {
+    match v {
+        Value::String(s) => Some(ContextValue::Multi(vec![s.clone()])),
+        Value::Array(items) => Some(ContextValue::Multi(
+            items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect(),
+        )),
+        _ => None,
+    }
+}
+
+/// A provider-specific claim's text: strings as they are, numbers and
+/// booleans as JSON text, anything else not exposed.
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+impl WebIdentity {
+    /// Builds the request from a decoded token, reading the issuer from
+    /// its `iss` claim.
+    ///
+    /// # Errors
+    ///
+    /// See [`WebIdentity::from_claims`].
+    pub fn from_token(
+        token: &DecodedToken,
+        role: &RoleAccount,
+        rules: &ClaimRules,
+    ) -> Result<WebIdentity, TokenError> {
+        WebIdentity::from_claims(&token.claims, None, role, rules)
+    }
+
+    /// Builds the request from a claims object. `issuer` overrides the
+    /// `iss` claim (for OAuth 2.0 providers, whose tokens have none, pass
+    /// `graph.facebook.com` or `www.amazon.com`).
+    ///
+    /// # Errors
+    ///
+    /// Claims that are not an object or have wrong types; no issuer; an
+    /// issuer that is neither `https://...` nor a built-in provider name; an
+    /// OIDC token without `sub` or `aud`; a multi-valued session tag; two
+    /// tag keys equal ignoring case.
+    pub fn from_claims(
+        claims: &Value,
+        issuer: Option<&str>,
+        role: &RoleAccount,
+        rules: &ClaimRules,
+    ) -> Result<WebIdentity, TokenError> {
+        let claims = claims.as_object().ok_or(TokenError::NotAnObject {
+            part: TokenPart::Claims,
+        })?;
+        check_claim_types(claims)?;
+        let issuer = match issuer {
+            Some(i) => i,
+            None => str_claim(claims, "iss").ok_or(TokenError::MissingClaim { claim: "iss" })?,
+        };
+        // SEMANTICS.md 4.1: the provider is the issuer without `https://`,
+        // path and trailing slash kept. Built-in providers may be named bare
+        // (Google's `iss` is sometimes `accounts.google.com`).
+        let provider = match issuer.strip_prefix("https://") {
+            Some(p) => p,
+            None if [GOOGLE, COGNITO, FACEBOOK, AMAZON].contains(&issuer) => issuer,
+            None => {
+                return Err(TokenError::IssuerNotHttps {
+                    issuer: issuer.to_owned(),
+                })
+            }
+        };
+        let mut ctx = Context::new();
+        let key = |claim: &str| format!("{provider}:{claim}");
+        let principal = match provider {
+            GOOGLE => {
+                // SEMANTICS.md 4.2: `aud` is the token's `azp` when present,
+                // else its `aud`; `oaud` is always the token's `aud`.
+                let sub = str_claim(claims, "sub").ok_or(TokenError::MissingClaim { claim: "sub" })?;
+                let aud = claims
+                    .get("aud")
+                    .and_then(audience)
+                    .ok_or(TokenError::MissingClaim { claim: "aud" })?;
+                ctx.insert(key("sub"), ContextValue::Single(sub.to_owned()))?;
+                let effective = match str_claim(claims, "azp") {
+                    Some(azp) => {
+                        ctx.insert(key("azp"), ContextValue::Single(azp.to_owned()))?;
+                        ContextValue::Single(azp.to_owned())
+                    }
+                    None => aud.clone(),
+                };
+                ctx.insert(key("aud"), effective)?;
+                ctx.insert(key("oaud"), aud)?;
+                // Built-in providers have no provider ARN; whether STS sets
+                // `aws:FederatedProvider` for Google is UNCONFIRMED, so it
+                // stays absent (SEMANTICS.md 4.5 names only Cognito's value).
+                provider.to_owned()
+            }
+            FACEBOOK | AMAZON => {
+                // OAuth 2.0 access tokens: only the documented keys.
+                let user = if provider == FACEBOOK { "id" } else { "user_id" };
+                for claim in ["app_id", user] {
+                    if let Some(v) = claims.get(claim).and_then(scalar_text) {
+                        ctx.insert(key(claim), ContextValue::Single(v))?;
+                    }
+                }
+                provider.to_owned()
+            }
+            _ => {
+                let sub = str_claim(claims, "sub").ok_or(TokenError::MissingClaim { claim: "sub" })?;
+                let aud = claims
+                    .get("aud")
+                    .and_then(audience)
+                    .ok_or(TokenError::MissingClaim { claim: "aud" })?;
+                ctx.insert(key("sub"), ContextValue::Single(sub.to_owned()))?;
+                ctx.insert(key("aud"), aud)?;
+                if let Some(amr) = claims.get("amr").and_then(multi) {
+                    ctx.insert(key("amr"), amr)?;
+                }
+                if provider == COGNITO {
+                    ctx.insert("aws:FederatedProvider", ContextValue::Single(COGNITO.to_owned()))?;
+                    COGNITO.to_owned()
+                } else {
+                    if let Some(azp) = str_claim(claims, "azp") {
+                        ctx.insert(key("azp"), ContextValue::Single(azp.to_owned()))?;
+                    }
+                    let arn = role.oidc_provider_arn(provider);
+                    ctx.insert("aws:FederatedProvider", ContextValue::Single(arn.clone()))?;
+                    arn
+                }
+            }
+        };
+        // Decision 8: provider-specific claims, from the table.
+        for claim in rules.provider_claims(provider) {
+            if let Some(v) = claims.get(*claim).and_then(scalar_text) {
+                ctx.insert(key(claim), ContextValue::Single(v))?;
+            }
+        }
+        let mut actions = vec![ASSUME_ROLE_WITH_WEB_IDENTITY];
+        if let Some(tags) = claims.get(TAGS_CLAIM) {
+            let tags = session_tags(tags)?;
+            let mut keys = Vec::with_capacity(tags.tags.len());
+            for (k, v) in tags.tags {
+                ctx.insert(format!("aws:RequestTag/{k}"), ContextValue::Single(v))?;
+                keys.push(k);
+            }
+            ctx.insert("aws:TagKeys", ContextValue::Multi(keys))?;
+            if let Some(t) = tags.transitive {
+                ctx.insert("sts:TransitiveTagKeys", ContextValue::Multi(t))?;
+            }
+            actions.push(TAG_SESSION);
+        }
+        if let Some(si) = str_claim(claims, SOURCE_IDENTITY_CLAIM) {
+            ctx.insert("sts:SourceIdentity", ContextValue::Single(si.to_owned()))?;
+            actions.push(SET_SOURCE_IDENTITY);
+        }
+        Ok(WebIdentity {
+            provider: provider.to_owned(),
+            principal,
+            context: ctx,
+            actions,
+        })
+    }
+
+    /// The provider: the issuer without `https://`, the prefix of its keys.
+    pub fn provider(&self) -> &str {
+        &self.provider
+    }
+
+    /// The request principal: the OIDC provider ARN, or a built-in
+    /// provider's name.
+    pub fn principal(&self) -> &str {
+        &self.principal
+    }
+
+    /// The condition keys taken from the token.
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    /// Adds a key the token does not carry (`sts:RoleSessionName`,
+    /// `aws:SourceIp`, ...).
+    ///
+    /// # Errors
+    ///
+    /// When a key equal ignoring case is already present.
+    pub fn insert(&mut self, key: impl Into<String>, value: ContextValue) -> Result<(), RequestError> {
+        self.context.insert(key, value)
+    }
+
+    /// Every action STS authorizes for this call, in this order:
+    /// `sts:AssumeRoleWithWebIdentity`, then `sts:TagSession` and
+    /// `sts:SetSourceIdentity` when the token asks for them. The call
+    /// succeeds only if each one is allowed (SEMANTICS.md 2.1 step 5).
+    pub fn actions(&self) -> &[&'static str] {
+        &self.actions
+    }
+
+    /// One [`Request`] per action.
+    pub fn requests(&self) -> impl Iterator<Item = Request> + '_ {
+        self.actions
+            .iter()
+            .map(|a| Request::new(self.principal.clone(), *a, self.context.clone()))
+    }
+}
