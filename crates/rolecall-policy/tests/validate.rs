@@ -272,7 +272,11 @@ fn variable_syntax() {
     for bad in [r#""${}""#, r#""${a b}""#, r#""${a,'x'}""#] {
         fires(&cond("StringEquals", "aws:x", bad), "TPV-VARIABLE-SYNTAX");
         fires(
-            &cond("ArnLike", "aws:x", &bad.replacen('"', "\"arn:aws:iam::1:", 1)),
+            &cond(
+                "ArnLike",
+                "aws:x",
+                &bad.replacen('"', "\"arn:aws:iam::1:", 1),
+            ),
             "TPV-VARIABLE-SYNTAX",
         );
     }
