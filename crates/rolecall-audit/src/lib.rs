@@ -1,1 +1,34 @@
-//! rolecall-audit (work in progress).
+//! rolecall-audit: find over-trust and breakage in IAM role trust policies.
+//!
+//! The auditor classifies each `Federated` principal by issuer and tenancy, then reasons with the
+//! evaluator's semantics (operators, negation, `IfExists`, set qualifiers, absent keys, Deny
+//! statements) and checks concrete witness subjects with the real wildcard matcher. See
+//! [`audit`] for the approach, [`rules::RULES`] for the catalogue, [`source`] for the inputs
+//! (policies, account dumps, Terraform plans, CloudFormation), [`report`] for SARIF and JSON,
+//! and [`config`] for `.rolecall.toml`.
+//!
+//! ```
+//! use rolecall_audit::{audit_text, AuditOptions, Severity};
+//!
+//! let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+//!   "Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+//!   "Action":"sts:AssumeRoleWithWebIdentity",
+//!   "Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},
+//!                "StringLike":{"token.actions.githubusercontent.com:sub":"repo:*/infra:*"}}}]}"#;
+//! let findings = audit_text(policy, &AuditOptions::default());
+//! let f = findings.iter().find(|f| f.rule == "TP-OIDC-SUB-ANY-OWNER").unwrap();
+//! assert_eq!(f.severity, Severity::Critical);
+//! assert!(f.message.contains("zz-attacker")); // the witness subject
+//! ```
+#![deny(missing_docs)]
+
+pub mod audit;
+pub mod config;
+pub mod finding;
+pub mod issuers;
+pub mod report;
+pub mod rules;
+pub mod source;
+
+pub use audit::{audit_policy, audit_text, AuditOptions};
+pub use finding::{Finding, Severity, Verdict};

@@ -1,0 +1,411 @@
+//! Issuer knowledge: who can mint tokens, which keys STS exposes, and each issuer's subject
+//! grammar (AUDIT-RULES.md §1.2, §3 B–E; ANALYSIS.md §4.4).
+//!
+//! Everything issuer-specific the rules need is in this one table so that adding an issuer is
+//! a data change. The claim-key lists mirror SEMANTICS.md §4.3–4.4; the 2026 provider-specific
+//! GitHub keys are switched off by [`crate::AuditOptions::pre_2026_claims`].
+
+/// The issuers rolecall knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IssuerKind {
+    /// `token.actions.githubusercontent.com` (optionally `/<enterprise>`).
+    GitHub,
+    /// `vstoken.actions.githubusercontent.com`, GitHub's retired pre-GA issuer.
+    GitHubLegacy,
+    /// `gitlab.com` or a self-managed GitLab.
+    GitLab,
+    /// `app.terraform.io`.
+    HcpTerraform,
+    /// `oidc.eks.<region>.amazonaws.com/id/<id>`.
+    Eks,
+    /// `oidc.circleci.com/org/<uuid>`.
+    CircleCi,
+    /// `api.bitbucket.org/2.0/workspaces/<ws>/pipelines-config/identity/oidc`.
+    Bitbucket,
+    /// `accounts.google.com`.
+    Google,
+    /// `cognito-identity.amazonaws.com`.
+    Cognito,
+    /// `www.amazon.com` (Login with Amazon).
+    Amazon,
+    /// `graph.facebook.com`.
+    Facebook,
+    /// Microsoft Entra ID.
+    Entra,
+    /// A SAML provider.
+    Saml,
+    /// An OIDC issuer rolecall has no grammar for.
+    Other,
+}
+
+/// Who can obtain a token from the issuer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tenancy {
+    /// Anyone (a free account suffices): GitHub, gitlab.com, HCP Terraform, Google, Cognito...
+    Shared,
+    /// Only members of one tenant (EKS cluster, CircleCI org, Bitbucket workspace, GitHub
+    /// enterprise issuer, self-managed GitLab). Severities are lowered by one level.
+    TenantScoped,
+}
+
+/// A classified `Federated` principal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issuer {
+    /// Which issuer.
+    pub kind: IssuerKind,
+    /// The condition-key prefix (issuer host/path without `https://`, or `SAML`).
+    pub prefix: String,
+    /// Shared or tenant-scoped.
+    pub tenancy: Tenancy,
+    /// The account that owns the provider, for `oidc-provider` ARNs.
+    pub account: Option<String>,
+}
+
+/// Classifies a `Federated` principal value.
+pub fn classify_federated(value: &str) -> Issuer {
+    let (prefix, account, saml) = if let Some(rest) = value.strip_prefix("arn:") {
+        // arn:<partition>:iam::<account>:oidc-provider/<host/path>
+        let parts: Vec<&str> = rest.splitn(5, ':').collect();
+        let account = parts.get(3).map(|s| (*s).to_owned());
+        match parts.get(4) {
+            Some(res) if res.starts_with("oidc-provider/") => (
+                res.trim_start_matches("oidc-provider/").to_owned(),
+                account,
+                false,
+            ),
+            Some(res) if res.starts_with("saml-provider/") => ("SAML".to_owned(), account, true),
+            _ => (value.to_owned(), account, false),
+        }
+    } else {
+        (value.to_owned(), None, false)
+    };
+    let (kind, tenancy) = if saml {
+        (IssuerKind::Saml, Tenancy::TenantScoped)
+    } else {
+        classify_prefix(&prefix)
+    };
+    Issuer {
+        kind,
+        prefix,
+        tenancy,
+        account,
+    }
+}
+
+fn classify_prefix(p: &str) -> (IssuerKind, Tenancy) {
+    use IssuerKind as K;
+    use Tenancy::{Shared, TenantScoped};
+    let host = p.split('/').next().unwrap_or(p);
+    match host {
+        "token.actions.githubusercontent.com" if p == host => (K::GitHub, Shared),
+        "token.actions.githubusercontent.com" => (K::GitHub, TenantScoped),
+        "vstoken.actions.githubusercontent.com" => (K::GitHubLegacy, Shared),
+        "gitlab.com" => (K::GitLab, Shared),
+        "app.terraform.io" => (K::HcpTerraform, Shared),
+        "oidc.circleci.com" => (K::CircleCi, TenantScoped),
+        "api.bitbucket.org" => (K::Bitbucket, TenantScoped),
+        "accounts.google.com" => (K::Google, Shared),
+        "cognito-identity.amazonaws.com" => (K::Cognito, Shared),
+        "www.amazon.com" => (K::Amazon, Shared),
+        "graph.facebook.com" => (K::Facebook, Shared),
+        "sts.windows.net" | "login.microsoftonline.com" => (K::Entra, TenantScoped),
+        h if h.starts_with("oidc.eks.") && h.ends_with(".amazonaws.com") => (K::Eks, TenantScoped),
+        h if h.contains("gitlab") => (K::GitLab, TenantScoped),
+        _ => (K::Other, TenantScoped),
+    }
+}
+
+/// Whether STS puts a key into the request context for this issuer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present (`sub`, `aud`).
+    Always,
+    /// Present for some tokens (optional provider-specific claims, Cognito `amr`).
+    Sometimes,
+    /// Never present: STS does not expose this claim.
+    Never,
+}
+
+const GITHUB_2026: &[&str] = &[
+    "actor",
+    "actor_id",
+    "job_workflow_ref",
+    "repository",
+    "repository_id",
+    "workflow",
+    "ref",
+    "environment",
+    "enterprise_id",
+];
+
+/// Whether `claim` (the part after `<prefix>:`, lower-cased) is a request key for this issuer.
+pub fn claim_presence(kind: IssuerKind, claim: &str, pre_2026: bool) -> Presence {
+    use IssuerKind as K;
+    match (kind, claim) {
+        (K::Amazon, "app_id" | "user_id") | (K::Facebook, "app_id" | "id") => Presence::Always,
+        (K::Amazon | K::Facebook, _) => Presence::Never,
+        (K::Saml, _) => Presence::Sometimes,
+        (_, "sub" | "aud") => Presence::Always,
+        (K::Google, "oaud" | "azp") => Presence::Sometimes,
+        (K::Cognito, "amr") => Presence::Always,
+        (K::GitHub, c) if !pre_2026 && GITHUB_2026.contains(&c) => Presence::Sometimes,
+        (K::Google | K::CircleCi, _) if !pre_2026 => Presence::Sometimes,
+        _ => Presence::Never,
+    }
+}
+
+/// Whether a claim is multivalued for this issuer (set operators are then the right tool).
+pub fn is_multivalued(kind: IssuerKind, claim: &str) -> bool {
+    kind == IssuerKind::Cognito && claim == "amr"
+}
+
+/// The keys that bound the caller's identity (AUDIT-RULES.md TP-OIDC-NO-SUB).
+pub fn identity_claims(kind: IssuerKind, pre_2026: bool) -> &'static [&'static str] {
+    use IssuerKind as K;
+    match kind {
+        K::GitHub if !pre_2026 => &["sub", "repository", "repository_id", "job_workflow_ref"],
+        K::Google => &["sub", "aud", "azp", "oaud"],
+        K::Cognito => &["aud"],
+        K::Amazon | K::Facebook => &["app_id"],
+        K::Saml => &[],
+        _ => &["sub"],
+    }
+}
+
+/// A subject read with an issuer's grammar: the tenant (owner, namespace, organisation, group),
+/// the project inside it (repository, service account, workspace), and the rest (ref, phase).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    /// Tenant segment (owner without `@id`, namespace, organisation, top group).
+    pub tenant: String,
+    /// Project segment (repository without `@id`, service account, workspace, project path).
+    pub project: String,
+    /// Context segment (`ref:refs/heads/main`, `pull_request`, `run_phase:apply`...).
+    pub context: String,
+}
+
+fn is_name(s: &str, extra: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
+}
+
+/// Parses `sub` with the issuer's default subject grammar. `None` means no token of this
+/// issuer carries this subject (under the default template).
+pub fn parse_subject(kind: IssuerKind, s: &str) -> Option<Subject> {
+    use IssuerKind as K;
+    match kind {
+        K::GitHub | K::GitHubLegacy => {
+            let rest = s.strip_prefix("repo:")?;
+            let (owner_repo, context) = rest.split_once(':')?;
+            let (owner, repo) = owner_repo.split_once('/')?;
+            let strip_id = |x: &str, extra: &str| -> Option<String> {
+                match x.split_once('@') {
+                    Some((n, id)) if is_name(n, extra) && is_name(id, "") => Some(n.to_owned()),
+                    None if is_name(x, extra) => Some(x.to_owned()),
+                    _ => None,
+                }
+            };
+            let owner = strip_id(owner, "-")?;
+            let repo = strip_id(repo, "._-")?;
+            let ok_ctx = context == "pull_request"
+                || context
+                    .strip_prefix("ref:refs/heads/")
+                    .or_else(|| context.strip_prefix("ref:refs/tags/"))
+                    .or_else(|| context.strip_prefix("environment:"))
+                    .is_some_and(|x| !x.is_empty());
+            ok_ctx.then(|| Subject {
+                tenant: owner,
+                project: repo,
+                context: context.to_owned(),
+            })
+        }
+        K::GitLab => {
+            let rest = s.strip_prefix("project_path:")?;
+            let (path, context) = rest.split_once(":ref_type:")?;
+            let (rt, r) = context.split_once(":ref:")?;
+            let (group, project) = path.split_once('/')?;
+            let ok = (rt == "branch" || rt == "tag")
+                && !r.is_empty()
+                && path.split('/').all(|c| is_name(c, "._-"));
+            ok.then(|| Subject {
+                tenant: group.to_owned(),
+                project: project.to_owned(),
+                context: context.to_owned(),
+            })
+        }
+        K::HcpTerraform => {
+            let rest = s.strip_prefix("organization:")?;
+            let (org, rest) = rest.split_once(":project:")?;
+            let (proj, rest) = rest.split_once(":workspace:")?;
+            let (ws, phase) = rest.split_once(":run_phase:")?;
+            let ok = is_name(org, "_-")
+                && !proj.is_empty()
+                && !proj.contains(':')
+                && is_name(ws, "_-")
+                && (phase == "plan" || phase == "apply");
+            ok.then(|| Subject {
+                tenant: org.to_owned(),
+                project: format!("{proj}/{ws}"),
+                context: format!("run_phase:{phase}"),
+            })
+        }
+        K::Eks => {
+            let rest = s.strip_prefix("system:serviceaccount:")?;
+            let (ns, sa) = rest.split_once(':')?;
+            let ok = is_name(ns, "-") && is_name(sa, ".-");
+            ok.then(|| Subject {
+                tenant: ns.to_owned(),
+                project: sa.to_owned(),
+                context: String::new(),
+            })
+        }
+        K::CircleCi => {
+            let parts: Vec<&str> = s.split('/').collect();
+            match parts.as_slice() {
+                ["org", o, "project", p, "user", u] if is_name(o, "-") && is_name(p, "-") && is_name(u, "-") => {
+                    Some(Subject {
+                        tenant: (*o).to_owned(),
+                        project: (*p).to_owned(),
+                        context: (*u).to_owned(),
+                    })
+                }
+                _ => None,
+            }
+        }
+        K::Bitbucket => {
+            // `{repoUuid}[:{envUuid}]:{stepUuid}`; the workspace is the issuer itself.
+            let uuid = |x: &str| x.starts_with('{') && x.ends_with('}') && x.len() > 2;
+            let parts: Vec<&str> = s.split(':').collect();
+            let ok = (2..=3).contains(&parts.len()) && parts.iter().all(|p| uuid(p));
+            ok.then(|| Subject {
+                tenant: String::new(),
+                project: parts.first().map_or(String::new(), |p| (*p).to_owned()),
+                context: parts.get(1..).map_or(String::new(), |p| p.join(":")),
+            })
+        }
+        _ => (!s.is_empty()).then(|| Subject {
+            tenant: String::new(),
+            project: s.to_owned(),
+            context: String::new(),
+        }),
+    }
+}
+
+/// Whether [`parse_subject`] has a real grammar for this issuer.
+pub fn has_grammar(kind: IssuerKind) -> bool {
+    use IssuerKind as K;
+    matches!(
+        kind,
+        K::GitHub | K::GitHubLegacy | K::GitLab | K::HcpTerraform | K::Eks | K::CircleCi | K::Bitbucket
+    )
+}
+
+/// Builds a subject from its segments (the inverse of [`parse_subject`]).
+pub fn make_subject(kind: IssuerKind, tenant: &str, project: &str, context: &str) -> String {
+    use IssuerKind as K;
+    match kind {
+        K::GitHub | K::GitHubLegacy => format!("repo:{tenant}/{project}:{context}"),
+        K::GitLab => format!("project_path:{tenant}/{project}:{context}"),
+        K::HcpTerraform => {
+            let (p, w) = project.split_once('/').unwrap_or(("default", project));
+            format!("organization:{tenant}:project:{p}:workspace:{w}:{context}")
+        }
+        K::Eks => format!("system:serviceaccount:{tenant}:{project}"),
+        K::CircleCi => format!("org/{tenant}/project/{project}/user/{context}"),
+        K::Bitbucket => format!("{project}:{context}"),
+        _ => project.to_owned(),
+    }
+}
+
+/// Contexts a witness subject can carry, most ordinary first.
+pub fn contexts(kind: IssuerKind) -> &'static [&'static str] {
+    use IssuerKind as K;
+    match kind {
+        K::GitHub | K::GitHubLegacy => &[
+            "ref:refs/heads/main",
+            "ref:refs/heads/zz-attacker",
+            "environment:zz-attacker",
+            "ref:refs/tags/zz-attacker",
+            "pull_request",
+        ],
+        K::GitLab => &[
+            "ref_type:branch:ref:main",
+            "ref_type:branch:ref:zz-attacker",
+            "ref_type:tag:ref:main",
+        ],
+        K::HcpTerraform => &["run_phase:apply", "run_phase:plan"],
+        K::CircleCi => &["zz-attacker"],
+        K::Bitbucket => &["{zz-step}", "{zz-env}:{zz-step}"],
+        _ => &[""],
+    }
+}
+
+/// Text used to fill a wildcard when building witnesses: chosen to extend a partial segment
+/// (`-evil`), start a fresh segment (`zz-attacker`), or complete a whole subject.
+pub fn fills(kind: IssuerKind) -> Vec<String> {
+    let mut f: Vec<String> = ["", "x", "-evil", "zz-attacker", "@123"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    for ctx in contexts(kind) {
+        for (t, p) in [("zz-attacker", "zz-repo"), ("x", "x")] {
+            let whole = make_subject(kind, t, p, ctx);
+            // Suffixes of a full subject complete any partial pattern that ends in `*`.
+            for (i, _) in whole.char_indices() {
+                if let Some(s) = whole.get(i..) {
+                    if i > 0 && matches!(whole.get(i - 1..i), Some(":" | "/" | "@")) {
+                        f.push(s.to_owned());
+                        f.push(format!("-evil{}", whole.get(i - 1..).unwrap_or("")));
+                    }
+                }
+            }
+            f.push(whole);
+        }
+        f.push((*ctx).to_owned());
+        f.push(format!("-evil:{ctx}"));
+        f.push(format!("@1:{ctx}"));
+    }
+    f.sort();
+    f.dedup();
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_tenancy() {
+        let gh = classify_federated(
+            "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
+        );
+        assert_eq!((gh.kind, gh.tenancy), (IssuerKind::GitHub, Tenancy::Shared));
+        assert_eq!(gh.account.as_deref(), Some("111122223333"));
+        let ent = classify_federated(
+            "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com/acme",
+        );
+        assert_eq!(ent.tenancy, Tenancy::TenantScoped);
+        let eks = classify_federated(
+            "arn:aws:iam::1:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
+        );
+        assert_eq!((eks.kind, eks.tenancy), (IssuerKind::Eks, Tenancy::TenantScoped));
+        assert_eq!(classify_federated("cognito-identity.amazonaws.com").kind, IssuerKind::Cognito);
+    }
+
+    #[test]
+    fn github_grammar() {
+        let s = parse_subject(IssuerKind::GitHub, "repo:octo@1/app@2:ref:refs/heads/main").unwrap();
+        assert_eq!((s.tenant.as_str(), s.project.as_str()), ("octo", "app"));
+        assert!(parse_subject(IssuerKind::GitHub, "invalid").is_none());
+        assert!(parse_subject(IssuerKind::GitHub, "repo:*").is_none());
+        assert!(parse_subject(IssuerKind::GitHub, "repo:o/r:pull_request").is_some());
+    }
+
+    #[test]
+    fn claims_depend_on_date() {
+        assert_eq!(claim_presence(IssuerKind::GitHub, "actor", true), Presence::Never);
+        assert_eq!(claim_presence(IssuerKind::GitHub, "actor", false), Presence::Sometimes);
+        assert_eq!(claim_presence(IssuerKind::GitHub, "iss", false), Presence::Never);
+    }
+}

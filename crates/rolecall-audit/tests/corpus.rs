@@ -1,0 +1,81 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+//! Data-driven test over the shared corpus: the rule ids in INDEX.md's verdict column that this
+//! crate implements must fire, and files judged SAFE must produce nothing at Medium or above.
+
+use std::path::PathBuf;
+
+use rolecall_audit::rules::{NOT_IMPLEMENTED, RULES};
+use rolecall_audit::{audit_text, AuditOptions, Severity};
+
+fn corpus_dir() -> PathBuf {
+    match std::env::var_os("ROLECALL_CORPUS") {
+        Some(p) => PathBuf::from(p),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus")),
+    }
+}
+
+/// Expectations that this crate deliberately does not meet, with the reason. One place.
+const KNOWN_GAPS: &[(&str, &str, &str)] = &[
+    // (file, rule, reason)
+];
+
+fn rule_ids(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(pos) = text[i..].find("TP-") {
+        let s = i + pos;
+        let mut e = s + 3;
+        while e < b.len() && (b[e].is_ascii_uppercase() || b[e].is_ascii_digit() || b[e] == b'-') {
+            e += 1;
+        }
+        let id = text[s..e].trim_end_matches('-').to_owned();
+        if id.len() > 3 && !out.contains(&id) {
+            out.push(id);
+        }
+        i = e;
+    }
+    out
+}
+
+#[test]
+fn corpus_expectations() {
+    let dir = corpus_dir();
+    let index = std::fs::read_to_string(dir.join("INDEX.md")).unwrap_or_else(|e| {
+        panic!("corpus index missing at {} ({e}); set ROLECALL_CORPUS", dir.display())
+    });
+    let mut failures = Vec::new();
+    let mut files = 0;
+    for line in index.lines().filter(|l| l.starts_with("| `")) {
+        let cols: Vec<&str> = line.split(" | ").collect();
+        let file = cols[0].trim_start_matches("| `").trim_end_matches('`');
+        let verdict = cols.last().unwrap().trim_end_matches(" |").trim();
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        files += 1;
+        let findings = audit_text(&text, &AuditOptions::default());
+        let fired: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+        for id in rule_ids(verdict) {
+            let implemented = RULES.iter().any(|r| r.id == id);
+            if !implemented {
+                assert!(
+                    NOT_IMPLEMENTED.iter().any(|(n, _)| *n == id),
+                    "{file}: rule `{id}` neither implemented nor listed in NOT_IMPLEMENTED"
+                );
+                continue;
+            }
+            if KNOWN_GAPS.iter().any(|(f, r, _)| *f == file && *r == id) {
+                continue;
+            }
+            if !fired.contains(&id.as_str()) {
+                failures.push(format!("{file}: expected {id}, got {fired:?}"));
+            }
+        }
+        if verdict.starts_with("SAFE") {
+            for f in findings.iter().filter(|f| f.severity >= Severity::Medium) {
+                failures.push(format!("{file}: SAFE but {} {} {}", f.rule, f.severity, f.message));
+            }
+        }
+    }
+    assert!(files >= 90, "only {files} corpus files listed");
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
