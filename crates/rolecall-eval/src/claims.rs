@@ -197,7 +197,9 @@ pub struct RoleAccount {
 #[non_exhaustive]
 pub enum RoleAccountError {
     /// Not `arn:<partition>:iam::<12 digits>:role/<name>`.
-    #[error("`{arn}` is not an iam role arn: expected `arn:<partition>:iam::<account>:role/<name>`")]
+    #[error(
+        "`{arn}` is not an iam role arn: expected `arn:<partition>:iam::<account>:role/<name>`"
+    )]
     NotRoleArn {
         /// The text given.
         arn: String,
@@ -251,7 +253,9 @@ impl RoleAccount {
     ///
     /// When the text is not `arn:<partition>:iam::<account>:role/<name>`.
     pub fn from_role_arn(arn: &str) -> Result<RoleAccount, RoleAccountError> {
-        let not_role = || RoleAccountError::NotRoleArn { arn: arn.to_owned() };
+        let not_role = || RoleAccountError::NotRoleArn {
+            arn: arn.to_owned(),
+        };
         let mut parts = arn.splitn(6, ':');
         let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
             parts.next(),
@@ -672,7 +676,8 @@ impl WebIdentity {
             GOOGLE => {
                 // SEMANTICS.md 4.2: `aud` is the token's `azp` when present,
                 // else its `aud`; `oaud` is always the token's `aud`.
-                let sub = str_claim(claims, "sub").ok_or(TokenError::MissingClaim { claim: "sub" })?;
+                let sub =
+                    str_claim(claims, "sub").ok_or(TokenError::MissingClaim { claim: "sub" })?;
                 let aud = claims
                     .get("aud")
                     .and_then(audience)
@@ -694,7 +699,11 @@ impl WebIdentity {
             }
             FACEBOOK | AMAZON => {
                 // OAuth 2.0 access tokens: only the documented keys.
-                let user = if provider == FACEBOOK { "id" } else { "user_id" };
+                let user = if provider == FACEBOOK {
+                    "id"
+                } else {
+                    "user_id"
+                };
                 for claim in ["app_id", user] {
                     if let Some(v) = claims.get(claim).and_then(scalar_text) {
                         ctx.insert(key(claim), ContextValue::Single(v))?;
@@ -703,7 +712,8 @@ impl WebIdentity {
                 provider.to_owned()
             }
             _ => {
-                let sub = str_claim(claims, "sub").ok_or(TokenError::MissingClaim { claim: "sub" })?;
+                let sub =
+                    str_claim(claims, "sub").ok_or(TokenError::MissingClaim { claim: "sub" })?;
                 let aud = claims
                     .get("aud")
                     .and_then(audience)
@@ -714,7 +724,10 @@ impl WebIdentity {
                     ctx.insert(key("amr"), amr)?;
                 }
                 if provider == COGNITO {
-                    ctx.insert("aws:FederatedProvider", ContextValue::Single(COGNITO.to_owned()))?;
+                    ctx.insert(
+                        "aws:FederatedProvider",
+                        ContextValue::Single(COGNITO.to_owned()),
+                    )?;
                     COGNITO.to_owned()
                 } else {
                     if let Some(azp) = str_claim(claims, "azp") {
@@ -780,7 +793,11 @@ impl WebIdentity {
     /// # Errors
     ///
     /// When a key equal ignoring case is already present.
-    pub fn insert(&mut self, key: impl Into<String>, value: ContextValue) -> Result<(), RequestError> {
+    pub fn insert(
+        &mut self,
+        key: impl Into<String>,
+        value: ContextValue,
+    ) -> Result<(), RequestError> {
         self.context.insert(key, value)
     }
 

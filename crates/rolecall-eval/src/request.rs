@@ -80,7 +80,12 @@ impl FoldedKey {
         if name.is_ascii() {
             FoldedKey(name.to_ascii_lowercase().into())
         } else {
-            FoldedKey(name.chars().flat_map(char::to_lowercase).collect::<String>().into())
+            FoldedKey(
+                name.chars()
+                    .flat_map(char::to_lowercase)
+                    .collect::<String>()
+                    .into(),
+            )
         }
     }
 
@@ -99,11 +104,15 @@ impl fmt::Display for FoldedKey {
 /// Compares a folded key with the folding of `name`, without allocating.
 fn cmp_folded(folded: &str, name: &str) -> Ordering {
     if name.is_ascii() {
-        folded.bytes().cmp(name.bytes().map(|b| b.to_ascii_lowercase()))
+        folded
+            .bytes()
+            .cmp(name.bytes().map(|b| b.to_ascii_lowercase()))
     } else {
         // `str` orders by bytes, and UTF-8 byte order is code-point order,
         // so comparing chars agrees with the sort order of the entries.
-        folded.chars().cmp(name.chars().flat_map(char::to_lowercase))
+        folded
+            .chars()
+            .cmp(name.chars().flat_map(char::to_lowercase))
     }
 }
 
@@ -185,18 +194,33 @@ impl Context {
     ///
     /// [`RequestError::DuplicateKey`] when a key equal to `name` under R6
     /// folding is already present.
-    pub fn insert(&mut self, name: impl Into<String>, value: ContextValue) -> Result<(), RequestError> {
+    pub fn insert(
+        &mut self,
+        name: impl Into<String>,
+        value: ContextValue,
+    ) -> Result<(), RequestError> {
         let name = name.into();
         let folded = FoldedKey::new(&name);
         match self.entries.binary_search_by(|e| e.folded.cmp(&folded)) {
             Ok(i) => Err(RequestError::DuplicateKey {
-                first: self.entries.get(i).map(|e| e.name.clone()).unwrap_or_default(),
+                first: self
+                    .entries
+                    .get(i)
+                    .map(|e| e.name.clone())
+                    .unwrap_or_default(),
                 second: name,
             }),
             Err(i) => {
                 // INVARIANT (sorted, unique): `i` is where `folded` sorts and
                 // no entry has it.
-                self.entries.insert(i, ContextEntry { name, folded, value });
+                self.entries.insert(
+                    i,
+                    ContextEntry {
+                        name,
+                        folded,
+                        value,
+                    },
+                );
                 Ok(())
             }
         }
@@ -291,7 +315,11 @@ pub enum RequestError {
 
 impl Request {
     /// A request from parts already checked.
-    pub fn new(principal: impl Into<String>, action: impl Into<String>, context: Context) -> Request {
+    pub fn new(
+        principal: impl Into<String>,
+        action: impl Into<String>,
+        context: Context,
+    ) -> Request {
         Request {
             principal: principal.into(),
             action: action.into(),
@@ -514,7 +542,10 @@ mod tests {
         let ctx = req.context();
         assert_eq!(ctx.lookup("gh:sub").unwrap().name(), "GH:Sub");
         assert_eq!(ctx.lookup("GH:SUB").unwrap().value().as_single(), Some("x"));
-        assert_eq!(ctx.lookup("schlüssel:äb").unwrap().value().as_single(), Some("y"));
+        assert_eq!(
+            ctx.lookup("schlüssel:äb").unwrap().value().as_single(),
+            Some("y")
+        );
         assert_eq!(ctx.lookup("SCHLÜSSEL:äB").unwrap().name(), "Schlüssel:ÄB");
         assert!(ctx.get(&FoldedKey::new("SCHLÜSSEL:ÄB")).is_some());
         assert!(ctx.lookup("gh:su").is_none());
@@ -545,7 +576,9 @@ mod tests {
         // Non-ASCII folding counts too: KELVIN SIGN folds to `k`.
         let mut ctx = Context::new();
         ctx.insert("k", ContextValue::Single("1".into())).unwrap();
-        assert!(ctx.insert("\u{212A}", ContextValue::Single("2".into())).is_err());
+        assert!(ctx
+            .insert("\u{212A}", ContextValue::Single("2".into()))
+            .is_err());
     }
 
     #[test]
@@ -570,6 +603,14 @@ mod tests {
             .build()
             .unwrap();
         assert!(req.context().lookup("k").unwrap().value().is_multivalued());
-        assert_eq!(req.context().lookup("empty").unwrap().value().values().len(), 0);
+        assert_eq!(
+            req.context()
+                .lookup("empty")
+                .unwrap()
+                .value()
+                .values()
+                .len(),
+            0
+        );
     }
 }

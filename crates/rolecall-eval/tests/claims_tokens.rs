@@ -1,6 +1,11 @@
 //! Tokens of real providers, decoded and turned into requests as STS does
 //! (SEMANTICS.md 2.5, 4.1 to 4.5).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use base64::Engine as _;
 use rolecall_eval::claims::{
@@ -68,7 +73,10 @@ fn eks_service_account_token() {
     let arn = format!("arn:aws:iam::111122223333:oidc-provider/{EKS}");
     assert_eq!(id.provider(), EKS);
     assert_eq!(id.principal(), arn);
-    assert_eq!(single(&id, &format!("{EKS}:aud")).unwrap(), "sts.amazonaws.com");
+    assert_eq!(
+        single(&id, &format!("{EKS}:aud")).unwrap(),
+        "sts.amazonaws.com"
+    );
     assert_eq!(
         single(&id, &format!("{EKS}:sub")).unwrap(),
         "system:serviceaccount:default:my-sa"
@@ -116,7 +124,15 @@ fn github_branch_exposes_the_2026_claims_only() {
         single(&id, &format!("{GH}:sub")).unwrap(),
         "repo:octo-org/octo-repo:ref:refs/heads/main"
     );
-    for claim in ["actor", "actor_id", "repository", "repository_id", "workflow", "job_workflow_ref", "ref"] {
+    for claim in [
+        "actor",
+        "actor_id",
+        "repository",
+        "repository_id",
+        "workflow",
+        "job_workflow_ref",
+        "ref",
+    ] {
         assert_eq!(
             single(&id, &format!("{GH}:{claim}")).as_deref(),
             claims[claim].as_str(),
@@ -124,15 +140,28 @@ fn github_branch_exposes_the_2026_claims_only() {
         );
     }
     // Not in the table: not keys.
-    for claim in ["repository_owner", "ref_type", "run_id", "environment", "iss"] {
-        assert!(id.context().lookup(&format!("{GH}:{claim}")).is_none(), "{claim}");
+    for claim in [
+        "repository_owner",
+        "ref_type",
+        "run_id",
+        "environment",
+        "iss",
+    ] {
+        assert!(
+            id.context().lookup(&format!("{GH}:{claim}")).is_none(),
+            "{claim}"
+        );
     }
     // Pre-2026: only sub and aud.
     let old = WebIdentity::from_claims(&claims, None, &role(), &ClaimRules::pre_2026()).unwrap();
     assert!(old.context().lookup(&format!("{GH}:actor")).is_none());
     assert_eq!(
         keys(&old),
-        vec!["aws:FederatedProvider".to_owned(), format!("{GH}:aud"), format!("{GH}:sub")]
+        vec![
+            "aws:FederatedProvider".to_owned(),
+            format!("{GH}:aud"),
+            format!("{GH}:sub")
+        ]
     );
 }
 
@@ -142,8 +171,14 @@ fn github_environment_and_non_string_claims() {
         "repo:o/r:environment:Production%3AV1",
         json!({"environment": "Production:V1", "enterprise_id": 1234, "actor_id": true, "workflow": {"x": 1}, "actor": null}),
     ));
-    assert_eq!(single(&id, &format!("{GH}:sub")).unwrap(), "repo:o/r:environment:Production%3AV1");
-    assert_eq!(single(&id, &format!("{GH}:environment")).unwrap(), "Production:V1");
+    assert_eq!(
+        single(&id, &format!("{GH}:sub")).unwrap(),
+        "repo:o/r:environment:Production%3AV1"
+    );
+    assert_eq!(
+        single(&id, &format!("{GH}:environment")).unwrap(),
+        "Production:V1"
+    );
     // Numbers and booleans become their JSON text...
     assert_eq!(single(&id, &format!("{GH}:enterprise_id")).unwrap(), "1234");
     assert_eq!(single(&id, &format!("{GH}:actor_id")).unwrap(), "true");
@@ -154,10 +189,22 @@ fn github_environment_and_non_string_claims() {
 
 #[test]
 fn github_pull_request_and_immutable_subject() {
-    let pr = identity(github("repo:o/r:pull_request", json!({"ref": "refs/pull/7/merge"})));
-    assert_eq!(single(&pr, &format!("{GH}:sub")).unwrap(), "repo:o/r:pull_request");
-    assert_eq!(single(&pr, &format!("{GH}:ref")).unwrap(), "refs/pull/7/merge");
-    let imm = identity(github("repo:octo-org@123456/octo-repo@456789:ref:refs/heads/main", json!({})));
+    let pr = identity(github(
+        "repo:o/r:pull_request",
+        json!({"ref": "refs/pull/7/merge"}),
+    ));
+    assert_eq!(
+        single(&pr, &format!("{GH}:sub")).unwrap(),
+        "repo:o/r:pull_request"
+    );
+    assert_eq!(
+        single(&pr, &format!("{GH}:ref")).unwrap(),
+        "refs/pull/7/merge"
+    );
+    let imm = identity(github(
+        "repo:octo-org@123456/octo-repo@456789:ref:refs/heads/main",
+        json!({}),
+    ));
     assert_eq!(
         single(&imm, &format!("{GH}:sub")).unwrap(),
         "repo:octo-org@123456/octo-repo@456789:ref:refs/heads/main"
@@ -178,7 +225,10 @@ fn github_enterprise_issuer_keeps_the_slug() {
     // SEMANTICS.md 9 case 82: the key without the slug is absent.
     assert!(id.context().lookup(&format!("{GH}:sub")).is_none());
     // The host still selects GitHub's row of the claim table.
-    assert_eq!(single(&id, &format!("{GH}/octocat-inc:actor")).unwrap(), "octocat");
+    assert_eq!(
+        single(&id, &format!("{GH}/octocat-inc:actor")).unwrap(),
+        "octocat"
+    );
 }
 
 #[test]
@@ -189,7 +239,10 @@ fn gitlab_exposes_standard_claims_only() {
         "aud": "https://gitlab.com",
         "namespace_id": "1", "project_path": "group/project", "ref": "main",
     }));
-    assert_eq!(id.principal(), "arn:aws:iam::111122223333:oidc-provider/gitlab.com");
+    assert_eq!(
+        id.principal(),
+        "arn:aws:iam::111122223333:oidc-provider/gitlab.com"
+    );
     assert_eq!(
         keys(&id),
         ["aws:FederatedProvider", "gitlab.com:aud", "gitlab.com:sub"]
@@ -204,9 +257,18 @@ fn google_with_and_without_azp() {
         "email": "a@example.com",
     }));
     assert_eq!(with.principal(), "accounts.google.com");
-    assert_eq!(single(&with, "accounts.google.com:aud").unwrap(), "azp-client");
-    assert_eq!(single(&with, "accounts.google.com:oaud").unwrap(), "aud-client");
-    assert_eq!(single(&with, "accounts.google.com:azp").unwrap(), "azp-client");
+    assert_eq!(
+        single(&with, "accounts.google.com:aud").unwrap(),
+        "azp-client"
+    );
+    assert_eq!(
+        single(&with, "accounts.google.com:oaud").unwrap(),
+        "aud-client"
+    );
+    assert_eq!(
+        single(&with, "accounts.google.com:azp").unwrap(),
+        "azp-client"
+    );
     assert!(with.context().lookup("accounts.google.com:email").is_none());
     assert!(with.context().lookup("aws:FederatedProvider").is_none());
 
@@ -214,9 +276,18 @@ fn google_with_and_without_azp() {
     let without = identity(json!({
         "iss": "accounts.google.com", "sub": "1101", "aud": "aud-client",
     }));
-    assert_eq!(single(&without, "accounts.google.com:aud").unwrap(), "aud-client");
-    assert_eq!(single(&without, "accounts.google.com:oaud").unwrap(), "aud-client");
-    assert!(without.context().lookup("accounts.google.com:azp").is_none());
+    assert_eq!(
+        single(&without, "accounts.google.com:aud").unwrap(),
+        "aud-client"
+    );
+    assert_eq!(
+        single(&without, "accounts.google.com:oaud").unwrap(),
+        "aud-client"
+    );
+    assert!(without
+        .context()
+        .lookup("accounts.google.com:azp")
+        .is_none());
 }
 
 #[test]
@@ -228,17 +299,27 @@ fn cognito_amr_is_multivalued() {
         "amr": ["authenticated", "graph.facebook.com", "graph.facebook.com:123"],
     }));
     assert_eq!(id.principal(), "cognito-identity.amazonaws.com");
-    assert_eq!(single(&id, "aws:FederatedProvider").unwrap(), "cognito-identity.amazonaws.com");
+    assert_eq!(
+        single(&id, "aws:FederatedProvider").unwrap(),
+        "cognito-identity.amazonaws.com"
+    );
     assert_eq!(
         multi(&id, "cognito-identity.amazonaws.com:amr").unwrap(),
-        ["authenticated", "graph.facebook.com", "graph.facebook.com:123"]
+        [
+            "authenticated",
+            "graph.facebook.com",
+            "graph.facebook.com:123"
+        ]
     );
     let unauth = identity(json!({
         "iss": "https://cognito-identity.amazonaws.com",
         "sub": "us-east-1:1", "aud": "us-east-1:pool-id", "amr": "unauthenticated",
     }));
     // A lone string is still a multivalued key.
-    assert_eq!(multi(&unauth, "cognito-identity.amazonaws.com:amr").unwrap(), ["unauthenticated"]);
+    assert_eq!(
+        multi(&unauth, "cognito-identity.amazonaws.com:amr").unwrap(),
+        ["unauthenticated"]
+    );
 }
 
 #[test]
@@ -249,7 +330,10 @@ fn aud_array_of_two_is_multivalued_and_trailing_slash_is_kept() {
         "amr": ["admins"],
     }));
     assert_eq!(id.provider(), "auth.example.com/");
-    assert_eq!(multi(&id, "auth.example.com/:aud").unwrap(), ["sts.amazonaws.com", "api://x"]);
+    assert_eq!(
+        multi(&id, "auth.example.com/:aud").unwrap(),
+        ["sts.amazonaws.com", "api://x"]
+    );
     assert_eq!(single(&id, "auth.example.com/:azp").unwrap(), "cli");
     assert_eq!(multi(&id, "auth.example.com/:amr").unwrap(), ["admins"]);
     assert!(id.context().lookup("auth.example.com:aud").is_none());
@@ -267,7 +351,11 @@ fn session_tags_and_source_identity_add_actions() {
     }));
     assert_eq!(
         id.actions(),
-        ["sts:AssumeRoleWithWebIdentity", "sts:TagSession", "sts:SetSourceIdentity"]
+        [
+            "sts:AssumeRoleWithWebIdentity",
+            "sts:TagSession",
+            "sts:SetSourceIdentity"
+        ]
     );
     assert_eq!(single(&id, "aws:RequestTag/Project").unwrap(), "X");
     assert_eq!(single(&id, "aws:requesttag/costcenter").unwrap(), "12345");
@@ -277,7 +365,14 @@ fn session_tags_and_source_identity_add_actions() {
     assert_eq!(multi(&id, "sts:TransitiveTagKeys").unwrap(), ["Project"]);
     assert_eq!(single(&id, "sts:SourceIdentity").unwrap(), "Admin");
     let actions: Vec<String> = id.requests().map(|r| r.action().to_owned()).collect();
-    assert_eq!(actions, ["sts:AssumeRoleWithWebIdentity", "sts:TagSession", "sts:SetSourceIdentity"]);
+    assert_eq!(
+        actions,
+        [
+            "sts:AssumeRoleWithWebIdentity",
+            "sts:TagSession",
+            "sts:SetSourceIdentity"
+        ]
+    );
 
     // Tags without transitive keys: no `sts:TransitiveTagKeys` key.
     let t = identity(json!({
@@ -285,7 +380,10 @@ fn session_tags_and_source_identity_add_actions() {
         "https://aws.amazon.com/tags": {"principal_tags": {"Dept": ["Eng"]}},
     }));
     assert!(t.context().lookup("sts:TransitiveTagKeys").is_none());
-    assert_eq!(t.actions(), ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]);
+    assert_eq!(
+        t.actions(),
+        ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]
+    );
 }
 
 fn from_claims_err(claims: Value) -> TokenError {
@@ -297,7 +395,9 @@ fn bad_tags_are_errors() {
     let base = |tags: Value| json!({"iss": "https://i.example.com", "sub": "s", "aud": "a", "https://aws.amazon.com/tags": tags});
     assert_eq!(
         from_claims_err(base(json!({"principal_tags": {"Project": ["X", "Y"]}}))),
-        TokenError::MultiValuedTag { key: "Project".into() }
+        TokenError::MultiValuedTag {
+            key: "Project".into()
+        }
     );
     assert!(matches!(
         from_claims_err(base(json!({"principal_tags": {"Project": "X"}}))),
@@ -321,7 +421,9 @@ fn bad_tags_are_errors() {
 fn issuer_and_required_claims() {
     assert_eq!(
         from_claims_err(json!({"iss": "http://idp.example.com", "sub": "s", "aud": "a"})),
-        TokenError::IssuerNotHttps { issuer: "http://idp.example.com".into() }
+        TokenError::IssuerNotHttps {
+            issuer: "http://idp.example.com".into()
+        }
     );
     assert_eq!(
         from_claims_err(json!({"sub": "s", "aud": "a"})),
@@ -357,28 +459,58 @@ fn decode_errors_are_typed() {
     let good = jwt(&json!({"iss": "https://i", "sub": "s", "aud": "a"}));
     let parts: Vec<&str> = good.split('.').collect();
 
-    assert_eq!(decode_jwt("a.b").unwrap_err(), TokenError::NotThreeParts { parts: 2 });
-    assert_eq!(decode_jwt(&format!("{good}.x")).unwrap_err(), TokenError::NotThreeParts { parts: 4 });
+    assert_eq!(
+        decode_jwt("a.b").unwrap_err(),
+        TokenError::NotThreeParts { parts: 2 }
+    );
+    assert_eq!(
+        decode_jwt(&format!("{good}.x")).unwrap_err(),
+        TokenError::NotThreeParts { parts: 4 }
+    );
 
     // A `+` (standard base64) in the claims: offset points into the token.
     let bad = format!("{}.ab+d.{}", parts[0], parts[2]);
     assert_eq!(
         decode_jwt(&bad).unwrap_err(),
-        TokenError::Base64 { part: TokenPart::Claims, offset: parts[0].len() + 1 + 2 }
+        TokenError::Base64 {
+            part: TokenPart::Claims,
+            offset: parts[0].len() + 1 + 2
+        }
     );
     // Padding is refused.
     let padded = format!("{}.{}=.{}", parts[0], b64(b"{}a"), parts[2]);
-    assert!(matches!(decode_jwt(&padded).unwrap_err(), TokenError::Base64 { part: TokenPart::Claims, .. }));
+    assert!(matches!(
+        decode_jwt(&padded).unwrap_err(),
+        TokenError::Base64 {
+            part: TokenPart::Claims,
+            ..
+        }
+    ));
 
     let not_json = format!("{}.{}.{}", parts[0], b64(b"{\n\"a\": }"), parts[2]);
     match decode_jwt(&not_json).unwrap_err() {
-        TokenError::Json { part: TokenPart::Claims, line: 2, column, .. } => assert!(column > 0),
+        TokenError::Json {
+            part: TokenPart::Claims,
+            line: 2,
+            column,
+            ..
+        } => assert!(column > 0),
         other => panic!("{other:?}"),
     }
     let not_object = format!("{}.{}.{}", parts[0], b64(b"[1]"), parts[2]);
-    assert_eq!(decode_jwt(&not_object).unwrap_err(), TokenError::NotAnObject { part: TokenPart::Claims });
+    assert_eq!(
+        decode_jwt(&not_object).unwrap_err(),
+        TokenError::NotAnObject {
+            part: TokenPart::Claims
+        }
+    );
     let header_array = format!("{}.{}.{}", b64(b"[]"), parts[1], parts[2]);
-    assert_eq!(decode_jwt(&header_array).unwrap_err(), TokenError::NotAnObject { part: TokenPart::Header });
+    assert_eq!(
+        decode_jwt(&header_array).unwrap_err(),
+        TokenError::NotAnObject {
+            part: TokenPart::Header
+        }
+    );
 
     for (claims, name) in [
         (json!({"aud": 5}), "aud"),
@@ -387,7 +519,10 @@ fn decode_errors_are_typed() {
         (json!({"iss": true}), "iss"),
         (json!({"amr": {}}), "amr"),
         (json!({"exp": "soon"}), "exp"),
-        (json!({"https://aws.amazon.com/source_identity": 1}), "https://aws.amazon.com/source_identity"),
+        (
+            json!({"https://aws.amazon.com/source_identity": 1}),
+            "https://aws.amazon.com/source_identity",
+        ),
     ] {
         match decode_jwt(&jwt(&claims)).unwrap_err() {
             TokenError::ClaimType { claim, .. } => assert_eq!(claim, name),
@@ -395,7 +530,11 @@ fn decode_errors_are_typed() {
         }
     }
     assert_eq!(
-        TokenError::ClaimType { claim: "aud".into(), expected: "a string or an array of strings" }.to_string(),
+        TokenError::ClaimType {
+            claim: "aud".into(),
+            expected: "a string or an array of strings"
+        }
+        .to_string(),
         "claim `aud` must be a string or an array of strings"
     );
 }
@@ -405,7 +544,10 @@ fn role_accounts() {
     let r = RoleAccount::from_role_arn("arn:aws-cn:iam::123456789012:role/path/name").unwrap();
     assert_eq!(r.partition(), "aws-cn");
     assert_eq!(r.account_id(), "123456789012");
-    assert_eq!(r.oidc_provider_arn("x.example.com"), "arn:aws-cn:iam::123456789012:oidc-provider/x.example.com");
+    assert_eq!(
+        r.oidc_provider_arn("x.example.com"),
+        "arn:aws-cn:iam::123456789012:oidc-provider/x.example.com"
+    );
     for bad in [
         "arn:aws:iam::123456789012:user/x",
         "arn:aws:iam::123456789012:role/",
@@ -413,21 +555,34 @@ fn role_accounts() {
         "arn:aws:iam:us-east-1:123456789012:role/x",
         "role/x",
     ] {
-        assert!(matches!(RoleAccount::from_role_arn(bad), Err(RoleAccountError::NotRoleArn { .. })), "{bad}");
+        assert!(
+            matches!(
+                RoleAccount::from_role_arn(bad),
+                Err(RoleAccountError::NotRoleArn { .. })
+            ),
+            "{bad}"
+        );
     }
     assert!(matches!(
         RoleAccount::from_role_arn("arn:aws:iam::12345:role/x"),
         Err(RoleAccountError::BadAccountId { .. })
     ));
-    assert!(matches!(RoleAccount::new("AWS", "123456789012"), Err(RoleAccountError::BadPartition { .. })));
+    assert!(matches!(
+        RoleAccount::new("AWS", "123456789012"),
+        Err(RoleAccountError::BadPartition { .. })
+    ));
 }
 
 #[test]
 fn claim_table_matches_hosts() {
     let rules = ClaimRules::default();
     assert!(rules.provider_claims(GH).contains(&"repository"));
-    assert!(rules.provider_claims(&format!("{GH}/slug")).contains(&"actor"));
-    assert!(rules.provider_claims("token.actions.githubusercontent.com.evil.com").is_empty());
+    assert!(rules
+        .provider_claims(&format!("{GH}/slug"))
+        .contains(&"actor"));
+    assert!(rules
+        .provider_claims("token.actions.githubusercontent.com.evil.com")
+        .is_empty());
     assert!(rules.provider_claims("accounts.google.com").is_empty());
     assert!(ClaimRules::pre_2026().provider_claims(GH).is_empty());
 }

@@ -1,7 +1,12 @@
 //! The wildcard matcher against three independent oracles: a naive
 //! recursive matcher (the definition of R5), an anchored `regex`
 //! translation, and the globset-backed [`PatternSet`].
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use proptest::prelude::*;
 use rolecall_eval::matcher::{Case, Pattern, PatternSet, PatternToken, SetStrategy};

@@ -1,11 +1,20 @@
 //! Reading requests from JSON: the strict shape of DECISIONS.md R11.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use rolecall_eval::request::{ContextValue, Request, RequestError};
 
 fn err(text: &str) -> (usize, usize, String) {
     match Request::from_json(text).unwrap_err() {
-        RequestError::Json { line, column, message } => (line, column, message),
+        RequestError::Json {
+            line,
+            column,
+            message,
+        } => (line, column, message),
         other => panic!("expected a json error, got {other:?}"),
     }
 }
@@ -21,13 +30,19 @@ fn full_request_reads() {
     assert_eq!(req.action(), "sts:TagSession");
     let ctx = req.context();
     assert_eq!(ctx.len(), 4);
-    assert_eq!(ctx.lookup("A:B").unwrap().value(), &ContextValue::Single("x".into()));
+    assert_eq!(
+        ctx.lookup("A:B").unwrap().value(),
+        &ContextValue::Single("x".into())
+    );
     assert_eq!(
         ctx.lookup("multi").unwrap().value(),
         &ContextValue::Multi(vec!["1".into(), "2".into()])
     );
     assert!(ctx.lookup("one").unwrap().value().is_multivalued());
-    assert_eq!(ctx.lookup("none").unwrap().value(), &ContextValue::Multi(vec![]));
+    assert_eq!(
+        ctx.lookup("none").unwrap().value(),
+        &ContextValue::Multi(vec![])
+    );
 }
 
 #[test]
@@ -56,7 +71,10 @@ fn duplicate_context_keys_are_refused_exact_and_folded() {
     assert!(m1.contains("duplicate context key `k`"), "{m1}");
     let (line, _, m2) = err("{\"principal\":\"P\",\"action\":\"A\",\"context\":{\"GH:sub\":\"1\",\n\"gh:SUB\":[\"2\"]}}");
     assert_eq!(line, 2);
-    assert_eq!(m2, "duplicate context key `gh:SUB`: equal ignoring case to `GH:sub`");
+    assert_eq!(
+        m2,
+        "duplicate context key `gh:SUB`: equal ignoring case to `GH:sub`"
+    );
 }
 
 #[test]
