@@ -75,13 +75,17 @@ fn parse(c: &mut Criterion) {
         serde_json::from_slice::<serde_json::Value>(bytes).unwrap();
         let mut group = c.benchmark_group(format!("parse/{name}"));
         group.throughput(Throughput::Bytes(bytes.len() as u64));
-        group.bench_with_input(BenchmarkId::new("rolecall", bytes.len()), bytes, |b, bytes| {
-            b.iter(|| rolecall_policy::parse(black_box(bytes)).unwrap())
-        });
+        group.bench_with_input(
+            BenchmarkId::new("rolecall", bytes.len()),
+            bytes,
+            |b, bytes| b.iter(|| rolecall_policy::parse(black_box(bytes)).unwrap()),
+        );
         group.bench_with_input(
             BenchmarkId::new("serde_json_value", bytes.len()),
             bytes,
-            |b, bytes| b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(bytes)).unwrap()),
+            |b, bytes| {
+                b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(bytes)).unwrap())
+            },
         );
         group.finish();
     }

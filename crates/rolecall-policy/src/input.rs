@@ -192,16 +192,17 @@ impl Parser {
                 ParseErrorKind::NotAnObject { found },
             ));
         };
-        let role = unique(members, "Role")?
-            .ok_or_else(|| missing(root.span, "Role"))?;
+        let role = unique(members, "Role")?.ok_or_else(|| missing(root.span, "Role"))?;
         let Value::Object(role_members) = &role.value.value else {
             return Err(wrong_type(role, "Role", "an object"));
         };
         let string_member = |name| -> Result<Option<String>, ParseError> {
-            Ok(unique(role_members, name)?.and_then(|m| match &m.value.value {
-                Value::String(s) => Some(s.to_string()),
-                _ => None,
-            }))
+            Ok(
+                unique(role_members, name)?.and_then(|m| match &m.value.value {
+                    Value::String(s) => Some(s.to_string()),
+                    _ => None,
+                }),
+            )
         };
         let role_arn = string_member("Arn")?;
         let role_name = string_member("RoleName")?;

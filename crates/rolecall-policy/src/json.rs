@@ -76,6 +76,10 @@ pub(crate) fn is_allowed_char(c: char) -> bool {
 /// Bytes that end the fast scan of a string's contents: the closing quote,
 /// a backslash, control characters and (strict mode) any non-ASCII byte,
 /// which must then be checked against the allowed characters.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "i < 256 in the loop, the array's length; evaluated at compile time"
+)]
 const fn stop_table(strict: bool) -> [bool; 256] {
     let mut t = [false; 256];
     let mut i = 0;
@@ -365,7 +369,8 @@ impl<'a> Reader<'a> {
         loop {
             // Fast scan over ordinary bytes.
             while let Some(&b) = self.bytes.get(self.pos) {
-                if self.stop[usize::from(b)] {
+                // A u8 index is always below 256: `get` compiles to a plain load.
+                if self.stop.get(usize::from(b)).copied().unwrap_or(true) {
                     break;
                 }
                 self.pos += 1;

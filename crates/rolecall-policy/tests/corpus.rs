@@ -51,9 +51,15 @@ fn every_corpus_policy_parses_and_round_trips() {
         match rolecall_policy::parse(&bytes) {
             Ok(policy) => {
                 let printed = policy.to_json_pretty();
-                let again = rolecall_policy::parse(&printed)
-                    .unwrap_or_else(|e| panic!("{}: printed text does not parse: {e}", path.display()));
-                assert_eq!(again, policy, "{}: round trip changed the tree", path.display());
+                let again = rolecall_policy::parse(&printed).unwrap_or_else(|e| {
+                    panic!("{}: printed text does not parse: {e}", path.display())
+                });
+                assert_eq!(
+                    again,
+                    policy,
+                    "{}: round trip changed the tree",
+                    path.display()
+                );
                 // The printed JSON means the same as the file.
                 let original: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
                 let reprinted: serde_json::Value = serde_json::from_str(&printed).unwrap();
@@ -62,5 +68,9 @@ fn every_corpus_policy_parses_and_round_trips() {
             Err(e) => failures.push(format!("{}: {e}", path.display())),
         }
     }
-    assert!(failures.is_empty(), "corpus files that do not parse:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "corpus files that do not parse:\n{}",
+        failures.join("\n")
+    );
 }

@@ -65,7 +65,10 @@ fn url_encoded_errors_point_into_the_decoded_text() {
     assert_eq!(e.context(), Some("decoded text: statement 0"));
     // A malformed escape is reported in the encoded text.
     let e = parse_document("%7B%22Statement%22%3A%5B%5D%7").unwrap_err();
-    assert_eq!((e.code(), e.offset(), e.column()), ("invalid-percent-encoding", 27, 28));
+    assert_eq!(
+        (e.code(), e.offset(), e.column()),
+        ("invalid-percent-encoding", 27, 28)
+    );
     let e = parse_document("%7B%zz").unwrap_err();
     assert_eq!((e.code(), e.offset()), ("invalid-percent-encoding", 3));
 }
@@ -92,19 +95,26 @@ fn get_role(document: &str) -> String {
 
 #[test]
 fn get_role_with_object() {
-    let pretty = serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(POLICY).unwrap())
-        .unwrap()
-        .replace('\n', "\n        ");
+    let pretty =
+        serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(POLICY).unwrap())
+            .unwrap()
+            .replace('\n', "\n        ");
     let input = get_role(&pretty);
     let doc = parse_document(&input).unwrap();
     assert_eq!(doc.form, InputForm::GetRole);
     assert_eq!(doc.policy, parse(POLICY).unwrap());
-    assert_eq!(doc.role_arn.as_deref(), Some("arn:aws:iam::111122223333:role/deploy"));
+    assert_eq!(
+        doc.role_arn.as_deref(),
+        Some("arn:aws:iam::111122223333:role/deploy")
+    );
     assert_eq!(doc.role_name.as_deref(), Some("deploy"));
     assert_eq!(doc.policy_text, None);
     // Spans point into the original file.
     let action = doc.policy.statements()[0].action.as_ref().unwrap();
-    assert_eq!(&input[action.span.range()], "\"sts:AssumeRoleWithWebIdentity\"");
+    assert_eq!(
+        &input[action.span.range()],
+        "\"sts:AssumeRoleWithWebIdentity\""
+    );
     let line = input[..action.span.start].matches('\n').count() + 1;
     assert_eq!(action.span.line as usize, line);
     assert_eq!(doc.policy.span.line, 8);
@@ -114,7 +124,10 @@ fn get_role_with_object() {
     let e = parse_document(&bad).unwrap_err();
     assert_eq!(e.code(), "disallowed-character");
     assert_eq!(e.offset(), bad.find('✓').unwrap());
-    assert_eq!(e.line() as usize, bad[..e.offset()].matches('\n').count() + 1);
+    assert_eq!(
+        e.line() as usize,
+        bad[..e.offset()].matches('\n').count() + 1
+    );
     // The policy inside is read strictly: duplicates are errors.
     let dup = get_role(r#"{"Statement": [], "Statement": []}"#);
     let e = parse_document(&dup).unwrap_err();
@@ -151,6 +164,8 @@ fn get_role_problems() {
     assert_eq!(e.code(), "wrong-type");
     // The limits apply to the whole input.
     let parser = ParserBuilder::new().max_input_bytes(100).build();
-    let e = parser.parse_document(get_role(POLICY).as_bytes()).unwrap_err();
+    let e = parser
+        .parse_document(get_role(POLICY).as_bytes())
+        .unwrap_err();
     assert_eq!(e.code(), "input-too-large");
 }

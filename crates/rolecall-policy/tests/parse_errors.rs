@@ -42,7 +42,12 @@ fn not_json() {
     fails("{\"Statement\": \"abc}", "unexpected-end", 1, 15);
     fails("{\"Statement\": \"a\\x\"}", "invalid-escape", 1, 17);
     fails("{\"Statement\": \"a\\u12G4\"}", "invalid-escape", 1, 17);
-    fails("{\"Statement\": \"a\tb\"}", "control-character-in-string", 1, 17);
+    fails(
+        "{\"Statement\": \"a\tb\"}",
+        "control-character-in-string",
+        1,
+        17,
+    );
 }
 
 #[test]
@@ -61,7 +66,10 @@ fn empty_input() {
 #[test]
 fn not_an_object() {
     let e = fails("[]", "not-an-object", 1, 1);
-    assert_eq!(e.to_string(), "line 1, column 1: a policy must be a JSON object, found an array");
+    assert_eq!(
+        e.to_string(),
+        "line 1, column 1: a policy must be a JSON object, found an array"
+    );
     fails(" \"x\"", "not-an-object", 1, 2);
 }
 
@@ -105,9 +113,12 @@ fn string_length_limit() {
     let doc = br#"{"Id": "1234567890", "Statement": []}"#;
     let e = parser.parse(doc).unwrap_err();
     assert_eq!((e.code(), e.line(), e.column()), ("string-too-long", 1, 8));
-    assert!(parser.parse(br#"{"Id": "123456789", "Statement": []}"#).is_ok());
+    assert!(parser
+        .parse(br#"{"Id": "123456789", "Statement": []}"#)
+        .is_ok());
     // The limit is on the decoded string: 9 escapes of 6 bytes each are fine.
-    let doc = r#"{"Id": "\u0041\u0041\u0041\u0041\u0041\u0041\u0041\u0041\u0041", "Statement": []}"#;
+    let doc =
+        r#"{"Id": "\u0041\u0041\u0041\u0041\u0041\u0041\u0041\u0041\u0041", "Statement": []}"#;
     assert!(parser.parse(doc.as_bytes()).is_ok());
 }
 
@@ -119,45 +130,91 @@ fn invalid_utf8() {
 
 #[test]
 fn nul_byte_raw_and_escaped() {
-    let e = fails(b"{\"Id\": \"a\0b\", \"Statement\": []}", "disallowed-character", 1, 10);
+    let e = fails(
+        b"{\"Id\": \"a\0b\", \"Statement\": []}",
+        "disallowed-character",
+        1,
+        10,
+    );
     assert_eq!(e.kind(), &ParseErrorKind::DisallowedCharacter { ch: '\0' });
     fails(b"\0{\"Statement\": []}", "disallowed-character", 1, 1);
     fails(b"{\"Statement\": []}\0", "disallowed-character", 1, 18);
     // `\u0000` decodes to a NUL, refused like the raw byte (R1 item 2).
-    fails(br#"{"Id": "a\u0000", "Statement": []}"#, "disallowed-character", 1, 10);
+    fails(
+        br#"{"Id": "a\u0000", "Statement": []}"#,
+        "disallowed-character",
+        1,
+        10,
+    );
     // So are the `\b` and `\f` escapes (U+0008, U+000C).
-    fails(br#"{"Id": "\b", "Statement": []}"#, "disallowed-character", 1, 9);
+    fails(
+        br#"{"Id": "\b", "Statement": []}"#,
+        "disallowed-character",
+        1,
+        9,
+    );
 }
 
 #[test]
 fn allowed_characters() {
     // TAB, LF, CR and U+0020..=U+00FF, raw or escaped, are fine.
-    let p = parse("{\"Id\": \"caf\u{e9} \u{ff}\\t\\n\\r\\u00e9\",\r\n\t\"Statement\": []}").unwrap();
+    let p =
+        parse("{\"Id\": \"caf\u{e9} \u{ff}\\t\\n\\r\\u00e9\",\r\n\t\"Statement\": []}").unwrap();
     assert_eq!(p.id.unwrap().node, "caf\u{e9} \u{ff}\t\n\r\u{e9}");
     // U+0101 is not; the column counts chars, not bytes.
-    let e = fails("{\"Id\": \"\u{e9}\u{e9}\u{101}\", \"Statement\": []}", "disallowed-character", 1, 11);
+    let e = fails(
+        "{\"Id\": \"\u{e9}\u{e9}\u{101}\", \"Statement\": []}",
+        "disallowed-character",
+        1,
+        11,
+    );
     assert_eq!(e.offset(), 12);
-    assert_eq!(e.kind(), &ParseErrorKind::DisallowedCharacter { ch: '\u{101}' });
+    assert_eq!(
+        e.kind(),
+        &ParseErrorKind::DisallowedCharacter { ch: '\u{101}' }
+    );
     // A surrogate pair decodes to a char above U+FFFF: refused.
-    fails(r#"{"Id": "\ud83d\ude00", "Statement": []}"#, "disallowed-character", 1, 9);
+    fails(
+        r#"{"Id": "\ud83d\ude00", "Statement": []}"#,
+        "disallowed-character",
+        1,
+        9,
+    );
     // A byte-order mark is U+FEFF.
     fails("\u{feff}{\"Statement\": []}", "disallowed-character", 1, 1);
 }
 
 #[test]
 fn unpaired_surrogates() {
-    let e = fails(r#"{"Id": "\ud83d", "Statement": []}"#, "unpaired-surrogate", 1, 9);
-    assert_eq!(e.kind(), &ParseErrorKind::UnpairedSurrogate { code: 0xD83D });
-    fails(r#"{"Id": "\ude00", "Statement": []}"#, "unpaired-surrogate", 1, 9);
-    fails(r#"{"Id": "\ud83d\u0041", "Statement": []}"#, "unpaired-surrogate", 1, 9);
+    let e = fails(
+        r#"{"Id": "\ud83d", "Statement": []}"#,
+        "unpaired-surrogate",
+        1,
+        9,
+    );
+    assert_eq!(
+        e.kind(),
+        &ParseErrorKind::UnpairedSurrogate { code: 0xD83D }
+    );
+    fails(
+        r#"{"Id": "\ude00", "Statement": []}"#,
+        "unpaired-surrogate",
+        1,
+        9,
+    );
+    fails(
+        r#"{"Id": "\ud83d\u0041", "Statement": []}"#,
+        "unpaired-surrogate",
+        1,
+        9,
+    );
 }
 
 #[test]
 fn numbers_as_serde_json_reads_them() {
     let value = |text: &str| {
-        let doc = format!(
-            r#"{{"Statement": {{"Condition": {{"NumericEquals": {{"k": {text}}}}}}}}}"#
-        );
+        let doc =
+            format!(r#"{{"Statement": {{"Condition": {{"NumericEquals": {{"k": {text}}}}}}}}}"#);
         let p = parse(&doc).unwrap();
         let cond = p.statements()[0].condition.clone().unwrap();
         let v = cond.node.blocks[0].entries[0].values.node.clone();
@@ -166,7 +223,16 @@ fn numbers_as_serde_json_reads_them() {
             OneOrMany::Many(_) => panic!(),
         }
     };
-    for text in ["0", "-0", "12", "-12", "1.50", "1e3", "18446744073709551616", "-1.5E-7"] {
+    for text in [
+        "0",
+        "-0",
+        "12",
+        "-12",
+        "1.50",
+        "1e3",
+        "18446744073709551616",
+        "-1.5E-7",
+    ] {
         let expected: serde_json::Number = serde_json::from_str(text).unwrap();
         assert_eq!(value(text), ConditionValue::Number(expected), "{text}");
     }
@@ -182,7 +248,8 @@ fn numbers_as_serde_json_reads_them() {
 
 #[test]
 fn two_effect_keys() {
-    let doc = "{\n  \"Statement\": [{\n    \"Effect\": \"Allow\",\n      \"Effect\": \"Deny\"\n  }]\n}";
+    let doc =
+        "{\n  \"Statement\": [{\n    \"Effect\": \"Allow\",\n      \"Effect\": \"Deny\"\n  }]\n}";
     let e = fails(doc, "duplicate-key", 4, 7);
     assert_eq!(
         e.to_string(),
@@ -245,7 +312,12 @@ fn duplicate_condition_keys_in_a_huge_block() {
     let body = keys.join(",");
     let doc = format!(r#"{{"Statement": {{"Condition": {{"StringEquals": {{{body}}}}}}}}}"#);
     let p = parse(&doc).unwrap();
-    assert_eq!(p.statements()[0].condition.as_ref().unwrap().blocks[0].entries.len(), 20_000);
+    assert_eq!(
+        p.statements()[0].condition.as_ref().unwrap().blocks[0]
+            .entries
+            .len(),
+        20_000
+    );
     keys.push("\"K:17\": \"w\"".to_owned());
     let body = keys.join(",");
     let doc = format!(r#"{{"Statement": {{"Condition": {{"StringEquals": {{{body}}}}}}}}}"#);
@@ -281,15 +353,19 @@ fn misspelled_operators_name_the_closest() {
         let doc = format!(r#"{{"Statement": {{"Condition": {{"{name}": {{}}}}}}}}"#);
         let e = fails(&doc, "unknown-operator", 1, 30);
         match e.kind() {
-            ParseErrorKind::Operator(OperatorError::Unknown { name: n, suggestion }) => {
+            ParseErrorKind::Operator(OperatorError::Unknown {
+                name: n,
+                suggestion,
+            }) => {
                 assert_eq!(n, name);
                 assert_eq!(suggestion.as_deref(), Some("StringEquals"), "{e}");
             }
             other => panic!("{other:?}"),
         }
         assert!(
-            e.to_string()
-                .ends_with(&format!("unknown condition operator `{name}`: did you mean `StringEquals`?")),
+            e.to_string().ends_with(&format!(
+                "unknown condition operator `{name}`: did you mean `StringEquals`?"
+            )),
             "{e}"
         );
     }
@@ -303,7 +379,10 @@ fn null_if_exists_is_an_error() {
         1,
         30,
     );
-    assert_eq!(e.kind(), &ParseErrorKind::Operator(OperatorError::NullIfExists));
+    assert_eq!(
+        e.kind(),
+        &ParseErrorKind::Operator(OperatorError::NullIfExists)
+    );
 }
 
 #[test]
@@ -321,9 +400,16 @@ fn numbers_and_booleans_are_condition_values() {
             10.into()
         )))
     );
-    let values: Vec<_> = cond[1].entries[0].values.iter().map(|v| v.text().into_owned()).collect();
+    let values: Vec<_> = cond[1].entries[0]
+        .values
+        .iter()
+        .map(|v| v.text().into_owned())
+        .collect();
     assert_eq!(values, ["true", "false", "1.5"]);
-    assert_eq!(cond[1].entries[0].values.as_slice()[0].node, ConditionValue::Bool(true));
+    assert_eq!(
+        cond[1].entries[0].values.as_slice()[0].node,
+        ConditionValue::Bool(true)
+    );
 }
 
 #[test]
@@ -345,21 +431,47 @@ fn unknown_members_are_case_sensitive() {
         e.to_string(),
         "line 1, column 2: unknown member `statement`: did you mean `Statement`? (names are case-sensitive)"
     );
-    let e = fails(r#"{"Statement": [{"Effect": "Allow", "Condtion": {}}]}"#, "unknown-member", 1, 36);
-    assert!(e.to_string().contains("expected one of `Sid`, `Effect`"), "{e}");
-    fails(r#"{"Statement": {"Principal": {"aws": "*"}}}"#, "unknown-member", 1, 30);
+    let e = fails(
+        r#"{"Statement": [{"Effect": "Allow", "Condtion": {}}]}"#,
+        "unknown-member",
+        1,
+        36,
+    );
+    assert!(
+        e.to_string().contains("expected one of `Sid`, `Effect`"),
+        "{e}"
+    );
+    fails(
+        r#"{"Statement": {"Principal": {"aws": "*"}}}"#,
+        "unknown-member",
+        1,
+        30,
+    );
 }
 
 #[test]
 fn missing_statement() {
     let e = fails(r#"{"Version": "2012-10-17"}"#, "missing-member", 1, 1);
-    assert_eq!(e.kind(), &ParseErrorKind::MissingMember { name: "Statement" });
+    assert_eq!(
+        e.kind(),
+        &ParseErrorKind::MissingMember { name: "Statement" }
+    );
 }
 
 #[test]
 fn principal_string_must_be_star() {
-    fails(r#"{"Statement": {"Principal": "foo"}}"#, "invalid-principal", 1, 29);
-    fails(r#"{"Statement": {"Principal": ["*"]}}"#, "wrong-type", 1, 29);
+    fails(
+        r#"{"Statement": {"Principal": "foo"}}"#,
+        "invalid-principal",
+        1,
+        29,
+    );
+    fails(
+        r#"{"Statement": {"Principal": ["*"]}}"#,
+        "wrong-type",
+        1,
+        29,
+    );
 }
 
 #[test]
@@ -372,19 +484,48 @@ fn wrong_types_and_null() {
     fails(r#"{"Statement": "x"}"#, "wrong-type", 1, 15);
     fails(r#"{"Statement": [{}, 1]}"#, "wrong-type", 1, 20);
     fails(r#"{"Version": 2012, "Statement": []}"#, "wrong-type", 1, 13);
-    fails(r#"{"Statement": {"Action": ["sts:AssumeRole", 7]}}"#, "wrong-type", 1, 45);
-    fails(r#"{"Statement": {"Principal": {"AWS": [null]}}}"#, "wrong-type", 1, 38);
+    fails(
+        r#"{"Statement": {"Action": ["sts:AssumeRole", 7]}}"#,
+        "wrong-type",
+        1,
+        45,
+    );
+    fails(
+        r#"{"Statement": {"Principal": {"AWS": [null]}}}"#,
+        "wrong-type",
+        1,
+        38,
+    );
     fails(r#"{"Statement": {"Condition": []}}"#, "wrong-type", 1, 29);
-    fails(r#"{"Statement": {"Condition": {"Bool": true}}}"#, "wrong-type", 1, 38);
+    fails(
+        r#"{"Statement": {"Condition": {"Bool": true}}}"#,
+        "wrong-type",
+        1,
+        38,
+    );
     let e = fails(
         r#"{"Statement": {"Condition": {"Bool": {"k": [[true]]}}}}"#,
         "wrong-type",
         1,
         45,
     );
-    assert!(e.to_string().contains("`Bool`: `k[0]` must be a string, number or boolean, found an array"), "{e}");
-    fails(r#"{"Statement": {"Condition": {"Bool": {"k": {}}}}}"#, "wrong-type", 1, 44);
-    fails(r#"{"Statement": {"Condition": {"Bool": {"k": null}}}}"#, "wrong-type", 1, 44);
+    assert!(
+        e.to_string()
+            .contains("`Bool`: `k[0]` must be a string, number or boolean, found an array"),
+        "{e}"
+    );
+    fails(
+        r#"{"Statement": {"Condition": {"Bool": {"k": {}}}}}"#,
+        "wrong-type",
+        1,
+        44,
+    );
+    fails(
+        r#"{"Statement": {"Condition": {"Bool": {"k": null}}}}"#,
+        "wrong-type",
+        1,
+        44,
+    );
 }
 
 #[test]

@@ -26,9 +26,18 @@ fn sp<T>(v: T) -> Spanned<T> {
 fn text() -> impl Strategy<Value = String> + Clone {
     prop_oneof![
         prop::sample::select(vec![
-            "", "*", "sts:AssumeRoleWithWebIdentity", "sts:Assume*", "aws:SourceIp",
-            "token.actions.githubusercontent.com:sub", "repo:octo/*:ref:refs/heads/main",
-            "${aws:username}", "Allow", "2012-10-17", "\"quoted\"\\", "caf\u{e9}",
+            "",
+            "*",
+            "sts:AssumeRoleWithWebIdentity",
+            "sts:Assume*",
+            "aws:SourceIp",
+            "token.actions.githubusercontent.com:sub",
+            "repo:octo/*:ref:refs/heads/main",
+            "${aws:username}",
+            "Allow",
+            "2012-10-17",
+            "\"quoted\"\\",
+            "caf\u{e9}",
         ])
         .prop_map(str::to_owned),
         "[\\t\\n\\r\\x20-\\x7e\\u{80}-\\u{ff}]{0,12}",
@@ -47,7 +56,11 @@ fn one_or_many<T: std::fmt::Debug + Clone + 'static>(
 
 fn every_operator() -> Vec<Operator> {
     let mut out = Vec::new();
-    for qualifier in [None, Some(SetQualifier::ForAllValues), Some(SetQualifier::ForAnyValue)] {
+    for qualifier in [
+        None,
+        Some(SetQualifier::ForAllValues),
+        Some(SetQualifier::ForAnyValue),
+    ] {
         for &base in BaseOperator::ALL {
             for if_exists in [false, true] {
                 if !(base == BaseOperator::Null && if_exists) {
@@ -89,8 +102,14 @@ fn fold(s: &str) -> String {
 
 fn condition() -> impl Strategy<Value = Spanned<Condition>> {
     let key = prop_oneof![
-        prop::sample::select(vec!["aws:SourceIp", "AWS:sourceip", "k:sub", "k:aud", "K:SUB"])
-            .prop_map(str::to_owned),
+        prop::sample::select(vec![
+            "aws:SourceIp",
+            "AWS:sourceip",
+            "k:sub",
+            "k:aud",
+            "K:SUB"
+        ])
+        .prop_map(str::to_owned),
         "[a-zA-Z:/\u{c0}-\u{ff}]{1,8}",
     ];
     let entries = vec((key, one_or_many(condition_value())), 0..4).prop_map(|raw| {
@@ -126,7 +145,11 @@ fn principal() -> impl Strategy<Value = Spanned<Principal>> {
     ];
     prop_oneof![
         Just(Principal::Wildcard),
-        vec((prop::sample::select(kinds.to_vec()), one_or_many(text())), 0..4).prop_map(|raw| {
+        vec(
+            (prop::sample::select(kinds.to_vec()), one_or_many(text())),
+            0..4
+        )
+        .prop_map(|raw| {
             let mut entries: Vec<PrincipalEntry> = Vec::new();
             for (kind, values) in raw {
                 if entries.iter().all(|e| e.kind.node != kind) {
@@ -164,7 +187,14 @@ fn statement() -> impl Strategy<Value = Statement> {
         proptest::option::of(condition()),
     )
         .prop_map(
-            |(sid, effect, principal, not_principal, (action, not_action, resource, not_resource), condition)| {
+            |(
+                sid,
+                effect,
+                principal,
+                not_principal,
+                (action, not_action, resource, not_resource),
+                condition,
+            )| {
                 Statement {
                     sid,
                     effect,
