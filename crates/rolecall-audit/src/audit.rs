@@ -542,6 +542,13 @@ impl Auditor<'_> {
             }
         }
         if !web {
+            // The statement is broken; still report what the Cognito conditions would allow.
+            for (iss, _) in issuers.iter().filter(|(is, _)| is.kind == IssuerKind::Cognito) {
+                let prefix = format!("{}:", iss.prefix.to_lowercase());
+                let bounded = entries(st).any(|(op, e)| e.key.node.to_lowercase() == format!("{prefix}aud") && is_positive(&op.node));
+                let span = st.condition.as_ref().map_or(st.span, |c| c.span);
+                self.cognito(i, st, &prefix, span, bounded);
+            }
             return;
         }
         // TP-MULTI-PROVIDER-ONE-STATEMENT
@@ -665,6 +672,13 @@ impl Auditor<'_> {
             let sev = if ident && !bounded { lower(Severity::High) } else { Severity::Low };
             self.push(rule, sev, Verdict::Open, msg, span, Some(i));
         }
+        // aud
+        let aud_key = format!("{lower_prefix}aud");
+        let aud_pinned = entries(st).any(|(op, e)| e.key.node.to_lowercase() == aud_key && !op.node.base.is_negated() && !op.node.if_exists);
+        if !aud_pinned && !matches!(iss.kind, IssuerKind::Cognito | IssuerKind::Google | IssuerKind::Amazon | IssuerKind::Facebook | IssuerKind::Saml | IssuerKind::GitHubLegacy) {
+            self.push("TP-OIDC-NO-AUD", Severity::Low, Verdict::Advice,
+                format!("no condition on `{}:aud`: tokens for any audience in the provider's client list are accepted", iss.prefix), st.condition.as_ref().map_or(fed.span, |c| c.span), Some(i));
+        }
         if dead {
             return;
         }
@@ -725,15 +739,45 @@ impl Auditor<'_> {
             let what = if op.node.base.is_negated() { "admits every value not listed" } else { "passes whenever the key is absent" };
             self.push(rule, sev, verdict, format!("`{}` on identity key `{}` ({}) {what}{}", op.node, e.key.node, quote_values(e), if bounded { "; another condition bounds the identity" } else { "" }), e.key.span, Some(i));
         }
-        // aud
-        let aud_key = format!("{lower_prefix}aud");
-        let aud_pinned = entries(st).any(|(op, e)| e.key.node.to_lowercase() == aud_key && !op.node.base.is_negated() && !op.node.if_exists);
-        if !aud_pinned && !matches!(iss.kind, IssuerKind::Cognito | IssuerKind::Google | IssuerKind::Amazon | IssuerKind::Facebook | IssuerKind::Saml | IssuerKind::GitHubLegacy) {
-            self.push("TP-OIDC-NO-AUD", Severity::Low, Verdict::Advice,
-                format!("no condition on `{}:aud`: tokens for any audience in the provider's client list are accepted", iss.prefix), cond_span, Some(i));
-        }
         if issuers::has_grammar(iss.kind) {
             self.subjects(i, st, iss, &lower_prefix, bounded);
+            self.like_reading(i, st, iss, &lower_prefix);
+        }
+    }
+
+    /// `StringEquals` with wildcards on `sub` is broken as written; the usual fix is
+    /// `StringLike`. Report what that fix would open, as advice, so it is not made blindly.
+    fn like_reading(&mut self, i: usize, st: &Statement, iss: &Issuer, prefix: &str) {
+        let sub_key = format!("{prefix}sub");
+        let mut alt = st.clone();
+        let mut changed = false;
+        if let Some(c) = alt.condition.as_mut() {
+            for b in &mut c.node.blocks {
+                let eq = b.operator.node.base == BaseOperator::StringEquals && b.operator.node.qualifier.is_none() && !b.operator.node.if_exists;
+                let wild = b.entries.iter().any(|e| e.key.node.to_lowercase() == sub_key && e.values.node.iter().any(|v| v.node.text().contains(['*', '?'])));
+                if eq && wild {
+                    b.operator.node.base = BaseOperator::StringLike;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return;
+        }
+        let before = self.out.len();
+        self.subjects(i, &alt, iss, prefix, true);
+        let extra: Vec<Finding> = self.out.drain(before..).collect();
+        for mut f in extra {
+            if f.verdict != Verdict::Open {
+                continue;
+            }
+            f.message = format!(
+                "broken as written, but if `StringEquals` were changed to `StringLike` (the usual fix) it would be {} open: {}",
+                f.severity, f.message
+            );
+            f.severity = Severity::Info;
+            f.verdict = Verdict::Advice;
+            self.out.push(f);
         }
     }
 
@@ -826,7 +870,8 @@ impl Auditor<'_> {
     }
 
     fn subjects(&mut self, i: usize, st: &Statement, iss: &Issuer, prefix: &str, bounded: bool) {
-        let kind = iss.kind;
+        // The retired GitHub issuer used the same subject grammar.
+        let kind = if iss.kind == IssuerKind::GitHubLegacy { IssuerKind::GitHub } else { iss.kind };
         let sub_key = format!("{prefix}sub");
         let fed = principal_values(st, PrincipalKind::Federated)
             .into_iter()
@@ -852,10 +897,17 @@ impl Auditor<'_> {
         if kind == IssuerKind::GitHub {
             const ABUSABLE: &[&str] = &["workflow:", "environment:", "ref:", "context:", "head_ref:", "base_ref:", "job_workflow_ref:", "actor:", "ref_type:", "event_name:"];
             for (v, _, span) in &positive_values {
-                if ABUSABLE.iter().any(|a| v.starts_with(a)) && !v.contains("repo:") && !v.contains("repository_owner") && !v.contains("repository_id") {
-                    self.push("TP-GHA-ABUSABLE-CLAIM-FIRST", Severity::Critical, Verdict::Open,
-                        format!("`sub` value `{v}` has no owner- or repository-scoped claim: with a custom subject template any repository can reproduce it (with the default template it never matches)"),
-                        *span, Some(i));
+                if ABUSABLE.iter().any(|a| v.starts_with(a)) {
+                    let scoped = v.contains("repo:") || v.contains("repository_owner") || v.contains("repository_id");
+                    if scoped {
+                        self.push("TP-GHA-ABUSABLE-CLAIM-FIRST", Severity::Low, Verdict::Advice,
+                            format!("`sub` value `{v}` starts with a claim any repository chooses; it relies on a custom subject template whose later `repo` claim scopes it (with the default template it never matches)"),
+                            *span, Some(i));
+                    } else {
+                        self.push("TP-GHA-ABUSABLE-CLAIM-FIRST", Severity::Critical, Verdict::Open,
+                            format!("`sub` value `{v}` has no owner- or repository-scoped claim: with a custom subject template any repository can reproduce it (with the default template it never matches)"),
+                            *span, Some(i));
+                    }
                 }
             }
         }
@@ -909,7 +961,8 @@ impl Auditor<'_> {
                 }
             }
         }
-        let custom_template = positive_values.iter().all(|(v, ..)| kind == IssuerKind::GitHub && !v.starts_with("repo:"));
+        const CLAIMS: &[&str] = &["workflow:", "environment:", "ref:", "context:", "head_ref:", "base_ref:", "job_workflow_ref:", "actor:", "ref_type:", "event_name:", "repository_owner", "repository_id", "repository:"];
+        let custom_template = kind == IssuerKind::GitHub && positive_values.iter().all(|(v, ..)| CLAIMS.iter().any(|c| v.starts_with(c)));
         let valid: Vec<(String, issuers::Subject)> = cands
             .iter()
             .filter_map(|c| issuers::parse_subject(kind, c).map(|s| (c.clone(), s)))
@@ -1053,7 +1106,7 @@ impl Auditor<'_> {
     #[allow(clippy::too_many_arguments)]
     fn search(&self, st: &Statement, iss: &Issuer, fed: &str, prefix: &str, valid: &[(String, issuers::Subject)],
         tenants: &BTreeSet<String>, projects: &BTreeSet<String>, contexts: &BTreeSet<String>, values: &[(String, bool, Span)]) -> WitnessResult {
-        let kind = iss.kind;
+        let kind = if iss.kind == IssuerKind::GitHubLegacy { IssuerKind::GitHub } else { iss.kind };
         let mut r = WitnessResult::default();
         let idx_of = |w: &str| values.iter().position(|(v, like, _)| if *like { Pattern::new(v, Case::Sensitive).is_match(w) } else { v == w }).unwrap_or(0);
         let admitted: Vec<&(String, issuers::Subject)> = valid.iter().filter(|(c, _)| self.admits(st, iss, fed, prefix, c)).collect();
@@ -1069,27 +1122,35 @@ impl Auditor<'_> {
                 if r.foreign.is_none() { r.foreign = Some((c.clone(), idx_of(c))); }
                 continue;
             }
-            if !projects.contains(&s.project) {
-                if r.project.is_none() && (kind != IssuerKind::Bitbucket) { r.project = Some((c.clone(), idx_of(c))); }
-                continue;
+            if !projects.contains(&s.project) && r.project.is_none() && kind != IssuerKind::Bitbucket {
+                r.project = Some((c.clone(), idx_of(c)));
             }
             r.intended_any = true;
-            match kind {
-                IssuerKind::GitHub => {
-                    if s.context == "pull_request" && r.pull_request.is_none() { r.pull_request = Some((c.clone(), idx_of(c))); }
-                    if s.context.ends_with("/zz-attacker") || s.context == "environment:zz-attacker" {
-                        if r.any_ref.is_none() { r.any_ref = Some((c.clone(), idx_of(c))); }
-                    } else if !contexts.contains(&s.context) && s.context != "pull_request" && r.ref_prefix.is_none() {
-                        r.ref_prefix = Some((c.clone(), idx_of(c)));
+            if kind == IssuerKind::GitHub {
+                if s.context == "pull_request" && r.pull_request.is_none() { r.pull_request = Some((c.clone(), idx_of(c))); }
+                let fresh = s.context == "ref:refs/heads/zz-attacker" || s.context == "environment:zz-attacker" || s.context == "ref:refs/tags/zz-attacker";
+                if !fresh && !contexts.contains(&s.context) && s.context != "pull_request" && r.ref_prefix.is_none() {
+                    r.ref_prefix = Some((c.clone(), idx_of(c)));
+                }
+            }
+        }
+        // Any ref: a fresh branch/environment of an intended tenant and project is admitted.
+        let fresh_ctx: &[&str] = match kind {
+            IssuerKind::GitHub => &["ref:refs/heads/zz-attacker", "environment:zz-attacker"],
+            IssuerKind::GitLab => &["ref_type:branch:ref:zz-attacker"],
+            _ => &[],
+        };
+        let mut pool_p: Vec<String> = projects.iter().cloned().collect();
+        pool_p.push("zz-repo".into());
+        'outer: for t in tenants {
+            for p in &pool_p {
+                for c in fresh_ctx {
+                    let w = issuers::make_subject(kind, t, p, c);
+                    if self.admits(st, iss, fed, prefix, &w) {
+                        r.any_ref = Some((w.clone(), idx_of(&w)));
+                        break 'outer;
                     }
                 }
-                IssuerKind::GitLab => {
-                    if s.context.ends_with(":ref:zz-attacker") && r.any_ref.is_none() { r.any_ref = Some((c.clone(), idx_of(c))); }
-                    if s.context.starts_with("ref_type:tag") && contexts.iter().any(|x| x.starts_with("ref_type:branch")) && r.reftype.is_none() {
-                        r.reftype = Some((c.clone(), idx_of(c)));
-                    }
-                }
-                _ => {}
             }
         }
         if kind == IssuerKind::GitLab && r.reftype.is_none() {
@@ -1326,7 +1387,7 @@ impl Auditor<'_> {
                     format!("an unconditional `Deny` covers every principal of account `{acct}`, so this `Allow` of `{}` is dead", v.node), v.span, Some(i));
                 continue;
             }
-            if !is_root(&v.node) {
+            if !is_root(&v.node) || !covers_action(st, "sts:AssumeRole") {
                 continue;
             }
             let same = self.opts.own_account.as_deref() == Some(acct.as_str());
@@ -1345,9 +1406,20 @@ impl Auditor<'_> {
             if k != "sts:externalid" { continue; }
             for x in e.values.node.iter() {
                 let t = x.node.text();
-                if t.chars().count() < 8 || (op.node.base.uses_wildcards() && t.contains(['*', '?'])) {
+                let service = !principal_values(st, PrincipalKind::Service).is_empty();
+                if service || t.chars().count() < 8 || (op.node.base.uses_wildcards() && t.contains(['*', '?'])) {
                     self.push("TP-EXTERNALID-WEAK", Severity::Info, Verdict::Advice,
                         format!("`{}` `{}` = `{t}` is short, guessable or a pattern", op.node, e.key.node), x.span, Some(i));
+                }
+            }
+        }
+        // Non-STS actions never apply to a role trust policy.
+        if let Some(a) = &st.action {
+            for x in a.node.iter() {
+                let n = x.node.to_lowercase();
+                if n != "*" && !n.starts_with("sts:") {
+                    self.push("TP-ACTION-PRINCIPAL-MISMATCH", Severity::Medium, Verdict::Invalid,
+                        format!("action `{}` is not an STS action; a role trust policy can only grant `sts:AssumeRole*`, `sts:TagSession` and `sts:SetSourceIdentity`", x.node), x.span, Some(i));
                 }
             }
         }

@@ -206,7 +206,8 @@ pub fn parse_subject(kind: IssuerKind, s: &str) -> Option<Subject> {
                     _ => None,
                 }
             };
-            let owner = strip_id(owner, "-")?;
+            // `_` appears in Enterprise Managed User names (`octocat_acme`).
+            let owner = strip_id(owner, "-_")?;
             let repo = strip_id(repo, "._-")?;
             let ok_ctx = context == "pull_request"
                 || context
@@ -231,7 +232,7 @@ pub fn parse_subject(kind: IssuerKind, s: &str) -> Option<Subject> {
             ok.then(|| Subject {
                 tenant: group.to_owned(),
                 project: project.to_owned(),
-                context: context.to_owned(),
+                context: format!("ref_type:{context}"),
             })
         }
         K::HcpTerraform => {

@@ -1,1 +1,157 @@
-//! report (in progress).
+//! Reports: a text-independent [`Report`], its JSON form, and SARIF 2.1.0 for GitHub code
+//! scanning.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::finding::{Finding, Severity};
+use crate::rules::{RuleInfo, RULES};
+use crate::source::AuditedPolicy;
+
+/// Findings of many policies, filtered by severity, with counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The policies audited (all of them, including those without findings).
+    pub policies: Vec<AuditedPolicy>,
+    /// Number of findings per severity (after filtering).
+    pub summary: BTreeMap<Severity, usize>,
+    /// The filter applied.
+    pub min_severity: Severity,
+}
+
+impl Report {
+    /// Builds a report keeping only findings at `min_severity` or above.
+    pub fn new(mut policies: Vec<AuditedPolicy>, min_severity: Severity) -> Report {
+        let mut summary: BTreeMap<Severity, usize> = Severity::ALL.iter().map(|s| (*s, 0)).collect();
+        for p in &mut policies {
+            p.findings.retain(|f| f.severity >= min_severity);
+            for f in &p.findings {
+                *summary.entry(f.severity).or_insert(0) += 1;
+            }
+        }
+        Report { policies, summary, min_severity }
+    }
+
+    /// Every finding with its policy.
+    pub fn findings(&self) -> impl Iterator<Item = (&AuditedPolicy, &Finding)> {
+        self.policies.iter().flat_map(|p| p.findings.iter().map(move |f| (p, f)))
+    }
+
+    /// The most severe finding's severity, if any (for exit codes).
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings().map(|(_, f)| f.severity).max()
+    }
+
+    /// The JSON report.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+
+    /// The SARIF 2.1.0 log.
+    pub fn to_sarif(&self) -> Value {
+        let rules: Vec<Value> = RULES.iter().map(sarif_rule).collect();
+        let results: Vec<Value> = self
+            .findings()
+            .map(|(p, f)| {
+                let index = RULES.iter().position(|r| r.id == f.rule).unwrap_or(0);
+                // Embedded policies: point at the role's line in the container file; the span
+                // inside the embedded document goes into the message and properties.
+                let (line, column) = if p.location.embedded {
+                    (p.location.line.unwrap_or(1), 1)
+                } else {
+                    (f.span.line.max(1), f.span.column.max(1))
+                };
+                let role = p.location.role.as_deref().map_or(String::new(), |r| format!(" [{r}]"));
+                let text = format!("{}{role}: {}", f.title, f.message);
+                json!({
+                    "ruleId": f.rule,
+                    "ruleIndex": index,
+                    "level": level(f.severity),
+                    "message": { "text": text },
+                    "locations": [{
+                        "physicalLocation": {
+                            "artifactLocation": { "uri": p.location.path },
+                            "region": { "startLine": line, "startColumn": column }
+                        }
+                    }],
+                    "partialFingerprints": {
+                        "rolecall/v1": fingerprint(&[f.rule, &p.location.path, p.location.role.as_deref().unwrap_or(""), &f.message])
+                    },
+                    "properties": {
+                        "severity": f.severity.as_str(),
+                        "verdict": f.verdict.as_str(),
+                        "embedded": p.location.embedded,
+                        "policyLine": f.span.line,
+                        "policyColumn": f.span.column,
+                        "statement": f.statement,
+                    }
+                })
+            })
+            .collect();
+        json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": { "driver": {
+                    "name": "rolecall",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://example.invalid/rolecall",
+                    "rules": rules,
+                }},
+                "results": results,
+            }]
+        })
+    }
+}
+
+/// SARIF level for a severity: critical/high `error`, medium `warning`, low/info `note`.
+pub fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// GitHub's numeric `security-severity` for a severity.
+pub fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "1.0",
+    }
+}
+
+fn sarif_rule(r: &RuleInfo) -> Value {
+    json!({
+        "id": r.id,
+        "name": r.id.trim_start_matches("TP-").to_lowercase().split('-').map(|w| {
+            let mut c = w.chars();
+            c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+        }).collect::<String>(),
+        "shortDescription": { "text": r.title },
+        "fullDescription": { "text": r.why },
+        "help": { "text": format!("{} Fix: {}", r.why, r.fix) },
+        "defaultConfiguration": { "level": level(r.severity) },
+        "properties": {
+            "tags": ["security", "iam", "trust-policy"],
+            "security-severity": security_severity(r.severity),
+        }
+    })
+}
+
+/// FNV-1a over the parts: stable across runs and platforms (unlike `DefaultHasher`).
+fn fingerprint(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}

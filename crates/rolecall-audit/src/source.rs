@@ -1,1 +1,397 @@
-//! source (in progress).
+//! Inputs: find every trust policy in a file and audit it.
+//!
+//! [`audit_source`] takes a file's name and bytes and recognises:
+//!
+//! * a policy, a URL-encoded policy, or `aws iam get-role` output (through
+//!   `rolecall_policy::parse_document`);
+//! * `aws iam get-account-authorization-details` output (one object, or an array of pages): every
+//!   role of `RoleDetailList`, with `AssumeRolePolicyDocument` as an object, a JSON string or a
+//!   URL-encoded string; findings name the role ARN and the role's account is used as the
+//!   policy's own account;
+//! * Terraform plan JSON (`terraform show -json`): `aws_iam_role` `assume_role_policy` in
+//!   `resource_changes[].change.after` and in `planned_values` (root and child modules); a value
+//!   unknown at plan time (`after_unknown`) is reported as `TP-UNANALYSABLE`, not guessed;
+//! * CloudFormation templates in JSON or YAML (`.yaml`/`.yml`, short-form tags such as `!Sub`
+//!   included): `AWS::IAM::Role` `Properties.AssumeRolePolicyDocument`. `Fn::Sub` is resolved
+//!   only when its value is a literal string whose `${...}` references are pseudo-parameters
+//!   (replaced by the placeholders in [`PSEUDO_PARAMETERS`]); any other intrinsic function makes
+//!   the policy `TP-UNANALYSABLE`.
+//!
+//! A policy that does not parse becomes a `TP-INVALID-POLICY` finding with the parse error's
+//! position; this function never fails.
+//!
+//! **Positions.** For a policy file, spans refer to the file. For a policy *embedded* in a dump,
+//! plan or template ([`PolicyLocation::embedded`]), spans refer to the embedded document: the
+//! decoded string, or for an object the policy re-printed as pretty JSON, which
+//! [`AuditedPolicy::policy_text`] holds. [`PolicyLocation::line`] is the line in the container
+//! file where the role is declared, found by searching for its ARN, address or logical id.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::audit::{audit_policy, make, parse_error_finding, AuditOptions};
+use crate::finding::{Finding, Severity, Verdict};
+use rolecall_policy::Span;
+
+/// The kind of file a policy was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum SourceKind {
+    /// A policy, URL-encoded policy or get-role output.
+    Policy,
+    /// `get-account-authorization-details` output.
+    AccountDump,
+    /// `terraform show -json` output.
+    TerraformPlan,
+    /// A CloudFormation template (JSON or YAML).
+    CloudFormation,
+}
+
+/// Where a policy was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyLocation {
+    /// The file name as given.
+    pub path: String,
+    /// What kind of file it is.
+    pub kind: SourceKind,
+    /// The role: ARN (dumps, get-role), resource address (Terraform) or logical id
+    /// (CloudFormation).
+    pub role: Option<String>,
+    /// Line in the file where the role is declared, when it could be found.
+    pub line: Option<u32>,
+    /// Whether spans refer to an embedded document rather than to the file.
+    pub embedded: bool,
+}
+
+/// One policy found in a file, with its findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditedPolicy {
+    /// Where it was found.
+    pub location: PolicyLocation,
+    /// The findings.
+    pub findings: Vec<Finding>,
+    /// The text spans refer to, when it is not the file itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_text: Option<String>,
+}
+
+/// Placeholders for CloudFormation pseudo-parameters inside `Fn::Sub`.
+pub const PSEUDO_PARAMETERS: &[(&str, &str)] = &[
+    ("AWS::AccountId", "000000000000"),
+    ("AWS::Partition", "aws"),
+    ("AWS::Region", "us-east-1"),
+    ("AWS::URLSuffix", "amazonaws.com"),
+    ("AWS::StackName", "stack"),
+];
+
+/// Finds and audits every trust policy in a file.
+pub fn audit_source(name: &str, bytes: &[u8], options: &AuditOptions) -> Vec<AuditedPolicy> {
+    let lower = name.to_lowercase();
+    let text = String::from_utf8_lossy(bytes);
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".template") && !text.trim_start().starts_with('{') {
+        return match serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text) {
+            Ok(y) => cloudformation(name, &text, &yaml_to_json(y), options),
+            Err(e) => {
+                let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+                vec![whole_file_invalid(name, SourceKind::CloudFormation, format!("the YAML does not parse: {e}"), line, column)]
+            }
+        };
+    }
+    if let Ok(v) = serde_json::from_slice::<Value>(bytes) {
+        if is_account_dump(&v) {
+            return account_dump(name, &text, &v, options);
+        }
+        if v.get("planned_values").is_some() || v.get("resource_changes").is_some() {
+            return terraform_plan(name, &text, &v, options);
+        }
+        if v.get("Resources").is_some_and(Value::is_object) {
+            return cloudformation(name, &text, &v, options);
+        }
+    }
+    vec![policy_file(name, bytes, options)]
+}
+
+fn whole_file_invalid(name: &str, kind: SourceKind, message: String, line: usize, column: usize) -> AuditedPolicy {
+    let span = Span { start: 0, end: 0, line: u32::try_from(line).unwrap_or(u32::MAX), column: u32::try_from(column).unwrap_or(u32::MAX) };
+    AuditedPolicy {
+        location: PolicyLocation { path: name.to_owned(), kind, role: None, line: None, embedded: false },
+        findings: vec![make("TP-INVALID-POLICY", Severity::High, Verdict::Invalid, message, span, None)],
+        policy_text: None,
+    }
+}
+
+fn policy_file(name: &str, bytes: &[u8], options: &AuditOptions) -> AuditedPolicy {
+    let (findings, role, text) = match rolecall_policy::parse_document(bytes) {
+        Ok(doc) => {
+            let mut opts = options.clone();
+            if let Some(acct) = doc.role_arn.as_deref().and_then(arn_account) {
+                opts.own_account.get_or_insert(acct);
+            }
+            let mut f = audit_policy(&doc.policy, &opts);
+            size_check(&mut f, doc.policy_text.as_deref().unwrap_or(&String::from_utf8_lossy(bytes)), &doc.policy, &opts);
+            (f, doc.role_arn.clone(), doc.policy_text.clone())
+        }
+        Err(e) => (vec![parse_error_finding(&e)], None, None),
+    };
+    AuditedPolicy {
+        location: PolicyLocation { path: name.to_owned(), kind: SourceKind::Policy, role, line: None, embedded: text.is_some() },
+        findings,
+        policy_text: text,
+    }
+}
+
+fn size_check(f: &mut Vec<Finding>, text: &str, policy: &rolecall_policy::Policy, opts: &AuditOptions) {
+    let size = text.chars().filter(|c| !c.is_whitespace()).count();
+    if size > rolecall_policy::validate::TRUST_POLICY_QUOTA && !opts.disabled_rules.iter().any(|d| d == "TP-POLICY-SIZE") {
+        f.push(make("TP-POLICY-SIZE", Severity::Low, Verdict::Invalid,
+            format!("the policy has {size} non-whitespace characters; the default quota is {}", rolecall_policy::validate::TRUST_POLICY_QUOTA),
+            policy.span, None));
+    }
+}
+
+fn arn_account(arn: &str) -> Option<String> {
+    let acct = arn.split(':').nth(4)?;
+    (acct.len() == 12 && acct.chars().all(|c| c.is_ascii_digit())).then(|| acct.to_owned())
+}
+
+/// Audits a policy given as a JSON value: an object (re-printed) or a string (JSON text or
+/// URL-encoded).
+fn audit_embedded(doc: &Value, options: &AuditOptions) -> (Vec<Finding>, Option<String>) {
+    let text = match doc {
+        Value::String(s) => s.clone(),
+        other => serde_json::to_string_pretty(other).unwrap_or_default(),
+    };
+    match rolecall_policy::parse_document(text.as_bytes()) {
+        Ok(d) => {
+            let shown = d.policy_text.clone().unwrap_or(text);
+            let mut f = audit_policy(&d.policy, options);
+            size_check(&mut f, &shown, &d.policy, options);
+            (f, Some(shown))
+        }
+        Err(e) => (vec![parse_error_finding(&e)], Some(text)),
+    }
+}
+
+fn line_of(text: &str, needle: &str) -> Option<u32> {
+    let at = text.find(needle)?;
+    u32::try_from(text.get(..at)?.matches('\n').count() + 1).ok()
+}
+
+fn is_account_dump(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => m.contains_key("RoleDetailList"),
+        Value::Array(pages) => !pages.is_empty() && pages.iter().all(|p| p.get("RoleDetailList").is_some()),
+        _ => false,
+    }
+}
+
+fn account_dump(name: &str, text: &str, v: &Value, options: &AuditOptions) -> Vec<AuditedPolicy> {
+    let pages: Vec<&Value> = match v {
+        Value::Array(p) => p.iter().collect(),
+        other => vec![other],
+    };
+    let mut out = Vec::new();
+    for page in pages {
+        let Some(roles) = page.get("RoleDetailList").and_then(Value::as_array) else { continue };
+        for role in roles {
+            let arn = role.get("Arn").and_then(Value::as_str).map(str::to_owned);
+            let mut opts = options.clone();
+            if let Some(acct) = arn.as_deref().and_then(arn_account) {
+                opts.own_account.get_or_insert(acct);
+            }
+            let (findings, policy_text) = match role.get("AssumeRolePolicyDocument") {
+                Some(doc) => audit_embedded(doc, &opts),
+                None => (Vec::new(), None),
+            };
+            // A linear search per role would be quadratic on big dumps; the line is only
+            // looked up for roles that have findings.
+            let line = if findings.is_empty() { None } else { arn.as_deref().and_then(|a| line_of(text, &format!("\"{a}\""))) };
+            out.push(AuditedPolicy {
+                location: PolicyLocation { path: name.to_owned(), kind: SourceKind::AccountDump, role: arn, line, embedded: true },
+                findings,
+                policy_text,
+            });
+        }
+    }
+    out
+}
+
+fn terraform_plan(name: &str, text: &str, v: &Value, options: &AuditOptions) -> Vec<AuditedPolicy> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    let mut emit = |address: String, policy: Option<&Value>, unknown: bool, out: &mut Vec<AuditedPolicy>| {
+        if !seen.insert(address.clone()) {
+            return;
+        }
+        let line = line_of(text, &format!("\"address\": \"{address}\"")).or_else(|| line_of(text, &format!("\"address\":\"{address}\"")));
+        let (findings, policy_text) = match policy {
+            Some(p @ (Value::String(_) | Value::Object(_))) => audit_embedded(p, options),
+            _ if unknown => (vec![make("TP-UNANALYSABLE", Severity::Medium, Verdict::Advice,
+                format!("`{address}`: `assume_role_policy` is unknown until apply (`after_unknown`); audit the plan after its inputs exist, or the deployed role"),
+                Span::SYNTHETIC, None)], None),
+            _ => return,
+        };
+        out.push(AuditedPolicy {
+            location: PolicyLocation { path: name.to_owned(), kind: SourceKind::TerraformPlan, role: Some(address), line, embedded: true },
+            findings,
+            policy_text,
+        });
+    };
+    for rc in v.get("resource_changes").and_then(Value::as_array).into_iter().flatten() {
+        if rc.get("type").and_then(Value::as_str) != Some("aws_iam_role") {
+            continue;
+        }
+        let address = rc.get("address").and_then(Value::as_str).unwrap_or("aws_iam_role").to_owned();
+        let change = rc.get("change");
+        let after = change.and_then(|c| c.get("after")).and_then(|a| a.get("assume_role_policy"));
+        let unknown = change.and_then(|c| c.get("after_unknown")).and_then(|a| a.get("assume_role_policy")).is_some_and(|u| u == &Value::Bool(true));
+        if change.and_then(|c| c.get("after")).is_some_and(Value::is_null) {
+            continue; // a delete
+        }
+        emit(address, after.filter(|a| !a.is_null()), unknown, &mut out);
+    }
+    fn walk<'a>(m: &'a Value, acc: &mut Vec<&'a Value>) {
+        for r in m.get("resources").and_then(Value::as_array).into_iter().flatten() {
+            acc.push(r);
+        }
+        for c in m.get("child_modules").and_then(Value::as_array).into_iter().flatten() {
+            walk(c, acc);
+        }
+    }
+    let mut resources = Vec::new();
+    if let Some(root) = v.get("planned_values").and_then(|p| p.get("root_module")) {
+        walk(root, &mut resources);
+    }
+    for r in resources {
+        if r.get("type").and_then(Value::as_str) != Some("aws_iam_role") {
+            continue;
+        }
+        let address = r.get("address").and_then(Value::as_str).unwrap_or("aws_iam_role").to_owned();
+        let policy = r.get("values").and_then(|x| x.get("assume_role_policy")).filter(|a| !a.is_null());
+        let unknown = policy.is_none();
+        emit(address, policy, unknown, &mut out);
+    }
+    out
+}
+
+/// Converts YAML to JSON, turning short-form tags (`!Sub x`) into long form (`{"Fn::Sub": x}`).
+fn yaml_to_json(y: serde_yaml_ng::Value) -> Value {
+    use serde_yaml_ng::Value as Y;
+    match y {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64().map_or(Value::Null, Value::from)
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(s) => Value::Array(s.into_iter().map(yaml_to_json).collect()),
+        Y::Mapping(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| {
+                    let key = match yaml_to_json(k) {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    (key, yaml_to_json(v))
+                })
+                .collect(),
+        ),
+        Y::Tagged(t) => {
+            let tag = t.tag.to_string();
+            let tag = tag.trim_start_matches('!');
+            let key = if tag == "Ref" || tag == "Condition" { tag.to_owned() } else { format!("Fn::{tag}") };
+            let mut m = serde_json::Map::new();
+            m.insert(key, yaml_to_json(t.value));
+            Value::Object(m)
+        }
+    }
+}
+
+/// Resolves `Fn::Sub` with pseudo-parameters only; any other intrinsic is an error naming it.
+fn resolve(v: &Value, path: &str) -> Result<Value, String> {
+    match v {
+        Value::Object(m) if m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::")) => {
+            let (k, inner) = m.iter().next().ok_or_else(|| path.to_owned())?;
+            if k == "Fn::Sub" {
+                if let Value::String(s) = inner {
+                    return sub_pseudo(s).map(Value::String).map_err(|r| format!("`Fn::Sub` references `{r}` at {path}"));
+                }
+            }
+            Err(format!("`{k}` at {path}"))
+        }
+        Value::Object(m) => Ok(Value::Object(
+            m.iter().map(|(k, x)| resolve(x, &format!("{path}.{k}")).map(|r| (k.clone(), r))).collect::<Result<_, _>>()?,
+        )),
+        Value::Array(a) => Ok(Value::Array(
+            a.iter().enumerate().map(|(i, x)| resolve(x, &format!("{path}[{i}]"))).collect::<Result<_, _>>()?,
+        )),
+        other => Ok(other.clone()),
+    }
+}
+
+fn sub_pseudo(s: &str) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("${") {
+        out.push_str(rest.get(..i).unwrap_or(""));
+        let after = rest.get(i + 2..).unwrap_or("");
+        if let Some(lit) = after.strip_prefix('!') {
+            // `${!Literal}` is the escape for a literal `${Literal}`.
+            out.push_str("${");
+            rest = lit;
+            continue;
+        }
+        let end = after.find('}').ok_or_else(|| after.to_owned())?;
+        let name = after.get(..end).unwrap_or("");
+        match PSEUDO_PARAMETERS.iter().find(|(n, _)| *n == name) {
+            Some((_, val)) => out.push_str(val),
+            None => return Err(name.to_owned()),
+        }
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn cloudformation(name: &str, text: &str, v: &Value, options: &AuditOptions) -> Vec<AuditedPolicy> {
+    let mut out = Vec::new();
+    let Some(resources) = v.get("Resources").and_then(Value::as_object) else { return out };
+    for (logical, r) in resources {
+        if r.get("Type").and_then(Value::as_str) != Some("AWS::IAM::Role") {
+            continue;
+        }
+        let line = line_of(text, &format!("\"{logical}\"")).or_else(|| line_of(text, &format!("{logical}:")));
+        let Some(doc) = r.get("Properties").and_then(|p| p.get("AssumeRolePolicyDocument")) else { continue };
+        let (findings, policy_text) = match resolve(doc, "AssumeRolePolicyDocument") {
+            Ok(resolved) => audit_embedded(&resolved, options),
+            Err(what) => (vec![make("TP-UNANALYSABLE", Severity::Medium, Verdict::Advice,
+                format!("`{logical}`: unanalysable: intrinsic function {what}; its value is known only at deploy time"),
+                Span::SYNTHETIC, None)], None),
+        };
+        out.push(AuditedPolicy {
+            location: PolicyLocation { path: name.to_owned(), kind: SourceKind::CloudFormation, role: Some(logical.clone()), line, embedded: true },
+            findings,
+            policy_text,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sub_resolves_pseudo_parameters_only() {
+        assert_eq!(sub_pseudo("arn:${AWS::Partition}:iam::${AWS::AccountId}:x").unwrap(), "arn:aws:iam::000000000000:x");
+        assert_eq!(sub_pseudo("${OIDCProvider}:sub").unwrap_err(), "OIDCProvider");
+        assert_eq!(sub_pseudo("${!Literal}").unwrap(), "${Literal}");
+    }
+}
