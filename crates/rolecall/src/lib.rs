@@ -1,1 +1,72 @@
-//! The rolecall command-line tool (work in progress).
+//! The `rolecall` command-line tool.
+//!
+//! rolecall decides offline, exactly as AWS STS would, whether a web
+//! identity may assume an IAM role under that role's trust policy, says why,
+//! and audits trust policies for the mistakes that let the wrong workload in.
+//!
+//! The binary is glue over the library crates: `rolecall-policy` reads
+//! documents, `rolecall-eval` decides, `rolecall-audit` finds loose
+//! policies. This crate turns command-line arguments into calls to them and
+//! renders what they return (STYLE.md item 14: arguments are validated, then
+//! turned into work).
+//!
+//! Exit codes are stable and documented in `rolecall --help`:
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | clean (`check`, `audit`) or Allow (`eval`) |
+//! | 1 | findings (`check`, `audit`) or a deny (`eval`) |
+//! | 2 | an input could not be read or parsed, or the arguments are wrong |
+//!
+//! A closed pipe (`rolecall check ... | head`) ends the program quietly with
+//! code 0, as ripgrep does.
+//!
+//! ```
+//! // Run a command in-process, as `main` does.
+//! let code = rolecall::run(["rolecall", "debug", "parse", "--help"]);
+//! assert_eq!(code, 0);
+//! ```
+#![deny(missing_docs)]
+
+mod args;
+mod commands;
+mod diagnostic;
+mod inputs;
+mod output;
+
+use std::ffi::OsString;
+
+use clap::Parser as _;
+
+pub use output::ExitCode;
+
+/// Runs the tool with the given arguments (the first is the program name)
+/// and returns the process exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match args::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout with success, usage
+            // errors to stderr with failure.
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::Error.code()
+            } else {
+                ExitCode::Clean.code()
+            };
+        }
+    };
+    match commands::dispatch(cli) {
+        Ok(code) => code.code(),
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::Clean.code(),
+        Err(e) => {
+            let mut err = anstream::stderr();
+            let _ = output::write_error(&mut err, &e);
+            ExitCode::Error.code()
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Command-line arguments, as clap reads them.
+//!
+//! These types only describe the command line; each command checks what
+//! clap cannot (a file that must exist, two options that go together) before
+//! it does any work.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  clean (check, audit) or Allow (eval)
+  1  findings (check, audit) or ImplicitDeny/ExplicitDeny (eval)
+  2  unreadable or unparsable input, or wrong arguments
+
+Examples:
+  rolecall check examples/
+  rolecall audit examples/ --format sarif > rolecall.sarif
+  rolecall explain --policy trust.json --token token.jwt --account 111122223333";
+
+/// Decide offline, exactly as AWS STS would, whether a web identity may
+/// assume an IAM role; say why; audit trust policies.
+#[derive(Debug, Parser)]
+#[command(name = "rolecall", version, about, after_help = AFTER_HELP)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Parse and validate trust policies as IAM would at write time.
+    #[command(after_help = "\
+Prints file:line:column, the source line, a caret under the offending token, the rule id and a hint.
+
+Exit codes: 0 clean, 1 findings (errors or warnings), 2 unreadable or unparsable input.
+
+Examples:
+  rolecall check trust.json
+  rolecall check examples/ --format json
+  aws iam get-role --role-name app | rolecall check -")]
+    Check(CheckArgs),
+    /// Print internal stages (the syntax tree) for debugging.
+    #[command(subcommand)]
+    Debug(DebugCommand),
+    /// Print a shell completion script.
+    #[command(after_help = "Example:\n  rolecall completions bash > /etc/bash_completion.d/rolecall")]
+    Completions(CompletionsArgs),
+}
+
+/// Output format for findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// For people: grouped by file, with source lines and carets.
+    Text,
+    /// For tools: one JSON document.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// Policy files or directories (searched recursively for *.json); `-`
+    /// reads standard input. Accepts a raw policy, a URL-encoded policy, or
+    /// `aws iam get-role` output.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DebugCommand {
+    /// Print the syntax tree of a policy, with positions.
+    Parse {
+        /// The policy file, or `-` for standard input.
+        #[arg(value_name = "FILE")]
+        path: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to generate completions for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

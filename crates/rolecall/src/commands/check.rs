@@ -1,0 +1,253 @@
+//! `rolecall check`: parse and validate, as IAM would at write time.
+
+use std::io::Write;
+
+use rolecall_policy::validate::{self, Finding, FindingClass, Severity};
+use rolecall_policy::{parse_document, Document, InputForm, ParseError};
+use serde_json::json;
+
+use crate::args::{CheckArgs, Format};
+use crate::diagnostic::{render, Diagnostic, Level, Location};
+use crate::inputs::{self, Input};
+use crate::output::{self, CliError, ExitCode};
+
+/// What happened to one input.
+enum Outcome {
+    Unreadable(std::io::Error),
+    Unparsable(ParseError),
+    Checked(Box<Document>, Vec<Finding>),
+}
+
+pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, CliError> {
+    let inputs = inputs::collect(&args.paths, &["json"]);
+    if inputs.is_empty() {
+        return Err(CliError::Usage(
+            "no policy files found (directories are searched for *.json)".into(),
+        ));
+    }
+    let results: Vec<(Input, Outcome)> = inputs
+        .into_iter()
+        .map(|input| {
+            let outcome = match &input.bytes {
+                Err(e) => Outcome::Unreadable(std::io::Error::new(e.kind(), e.to_string())),
+                Ok(bytes) => match parse_document(bytes) {
+                    Err(e) => Outcome::Unparsable(e),
+                    Ok(doc) => {
+                        let findings = validate::validate(&doc.policy);
+                        Outcome::Checked(Box::new(doc), findings)
+                    }
+                },
+            };
+            (input, outcome)
+        })
+        .collect();
+
+    let mut out = output::stdout();
+    match args.format {
+        Format::Text => write_text(&mut out, &results)?,
+        Format::Json => write_json(&mut out, &results)?,
+    }
+    out.flush()?;
+    Ok(exit_code(&results))
+}
+
+/// 2 when an input could not be read or parsed, else 1 when any finding is
+/// an error or a warning, else 0.
+fn exit_code(results: &[(Input, Outcome)]) -> ExitCode {
+    results
+        .iter()
+        .map(|(_, outcome)| match outcome {
+            Outcome::Unreadable(_) | Outcome::Unparsable(_) => ExitCode::Error,
+            Outcome::Checked(_, findings) if findings.iter().any(counts) => ExitCode::Findings,
+            Outcome::Checked(..) => ExitCode::Clean,
+        })
+        .max()
+        .unwrap_or(ExitCode::Clean)
+}
+
+/// Info findings are shown but do not fail the check.
+fn counts(f: &Finding) -> bool {
+    f.severity != Severity::Info
+}
+
+fn level(s: Severity) -> Level {
+    match s {
+        Severity::Error => Level::Error,
+        Severity::Warning => Level::Warning,
+        Severity::Info => Level::Info,
+    }
+}
+
+/// The error without its position, which the diagnostic shows itself.
+pub(crate) fn parse_error_message(e: &ParseError) -> String {
+    match e.context() {
+        Some(c) => format!("{c}: {}", e.kind()),
+        None => e.kind().to_string(),
+    }
+}
+
+/// The text the parse error's position refers to: the input, unless the
+/// error is inside a decoded (URL-encoded or string-embedded) policy.
+fn error_source<'a>(input: &'a Input, e: &ParseError) -> Option<&'a str> {
+    if e.context().is_some_and(|c| c.contains("decoded")) {
+        return None;
+    }
+    input
+        .bytes
+        .as_ref()
+        .ok()
+        .and_then(|b| std::str::from_utf8(b).ok())
+}
+
+fn write_text(w: &mut impl Write, results: &[(Input, Outcome)]) -> Result<(), CliError> {
+    let (mut errors, mut warnings, mut infos, mut failed) = (0, 0, 0, 0);
+    for (input, outcome) in results {
+        match outcome {
+            Outcome::Unreadable(e) => {
+                failed += 1;
+                let d = Diagnostic {
+                    level: Level::Error,
+                    code: Some("unreadable".into()),
+                    message: format!("cannot read input: {e}"),
+                    location: None,
+                    hint: None,
+                };
+                render(w, &input.name, None, &d)?;
+            }
+            Outcome::Unparsable(e) => {
+                failed += 1;
+                let d = Diagnostic {
+                    level: Level::Error,
+                    code: Some(e.code().to_owned()),
+                    message: parse_error_message(e),
+                    location: Some(Location {
+                        line: e.line(),
+                        column: e.column(),
+                        span: None,
+                    }),
+                    hint: None,
+                };
+                render(w, &input.name, error_source(input, e), &d)?;
+            }
+            Outcome::Checked(doc, findings) => {
+                let source = doc.policy_text.as_deref().or_else(|| {
+                    input
+                        .bytes
+                        .as_ref()
+                        .ok()
+                        .and_then(|b| std::str::from_utf8(b).ok())
+                });
+                let name = match (&doc.role_arn, doc.form) {
+                    (Some(arn), _) => format!("{} ({arn})", input.name),
+                    (None, InputForm::Policy | InputForm::GetRole) => input.name.clone(),
+                    (None, _) => format!("{} (decoded policy)", input.name),
+                };
+                for f in findings {
+                    match f.severity {
+                        Severity::Error => errors += 1,
+                        Severity::Warning => warnings += 1,
+                        Severity::Info => infos += 1,
+                    }
+                    let d = Diagnostic {
+                        level: level(f.severity),
+                        code: Some(f.rule.to_owned()),
+                        message: f.message.clone(),
+                        location: Some(f.span.into()),
+                        hint: f.hint.clone(),
+                    };
+                    render(w, &name, source, &d)?;
+                }
+            }
+        }
+    }
+    writeln!(
+        w,
+        "checked {} input{}: {errors} error{}, {warnings} warning{}, {infos} info, {failed} unreadable or unparsable",
+        results.len(),
+        plural(results.len()),
+        plural(errors),
+        plural(warnings),
+    )?;
+    Ok(())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+fn class_name(c: FindingClass) -> &'static str {
+    match c {
+        FindingClass::Refused => "refused",
+        FindingClass::Guardrail => "guardrail",
+        FindingClass::Advice => "advice",
+    }
+}
+
+fn form_name(f: InputForm) -> &'static str {
+    match f {
+        InputForm::Policy => "policy",
+        InputForm::UrlEncoded => "url-encoded",
+        InputForm::GetRole => "get-role",
+        InputForm::GetRoleUrlEncoded => "get-role-url-encoded",
+        InputForm::GetRoleJsonString => "get-role-json-string",
+        _ => "other",
+    }
+}
+
+/// The JSON shape is documented in the README ("rolecall check --format json").
+fn write_json(w: &mut impl Write, results: &[(Input, Outcome)]) -> Result<(), CliError> {
+    let files: Vec<_> = results
+        .iter()
+        .map(|(input, outcome)| match outcome {
+            Outcome::Unreadable(e) => json!({
+                "path": input.name,
+                "status": "error",
+                "error": {"code": "unreadable", "message": e.to_string()},
+                "findings": [],
+            }),
+            Outcome::Unparsable(e) => json!({
+                "path": input.name,
+                "status": "error",
+                "error": {
+                    "code": e.code(),
+                    "message": e.to_string(),
+                    "line": e.line(),
+                    "column": e.column(),
+                    "offset": e.offset(),
+                },
+                "findings": [],
+            }),
+            Outcome::Checked(doc, findings) => json!({
+                "path": input.name,
+                "form": form_name(doc.form),
+                "role_arn": doc.role_arn,
+                "status": if findings.iter().any(counts) { "findings" } else { "clean" },
+                "findings": findings.iter().map(|f| json!({
+                    "rule": f.rule,
+                    "severity": severity_name(f.severity),
+                    "class": class_name(f.class),
+                    "message": f.message,
+                    "line": f.span.line,
+                    "column": f.span.column,
+                    "hint": f.hint,
+                })).collect::<Vec<_>>(),
+            }),
+        })
+        .collect();
+    let report = json!({ "files": files, "exit_code": exit_code(results).code() });
+    serde_json::to_writer_pretty(&mut *w, &report).map_err(std::io::Error::from)?;
+    writeln!(w)?;
+    Ok(())
+}

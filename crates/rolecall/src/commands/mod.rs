@@ -1,0 +1,25 @@
+//! One module per subcommand.
+
+mod check;
+mod debug;
+
+use std::io::Write;
+
+use clap::CommandFactory;
+
+use crate::args::{Cli, Command};
+use crate::output::{CliError, ExitCode};
+
+/// Runs the parsed command line.
+pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Debug(cmd) => debug::run(&cmd),
+        Command::Completions(args) => {
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(args.shell, &mut Cli::command(), "rolecall", &mut out);
+            out.flush()?;
+            Ok(ExitCode::Clean)
+        }
+    }
+}
