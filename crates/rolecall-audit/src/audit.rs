@@ -636,7 +636,10 @@ impl Auditor<'_> {
                     } else if op.node.qualifier == Some(SetQualifier::ForAllValues) && presence == Presence::Sometimes {
                         vacuous.push(("TP-SET-OP-SINGLE-VALUED", format!("`{}` on `{}`: true whenever the token lacks the claim", op.node, e.key.node), op.span, identity.contains(&claim)));
                     }
-                    if identity.contains(&claim) && is_positive(&op.node) && !e.values.node.is_empty() {
+                    // ForAllValues on an always-present single-valued key acts as the plain operator.
+                    let acts_positive = is_positive(&op.node)
+                        || (op.node.qualifier == Some(SetQualifier::ForAllValues) && presence == Presence::Always && !op.node.base.is_negated() && !op.node.if_exists && op.node.base != BaseOperator::Null);
+                    if identity.contains(&claim) && acts_positive && !e.values.node.is_empty() {
                         bounded_by.push(claim.to_owned());
                     }
                 }
@@ -1007,7 +1010,7 @@ impl Auditor<'_> {
                 format!("`{}` `sub` value `{}` matches every subject of `{}`, e.g. `{w}`", op_of(idx), value_text(idx), iss.prefix),
                 value_span(idx), Some(i));
         } else if let Some((w, idx)) = &res.foreign {
-            let stem = literal_segments(kind, value_text(*idx).split(['*', '?']).next().unwrap_or(""), false).0.map(|(t, _)| t).unwrap_or_default();
+            let stem = literal_segments(kind, value_text(*idx).split(['*', '?']).next().unwrap_or(""), false).0.filter(|(_, complete)| !complete).map(|(t, _)| t).unwrap_or_default();
             let rule = match kind {
                 IssuerKind::GitHub if !stem.is_empty() => "TP-GHA-ORG-PREFIX",
                 IssuerKind::Eks => "TP-IRSA-NAMESPACE-PREFIX",
