@@ -45,7 +45,9 @@ Examples:
     #[command(subcommand)]
     Debug(DebugCommand),
     /// Print a shell completion script.
-    #[command(after_help = "Example:\n  rolecall completions bash > /etc/bash_completion.d/rolecall")]
+    #[command(
+        after_help = "Example:\n  rolecall completions bash > /etc/bash_completion.d/rolecall"
+    )]
     Completions(CompletionsArgs),
 }
 

@@ -73,7 +73,9 @@ pub(crate) struct Diagnostic {
     pub hint: Option<String>,
 }
 
-const GUTTER: Style = Style::new().bold().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Blue)));
+const GUTTER: Style = Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Blue)));
 
 /// Writes `d` about the input called `name` whose text is `source`.
 ///

@@ -1,5 +1,10 @@
 //! `rolecall check` end to end: exit codes, output shapes, stdin.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -24,7 +29,10 @@ fn good_examples_are_clean() {
             good.push(path);
         }
     }
-    assert!(good.len() >= 7, "expected the bundled good examples, found {good:?}");
+    assert!(
+        good.len() >= 7,
+        "expected the bundled good examples, found {good:?}"
+    );
     rolecall()
         .arg("check")
         .args(&good)
@@ -131,8 +139,17 @@ fn broken_pipe_exits_quietly() {
     stdout.read_exact(&mut first).unwrap();
     drop(stdout);
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stderr.is_empty(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
