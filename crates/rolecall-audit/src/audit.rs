@@ -28,8 +28,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rolecall_eval::matcher::{Case, Pattern};
 use rolecall_policy::{
-    BaseOperator, ConditionEntry, Effect, Policy, Principal, PrincipalKind,
-    SetQualifier, Span, Spanned, Statement,
+    BaseOperator, ConditionEntry, Effect, Policy, Principal, PrincipalKind, SetQualifier, Span,
+    Spanned, Statement,
 };
 
 use crate::finding::{Finding, Severity, Verdict};
@@ -168,7 +168,8 @@ struct Ctx {
 
 impl Ctx {
     fn set(&mut self, k: &str, v: &str) {
-        self.keys.insert(k.to_lowercase(), (vec![v.to_owned()], false));
+        self.keys
+            .insert(k.to_lowercase(), (vec![v.to_owned()], false));
     }
     fn set_multi(&mut self, k: &str, v: &[&str]) {
         self.keys.insert(
@@ -316,7 +317,9 @@ fn principal_is_everyone(st: &Statement) -> bool {
     }
 }
 
-fn entries(st: &Statement) -> impl Iterator<Item = (&Spanned<rolecall_policy::Operator>, &ConditionEntry)> {
+fn entries(
+    st: &Statement,
+) -> impl Iterator<Item = (&Spanned<rolecall_policy::Operator>, &ConditionEntry)> {
     st.condition
         .iter()
         .flat_map(|c| c.node.blocks.iter())
@@ -446,7 +449,11 @@ impl Auditor<'_> {
                 Verdict::Invalid,
                 format!(
                     "`NotPrincipal` in a trust policy{}",
-                    if is_allow(st) { " with `Allow`: everyone except the listed principals" } else { "" }
+                    if is_allow(st) {
+                        " with `Allow`: everyone except the listed principals"
+                    } else {
+                        ""
+                    }
                 ),
                 np.span,
                 Some(i),
@@ -455,10 +462,27 @@ impl Auditor<'_> {
         if let Some(p) = &st.principal {
             if let Principal::Map(es) = &p.node {
                 if es.is_empty() {
-                    self.push("TP-EMPTY-VALUES", Severity::Info, Verdict::Broken, "empty principal object: matches nobody".into(), p.span, Some(i));
+                    self.push(
+                        "TP-EMPTY-VALUES",
+                        Severity::Info,
+                        Verdict::Broken,
+                        "empty principal object: matches nobody".into(),
+                        p.span,
+                        Some(i),
+                    );
                 }
                 for e in es.iter().filter(|e| e.values.node.is_empty()) {
-                    self.push("TP-EMPTY-VALUES", Severity::Info, Verdict::Broken, format!("empty `{}` principal list: matches nobody", e.kind.node.as_str()), e.values.span, Some(i));
+                    self.push(
+                        "TP-EMPTY-VALUES",
+                        Severity::Info,
+                        Verdict::Broken,
+                        format!(
+                            "empty `{}` principal list: matches nobody",
+                            e.kind.node.as_str()
+                        ),
+                        e.values.span,
+                        Some(i),
+                    );
                 }
             }
         }
@@ -467,7 +491,11 @@ impl Auditor<'_> {
                 self.push(
                     "TP-EMPTY-VALUES",
                     Severity::Info,
-                    if is_positive(&op.node) { Verdict::Broken } else { Verdict::Advice },
+                    if is_positive(&op.node) {
+                        Verdict::Broken
+                    } else {
+                        Verdict::Advice
+                    },
                     format!("`{}` on `{}` has an empty value list", op.node, e.key.node),
                     e.values.span,
                     Some(i),
@@ -528,7 +556,11 @@ impl Auditor<'_> {
         for (iss, f) in &issuers {
             let is_saml = iss.kind == IssuerKind::Saml;
             let right = if is_saml { saml } else { web };
-            let action_span = st.action.as_ref().or(st.not_action.as_ref()).map_or(st.span, |a| a.span);
+            let action_span = st
+                .action
+                .as_ref()
+                .or(st.not_action.as_ref())
+                .map_or(st.span, |a| a.span);
             if !right {
                 self.push("TP-ACTION-PRINCIPAL-MISMATCH", Severity::Medium, Verdict::Broken,
                     format!("`Federated` principal `{}` needs `{}`, which the statement's actions do not grant{}", f.node,
@@ -543,17 +575,24 @@ impl Auditor<'_> {
         }
         if !web {
             // The statement is broken; still report what the Cognito conditions would allow.
-            for (iss, _) in issuers.iter().filter(|(is, _)| is.kind == IssuerKind::Cognito) {
+            for (iss, _) in issuers
+                .iter()
+                .filter(|(is, _)| is.kind == IssuerKind::Cognito)
+            {
                 let prefix = format!("{}:", iss.prefix.to_lowercase());
-                let bounded = entries(st).any(|(op, e)| e.key.node.to_lowercase() == format!("{prefix}aud") && is_positive(&op.node));
+                let bounded = entries(st).any(|(op, e)| {
+                    e.key.node.to_lowercase() == format!("{prefix}aud") && is_positive(&op.node)
+                });
                 let span = st.condition.as_ref().map_or(st.span, |c| c.span);
                 self.cognito(i, st, &prefix, span, bounded);
             }
             return;
         }
         // TP-MULTI-PROVIDER-ONE-STATEMENT
-        let web_issuers: Vec<&(Issuer, &Spanned<String>)> =
-            issuers.iter().filter(|(is, _)| is.kind != IssuerKind::Saml).collect();
+        let web_issuers: Vec<&(Issuer, &Spanned<String>)> = issuers
+            .iter()
+            .filter(|(is, _)| is.kind != IssuerKind::Saml)
+            .collect();
         let mut multi_dead = false;
         if web_issuers.len() > 1 {
             let constrained: BTreeSet<String> = entries(st)
@@ -580,13 +619,31 @@ impl Auditor<'_> {
         }
     }
 
-    fn issuer_statement(&mut self, i: usize, st: &Statement, iss: &Issuer, fed: &Spanned<String>, multi_dead: bool) {
+    fn issuer_statement(
+        &mut self,
+        i: usize,
+        st: &Statement,
+        iss: &Issuer,
+        fed: &Spanned<String>,
+        multi_dead: bool,
+    ) {
         let pre = self.opts.pre_2026_claims;
         let lower_prefix = format!("{}:", iss.prefix.to_lowercase());
-        let lower = |s: Severity| if iss.tenancy == Tenancy::TenantScoped { s.lowered() } else { s };
+        let lower = |s: Severity| {
+            if iss.tenancy == Tenancy::TenantScoped {
+                s.lowered()
+            } else {
+                s
+            }
+        };
         let other_prefixes: Vec<String> = principal_values(st, PrincipalKind::Federated)
             .iter()
-            .map(|f| format!("{}:", issuers::classify_federated(&f.node).prefix.to_lowercase()))
+            .map(|f| {
+                format!(
+                    "{}:",
+                    issuers::classify_federated(&f.node).prefix.to_lowercase()
+                )
+            })
             .filter(|p| *p != lower_prefix)
             .collect();
 
@@ -620,7 +677,11 @@ impl Auditor<'_> {
                     let r = eval_entry(&op.node, e, &Ctx::default(), true).unwrap_or(true);
                     let ident = claim == "sub" || identity.contains(&claim);
                     if r {
-                        let rule = if op.node.qualifier == Some(SetQualifier::ForAllValues) { "TP-SET-OP-SINGLE-VALUED" } else { "TP-UNSUPPORTED-CLAIM-KEY" };
+                        let rule = if op.node.qualifier == Some(SetQualifier::ForAllValues) {
+                            "TP-SET-OP-SINGLE-VALUED"
+                        } else {
+                            "TP-UNSUPPORTED-CLAIM-KEY"
+                        };
                         vacuous.push((rule, format!("`{}` on `{}`: STS does not expose `{claim}` for this issuer{}, so the key is always absent and the condition is always true", op.node, e.key.node, if pre { " (pre-2026 claim table)" } else { "" }), e.key.span, ident));
                     } else {
                         dead = true;
@@ -629,21 +690,44 @@ impl Auditor<'_> {
                             e.key.span, Some(i));
                     }
                 } else {
-                    if op.node.qualifier.is_some() && !issuers::is_multivalued(iss.kind, claim) && presence == Presence::Always {
+                    if op.node.qualifier.is_some()
+                        && !issuers::is_multivalued(iss.kind, claim)
+                        && presence == Presence::Always
+                    {
                         self.push("TP-SET-OP-SINGLE-VALUED", Severity::Low, Verdict::Advice,
                             format!("`{}` on single-valued `{}`: works only because the key is always present; a misspelled key would make it vacuous", op.node, e.key.node),
                             op.span, Some(i));
-                    } else if op.node.qualifier == Some(SetQualifier::ForAllValues) && presence == Presence::Sometimes {
-                        vacuous.push(("TP-SET-OP-SINGLE-VALUED", format!("`{}` on `{}`: true whenever the token lacks the claim", op.node, e.key.node), op.span, identity.contains(&claim)));
+                    } else if op.node.qualifier == Some(SetQualifier::ForAllValues)
+                        && presence == Presence::Sometimes
+                    {
+                        vacuous.push((
+                            "TP-SET-OP-SINGLE-VALUED",
+                            format!(
+                                "`{}` on `{}`: true whenever the token lacks the claim",
+                                op.node, e.key.node
+                            ),
+                            op.span,
+                            identity.contains(&claim),
+                        ));
                     }
                     // ForAllValues on an always-present single-valued key acts as the plain operator.
                     let acts_positive = is_positive(&op.node)
-                        || (op.node.qualifier == Some(SetQualifier::ForAllValues) && presence == Presence::Always && !op.node.base.is_negated() && !op.node.if_exists && op.node.base != BaseOperator::Null);
+                        || (op.node.qualifier == Some(SetQualifier::ForAllValues)
+                            && presence == Presence::Always
+                            && !op.node.base.is_negated()
+                            && !op.node.if_exists
+                            && op.node.base != BaseOperator::Null);
                     if identity.contains(&claim) && acts_positive && !e.values.node.is_empty() {
                         bounded_by.push(claim.to_owned());
                     }
                 }
-            } else if k.starts_with("arn:") || (k.contains(':') && !k.starts_with("aws:") && !k.starts_with("sts:") && !k.starts_with("saml:") && k.rsplit_once(':').is_some_and(|(p, _)| p.contains('.'))) {
+            } else if k.starts_with("arn:")
+                || (k.contains(':')
+                    && !k.starts_with("aws:")
+                    && !k.starts_with("sts:")
+                    && !k.starts_with("saml:")
+                    && k.rsplit_once(':').is_some_and(|(p, _)| p.contains('.')))
+            {
                 if other_prefixes.iter().any(|p| k.starts_with(p.as_str())) {
                     // Another issuer of the same statement: reported as multi-provider.
                     if eval_entry(&op.node, e, &Ctx::default(), true) == Some(false) {
@@ -652,7 +736,12 @@ impl Auditor<'_> {
                     continue;
                 }
                 let r = eval_entry(&op.node, e, &Ctx::default(), true).unwrap_or(true);
-                let why = if k.starts_with("arn:") { "the provider ARN is not a key prefix; keys are `<issuer host/path>:<claim>`".to_owned() } else { format!("its prefix is not the principal's issuer `{}`", iss.prefix) };
+                let why = if k.starts_with("arn:") {
+                    "the provider ARN is not a key prefix; keys are `<issuer host/path>:<claim>`"
+                        .to_owned()
+                } else {
+                    format!("its prefix is not the principal's issuer `{}`", iss.prefix)
+                };
                 if r {
                     vacuous.push(("TP-COND-KEY-PROVIDER-MISMATCH", format!("`{}` on `{}`: {why}; the key is absent from this issuer's requests, so the condition is always true", op.node, e.key.node), e.key.span, k.ends_with(":sub")));
                 } else {
@@ -661,8 +750,10 @@ impl Auditor<'_> {
                         format!("`{}` on `{}`: {why}; the key is absent from this issuer's requests, so the statement never matches", op.node, e.key.node),
                         e.key.span, Some(i));
                 }
-            } else if caller_identity_key(&k) {
-                if eval_entry(&op.node, e, &Ctx::default(), true) == Some(false) {
+            } else if caller_identity_key(&k)
+                && eval_entry(&op.node, e, &Ctx::default(), true) == Some(false)
+            {
+                {
                     dead = true;
                     self.push("TP-SUB-UNSATISFIABLE", Severity::Info, Verdict::Broken,
                         format!("`{}` on `{}`: caller-identity keys are absent on the unsigned web-identity call, so the statement never matches", op.node, e.key.node),
@@ -672,13 +763,29 @@ impl Auditor<'_> {
         }
         let bounded = !bounded_by.is_empty();
         for (rule, msg, span, ident) in vacuous {
-            let sev = if ident && !bounded { lower(Severity::High) } else { Severity::Low };
+            let sev = if ident && !bounded {
+                lower(Severity::High)
+            } else {
+                Severity::Low
+            };
             self.push(rule, sev, Verdict::Open, msg, span, Some(i));
         }
         // aud
         let aud_key = format!("{lower_prefix}aud");
-        let aud_pinned = entries(st).any(|(op, e)| e.key.node.to_lowercase() == aud_key && !op.node.base.is_negated() && !op.node.if_exists);
-        if !aud_pinned && !matches!(iss.kind, IssuerKind::Cognito | IssuerKind::Google | IssuerKind::Amazon | IssuerKind::Facebook | IssuerKind::Saml | IssuerKind::GitHubLegacy) {
+        let aud_pinned = entries(st).any(|(op, e)| {
+            e.key.node.to_lowercase() == aud_key && !op.node.base.is_negated() && !op.node.if_exists
+        });
+        if !aud_pinned
+            && !matches!(
+                iss.kind,
+                IssuerKind::Cognito
+                    | IssuerKind::Google
+                    | IssuerKind::Amazon
+                    | IssuerKind::Facebook
+                    | IssuerKind::Saml
+                    | IssuerKind::GitHubLegacy
+            )
+        {
             self.push("TP-OIDC-NO-AUD", Severity::Low, Verdict::Advice,
                 format!("no condition on `{}:aud`: tokens for any audience in the provider's client list are accepted", iss.prefix), st.condition.as_ref().map_or(fed.span, |c| c.span), Some(i));
         }
@@ -726,21 +833,57 @@ impl Auditor<'_> {
             }
             _ => {}
         }
-        if iss.kind == IssuerKind::GitHub && bounded && bounded_by.iter().all(|c| c == "job_workflow_ref") {
+        if iss.kind == IssuerKind::GitHub
+            && bounded
+            && bounded_by.iter().all(|c| c == "job_workflow_ref")
+        {
             self.push("TP-GHA-JOB-WORKFLOW-REF-ONLY", lower(Severity::High), Verdict::Open,
                 "the only identity constraint is `job_workflow_ref`: a reusable workflow in a public repository can be called from any repository".into(), cond_span, Some(i));
         }
         // Negated / IfExists on identity keys.
         for (op, e) in entries(st) {
             let k = e.key.node.to_lowercase();
-            let Some(claim) = k.strip_prefix(&lower_prefix) else { continue };
+            let Some(claim) = k.strip_prefix(&lower_prefix) else {
+                continue;
+            };
             if !identity.contains(&claim) {
                 continue;
             }
-            let rule = if op.node.base.is_negated() { "TP-NEGATED-OPERATOR-ON-IDENTITY" } else if op.node.if_exists { "TP-IFEXISTS-ON-IDENTITY" } else { continue };
-            let (sev, verdict) = if bounded { (Severity::Low, Verdict::Advice) } else { (lower(Severity::Critical), Verdict::Open) };
-            let what = if op.node.base.is_negated() { "admits every value not listed" } else { "passes whenever the key is absent" };
-            self.push(rule, sev, verdict, format!("`{}` on identity key `{}` ({}) {what}{}", op.node, e.key.node, quote_values(e), if bounded { "; another condition bounds the identity" } else { "" }), e.key.span, Some(i));
+            let rule = if op.node.base.is_negated() {
+                "TP-NEGATED-OPERATOR-ON-IDENTITY"
+            } else if op.node.if_exists {
+                "TP-IFEXISTS-ON-IDENTITY"
+            } else {
+                continue;
+            };
+            let (sev, verdict) = if bounded {
+                (Severity::Low, Verdict::Advice)
+            } else {
+                (lower(Severity::Critical), Verdict::Open)
+            };
+            let what = if op.node.base.is_negated() {
+                "admits every value not listed"
+            } else {
+                "passes whenever the key is absent"
+            };
+            self.push(
+                rule,
+                sev,
+                verdict,
+                format!(
+                    "`{}` on identity key `{}` ({}) {what}{}",
+                    op.node,
+                    e.key.node,
+                    quote_values(e),
+                    if bounded {
+                        "; another condition bounds the identity"
+                    } else {
+                        ""
+                    }
+                ),
+                e.key.span,
+                Some(i),
+            );
         }
         if issuers::has_grammar(iss.kind) {
             self.subjects(i, st, iss, &lower_prefix, bounded);
@@ -756,8 +899,16 @@ impl Auditor<'_> {
         let mut changed = false;
         if let Some(c) = alt.condition.as_mut() {
             for b in &mut c.node.blocks {
-                let eq = b.operator.node.base == BaseOperator::StringEquals && b.operator.node.qualifier.is_none() && !b.operator.node.if_exists;
-                let wild = b.entries.iter().any(|e| e.key.node.to_lowercase() == sub_key && e.values.node.iter().any(|v| v.node.text().contains(['*', '?'])));
+                let eq = b.operator.node.base == BaseOperator::StringEquals
+                    && b.operator.node.qualifier.is_none()
+                    && !b.operator.node.if_exists;
+                let wild = b.entries.iter().any(|e| {
+                    e.key.node.to_lowercase() == sub_key
+                        && e.values
+                            .node
+                            .iter()
+                            .any(|v| v.node.text().contains(['*', '?']))
+                });
                 if eq && wild {
                     b.operator.node.base = BaseOperator::StringLike;
                     changed = true;
@@ -790,16 +941,28 @@ impl Auditor<'_> {
                 "no positive condition on `cognito-identity.amazonaws.com:aud`: any identity pool in any account can assume the role".into(), span, Some(i));
         }
         let amr_key = format!("{prefix}amr");
-        let amr: Vec<&ConditionEntry> = entries(st).filter(|(_, e)| e.key.node.to_lowercase() == amr_key).map(|(_, e)| e).collect();
+        let amr: Vec<&ConditionEntry> = entries(st)
+            .filter(|(_, e)| e.key.node.to_lowercase() == amr_key)
+            .map(|(_, e)| e)
+            .collect();
         if amr.is_empty() {
             self.push("TP-COGNITO-NO-AMR", Severity::Medium, Verdict::Open,
                 "no condition on `cognito-identity.amazonaws.com:amr`: both authenticated and guest identities of the pool match".into(), span, Some(i));
             return;
         }
         for e in amr {
-            let vals: Vec<String> = e.values.node.iter().map(|v| v.node.text().into_owned()).collect();
-            let auth = vals.iter().any(|v| Pattern::new(v, Case::Sensitive).is_match("authenticated"));
-            let unauth = vals.iter().any(|v| Pattern::new(v, Case::Sensitive).is_match("unauthenticated"));
+            let vals: Vec<String> = e
+                .values
+                .node
+                .iter()
+                .map(|v| v.node.text().into_owned())
+                .collect();
+            let auth = vals
+                .iter()
+                .any(|v| Pattern::new(v, Case::Sensitive).is_match("authenticated"));
+            let unauth = vals
+                .iter()
+                .any(|v| Pattern::new(v, Case::Sensitive).is_match("unauthenticated"));
             if auth && unauth {
                 self.push("TP-COGNITO-NO-AMR", Severity::Medium, Verdict::Open,
                     format!("`amr` values {} admit both authenticated and guest identities: the check is a no-op", quote_values(e)), e.values.span, Some(i));
@@ -835,7 +998,10 @@ impl Auditor<'_> {
         ctx.set(&aud_key, &aud);
         if iss.kind == IssuerKind::GitHub && !self.opts.pre_2026_claims {
             if let Some(s) = issuers::parse_subject(iss.kind, sub) {
-                ctx.set(&format!("{prefix}repository"), &format!("{}/{}", s.tenant, s.project));
+                ctx.set(
+                    &format!("{prefix}repository"),
+                    &format!("{}/{}", s.tenant, s.project),
+                );
                 if let Some(r) = s.context.strip_prefix("ref:") {
                     ctx.set(&format!("{prefix}ref"), r);
                 }
@@ -856,7 +1022,10 @@ impl Auditor<'_> {
         let pre = self.opts.pre_2026_claims;
         let known = |k: &str| -> bool {
             match k.strip_prefix(prefix) {
-                Some(c) => issuers::claim_presence(iss.kind, c, pre) != Presence::Sometimes || ctx.keys.contains_key(k),
+                Some(c) => {
+                    issuers::claim_presence(iss.kind, c, pre) != Presence::Sometimes
+                        || ctx.keys.contains_key(k)
+                }
                 None => caller_identity_key(k) || !(k.starts_with("aws:") || k.starts_with("sts:")),
             }
         };
@@ -867,14 +1036,20 @@ impl Auditor<'_> {
             is_deny(d)
                 && covers_action(d, WEB_IDENTITY)
                 && (principal_is_everyone(d)
-                    || principal_values(d, PrincipalKind::Federated).iter().any(|f| f.node == fed))
+                    || principal_values(d, PrincipalKind::Federated)
+                        .iter()
+                        .any(|f| f.node == fed))
                 && eval_condition(d, &ctx, &known, false)
         })
     }
 
     fn subjects(&mut self, i: usize, st: &Statement, iss: &Issuer, prefix: &str, bounded: bool) {
         // The retired GitHub issuer used the same subject grammar.
-        let kind = if iss.kind == IssuerKind::GitHubLegacy { IssuerKind::GitHub } else { iss.kind };
+        let kind = if iss.kind == IssuerKind::GitHubLegacy {
+            IssuerKind::GitHub
+        } else {
+            iss.kind
+        };
         let sub_key = format!("{prefix}sub");
         let fed = principal_values(st, PrincipalKind::Federated)
             .into_iter()
@@ -892,16 +1067,32 @@ impl Auditor<'_> {
             .filter(|(op, _)| is_positive(&op.node))
             .flat_map(|(op, e)| {
                 let like = op.node.base.uses_wildcards();
-                e.values.node.iter().map(move |v| (v.node.text().into_owned(), like, v.span))
+                e.values
+                    .node
+                    .iter()
+                    .map(move |v| (v.node.text().into_owned(), like, v.span))
             })
             .collect();
 
         // GitHub custom templates: values that start with a claim any repository can choose.
         if kind == IssuerKind::GitHub {
-            const ABUSABLE: &[&str] = &["workflow:", "environment:", "ref:", "context:", "head_ref:", "base_ref:", "job_workflow_ref:", "actor:", "ref_type:", "event_name:"];
+            const ABUSABLE: &[&str] = &[
+                "workflow:",
+                "environment:",
+                "ref:",
+                "context:",
+                "head_ref:",
+                "base_ref:",
+                "job_workflow_ref:",
+                "actor:",
+                "ref_type:",
+                "event_name:",
+            ];
             for (v, _, span) in &positive_values {
                 if ABUSABLE.iter().any(|a| v.starts_with(a)) {
-                    let scoped = v.contains("repo:") || v.contains("repository_owner") || v.contains("repository_id");
+                    let scoped = v.contains("repo:")
+                        || v.contains("repository_owner")
+                        || v.contains("repository_id");
                     if scoped {
                         self.push("TP-GHA-ABUSABLE-CLAIM-FIRST", Severity::Low, Verdict::Advice,
                             format!("`sub` value `{v}` starts with a claim any repository chooses; it relies on a custom subject template whose later `repo` claim scopes it (with the default template it never matches)"),
@@ -921,13 +1112,27 @@ impl Auditor<'_> {
         let mut tenant_stems: BTreeSet<String> = BTreeSet::new();
         let mut contexts: BTreeSet<String> = BTreeSet::new();
         for (v, like, _) in &positive_values {
-            let lit = if *like { v.split(['*', '?']).next().unwrap_or("") } else { v.as_str() };
+            let lit = if *like {
+                v.split(['*', '?']).next().unwrap_or("")
+            } else {
+                v.as_str()
+            };
             let (t, p, c) = literal_segments(kind, lit, !*like || !v.contains(['*', '?']));
             if let Some((t, complete)) = t {
-                if complete { tenants.insert(t.clone()); } else if !t.is_empty() { tenant_stems.insert(t.clone()); }
+                if complete {
+                    tenants.insert(t.clone());
+                } else if !t.is_empty() {
+                    tenant_stems.insert(t.clone());
+                }
             }
-            if let Some((p, _)) = p { if !p.is_empty() { projects.insert(p); } }
-            if let Some(c) = c { contexts.insert(c); }
+            if let Some((p, _)) = p {
+                if !p.is_empty() {
+                    projects.insert(p);
+                }
+            }
+            if let Some(c) = c {
+                contexts.insert(c);
+            }
         }
         let configured: Vec<String> = match kind {
             IssuerKind::GitHub => self.opts.trusted_github_owners.clone(),
@@ -955,7 +1160,10 @@ impl Auditor<'_> {
         ts.push("zz-attacker".into());
         let mut ps: Vec<String> = projects.iter().cloned().collect();
         ps.push("zz-repo".into());
-        let mut cs: Vec<String> = issuers::contexts(kind).iter().map(|c| (*c).to_owned()).collect();
+        let mut cs: Vec<String> = issuers::contexts(kind)
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect();
         cs.extend(contexts.iter().cloned());
         for t in &ts {
             for p in &ps {
@@ -964,8 +1172,25 @@ impl Auditor<'_> {
                 }
             }
         }
-        const CLAIMS: &[&str] = &["workflow:", "environment:", "ref:", "context:", "head_ref:", "base_ref:", "job_workflow_ref:", "actor:", "ref_type:", "event_name:", "repository_owner", "repository_id", "repository:"];
-        let custom_template = kind == IssuerKind::GitHub && positive_values.iter().all(|(v, ..)| CLAIMS.iter().any(|c| v.starts_with(c)));
+        const CLAIMS: &[&str] = &[
+            "workflow:",
+            "environment:",
+            "ref:",
+            "context:",
+            "head_ref:",
+            "base_ref:",
+            "job_workflow_ref:",
+            "actor:",
+            "ref_type:",
+            "event_name:",
+            "repository_owner",
+            "repository_id",
+            "repository:",
+        ];
+        let custom_template = kind == IssuerKind::GitHub
+            && positive_values
+                .iter()
+                .all(|(v, ..)| CLAIMS.iter().any(|c| v.starts_with(c)));
         let valid: Vec<(String, issuers::Subject)> = cands
             .iter()
             .filter_map(|c| issuers::parse_subject(kind, c).map(|s| (c.clone(), s)))
@@ -973,13 +1198,18 @@ impl Auditor<'_> {
 
         // Satisfiability over the grammar (positive sub constraints only).
         let has_positive = !positive_values.is_empty();
-        let satisfiable = valid.iter().any(|(c, _)| self.admits(st, iss, &fed, prefix, c));
+        let satisfiable = valid
+            .iter()
+            .any(|(c, _)| self.admits(st, iss, &fed, prefix, c));
         if has_positive && !satisfiable {
             if custom_template {
                 return; // reported as TP-GHA-ABUSABLE-CLAIM-FIRST or unknowable
             }
             let span = sub_entries.first().map_or(st.span, |(_, e)| e.values.span);
-            let vals: Vec<String> = sub_entries.iter().map(|(op, e)| format!("`{}` {}", op.node, quote_values(e))).collect();
+            let vals: Vec<String> = sub_entries
+                .iter()
+                .map(|(op, e)| format!("`{}` {}", op.node, quote_values(e)))
+                .collect();
             self.push("TP-SUB-UNSATISFIABLE", lower_info(), Verdict::Broken,
                 format!("no subject this issuer can mint satisfies `sub` {}: the statement can never match (broken, not open)", vals.join(" and ")),
                 span, Some(i));
@@ -990,44 +1220,122 @@ impl Auditor<'_> {
         }
 
         // Witness search over the whole statement.
-        let res = self.search(st, iss, &fed, prefix, &valid, &intended_tenants, &projects, &contexts, &positive_values);
-        let lower = |s: Severity| if iss.tenancy == Tenancy::TenantScoped { s.lowered() } else { s };
+        let res = self.search(
+            st,
+            iss,
+            &fed,
+            prefix,
+            &valid,
+            &intended_tenants,
+            &projects,
+            &contexts,
+            &positive_values,
+        );
+        let lower = |s: Severity| {
+            if iss.tenancy == Tenancy::TenantScoped {
+                s.lowered()
+            } else {
+                s
+            }
+        };
         let value_span = |idx: usize| positive_values.get(idx).map_or(st.span, |v| v.2);
-        let value_text = |idx: usize| positive_values.get(idx).map_or(String::new(), |v| v.0.clone());
+        let value_text = |idx: usize| {
+            positive_values
+                .get(idx)
+                .map_or(String::new(), |v| v.0.clone())
+        };
         let op_of = |idx: usize| -> String {
             let mut n = 0usize;
             for (op, e) in &sub_entries {
-                if !is_positive(&op.node) { continue; }
+                if !is_positive(&op.node) {
+                    continue;
+                }
                 let len = e.values.node.len();
-                if idx < n + len { return op.node.to_string(); }
+                if idx < n + len {
+                    return op.node.to_string();
+                }
                 n += len;
             }
             String::new()
         };
         if let Some(w) = &res.all {
-            let idx = positive_values.iter().position(|(v, like, _)| *like && Pattern::new(v, Case::Sensitive).is_match(w)).unwrap_or(0);
-            self.push("TP-OIDC-SUB-WILDCARD-ALL", lower(Severity::Critical), Verdict::Open,
-                format!("`{}` `sub` value `{}` matches every subject of `{}`, e.g. `{w}`", op_of(idx), value_text(idx), iss.prefix),
-                value_span(idx), Some(i));
+            let idx = positive_values
+                .iter()
+                .position(|(v, like, _)| *like && Pattern::new(v, Case::Sensitive).is_match(w))
+                .unwrap_or(0);
+            self.push(
+                "TP-OIDC-SUB-WILDCARD-ALL",
+                lower(Severity::Critical),
+                Verdict::Open,
+                format!(
+                    "`{}` `sub` value `{}` matches every subject of `{}`, e.g. `{w}`",
+                    op_of(idx),
+                    value_text(idx),
+                    iss.prefix
+                ),
+                value_span(idx),
+                Some(i),
+            );
         } else if let Some((w, idx)) = &res.foreign {
-            let stem = literal_segments(kind, value_text(*idx).split(['*', '?']).next().unwrap_or(""), false).0.filter(|(_, complete)| !complete).map(|(t, _)| t).unwrap_or_default();
+            let stem = literal_segments(
+                kind,
+                value_text(*idx).split(['*', '?']).next().unwrap_or(""),
+                false,
+            )
+            .0
+            .filter(|(_, complete)| !complete)
+            .map(|(t, _)| t)
+            .unwrap_or_default();
             let rule = match kind {
                 IssuerKind::GitHub if !stem.is_empty() => "TP-GHA-ORG-PREFIX",
                 IssuerKind::Eks => "TP-IRSA-NAMESPACE-PREFIX",
                 IssuerKind::HcpTerraform => "TP-TFC-ORG-UNPINNED",
                 _ => "TP-OIDC-SUB-ANY-OWNER",
             };
-            let sev = if kind == IssuerKind::Eks { Severity::High } else { lower(Severity::Critical) };
-            self.push(rule, sev, Verdict::Open,
-                format!("`{}` `sub` value `{}` admits a subject outside the intended {}: `{w}`", op_of(*idx), value_text(*idx),
-                    if intended_tenants.is_empty() { "tenant (the tenant segment is a wildcard)".to_owned() } else { format!("tenant {}", intended_tenants.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")) }),
-                value_span(*idx), Some(i));
+            let sev = if kind == IssuerKind::Eks {
+                Severity::High
+            } else {
+                lower(Severity::Critical)
+            };
+            self.push(
+                rule,
+                sev,
+                Verdict::Open,
+                format!(
+                    "`{}` `sub` value `{}` admits a subject outside the intended {}: `{w}`",
+                    op_of(*idx),
+                    value_text(*idx),
+                    if intended_tenants.is_empty() {
+                        "tenant (the tenant segment is a wildcard)".to_owned()
+                    } else {
+                        format!(
+                            "tenant {}",
+                            intended_tenants
+                                .iter()
+                                .map(|t| format!("`{t}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    }
+                ),
+                value_span(*idx),
+                Some(i),
+            );
         }
         if res.all.is_none() {
             if let Some((w, idx)) = &res.project {
-                let pstem = literal_segments(kind, value_text(*idx).split(['*', '?']).next().unwrap_or(""), false).1.map(|(p, c)| (p, c));
+                let pstem = literal_segments(
+                    kind,
+                    value_text(*idx).split(['*', '?']).next().unwrap_or(""),
+                    false,
+                )
+                .1;
                 let (rule, sev) = match kind {
-                    IssuerKind::GitHub if pstem.as_ref().is_some_and(|(p, c)| !p.is_empty() && !c) => ("TP-GHA-ORG-PREFIX", Severity::High),
+                    IssuerKind::GitHub
+                        if pstem.as_ref().is_some_and(|(p, c)| !p.is_empty() && !c) =>
+                    {
+                        ("TP-GHA-ORG-PREFIX", Severity::High)
+                    }
                     IssuerKind::GitHub => ("TP-GHA-ORG-WIDE", Severity::High),
                     IssuerKind::Eks => ("TP-IRSA-SUB-WILDCARD", Severity::Medium),
                     IssuerKind::GitLab => ("TP-GITLAB-GROUP-WIDE", lower(Severity::High)),
@@ -1035,39 +1343,96 @@ impl Auditor<'_> {
                     IssuerKind::CircleCi => ("TP-CIRCLECI-PROJECT-WILDCARD", Severity::Medium),
                     _ => ("TP-OIDC-SUB-ANY-OWNER", lower(Severity::Medium)),
                 };
-                self.push(rule, sev, Verdict::Open,
-                    format!("`{}` `sub` value `{}` admits other projects of the tenant, e.g. `{w}`", op_of(*idx), value_text(*idx)),
-                    value_span(*idx), Some(i));
+                self.push(
+                    rule,
+                    sev,
+                    Verdict::Open,
+                    format!(
+                        "`{}` `sub` value `{}` admits other projects of the tenant, e.g. `{w}`",
+                        op_of(*idx),
+                        value_text(*idx)
+                    ),
+                    value_span(*idx),
+                    Some(i),
+                );
             }
             if let Some((w, idx)) = &res.any_ref {
-                let rule = if kind == IssuerKind::GitLab { "TP-GITLAB-ANY-REF" } else { "TP-GHA-ANY-REF" };
-                self.push(rule, Severity::Medium, Verdict::Open,
-                    format!("`{}` `sub` value `{}` admits any branch, tag or environment, e.g. `{w}`", op_of(*idx), value_text(*idx)),
-                    value_span(*idx), Some(i));
+                let rule = if kind == IssuerKind::GitLab {
+                    "TP-GITLAB-ANY-REF"
+                } else {
+                    "TP-GHA-ANY-REF"
+                };
+                self.push(
+                    rule,
+                    Severity::Medium,
+                    Verdict::Open,
+                    format!(
+                        "`{}` `sub` value `{}` admits any branch, tag or environment, e.g. `{w}`",
+                        op_of(*idx),
+                        value_text(*idx)
+                    ),
+                    value_span(*idx),
+                    Some(i),
+                );
             } else if let Some((w, idx)) = &res.ref_prefix {
-                self.push("TP-GHA-BRANCH-PREFIX", Severity::Medium, Verdict::Open,
-                    format!("`{}` `sub` value `{}` uses the ref as a prefix: it also admits `{w}`", op_of(*idx), value_text(*idx)),
-                    value_span(*idx), Some(i));
+                self.push(
+                    "TP-GHA-BRANCH-PREFIX",
+                    Severity::Medium,
+                    Verdict::Open,
+                    format!(
+                        "`{}` `sub` value `{}` uses the ref as a prefix: it also admits `{w}`",
+                        op_of(*idx),
+                        value_text(*idx)
+                    ),
+                    value_span(*idx),
+                    Some(i),
+                );
             }
             if let Some((w, idx)) = &res.pull_request {
                 if res.any_ref.is_none() {
-                    self.push("TP-GHA-PULL-REQUEST", Severity::Medium, Verdict::Open,
-                        format!("`{}` `sub` value `{}` admits pull-request subjects such as `{w}`", op_of(*idx), value_text(*idx)),
-                        value_span(*idx), Some(i));
+                    self.push(
+                        "TP-GHA-PULL-REQUEST",
+                        Severity::Medium,
+                        Verdict::Open,
+                        format!(
+                            "`{}` `sub` value `{}` admits pull-request subjects such as `{w}`",
+                            op_of(*idx),
+                            value_text(*idx)
+                        ),
+                        value_span(*idx),
+                        Some(i),
+                    );
                 }
             }
             if let Some((w, idx)) = &res.reftype {
-                self.push("TP-GITLAB-REFTYPE-WILDCARD", Severity::Medium, Verdict::Open,
-                    format!("`{}` `sub` value `{}` admits a tag as well as a branch: `{w}`", op_of(*idx), value_text(*idx)),
-                    value_span(*idx), Some(i));
+                self.push(
+                    "TP-GITLAB-REFTYPE-WILDCARD",
+                    Severity::Medium,
+                    Verdict::Open,
+                    format!(
+                        "`{}` `sub` value `{}` admits a tag as well as a branch: `{w}`",
+                        op_of(*idx),
+                        value_text(*idx)
+                    ),
+                    value_span(*idx),
+                    Some(i),
+                );
             }
             if res.run_phase_any {
                 self.push("TP-TFC-RUN-PHASE-ANY", Severity::Info, Verdict::Advice,
                     "both `run_phase:plan` and `run_phase:apply` are admitted: speculative plans get the apply credentials".into(),
                     sub_entries.first().map_or(st.span, |(_, e)| e.values.span), Some(i));
             }
-            if kind == IssuerKind::Bitbucket && positive_values.iter().any(|(v, like, _)| *like && v.contains('*')) && res.intended_any {
-                let idx = positive_values.iter().position(|(v, like, _)| *like && v.contains('*')).unwrap_or(0);
+            if kind == IssuerKind::Bitbucket
+                && positive_values
+                    .iter()
+                    .any(|(v, like, _)| *like && v.contains('*'))
+                && res.intended_any
+            {
+                let idx = positive_values
+                    .iter()
+                    .position(|(v, like, _)| *like && v.contains('*'))
+                    .unwrap_or(0);
                 self.push("TP-BITBUCKET-REPO-WILDCARD", Severity::Low, Verdict::Open,
                     format!("`{}` `sub` value `{}` admits every deployment environment and step of the repository", op_of(idx), value_text(idx)),
                     value_span(idx), Some(i));
@@ -1078,8 +1443,17 @@ impl Auditor<'_> {
                 format!("`sub` value `{}` only matches name-form subjects; repositories that emit immutable subjects (`repo:owner@<id>/repo@<id>:...`) do not match", value_text(idx)),
                 value_span(idx), Some(i));
         }
-        if matches!(kind, IssuerKind::GitHub | IssuerKind::GitLab | IssuerKind::HcpTerraform) && res.foreign.is_none() && res.all.is_none() && !tenants.is_empty() {
-            let idx = positive_values.iter().position(|(v, ..)| !v.contains('@')).unwrap_or(0);
+        if matches!(
+            kind,
+            IssuerKind::GitHub | IssuerKind::GitLab | IssuerKind::HcpTerraform
+        ) && res.foreign.is_none()
+            && res.all.is_none()
+            && !tenants.is_empty()
+        {
+            let idx = positive_values
+                .iter()
+                .position(|(v, ..)| !v.contains('@'))
+                .unwrap_or(0);
             self.push("TP-NAME-RECYCLE", Severity::Info, Verdict::Advice,
                 format!("the identity is pinned by names ({}), which can be renamed, transferred or re-registered", tenants.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")),
                 value_span(idx), Some(i));
@@ -1090,15 +1464,33 @@ impl Auditor<'_> {
             if !is_positive(&op.node) || e.values.node.len() < 2 {
                 continue;
             }
-            let scopes: Vec<(Scope, Span, String)> = e.values.node.iter().map(|v| {
-                let t = v.node.text().into_owned();
-                (value_scope(kind, &t, op.node.base.uses_wildcards(), &intended_tenants, &fills), v.span, t)
-            }).collect();
+            let scopes: Vec<(Scope, Span, String)> = e
+                .values
+                .node
+                .iter()
+                .map(|v| {
+                    let t = v.node.text().into_owned();
+                    (
+                        value_scope(
+                            kind,
+                            &t,
+                            op.node.base.uses_wildcards(),
+                            &intended_tenants,
+                            &fills,
+                        ),
+                        v.span,
+                        t,
+                    )
+                })
+                .collect();
             let max = scopes.iter().map(|s| s.0).max().unwrap_or(Scope::Exact);
             let min = scopes.iter().map(|s| s.0).min().unwrap_or(Scope::Exact);
             if max > min && max >= Scope::Project {
                 if let Some((s, span, t)) = scopes.iter().find(|s| s.0 == max) {
-                    let sev = match s { Scope::All | Scope::Tenant => lower(Severity::Critical), _ => Severity::High };
+                    let sev = match s {
+                        Scope::All | Scope::Tenant => lower(Severity::Critical),
+                        _ => Severity::High,
+                    };
                     self.push("TP-MULTI-VALUE-LOOSEST", sev, Verdict::Open,
                         format!("values of `{}` are ORed and `{t}` is the loosest: it admits far more than the other values", e.key.node), *span, Some(i));
                 }
@@ -1107,13 +1499,44 @@ impl Auditor<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn search(&self, st: &Statement, iss: &Issuer, fed: &str, prefix: &str, valid: &[(String, issuers::Subject)],
-        tenants: &BTreeSet<String>, projects: &BTreeSet<String>, contexts: &BTreeSet<String>, values: &[(String, bool, Span)]) -> WitnessResult {
-        let kind = if iss.kind == IssuerKind::GitHubLegacy { IssuerKind::GitHub } else { iss.kind };
+    fn search(
+        &self,
+        st: &Statement,
+        iss: &Issuer,
+        fed: &str,
+        prefix: &str,
+        valid: &[(String, issuers::Subject)],
+        tenants: &BTreeSet<String>,
+        projects: &BTreeSet<String>,
+        contexts: &BTreeSet<String>,
+        values: &[(String, bool, Span)],
+    ) -> WitnessResult {
+        let kind = if iss.kind == IssuerKind::GitHubLegacy {
+            IssuerKind::GitHub
+        } else {
+            iss.kind
+        };
         let mut r = WitnessResult::default();
-        let idx_of = |w: &str| values.iter().position(|(v, like, _)| if *like { Pattern::new(v, Case::Sensitive).is_match(w) } else { v == w }).unwrap_or(0);
-        let admitted: Vec<&(String, issuers::Subject)> = valid.iter().filter(|(c, _)| self.admits(st, iss, fed, prefix, c)).collect();
-        let probes: Vec<String> = issuers::contexts(kind).iter().map(|c| issuers::make_subject(kind, "zz-attacker", "zz-repo", c)).collect();
+        let idx_of = |w: &str| {
+            values
+                .iter()
+                .position(|(v, like, _)| {
+                    if *like {
+                        Pattern::new(v, Case::Sensitive).is_match(w)
+                    } else {
+                        v == w
+                    }
+                })
+                .unwrap_or(0)
+        };
+        let admitted: Vec<&(String, issuers::Subject)> = valid
+            .iter()
+            .filter(|(c, _)| self.admits(st, iss, fed, prefix, c))
+            .collect();
+        let probes: Vec<String> = issuers::contexts(kind)
+            .iter()
+            .map(|c| issuers::make_subject(kind, "zz-attacker", "zz-repo", c))
+            .collect();
         if probes.iter().all(|p| self.admits(st, iss, fed, prefix, p)) {
             r.all = probes.first().cloned();
             return r;
@@ -1122,17 +1545,30 @@ impl Auditor<'_> {
         let tenant_free = matches!(kind, IssuerKind::Bitbucket);
         for (c, s) in &admitted {
             if !tenant_free && !same_tenant(&s.tenant) {
-                if r.foreign.is_none() { r.foreign = Some((c.clone(), idx_of(c))); }
+                if r.foreign.is_none() {
+                    r.foreign = Some((c.clone(), idx_of(c)));
+                }
                 continue;
             }
-            if !projects.contains(&s.project) && r.project.is_none() && kind != IssuerKind::Bitbucket {
+            if !projects.contains(&s.project)
+                && r.project.is_none()
+                && kind != IssuerKind::Bitbucket
+            {
                 r.project = Some((c.clone(), idx_of(c)));
             }
             r.intended_any = true;
             if kind == IssuerKind::GitHub {
-                if s.context == "pull_request" && r.pull_request.is_none() { r.pull_request = Some((c.clone(), idx_of(c))); }
-                let fresh = s.context == "ref:refs/heads/zz-attacker" || s.context == "environment:zz-attacker" || s.context == "ref:refs/tags/zz-attacker";
-                if !fresh && !contexts.contains(&s.context) && s.context != "pull_request" && r.ref_prefix.is_none() {
+                if s.context == "pull_request" && r.pull_request.is_none() {
+                    r.pull_request = Some((c.clone(), idx_of(c)));
+                }
+                let fresh = s.context == "ref:refs/heads/zz-attacker"
+                    || s.context == "environment:zz-attacker"
+                    || s.context == "ref:refs/tags/zz-attacker";
+                if !fresh
+                    && !contexts.contains(&s.context)
+                    && s.context != "pull_request"
+                    && r.ref_prefix.is_none()
+                {
                     r.ref_prefix = Some((c.clone(), idx_of(c)));
                 }
             }
@@ -1160,8 +1596,17 @@ impl Auditor<'_> {
             // Same path and ref, both ref types admitted, while no value names the type literally.
             for (c, s) in &admitted {
                 if let Some(rest) = s.context.strip_prefix("ref_type:branch:ref:") {
-                    let twin = issuers::make_subject(kind, &s.tenant, &s.project, &format!("ref_type:tag:ref:{rest}"));
-                    if same_tenant(&s.tenant) && self.admits(st, iss, fed, prefix, &twin) && !values.iter().any(|(v, ..)| v.contains("ref_type:tag")) && r.any_ref.is_none() {
+                    let twin = issuers::make_subject(
+                        kind,
+                        &s.tenant,
+                        &s.project,
+                        &format!("ref_type:tag:ref:{rest}"),
+                    );
+                    if same_tenant(&s.tenant)
+                        && self.admits(st, iss, fed, prefix, &twin)
+                        && !values.iter().any(|(v, ..)| v.contains("ref_type:tag"))
+                        && r.any_ref.is_none()
+                    {
                         r.reftype = Some((twin, idx_of(c)));
                         break;
                     }
@@ -1169,17 +1614,32 @@ impl Auditor<'_> {
             }
         }
         if kind == IssuerKind::HcpTerraform {
-            let phases: BTreeSet<&str> = admitted.iter().filter(|(_, s)| same_tenant(&s.tenant)).map(|(_, s)| s.context.as_str()).collect();
-            r.run_phase_any = phases.contains("run_phase:plan") && phases.contains("run_phase:apply");
+            let phases: BTreeSet<&str> = admitted
+                .iter()
+                .filter(|(_, s)| same_tenant(&s.tenant))
+                .map(|(_, s)| s.context.as_str())
+                .collect();
+            r.run_phase_any =
+                phases.contains("run_phase:plan") && phases.contains("run_phase:apply");
         }
         if kind == IssuerKind::GitHub {
             // Immutable twins of admitted intended name-form subjects.
-            let named: Vec<&&(String, issuers::Subject)> = admitted.iter().filter(|(c, s)| !c.contains('@') && same_tenant(&s.tenant)).collect();
-            if !named.is_empty() && named.iter().all(|(c, s)| {
-                let twin = issuers::make_subject(kind, &format!("{}@1234", s.tenant), &format!("{}@5678", s.project), &s.context);
-                let _ = c;
-                !self.admits(st, iss, fed, prefix, &twin)
-            }) {
+            let named: Vec<&&(String, issuers::Subject)> = admitted
+                .iter()
+                .filter(|(c, s)| !c.contains('@') && same_tenant(&s.tenant))
+                .collect();
+            if !named.is_empty()
+                && named.iter().all(|(c, s)| {
+                    let twin = issuers::make_subject(
+                        kind,
+                        &format!("{}@1234", s.tenant),
+                        &format!("{}@5678", s.project),
+                        &s.context,
+                    );
+                    let _ = c;
+                    !self.admits(st, iss, fed, prefix, &twin)
+                })
+            {
                 r.immutable_twin_missing = named.first().map(|(c, _)| idx_of(c));
             }
         }
@@ -1192,11 +1652,20 @@ fn lower_info() -> Severity {
 }
 
 /// Classifies one value alone (ignoring the rest of the statement).
-fn value_scope(kind: IssuerKind, v: &str, like: bool, tenants: &BTreeSet<String>, fills: &[String]) -> Scope {
+fn value_scope(
+    kind: IssuerKind,
+    v: &str,
+    like: bool,
+    tenants: &BTreeSet<String>,
+    fills: &[String],
+) -> Scope {
     if !like || !v.contains(['*', '?']) {
         return Scope::Exact;
     }
-    let probes: Vec<String> = issuers::contexts(kind).iter().map(|c| issuers::make_subject(kind, "zz-attacker", "zz-repo", c)).collect();
+    let probes: Vec<String> = issuers::contexts(kind)
+        .iter()
+        .map(|c| issuers::make_subject(kind, "zz-attacker", "zz-repo", c))
+        .collect();
     let p = Pattern::new(v, Case::Sensitive);
     if probes.iter().all(|x| p.is_match(x)) {
         return Scope::All;
@@ -1206,9 +1675,23 @@ fn value_scope(kind: IssuerKind, v: &str, like: bool, tenants: &BTreeSet<String>
     let mut scope = Scope::Exact;
     let (lt, lp, _) = literal_segments(kind, v.split(['*', '?']).next().unwrap_or(""), false);
     for c in cands {
-        let Some(s) = issuers::parse_subject(kind, &c) else { continue };
-        let tenant_ok = tenants.iter().any(|t| t.eq_ignore_ascii_case(&s.tenant)) || lt.as_ref().is_some_and(|(t, complete)| *complete && *t == s.tenant);
-        let sc = if !tenant_ok { Scope::Tenant } else if lp.as_ref().is_none_or(|(p, complete)| !complete || *p != s.project) { Scope::Project } else { Scope::Context };
+        let Some(s) = issuers::parse_subject(kind, &c) else {
+            continue;
+        };
+        let tenant_ok = tenants.iter().any(|t| t.eq_ignore_ascii_case(&s.tenant))
+            || lt
+                .as_ref()
+                .is_some_and(|(t, complete)| *complete && *t == s.tenant);
+        let sc = if !tenant_ok {
+            Scope::Tenant
+        } else if lp
+            .as_ref()
+            .is_none_or(|(p, complete)| !complete || *p != s.project)
+        {
+            Scope::Project
+        } else {
+            Scope::Context
+        };
         scope = scope.max(sc);
     }
     scope
@@ -1218,7 +1701,15 @@ fn value_scope(kind: IssuerKind, v: &str, like: bool, tenants: &BTreeSet<String>
 /// Each segment is `(text, complete)`: complete when its terminating delimiter was seen (or the
 /// value is exact and ends there).
 #[allow(clippy::type_complexity)]
-fn literal_segments(kind: IssuerKind, lit: &str, exact: bool) -> (Option<(String, bool)>, Option<(String, bool)>, Option<String>) {
+fn literal_segments(
+    kind: IssuerKind,
+    lit: &str,
+    exact: bool,
+) -> (
+    Option<(String, bool)>,
+    Option<(String, bool)>,
+    Option<String>,
+) {
     let (head, d1, d2): (&str, &str, &str) = match kind {
         IssuerKind::GitHub | IssuerKind::GitHubLegacy => ("repo:", "/", ":"),
         IssuerKind::GitLab => ("project_path:", "/", ":ref_type:"),
@@ -1227,7 +1718,9 @@ fn literal_segments(kind: IssuerKind, lit: &str, exact: bool) -> (Option<(String
         IssuerKind::CircleCi => ("org/", "/project/", "/user/"),
         _ => return (None, None, None),
     };
-    let Some(rest) = lit.strip_prefix(head) else { return (None, None, None) };
+    let Some(rest) = lit.strip_prefix(head) else {
+        return (None, None, None);
+    };
     let strip_id = |s: &str| s.split('@').next().unwrap_or(s).to_owned();
     let Some((t, rest)) = rest.split_once(d1) else {
         return (Some((strip_id(rest), exact)), None, None);
@@ -1274,7 +1767,14 @@ fn instantiate(v: &str, fills: &[String], out: &mut BTreeSet<String>) {
                 s.push_str(part);
                 if k + 1 < parts.len() {
                     let is_last = k + 1 == n;
-                    let fill: &str = if is_last { last } else { idx.get(k).and_then(|j| SMALL.get(*j)).copied().unwrap_or("x") };
+                    let fill: &str = if is_last {
+                        last
+                    } else {
+                        idx.get(k)
+                            .and_then(|j| SMALL.get(*j))
+                            .copied()
+                            .unwrap_or("x")
+                    };
                     if wild.get(k) == Some(&'?') {
                         s.push(fill.chars().next().unwrap_or('x'));
                     } else {
@@ -1318,13 +1818,18 @@ fn account_of(v: &str) -> Option<String> {
     }
     let parts: Vec<&str> = v.splitn(6, ':').collect();
     match parts.as_slice() {
-        ["arn", _, "iam" | "sts", "", acct, _] if acct.len() == 12 && acct.chars().all(|c| c.is_ascii_digit()) => Some((*acct).to_owned()),
+        ["arn", _, "iam" | "sts", "", acct, _]
+            if acct.len() == 12 && acct.chars().all(|c| c.is_ascii_digit()) =>
+        {
+            Some((*acct).to_owned())
+        }
         _ => None,
     }
 }
 
 fn is_root(v: &str) -> bool {
-    (v.len() == 12 && v.chars().all(|c| c.is_ascii_digit())) || (v.starts_with("arn:") && v.ends_with(":root"))
+    (v.len() == 12 && v.chars().all(|c| c.is_ascii_digit()))
+        || (v.starts_with("arn:") && v.ends_with(":root"))
 }
 
 impl Auditor<'_> {
@@ -1332,15 +1837,24 @@ impl Auditor<'_> {
         let Some(p) = &st.principal else { return };
         let aws = principal_values(st, PrincipalKind::Aws);
         let conds: Vec<(String, &Spanned<rolecall_policy::Operator>, &ConditionEntry)> =
-            entries(st).map(|(op, e)| (e.key.node.to_lowercase(), op, e)).collect();
+            entries(st)
+                .map(|(op, e)| (e.key.node.to_lowercase(), op, e))
+                .collect();
         let binding: Vec<&(String, &Spanned<rolecall_policy::Operator>, &ConditionEntry)> = conds
             .iter()
             .filter(|(k, op, _)| IDENTITY_BINDING.contains(&k.as_str()) && is_positive(&op.node))
             .collect();
-        let has_ext = conds.iter().any(|(k, op, _)| k == "sts:externalid" && is_positive(&op.node));
+        let has_ext = conds
+            .iter()
+            .any(|(k, op, _)| k == "sts:externalid" && is_positive(&op.node));
         let has_mfa = conds.iter().any(|(k, op, e)| {
-            k == "aws:multifactorauthpresent" && op.node.base == BaseOperator::Bool && !op.node.base.is_negated()
-                && e.values.node.iter().all(|v| v.node.text().eq_ignore_ascii_case("true"))
+            k == "aws:multifactorauthpresent"
+                && op.node.base == BaseOperator::Bool
+                && !op.node.base.is_negated()
+                && e.values
+                    .node
+                    .iter()
+                    .all(|v| v.node.text().eq_ignore_ascii_case("true"))
         });
         // Anyone.
         let star_span = match &p.node {
@@ -1348,44 +1862,87 @@ impl Auditor<'_> {
             Principal::Map(_) => aws.iter().find(|v| v.node == "*").map(|v| v.span),
         };
         if let Some(span) = star_span {
-            if st.condition.as_ref().is_none_or(|c| c.node.blocks.is_empty()) {
+            if st
+                .condition
+                .as_ref()
+                .is_none_or(|c| c.node.blocks.is_empty())
+            {
                 self.push("TP-PRINCIPAL-STAR-NO-COND", Severity::Critical, Verdict::Open,
                     "`Principal` `*` with no condition: any principal in any AWS account whose own policy allows `sts:AssumeRole` on this role can assume it".into(), span, Some(i));
             } else if binding.is_empty() {
-                let keys: Vec<String> = conds.iter().map(|(_, _, e)| format!("`{}`", e.key.node)).collect();
+                let keys: Vec<String> = conds
+                    .iter()
+                    .map(|(_, _, e)| format!("`{}`", e.key.node))
+                    .collect();
                 self.push("TP-PRINCIPAL-STAR-WEAK-COND", if has_ext { Severity::High } else { Severity::Critical }, Verdict::Open,
                     format!("`Principal` `*` bounded only by {}, which do not bind the caller's identity", keys.join(", ")), span, Some(i));
-            } else {
-                let (_, op, e) = binding[0];
-                self.push("TP-PRINCIPAL-STAR-SCOPED", Severity::Info, Verdict::Advice,
-                    format!("`Principal` `*` bounded by `{}` `{}` {}", op.node, e.key.node, quote_values(e)), span, Some(i));
+            } else if let Some((_, op, e)) = binding.first() {
+                self.push(
+                    "TP-PRINCIPAL-STAR-SCOPED",
+                    Severity::Info,
+                    Verdict::Advice,
+                    format!(
+                        "`Principal` `*` bounded by `{}` `{}` {}",
+                        op.node,
+                        e.key.node,
+                        quote_values(e)
+                    ),
+                    span,
+                    Some(i),
+                );
             }
         }
         // Accounts.
         for v in aws.iter().filter(|v| v.node != "*") {
             if v.node.starts_with("AROA") || v.node.starts_with("AIDA") {
-                self.push("TP-DELETED-PRINCIPAL", Severity::Low, Verdict::Broken,
-                    format!("principal `{}` is a unique id: the referenced role or user was deleted", v.node), v.span, Some(i));
+                self.push(
+                    "TP-DELETED-PRINCIPAL",
+                    Severity::Low,
+                    Verdict::Broken,
+                    format!(
+                        "principal `{}` is a unique id: the referenced role or user was deleted",
+                        v.node
+                    ),
+                    v.span,
+                    Some(i),
+                );
                 continue;
             }
-            let Some(acct) = account_of(&v.node) else { continue };
+            let Some(acct) = account_of(&v.node) else {
+                continue;
+            };
             // Contradiction: every aws:PrincipalArn/Account value names another account.
-            let pins: Vec<String> = binding.iter()
+            let pins: Vec<String> = binding
+                .iter()
                 .filter(|(k, ..)| k == "aws:principalarn" || k == "aws:principalaccount")
                 .flat_map(|(_, _, e)| e.values.node.iter().map(|x| x.node.text().into_owned()))
                 .collect();
-            if !pins.is_empty() && pins.iter().all(|x| {
-                let a = if x.starts_with("arn:") { x.split(':').nth(4).unwrap_or("").to_owned() } else { x.clone() };
-                !a.contains(['*', '?']) && a != acct
-            }) {
+            if !pins.is_empty()
+                && pins.iter().all(|x| {
+                    let a = if x.starts_with("arn:") {
+                        x.split(':').nth(4).unwrap_or("").to_owned()
+                    } else {
+                        x.clone()
+                    };
+                    !a.contains(['*', '?']) && a != acct
+                })
+            {
                 self.push("TP-PRINCIPAL-CONDITION-CONTRADICTION", Severity::Info, Verdict::Broken,
                     format!("principal `{}` admits only account `{acct}`, but the condition pins {}: nobody can assume the role through this statement", v.node,
                         pins.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")), v.span, Some(i));
                 continue;
             }
             // Deny that covers this Allow entirely.
-            if self.statements.iter().any(|d| is_deny(d) && d.condition.is_none() && covers_action(d, "sts:AssumeRole")
-                && (principal_is_everyone(d) || principal_values(d, PrincipalKind::Aws).iter().any(|dv| is_root(&dv.node) && account_of(&dv.node).as_deref() == Some(acct.as_str())))) {
+            if self.statements.iter().any(|d| {
+                is_deny(d)
+                    && d.condition.is_none()
+                    && covers_action(d, "sts:AssumeRole")
+                    && (principal_is_everyone(d)
+                        || principal_values(d, PrincipalKind::Aws).iter().any(|dv| {
+                            is_root(&dv.node)
+                                && account_of(&dv.node).as_deref() == Some(acct.as_str())
+                        }))
+            }) {
                 self.push("TP-SUB-UNSATISFIABLE", Severity::Info, Verdict::Broken,
                     format!("an unconditional `Deny` covers every principal of account `{acct}`, so this `Allow` of `{}` is dead", v.node), v.span, Some(i));
                 continue;
@@ -1395,7 +1952,13 @@ impl Auditor<'_> {
             }
             let same = self.opts.own_account.as_deref() == Some(acct.as_str());
             let guarded = has_ext || has_mfa || !binding.is_empty();
-            let sev = if same { Severity::Info } else if guarded { Severity::Low } else { Severity::Medium };
+            let sev = if same {
+                Severity::Info
+            } else if guarded {
+                Severity::Low
+            } else {
+                Severity::Medium
+            };
             self.push("TP-ACCOUNT-ROOT-TRUST", sev, Verdict::Advice,
                 format!("`{}` delegates to every principal of account `{acct}` whose identity policy allows it{}", v.node,
                     if !binding.is_empty() { " (narrowed by an `aws:Principal*` condition)" } else if has_ext { " (ExternalId required)" } else if has_mfa { " (MFA required)" } else { "" }),
@@ -1406,13 +1969,27 @@ impl Auditor<'_> {
             }
         }
         for (k, op, e) in &conds {
-            if k != "sts:externalid" { continue; }
+            if k != "sts:externalid" {
+                continue;
+            }
             for x in e.values.node.iter() {
                 let t = x.node.text();
                 let service = !principal_values(st, PrincipalKind::Service).is_empty();
-                if service || t.chars().count() < 8 || (op.node.base.uses_wildcards() && t.contains(['*', '?'])) {
-                    self.push("TP-EXTERNALID-WEAK", Severity::Info, Verdict::Advice,
-                        format!("`{}` `{}` = `{t}` is short, guessable or a pattern", op.node, e.key.node), x.span, Some(i));
+                if service
+                    || t.chars().count() < 8
+                    || (op.node.base.uses_wildcards() && t.contains(['*', '?']))
+                {
+                    self.push(
+                        "TP-EXTERNALID-WEAK",
+                        Severity::Info,
+                        Verdict::Advice,
+                        format!(
+                            "`{}` `{}` = `{t}` is short, guessable or a pattern",
+                            op.node, e.key.node
+                        ),
+                        x.span,
+                        Some(i),
+                    );
                 }
             }
         }
@@ -1433,8 +2010,17 @@ impl Auditor<'_> {
                 for x in a.node.iter() {
                     let n = x.node.to_lowercase();
                     if n == "sts:assumerolewithwebidentity" || n == "sts:assumerolewithsaml" {
-                        self.push("TP-ACTION-PRINCIPAL-MISMATCH", Severity::Medium, Verdict::Broken,
-                            format!("`{}` is for `Federated` principals, not AWS or service principals", x.node), x.span, Some(i));
+                        self.push(
+                            "TP-ACTION-PRINCIPAL-MISMATCH",
+                            Severity::Medium,
+                            Verdict::Broken,
+                            format!(
+                                "`{}` is for `Federated` principals, not AWS or service principals",
+                                x.node
+                            ),
+                            x.span,
+                            Some(i),
+                        );
                     }
                 }
             }
@@ -1446,15 +2032,33 @@ impl Auditor<'_> {
         if services.is_empty() {
             return;
         }
-        let keys: Vec<(String, &Spanned<rolecall_policy::Operator>, &ConditionEntry)> =
-            entries(st).map(|(op, e)| (e.key.node.to_lowercase(), op, e)).collect();
-        let has = |k: &str| keys.iter().any(|(x, op, _)| x == k && !op.node.base.is_negated());
-        const SOURCE: &[&str] = &["aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths", "aws:principalorgid", "aws:principalaccount", "aws:principalorgpaths", "aws:sourcevpc", "aws:sourcevpce"];
+        let keys: Vec<(String, &Spanned<rolecall_policy::Operator>, &ConditionEntry)> = entries(st)
+            .map(|(op, e)| (e.key.node.to_lowercase(), op, e))
+            .collect();
+        let has = |k: &str| {
+            keys.iter()
+                .any(|(x, op, _)| x == k && !op.node.base.is_negated())
+        };
+        const SOURCE: &[&str] = &[
+            "aws:sourcearn",
+            "aws:sourceaccount",
+            "aws:sourceowner",
+            "aws:sourceorgid",
+            "aws:sourceorgpaths",
+            "aws:principalorgid",
+            "aws:principalaccount",
+            "aws:principalorgpaths",
+            "aws:sourcevpc",
+            "aws:sourcevpce",
+        ];
         for svc in services {
             let name = svc.node.to_lowercase();
             if name == "pods.eks.amazonaws.com" {
-                let cluster = has("aws:requesttag/eks-cluster-arn") || has("aws:sourcearn") || has("aws:sourceaccount");
-                let ns = has("aws:requesttag/kubernetes-namespace") || has("aws:requesttag/kubernetes-service-account");
+                let cluster = has("aws:requesttag/eks-cluster-arn")
+                    || has("aws:sourcearn")
+                    || has("aws:sourceaccount");
+                let ns = has("aws:requesttag/kubernetes-namespace")
+                    || has("aws:requesttag/kubernetes-service-account");
                 if !cluster && !ns {
                     self.push("TP-PODID-UNSCOPED", Severity::Medium, Verdict::Open,
                         "`pods.eks.amazonaws.com` without conditions on cluster, namespace or service account: any Pod Identity association in the account can use the role".into(), svc.span, Some(i));
@@ -1467,17 +2071,33 @@ impl Auditor<'_> {
                         "Pod Identity needs `sts:TagSession` in addition to `sts:AssumeRole` unless session tags are disabled".into(), svc.span, Some(i));
                 }
             } else {
-                let resource_only = keys.iter().any(|(k, ..)| k.starts_with("aws:resourceaccount") || k.starts_with("aws:resourceorg"));
+                let resource_only = keys.iter().any(|(k, ..)| {
+                    k.starts_with("aws:resourceaccount") || k.starts_with("aws:resourceorg")
+                });
                 if !SOURCE.iter().any(|k| has(k)) {
                     if resource_only {
-                        if let Some((_, op, e)) = keys.iter().find(|(k, ..)| k.starts_with("aws:resource")) {
+                        if let Some((_, op, e)) =
+                            keys.iter().find(|(k, ..)| k.starts_with("aws:resource"))
+                        {
                             self.push("TP-TAUTOLOGICAL-GUARD", Severity::Medium, Verdict::Open,
                                 format!("`{}` `{}` {} names the role's own account or org in a trust policy, so it never restricts the calling service's source", op.node, e.key.node, quote_values(e)),
                                 e.key.span, Some(i));
                         }
                     } else if !name.starts_with("eks.") {
-                        const COMPUTE: &[&str] = &["ec2.amazonaws.com", "lambda.amazonaws.com", "edgelambda.amazonaws.com", "ecs-tasks.amazonaws.com", "ecs.amazonaws.com", "build.apprunner.amazonaws.com", "tasks.apprunner.amazonaws.com"];
-                        let sev = if COMPUTE.contains(&name.as_str()) { Severity::Info } else { Severity::Low };
+                        const COMPUTE: &[&str] = &[
+                            "ec2.amazonaws.com",
+                            "lambda.amazonaws.com",
+                            "edgelambda.amazonaws.com",
+                            "ecs-tasks.amazonaws.com",
+                            "ecs.amazonaws.com",
+                            "build.apprunner.amazonaws.com",
+                            "tasks.apprunner.amazonaws.com",
+                        ];
+                        let sev = if COMPUTE.contains(&name.as_str()) {
+                            Severity::Info
+                        } else {
+                            Severity::Low
+                        };
                         self.push("TP-SERVICE-NO-SOURCE", sev, Verdict::Advice,
                             format!("service principal `{}` without `aws:SourceArn`/`aws:SourceAccount`{}", svc.node,
                                 if sev == Severity::Info { " (same-account compute service: iam:PassRole already gates it)" } else { "" }),
@@ -1486,21 +2106,35 @@ impl Auditor<'_> {
                 }
             }
             if name.starts_with("eks.") || name == "pods.eks.amazonaws.com" {
-                if let Some((_, op, e)) = keys.iter().find(|(k, op, _)| k == "aws:sourcearn" && is_positive(&op.node)) {
+                if let Some((_, op, e)) = keys
+                    .iter()
+                    .find(|(k, op, _)| k == "aws:sourcearn" && is_positive(&op.node))
+                {
                     self.push("TP-SERVICE-UNSUPPORTED-KEY", Severity::Info, Verdict::Broken,
                         format!("`{}` on `{}`: EKS does not send `aws:SourceArn`, so the role becomes unassumable", op.node, e.key.node), e.key.span, Some(i));
                 }
             }
         }
         for (k, op, e) in &keys {
-            if k != "aws:sourcearn" || !is_positive(&op.node) { continue; }
+            if k != "aws:sourcearn" || !is_positive(&op.node) {
+                continue;
+            }
             for v in e.values.node.iter() {
                 let t = v.node.text();
                 let comps: Vec<&str> = t.splitn(6, ':').collect();
                 let acct = comps.get(4).copied();
                 if t == "*" || acct.is_none_or(|a| a.contains(['*', '?'])) {
-                    self.push("TP-SOURCEARN-WILDCARD", Severity::Medium, Verdict::Open,
-                        format!("`{}` `{}` = `{t}` admits resources in any account", op.node, e.key.node), v.span, Some(i));
+                    self.push(
+                        "TP-SOURCEARN-WILDCARD",
+                        Severity::Medium,
+                        Verdict::Open,
+                        format!(
+                            "`{}` `{}` = `{t}` admits resources in any account",
+                            op.node, e.key.node
+                        ),
+                        v.span,
+                        Some(i),
+                    );
                 }
             }
         }

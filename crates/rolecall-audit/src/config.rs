@@ -127,14 +127,22 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let cfg: Config = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((1, 1), |s| position(text, s.start));
-            ConfigError { message: e.message().trim_end_matches('.').to_owned(), line, column }
+            ConfigError {
+                message: e.message().trim_end_matches('.').to_owned(),
+                line,
+                column,
+            }
         })?;
         let check_rule = |id: &str| -> Result<(), ConfigError> {
             if rules::rule(id).is_some() {
                 return Ok(());
             }
             let (line, column) = locate(text, id);
-            Err(ConfigError { message: format!("unknown rule `{id}`"), line, column })
+            Err(ConfigError {
+                message: format!("unknown rule `{id}`"),
+                line,
+                column,
+            })
         };
         for id in &cfg.rules.disable {
             check_rule(id)?;
@@ -143,7 +151,13 @@ impl Config {
             check_rule(id)?;
             if Severity::from_name(sev).is_none() {
                 let (line, column) = locate(text, &format!("\"{sev}\""));
-                return Err(ConfigError { message: format!("unknown severity `{sev}`: expected critical, high, medium, low or info"), line, column });
+                return Err(ConfigError {
+                    message: format!(
+                        "unknown severity `{sev}`: expected critical, high, medium, low or info"
+                    ),
+                    line,
+                    column,
+                });
             }
         }
         for ig in &cfg.ignore {
@@ -152,11 +166,19 @@ impl Config {
             }
             if ig.path.is_none() && ig.role.is_none() {
                 let (line, column) = locate(text, &ig.reason);
-                return Err(ConfigError { message: "an `[[ignore]]` entry needs `path` or `role`".into(), line, column });
+                return Err(ConfigError {
+                    message: "an `[[ignore]]` entry needs `path` or `role`".into(),
+                    line,
+                    column,
+                });
             }
             if ig.reason.trim().is_empty() {
                 let (line, column) = locate(text, "reason");
-                return Err(ConfigError { message: "`reason` must not be empty".into(), line, column });
+                return Err(ConfigError {
+                    message: "`reason` must not be empty".into(),
+                    line,
+                    column,
+                });
             }
         }
         Ok(cfg)
@@ -164,14 +186,17 @@ impl Config {
 
     /// The audit options this configuration implies, on top of `base`.
     pub fn apply(&self, mut base: AuditOptions) -> AuditOptions {
-        base.disabled_rules.extend(self.rules.disable.iter().cloned());
+        base.disabled_rules
+            .extend(self.rules.disable.iter().cloned());
         for (id, s) in &self.severity {
             if let Some(s) = Severity::from_name(s) {
                 base.severity_overrides.insert(id.clone(), s);
             }
         }
-        base.trusted_github_owners.extend(self.github.trusted_owners.iter().cloned());
-        base.trusted_namespaces.extend(self.eks.trusted_namespaces.iter().cloned());
+        base.trusted_github_owners
+            .extend(self.github.trusted_owners.iter().cloned());
+        base.trusted_namespaces
+            .extend(self.eks.trusted_namespaces.iter().cloned());
         base
     }
 
@@ -182,8 +207,14 @@ impl Config {
             let role = p.location.role.clone();
             p.findings.retain(|f| {
                 !self.ignore.iter().any(|ig| {
-                    let path_ok = ig.path.as_deref().is_none_or(|g| Pattern::new(g, Case::Sensitive).is_match(&path));
-                    let role_ok = ig.role.as_deref().is_none_or(|g| role.as_deref().is_some_and(|r| Pattern::new(g, Case::Sensitive).is_match(r)));
+                    let path_ok = ig
+                        .path
+                        .as_deref()
+                        .is_none_or(|g| Pattern::new(g, Case::Sensitive).is_match(&path));
+                    let role_ok = ig.role.as_deref().is_none_or(|g| {
+                        role.as_deref()
+                            .is_some_and(|r| Pattern::new(g, Case::Sensitive).is_match(r))
+                    });
                     let rule_ok = ig.rule.as_deref().is_none_or(|r| r == f.rule);
                     path_ok && role_ok && rule_ok
                 })

@@ -264,7 +264,9 @@ pub fn parse_subject(kind: IssuerKind, s: &str) -> Option<Subject> {
         K::CircleCi => {
             let parts: Vec<&str> = s.split('/').collect();
             match parts.as_slice() {
-                ["org", o, "project", p, "user", u] if is_name(o, "-") && is_name(p, "-") && is_name(u, "-") => {
+                ["org", o, "project", p, "user", u]
+                    if is_name(o, "-") && is_name(p, "-") && is_name(u, "-") =>
+                {
                     Some(Subject {
                         tenant: (*o).to_owned(),
                         project: (*p).to_owned(),
@@ -298,7 +300,13 @@ pub fn has_grammar(kind: IssuerKind) -> bool {
     use IssuerKind as K;
     matches!(
         kind,
-        K::GitHub | K::GitHubLegacy | K::GitLab | K::HcpTerraform | K::Eks | K::CircleCi | K::Bitbucket
+        K::GitHub
+            | K::GitHubLegacy
+            | K::GitLab
+            | K::HcpTerraform
+            | K::Eks
+            | K::CircleCi
+            | K::Bitbucket
     )
 }
 
@@ -390,8 +398,14 @@ mod tests {
         let eks = classify_federated(
             "arn:aws:iam::1:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
         );
-        assert_eq!((eks.kind, eks.tenancy), (IssuerKind::Eks, Tenancy::TenantScoped));
-        assert_eq!(classify_federated("cognito-identity.amazonaws.com").kind, IssuerKind::Cognito);
+        assert_eq!(
+            (eks.kind, eks.tenancy),
+            (IssuerKind::Eks, Tenancy::TenantScoped)
+        );
+        assert_eq!(
+            classify_federated("cognito-identity.amazonaws.com").kind,
+            IssuerKind::Cognito
+        );
     }
 
     #[test]
@@ -405,8 +419,17 @@ mod tests {
 
     #[test]
     fn claims_depend_on_date() {
-        assert_eq!(claim_presence(IssuerKind::GitHub, "actor", true), Presence::Never);
-        assert_eq!(claim_presence(IssuerKind::GitHub, "actor", false), Presence::Sometimes);
-        assert_eq!(claim_presence(IssuerKind::GitHub, "iss", false), Presence::Never);
+        assert_eq!(
+            claim_presence(IssuerKind::GitHub, "actor", true),
+            Presence::Never
+        );
+        assert_eq!(
+            claim_presence(IssuerKind::GitHub, "actor", false),
+            Presence::Sometimes
+        );
+        assert_eq!(
+            claim_presence(IssuerKind::GitHub, "iss", false),
+            Presence::Never
+        );
     }
 }

@@ -24,19 +24,26 @@ pub struct Report {
 impl Report {
     /// Builds a report keeping only findings at `min_severity` or above.
     pub fn new(mut policies: Vec<AuditedPolicy>, min_severity: Severity) -> Report {
-        let mut summary: BTreeMap<Severity, usize> = Severity::ALL.iter().map(|s| (*s, 0)).collect();
+        let mut summary: BTreeMap<Severity, usize> =
+            Severity::ALL.iter().map(|s| (*s, 0)).collect();
         for p in &mut policies {
             p.findings.retain(|f| f.severity >= min_severity);
             for f in &p.findings {
                 *summary.entry(f.severity).or_insert(0) += 1;
             }
         }
-        Report { policies, summary, min_severity }
+        Report {
+            policies,
+            summary,
+            min_severity,
+        }
     }
 
     /// Every finding with its policy.
     pub fn findings(&self) -> impl Iterator<Item = (&AuditedPolicy, &Finding)> {
-        self.policies.iter().flat_map(|p| p.findings.iter().map(move |f| (p, f)))
+        self.policies
+            .iter()
+            .flat_map(|p| p.findings.iter().map(move |f| (p, f)))
     }
 
     /// The most severe finding's severity, if any (for exit codes).

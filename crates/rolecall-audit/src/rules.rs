@@ -24,14 +24,17 @@ pub struct RuleInfo {
 
 const AR: &str = "AUDIT-RULES.md (rolecall spec)";
 const DD: &str = "https://securitylabs.datadoghq.com/articles/exploring-github-to-aws-keyless-authentication-flaws/";
-const AA: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html";
+const AA: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html";
 const GH: &str = "https://docs.github.com/en/actions/how-tos/secure-your-work/security-harden-deployments/oidc-in-aws";
 const COND: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html";
 const STS26: &str = "https://aws.amazon.com/about-aws/whats-new/2026/01/aws-sts-supports-validation-identity-provider-claims/";
-const EKS: &str = "https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html";
+const EKS: &str =
+    "https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html";
 const PODID: &str = "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html";
 const DEPUTY: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html";
-const GRAMMAR: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html";
+const GRAMMAR: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html";
 
 macro_rules! rules {
     ($($id:literal, $sev:ident, $title:literal, $why:literal, $fix:literal, [$($r:expr),*];)*) => {
@@ -241,13 +244,34 @@ rules! {
 
 /// Rules of AUDIT-RULES.md §3 that are deliberately not implemented, with the reason.
 pub const NOT_IMPLEMENTED: &[(&str, &str)] = &[
-    ("TP-AUD-NOT-IN-CLIENTLIST", "needs the OIDC provider's ClientIDList (inventory)"),
-    ("TP-IRSA-SA-CROSSCHECK", "needs Kubernetes ServiceAccounts (inventory)"),
-    ("TP-GHA-ENV-UNPROTECTED", "needs GitHub environment protection rules (inventory)"),
-    ("TP-SAML-NO-AUD", "group G (SAML) not in scope of this increment"),
-    ("TP-STATEMENT-OBJECT", "valid shape; a regression test for other tools, not a finding"),
-    ("TP-FIRST-STATEMENT-SHORTCUT", "a tool bug to regression-test, not a policy finding"),
-    ("TP-CIRCLECI-ORG-ONLY", "reported as TP-OIDC-NO-SUB (tenant-scoped) instead"),
+    (
+        "TP-AUD-NOT-IN-CLIENTLIST",
+        "needs the OIDC provider's ClientIDList (inventory)",
+    ),
+    (
+        "TP-IRSA-SA-CROSSCHECK",
+        "needs Kubernetes ServiceAccounts (inventory)",
+    ),
+    (
+        "TP-GHA-ENV-UNPROTECTED",
+        "needs GitHub environment protection rules (inventory)",
+    ),
+    (
+        "TP-SAML-NO-AUD",
+        "group G (SAML) not in scope of this increment",
+    ),
+    (
+        "TP-STATEMENT-OBJECT",
+        "valid shape; a regression test for other tools, not a finding",
+    ),
+    (
+        "TP-FIRST-STATEMENT-SHORTCUT",
+        "a tool bug to regression-test, not a policy finding",
+    ),
+    (
+        "TP-CIRCLECI-ORG-ONLY",
+        "reported as TP-OIDC-NO-SUB (tenant-scoped) instead",
+    ),
 ];
 
 /// Looks up a rule by id.

@@ -89,12 +89,21 @@ pub const PSEUDO_PARAMETERS: &[(&str, &str)] = &[
 pub fn audit_source(name: &str, bytes: &[u8], options: &AuditOptions) -> Vec<AuditedPolicy> {
     let lower = name.to_lowercase();
     let text = String::from_utf8_lossy(bytes);
-    if lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".template") && !text.trim_start().starts_with('{') {
+    if lower.ends_with(".yaml")
+        || lower.ends_with(".yml")
+        || lower.ends_with(".template") && !text.trim_start().starts_with('{')
+    {
         return match serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text) {
             Ok(y) => cloudformation(name, &text, &yaml_to_json(y), options),
             Err(e) => {
                 let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-                vec![whole_file_invalid(name, SourceKind::CloudFormation, format!("the YAML does not parse: {e}"), line, column)]
+                vec![whole_file_invalid(
+                    name,
+                    SourceKind::CloudFormation,
+                    format!("the YAML does not parse: {e}"),
+                    line,
+                    column,
+                )]
             }
         };
     }
@@ -112,11 +121,35 @@ pub fn audit_source(name: &str, bytes: &[u8], options: &AuditOptions) -> Vec<Aud
     vec![policy_file(name, bytes, options)]
 }
 
-fn whole_file_invalid(name: &str, kind: SourceKind, message: String, line: usize, column: usize) -> AuditedPolicy {
-    let span = Span { start: 0, end: 0, line: u32::try_from(line).unwrap_or(u32::MAX), column: u32::try_from(column).unwrap_or(u32::MAX) };
+fn whole_file_invalid(
+    name: &str,
+    kind: SourceKind,
+    message: String,
+    line: usize,
+    column: usize,
+) -> AuditedPolicy {
+    let span = Span {
+        start: 0,
+        end: 0,
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+    };
     AuditedPolicy {
-        location: PolicyLocation { path: name.to_owned(), kind, role: None, line: None, embedded: false },
-        findings: vec![make("TP-INVALID-POLICY", Severity::High, Verdict::Invalid, message, span, None)],
+        location: PolicyLocation {
+            path: name.to_owned(),
+            kind,
+            role: None,
+            line: None,
+            embedded: false,
+        },
+        findings: vec![make(
+            "TP-INVALID-POLICY",
+            Severity::High,
+            Verdict::Invalid,
+            message,
+            span,
+            None,
+        )],
         policy_text: None,
     }
 }
@@ -129,24 +162,52 @@ fn policy_file(name: &str, bytes: &[u8], options: &AuditOptions) -> AuditedPolic
                 opts.own_account.get_or_insert(acct);
             }
             let mut f = audit_policy(&doc.policy, &opts);
-            size_check(&mut f, doc.policy_text.as_deref().unwrap_or(&String::from_utf8_lossy(bytes)), &doc.policy, &opts);
+            size_check(
+                &mut f,
+                doc.policy_text
+                    .as_deref()
+                    .unwrap_or(&String::from_utf8_lossy(bytes)),
+                &doc.policy,
+                &opts,
+            );
             (f, doc.role_arn.clone(), doc.policy_text.clone())
         }
         Err(e) => (vec![parse_error_finding(&e)], None, None),
     };
     AuditedPolicy {
-        location: PolicyLocation { path: name.to_owned(), kind: SourceKind::Policy, role, line: None, embedded: text.is_some() },
+        location: PolicyLocation {
+            path: name.to_owned(),
+            kind: SourceKind::Policy,
+            role,
+            line: None,
+            embedded: text.is_some(),
+        },
         findings,
         policy_text: text,
     }
 }
 
-fn size_check(f: &mut Vec<Finding>, text: &str, policy: &rolecall_policy::Policy, opts: &AuditOptions) {
+fn size_check(
+    f: &mut Vec<Finding>,
+    text: &str,
+    policy: &rolecall_policy::Policy,
+    opts: &AuditOptions,
+) {
     let size = text.chars().filter(|c| !c.is_whitespace()).count();
-    if size > rolecall_policy::validate::TRUST_POLICY_QUOTA && !opts.disabled_rules.iter().any(|d| d == "TP-POLICY-SIZE") {
-        f.push(make("TP-POLICY-SIZE", Severity::Low, Verdict::Invalid,
-            format!("the policy has {size} non-whitespace characters; the default quota is {}", rolecall_policy::validate::TRUST_POLICY_QUOTA),
-            policy.span, None));
+    if size > rolecall_policy::validate::TRUST_POLICY_QUOTA
+        && !opts.disabled_rules.iter().any(|d| d == "TP-POLICY-SIZE")
+    {
+        f.push(make(
+            "TP-POLICY-SIZE",
+            Severity::Low,
+            Verdict::Invalid,
+            format!(
+                "the policy has {size} non-whitespace characters; the default quota is {}",
+                rolecall_policy::validate::TRUST_POLICY_QUOTA
+            ),
+            policy.span,
+            None,
+        ));
     }
 }
 
@@ -178,10 +239,32 @@ fn line_of(text: &str, needle: &str) -> Option<u32> {
     u32::try_from(text.get(..at)?.matches('\n').count() + 1).ok()
 }
 
+struct Cursor<'a> {
+    text: &'a str,
+    pos: usize,
+    line: u32,
+}
+
+impl Cursor<'_> {
+    /// Moves to the next occurrence of `needle` and returns its line.
+    fn advance_to(&mut self, needle: &str) -> Option<u32> {
+        let rest = self.text.get(self.pos..)?;
+        let at = rest.find(needle)?;
+        let skipped = rest.get(..at)?;
+        self.line = self
+            .line
+            .saturating_add(u32::try_from(skipped.matches('\n').count()).unwrap_or(u32::MAX));
+        self.pos += at + needle.len();
+        Some(self.line)
+    }
+}
+
 fn is_account_dump(v: &Value) -> bool {
     match v {
         Value::Object(m) => m.contains_key("RoleDetailList"),
-        Value::Array(pages) => !pages.is_empty() && pages.iter().all(|p| p.get("RoleDetailList").is_some()),
+        Value::Array(pages) => {
+            !pages.is_empty() && pages.iter().all(|p| p.get("RoleDetailList").is_some())
+        }
         _ => false,
     }
 }
@@ -192,8 +275,17 @@ fn account_dump(name: &str, text: &str, v: &Value, options: &AuditOptions) -> Ve
         other => vec![other],
     };
     let mut out = Vec::new();
+    // Roles appear in document order, so one forward cursor finds every role's line in a single
+    // pass over the text (a search from the start per role is quadratic on big dumps).
+    let mut cursor = Cursor {
+        text,
+        pos: 0,
+        line: 1,
+    };
     for page in pages {
-        let Some(roles) = page.get("RoleDetailList").and_then(Value::as_array) else { continue };
+        let Some(roles) = page.get("RoleDetailList").and_then(Value::as_array) else {
+            continue;
+        };
         for role in roles {
             let arn = role.get("Arn").and_then(Value::as_str).map(str::to_owned);
             let mut opts = options.clone();
@@ -204,11 +296,17 @@ fn account_dump(name: &str, text: &str, v: &Value, options: &AuditOptions) -> Ve
                 Some(doc) => audit_embedded(doc, &opts),
                 None => (Vec::new(), None),
             };
-            // A linear search per role would be quadratic on big dumps; the line is only
-            // looked up for roles that have findings.
-            let line = if findings.is_empty() { None } else { arn.as_deref().and_then(|a| line_of(text, &format!("\"{a}\""))) };
+            let line = arn
+                .as_deref()
+                .and_then(|a| cursor.advance_to(&format!("\"{a}\"")));
             out.push(AuditedPolicy {
-                location: PolicyLocation { path: name.to_owned(), kind: SourceKind::AccountDump, role: arn, line, embedded: true },
+                location: PolicyLocation {
+                    path: name.to_owned(),
+                    kind: SourceKind::AccountDump,
+                    role: arn,
+                    line,
+                    embedded: true,
+                },
                 findings,
                 policy_text,
             });
@@ -220,11 +318,15 @@ fn account_dump(name: &str, text: &str, v: &Value, options: &AuditOptions) -> Ve
 fn terraform_plan(name: &str, text: &str, v: &Value, options: &AuditOptions) -> Vec<AuditedPolicy> {
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
-    let mut emit = |address: String, policy: Option<&Value>, unknown: bool, out: &mut Vec<AuditedPolicy>| {
+    let mut emit = |address: String,
+                    policy: Option<&Value>,
+                    unknown: bool,
+                    out: &mut Vec<AuditedPolicy>| {
         if !seen.insert(address.clone()) {
             return;
         }
-        let line = line_of(text, &format!("\"address\": \"{address}\"")).or_else(|| line_of(text, &format!("\"address\":\"{address}\"")));
+        let line = line_of(text, &format!("\"address\": \"{address}\""))
+            .or_else(|| line_of(text, &format!("\"address\":\"{address}\"")));
         let (findings, policy_text) = match policy {
             Some(p @ (Value::String(_) | Value::Object(_))) => audit_embedded(p, options),
             _ if unknown => (vec![make("TP-UNANALYSABLE", Severity::Medium, Verdict::Advice,
@@ -233,29 +335,62 @@ fn terraform_plan(name: &str, text: &str, v: &Value, options: &AuditOptions) -> 
             _ => return,
         };
         out.push(AuditedPolicy {
-            location: PolicyLocation { path: name.to_owned(), kind: SourceKind::TerraformPlan, role: Some(address), line, embedded: true },
+            location: PolicyLocation {
+                path: name.to_owned(),
+                kind: SourceKind::TerraformPlan,
+                role: Some(address),
+                line,
+                embedded: true,
+            },
             findings,
             policy_text,
         });
     };
-    for rc in v.get("resource_changes").and_then(Value::as_array).into_iter().flatten() {
+    for rc in v
+        .get("resource_changes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         if rc.get("type").and_then(Value::as_str) != Some("aws_iam_role") {
             continue;
         }
-        let address = rc.get("address").and_then(Value::as_str).unwrap_or("aws_iam_role").to_owned();
+        let address = rc
+            .get("address")
+            .and_then(Value::as_str)
+            .unwrap_or("aws_iam_role")
+            .to_owned();
         let change = rc.get("change");
-        let after = change.and_then(|c| c.get("after")).and_then(|a| a.get("assume_role_policy"));
-        let unknown = change.and_then(|c| c.get("after_unknown")).and_then(|a| a.get("assume_role_policy")).is_some_and(|u| u == &Value::Bool(true));
-        if change.and_then(|c| c.get("after")).is_some_and(Value::is_null) {
+        let after = change
+            .and_then(|c| c.get("after"))
+            .and_then(|a| a.get("assume_role_policy"));
+        let unknown = change
+            .and_then(|c| c.get("after_unknown"))
+            .and_then(|a| a.get("assume_role_policy"))
+            .is_some_and(|u| u == &Value::Bool(true));
+        if change
+            .and_then(|c| c.get("after"))
+            .is_some_and(Value::is_null)
+        {
             continue; // a delete
         }
         emit(address, after.filter(|a| !a.is_null()), unknown, &mut out);
     }
     fn walk<'a>(m: &'a Value, acc: &mut Vec<&'a Value>) {
-        for r in m.get("resources").and_then(Value::as_array).into_iter().flatten() {
+        for r in m
+            .get("resources")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             acc.push(r);
         }
-        for c in m.get("child_modules").and_then(Value::as_array).into_iter().flatten() {
+        for c in m
+            .get("child_modules")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             walk(c, acc);
         }
     }
@@ -267,8 +402,15 @@ fn terraform_plan(name: &str, text: &str, v: &Value, options: &AuditOptions) -> 
         if r.get("type").and_then(Value::as_str) != Some("aws_iam_role") {
             continue;
         }
-        let address = r.get("address").and_then(Value::as_str).unwrap_or("aws_iam_role").to_owned();
-        let policy = r.get("values").and_then(|x| x.get("assume_role_policy")).filter(|a| !a.is_null());
+        let address = r
+            .get("address")
+            .and_then(Value::as_str)
+            .unwrap_or("aws_iam_role")
+            .to_owned();
+        let policy = r
+            .get("values")
+            .and_then(|x| x.get("assume_role_policy"))
+            .filter(|a| !a.is_null());
         let unknown = policy.is_none();
         emit(address, policy, unknown, &mut out);
     }
@@ -306,7 +448,11 @@ fn yaml_to_json(y: serde_yaml_ng::Value) -> Value {
         Y::Tagged(t) => {
             let tag = t.tag.to_string();
             let tag = tag.trim_start_matches('!');
-            let key = if tag == "Ref" || tag == "Condition" { tag.to_owned() } else { format!("Fn::{tag}") };
+            let key = if tag == "Ref" || tag == "Condition" {
+                tag.to_owned()
+            } else {
+                format!("Fn::{tag}")
+            };
             let mut m = serde_json::Map::new();
             m.insert(key, yaml_to_json(t.value));
             Value::Object(m)
@@ -317,20 +463,29 @@ fn yaml_to_json(y: serde_yaml_ng::Value) -> Value {
 /// Resolves `Fn::Sub` with pseudo-parameters only; any other intrinsic is an error naming it.
 fn resolve(v: &Value, path: &str) -> Result<Value, String> {
     match v {
-        Value::Object(m) if m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::")) => {
+        Value::Object(m)
+            if m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::")) =>
+        {
             let (k, inner) = m.iter().next().ok_or_else(|| path.to_owned())?;
             if k == "Fn::Sub" {
                 if let Value::String(s) = inner {
-                    return sub_pseudo(s).map(Value::String).map_err(|r| format!("`Fn::Sub` references `{r}` at {path}"));
+                    return sub_pseudo(s)
+                        .map(Value::String)
+                        .map_err(|r| format!("`Fn::Sub` references `{r}` at {path}"));
                 }
             }
             Err(format!("`{k}` at {path}"))
         }
         Value::Object(m) => Ok(Value::Object(
-            m.iter().map(|(k, x)| resolve(x, &format!("{path}.{k}")).map(|r| (k.clone(), r))).collect::<Result<_, _>>()?,
+            m.iter()
+                .map(|(k, x)| resolve(x, &format!("{path}.{k}")).map(|r| (k.clone(), r)))
+                .collect::<Result<_, _>>()?,
         )),
         Value::Array(a) => Ok(Value::Array(
-            a.iter().enumerate().map(|(i, x)| resolve(x, &format!("{path}[{i}]"))).collect::<Result<_, _>>()?,
+            a.iter()
+                .enumerate()
+                .map(|(i, x)| resolve(x, &format!("{path}[{i}]")))
+                .collect::<Result<_, _>>()?,
         )),
         other => Ok(other.clone()),
     }
@@ -362,13 +517,21 @@ fn sub_pseudo(s: &str) -> Result<String, String> {
 
 fn cloudformation(name: &str, text: &str, v: &Value, options: &AuditOptions) -> Vec<AuditedPolicy> {
     let mut out = Vec::new();
-    let Some(resources) = v.get("Resources").and_then(Value::as_object) else { return out };
+    let Some(resources) = v.get("Resources").and_then(Value::as_object) else {
+        return out;
+    };
     for (logical, r) in resources {
         if r.get("Type").and_then(Value::as_str) != Some("AWS::IAM::Role") {
             continue;
         }
-        let line = line_of(text, &format!("\"{logical}\"")).or_else(|| line_of(text, &format!("{logical}:")));
-        let Some(doc) = r.get("Properties").and_then(|p| p.get("AssumeRolePolicyDocument")) else { continue };
+        let line = line_of(text, &format!("\"{logical}\""))
+            .or_else(|| line_of(text, &format!("{logical}:")));
+        let Some(doc) = r
+            .get("Properties")
+            .and_then(|p| p.get("AssumeRolePolicyDocument"))
+        else {
+            continue;
+        };
         let (findings, policy_text) = match resolve(doc, "AssumeRolePolicyDocument") {
             Ok(resolved) => audit_embedded(&resolved, options),
             Err(what) => (vec![make("TP-UNANALYSABLE", Severity::Medium, Verdict::Advice,
@@ -376,7 +539,13 @@ fn cloudformation(name: &str, text: &str, v: &Value, options: &AuditOptions) -> 
                 Span::SYNTHETIC, None)], None),
         };
         out.push(AuditedPolicy {
-            location: PolicyLocation { path: name.to_owned(), kind: SourceKind::CloudFormation, role: Some(logical.clone()), line, embedded: true },
+            location: PolicyLocation {
+                path: name.to_owned(),
+                kind: SourceKind::CloudFormation,
+                role: Some(logical.clone()),
+                line,
+                embedded: true,
+            },
             findings,
             policy_text,
         });
@@ -390,8 +559,14 @@ mod tests {
 
     #[test]
     fn sub_resolves_pseudo_parameters_only() {
-        assert_eq!(sub_pseudo("arn:${AWS::Partition}:iam::${AWS::AccountId}:x").unwrap(), "arn:aws:iam::000000000000:x");
-        assert_eq!(sub_pseudo("${OIDCProvider}:sub").unwrap_err(), "OIDCProvider");
+        assert_eq!(
+            sub_pseudo("arn:${AWS::Partition}:iam::${AWS::AccountId}:x").unwrap(),
+            "arn:aws:iam::000000000000:x"
+        );
+        assert_eq!(
+            sub_pseudo("${OIDCProvider}:sub").unwrap_err(),
+            "OIDCProvider"
+        );
         assert_eq!(sub_pseudo("${!Literal}").unwrap(), "${Literal}");
     }
 }

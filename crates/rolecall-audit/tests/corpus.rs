@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 //! Data-driven test over the shared corpus: the rule ids in INDEX.md's verdict column that this
 //! crate implements must fire, and files judged SAFE must produce nothing at Medium or above.
 
@@ -10,17 +15,36 @@ use rolecall_audit::{audit_text, AuditOptions, Severity};
 fn corpus_dir() -> PathBuf {
     match std::env::var_os("ROLECALL_CORPUS") {
         Some(p) => PathBuf::from(p),
-        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus")),
+        None => PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/corpus"
+        )),
     }
 }
 
 /// Expectations that this crate deliberately does not meet, with the reason. One place.
 const KNOWN_GAPS: &[(&str, &str, &str)] = &[
     // (file, rule, reason)
-    ("awsdocs-iam__externalid-third-party.json", "TP-XACCOUNT-NO-EXTERNALID", "INDEX mentions it as NOT firing"),
-    ("awsdocs-iam__google-aud-only.json", "TP-OIDC-NO-SUB", "conditional: only if meant for one workload; aud is Google's tenant boundary"),
-    ("issue-cfgawscreds-271__legacy-vstoken-issuer.json", "TP-FOREIGN-OR-STALE-PROVIDER", "fires (policy part); inventory part not implemented"),
-    ("awsdocs-iam__cognito-unauthenticated-role.json", "TP-STATEMENT-OBJECT", "not a finding"),
+    (
+        "awsdocs-iam__externalid-third-party.json",
+        "TP-XACCOUNT-NO-EXTERNALID",
+        "INDEX mentions it as NOT firing",
+    ),
+    (
+        "awsdocs-iam__google-aud-only.json",
+        "TP-OIDC-NO-SUB",
+        "conditional: only if meant for one workload; aud is Google's tenant boundary",
+    ),
+    (
+        "issue-cfgawscreds-271__legacy-vstoken-issuer.json",
+        "TP-FOREIGN-OR-STALE-PROVIDER",
+        "fires (policy part); inventory part not implemented",
+    ),
+    (
+        "awsdocs-iam__cognito-unauthenticated-role.json",
+        "TP-STATEMENT-OBJECT",
+        "not a finding",
+    ),
 ];
 
 /// Files whose meaning changed with the 2026 claim keys: expectations are checked against the
@@ -52,7 +76,10 @@ fn rule_ids(text: &str) -> Vec<String> {
 fn corpus_expectations() {
     let dir = corpus_dir();
     let index = std::fs::read_to_string(dir.join("INDEX.md")).unwrap_or_else(|e| {
-        panic!("corpus index missing at {} ({e}); set ROLECALL_CORPUS", dir.display())
+        panic!(
+            "corpus index missing at {} ({e}); set ROLECALL_CORPUS",
+            dir.display()
+        )
     });
     let mut failures = Vec::new();
     let mut files = 0;
@@ -88,10 +115,18 @@ fn corpus_expectations() {
         }
         if verdict.starts_with("SAFE") {
             for f in findings.iter().filter(|f| f.severity >= Severity::Medium) {
-                failures.push(format!("{file}: SAFE but {} {} {}", f.rule, f.severity, f.message));
+                failures.push(format!(
+                    "{file}: SAFE but {} {} {}",
+                    f.rule, f.severity, f.message
+                ));
             }
         }
     }
     assert!(files >= 90, "only {files} corpus files listed");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

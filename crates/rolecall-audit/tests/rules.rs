@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 //! One firing and one non-firing fixture per rule family.
 
 use rolecall_audit::{audit_text, AuditOptions, Finding, Severity, Verdict};
@@ -7,7 +12,9 @@ const GH: &str = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubus
 const EKS: &str = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC";
 
 fn web(fed: &str, cond: &str) -> String {
-    format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{fed}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{cond}}}]}}"#)
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{fed}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{cond}}}]}}"#
+    )
 }
 
 fn gh(cond: &str) -> String {
@@ -22,19 +29,27 @@ fn has(p: &str, rule: &str) -> Option<Finding> {
     run(p).into_iter().find(|f| f.rule == rule)
 }
 
-const AUD: &str = r#""StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}"#;
+const AUD: &str =
+    r#""StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}"#;
 
 fn gh_sub(op: &str, sub: &str) -> String {
     if op == "StringEquals" {
         // One operator block may appear only once: merge aud and sub.
-        return gh(&format!(r#"{{"StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":{sub}}}}}"#));
+        return gh(&format!(
+            r#"{{"StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":{sub}}}}}"#
+        ));
     }
-    gh(&format!(r#"{{{AUD},"{op}":{{"token.actions.githubusercontent.com:sub":{sub}}}}}"#))
+    gh(&format!(
+        r#"{{{AUD},"{op}":{{"token.actions.githubusercontent.com:sub":{sub}}}}}"#
+    ))
 }
 
 #[test]
 fn exact_pin_is_quiet() {
-    let f = run(&gh_sub("StringLike", r#""repo:acme/app:ref:refs/heads/main""#));
+    let f = run(&gh_sub(
+        "StringLike",
+        r#""repo:acme/app:ref:refs/heads/main""#,
+    ));
     assert!(f.iter().all(|f| f.severity < Severity::Medium), "{f:#?}");
 }
 
@@ -45,20 +60,33 @@ fn no_condition_and_no_sub() {
     assert_eq!(f.severity, Severity::Critical);
     let f = has(&gh(&format!("{{{AUD}}}")), "TP-OIDC-NO-SUB").unwrap();
     assert_eq!(f.verdict, Verdict::Open);
-    assert!(has(&gh_sub("StringEquals", r#""repo:acme/app:ref:refs/heads/main""#), "TP-OIDC-NO-SUB").is_none());
+    assert!(has(
+        &gh_sub("StringEquals", r#""repo:acme/app:ref:refs/heads/main""#),
+        "TP-OIDC-NO-SUB"
+    )
+    .is_none());
 }
 
 #[test]
 fn loose_value_second_in_list() {
-    let p = gh_sub("StringLike", r#"["repo:acme/app:ref:refs/heads/main","repo:*"]"#);
+    let p = gh_sub(
+        "StringLike",
+        r#"["repo:acme/app:ref:refs/heads/main","repo:*"]"#,
+    );
     let f = run(&p);
-    let loosest = f.iter().find(|f| f.rule == "TP-MULTI-VALUE-LOOSEST").expect("loosest");
+    let loosest = f
+        .iter()
+        .find(|f| f.rule == "TP-MULTI-VALUE-LOOSEST")
+        .expect("loosest");
     assert!(loosest.message.contains("`repo:*`"));
     // the span points at the second value
     assert_eq!(&p[loosest.span.range()], "\"repo:*\"");
     assert!(f.iter().any(|f| f.rule == "TP-OIDC-SUB-WILDCARD-ALL"));
     // two tight values: nothing
-    let p = gh_sub("StringLike", r#"["repo:acme/app:ref:refs/heads/main","repo:acme/app:environment:prod"]"#);
+    let p = gh_sub(
+        "StringLike",
+        r#"["repo:acme/app:ref:refs/heads/main","repo:acme/app:environment:prod"]"#,
+    );
     assert!(has(&p, "TP-MULTI-VALUE-LOOSEST").is_none());
 }
 
@@ -70,24 +98,38 @@ fn deny_cancels_loose_allow() {
         .replace("FED", GH);
     let with_deny = format!("{}{}", allow.trim_end_matches("]}"), deny);
     let f = run(&with_deny);
-    assert!(f.iter().all(|f| f.rule != "TP-OIDC-SUB-ANY-OWNER"), "{f:#?}");
+    assert!(
+        f.iter().all(|f| f.rule != "TP-OIDC-SUB-ANY-OWNER"),
+        "{f:#?}"
+    );
 }
 
 #[test]
 fn stringequals_with_star_is_broken_not_open() {
     let p = gh_sub("StringEquals", r#""repo:acme/*""#);
     let f = run(&p);
-    let w = f.iter().find(|f| f.rule == "TP-WILDCARD-IN-EQUALS").unwrap();
+    let w = f
+        .iter()
+        .find(|f| f.rule == "TP-WILDCARD-IN-EQUALS")
+        .unwrap();
     assert_eq!(w.verdict, Verdict::Broken);
-    assert!(f.iter().any(|f| f.rule == "TP-SUB-UNSATISFIABLE" && f.verdict == Verdict::Broken));
+    assert!(f
+        .iter()
+        .any(|f| f.rule == "TP-SUB-UNSATISFIABLE" && f.verdict == Verdict::Broken));
     assert!(f.iter().all(|f| f.verdict != Verdict::Open), "{f:#?}");
     // The StringLike reading is reported as advice.
-    assert!(f.iter().any(|f| f.rule == "TP-GHA-ORG-WIDE" && f.verdict == Verdict::Advice));
+    assert!(f
+        .iter()
+        .any(|f| f.rule == "TP-GHA-ORG-WIDE" && f.verdict == Verdict::Advice));
     // StringNotEquals with `*` is open.
     let p = gh_sub("StringNotEquals", r#""*""#);
     let w = has(&p, "TP-WILDCARD-IN-EQUALS").unwrap();
     assert_eq!((w.verdict, w.severity), (Verdict::Open, Severity::Critical));
-    assert!(has(&gh_sub("StringLike", r#""repo:acme/*""#), "TP-WILDCARD-IN-EQUALS").is_none());
+    assert!(has(
+        &gh_sub("StringLike", r#""repo:acme/*""#),
+        "TP-WILDCARD-IN-EQUALS"
+    )
+    .is_none());
 }
 
 #[test]
@@ -98,14 +140,23 @@ fn forallvalues_on_sub() {
     assert_eq!((f.severity, f.verdict), (Severity::Low, Verdict::Advice));
     assert!(has(&p, "TP-OIDC-NO-SUB").is_none());
     // On a claim STS never exposes it is vacuous: open when nothing else bounds identity.
-    let p = gh(&format!(r#"{{{AUD},"ForAllValues:StringEquals":{{"token.actions.githubusercontent.com:iss":"x"}}}}"#));
-    assert!(run(&p).iter().any(|f| f.rule == "TP-SET-OP-SINGLE-VALUED" && f.verdict == Verdict::Open));
-    assert!(has(&gh_sub("StringLike", r#""repo:acme/app:*""#), "TP-SET-OP-SINGLE-VALUED").is_none());
+    let p = gh(&format!(
+        r#"{{{AUD},"ForAllValues:StringEquals":{{"token.actions.githubusercontent.com:iss":"x"}}}}"#
+    ));
+    assert!(run(&p)
+        .iter()
+        .any(|f| f.rule == "TP-SET-OP-SINGLE-VALUED" && f.verdict == Verdict::Open));
+    assert!(has(
+        &gh_sub("StringLike", r#""repo:acme/app:*""#),
+        "TP-SET-OP-SINGLE-VALUED"
+    )
+    .is_none());
 }
 
 #[test]
 fn key_for_another_issuer() {
-    let p = gh(r#"{"StringEquals":{"gitlab.com:sub":"project_path:g/p:ref_type:branch:ref:main"}}"#);
+    let p =
+        gh(r#"{"StringEquals":{"gitlab.com:sub":"project_path:g/p:ref_type:branch:ref:main"}}"#);
     let f = has(&p, "TP-COND-KEY-PROVIDER-MISMATCH").unwrap();
     assert_eq!(f.verdict, Verdict::Broken);
     assert_eq!(&p[f.span.range()], "\"gitlab.com:sub\"");
@@ -113,7 +164,11 @@ fn key_for_another_issuer() {
     let p = gh(r#"{"StringNotEquals":{"gitlab.com:sub":"x"}}"#);
     let f = has(&p, "TP-COND-KEY-PROVIDER-MISMATCH").unwrap();
     assert_eq!(f.verdict, Verdict::Open);
-    assert!(has(&gh_sub("StringEquals", r#""repo:a/b:pull_request""#), "TP-COND-KEY-PROVIDER-MISMATCH").is_none());
+    assert!(has(
+        &gh_sub("StringEquals", r#""repo:a/b:pull_request""#),
+        "TP-COND-KEY-PROVIDER-MISMATCH"
+    )
+    .is_none());
 }
 
 #[test]
@@ -124,41 +179,105 @@ fn github_2026_claim_key() {
     ));
     // after 2026: `repository` bounds the identity
     let now = run(&p);
-    assert!(now.iter().all(|f| f.rule != "TP-OIDC-NO-SUB" && f.rule != "TP-UNSUPPORTED-CLAIM-KEY"), "{now:#?}");
+    assert!(
+        now.iter()
+            .all(|f| f.rule != "TP-OIDC-NO-SUB" && f.rule != "TP-UNSUPPORTED-CLAIM-KEY"),
+        "{now:#?}"
+    );
     // before 2026: the key is absent, the statement never matches
     let mut pre = AuditOptions::default();
     pre.pre_2026_claims = true;
     let old = audit_text(&p, &pre);
-    let f = old.iter().find(|f| f.rule == "TP-UNSUPPORTED-CLAIM-KEY").unwrap();
+    let f = old
+        .iter()
+        .find(|f| f.rule == "TP-UNSUPPORTED-CLAIM-KEY")
+        .unwrap();
     assert_eq!(f.verdict, Verdict::Broken);
 }
 
 #[test]
 fn irsa_namespace_prefix_without_colon() {
-    let p = web(EKS, r#"{"StringEquals":{"oidc.eks.us-east-1.amazonaws.com/id/ABC:aud":"sts.amazonaws.com"},"StringLike":{"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub":"system:serviceaccount:prod*"}}"#);
+    let p = web(
+        EKS,
+        r#"{"StringEquals":{"oidc.eks.us-east-1.amazonaws.com/id/ABC:aud":"sts.amazonaws.com"},"StringLike":{"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub":"system:serviceaccount:prod*"}}"#,
+    );
     let f = has(&p, "TP-IRSA-NAMESPACE-PREFIX").unwrap();
-    assert!(f.message.contains("system:serviceaccount:prod-evil:"), "{}", f.message);
-    let p2 = p.replace("system:serviceaccount:prod*", "system:serviceaccount:prod:*");
+    assert!(
+        f.message.contains("system:serviceaccount:prod-evil:"),
+        "{}",
+        f.message
+    );
+    let p2 = p.replace(
+        "system:serviceaccount:prod*",
+        "system:serviceaccount:prod:*",
+    );
     assert!(has(&p2, "TP-IRSA-NAMESPACE-PREFIX").is_none());
     assert!(has(&p2, "TP-IRSA-SUB-WILDCARD").is_some());
-    let p3 = p.replace("system:serviceaccount:prod*", "system:serviceaccount:prod:app");
+    let p3 = p.replace(
+        "system:serviceaccount:prod*",
+        "system:serviceaccount:prod:app",
+    );
     assert!(run(&p3).iter().all(|f| f.severity < Severity::Medium));
 }
 
 #[test]
 fn github_shapes() {
-    assert!(has(&gh_sub("StringLike", r#""repo:octocat*/hello-world*""#), "TP-GHA-ORG-PREFIX").is_some());
-    assert!(has(&gh_sub("StringLike", r#""repo:octocat/hello-world:*""#), "TP-GHA-ORG-PREFIX").is_none());
+    assert!(has(
+        &gh_sub("StringLike", r#""repo:octocat*/hello-world*""#),
+        "TP-GHA-ORG-PREFIX"
+    )
+    .is_some());
+    assert!(has(
+        &gh_sub("StringLike", r#""repo:octocat/hello-world:*""#),
+        "TP-GHA-ORG-PREFIX"
+    )
+    .is_none());
     assert!(has(&gh_sub("StringLike", r#""repo:acme/*""#), "TP-GHA-ORG-WIDE").is_some());
-    assert!(has(&gh_sub("StringLike", r#""repo:acme/app:*""#), "TP-GHA-ORG-WIDE").is_none());
-    assert!(has(&gh_sub("StringLike", r#""repo:acme/app:*""#), "TP-GHA-ANY-REF").is_some());
-    assert!(has(&gh_sub("StringLike", r#""repo:acme/app:ref:refs/heads/main*""#), "TP-GHA-BRANCH-PREFIX").is_some());
-    assert!(has(&gh_sub("StringLike", r#""repo:acme/app:ref:refs/heads/main""#), "TP-GHA-BRANCH-PREFIX").is_none());
-    assert!(has(&gh_sub("StringEquals", r#""repo:acme/app:pull_request""#), "TP-GHA-PULL-REQUEST").is_some());
-    assert!(has(&gh_sub("StringLike", r#""repo:*""#), "TP-OIDC-SUB-WILDCARD-ALL").is_some());
-    assert!(has(&gh_sub("StringLike", r#""repo:*/*:ref:refs/heads/corgi""#), "TP-OIDC-SUB-ANY-OWNER").is_some());
-    assert!(has(&gh_sub("StringEquals", r#""invalid""#), "TP-SUB-UNSATISFIABLE").is_some());
-    assert!(has(&gh_sub("StringNotEquals", r#""repo:evil/x:ref:refs/heads/main""#), "TP-NEGATED-OPERATOR-ON-IDENTITY").is_some());
+    assert!(has(
+        &gh_sub("StringLike", r#""repo:acme/app:*""#),
+        "TP-GHA-ORG-WIDE"
+    )
+    .is_none());
+    assert!(has(
+        &gh_sub("StringLike", r#""repo:acme/app:*""#),
+        "TP-GHA-ANY-REF"
+    )
+    .is_some());
+    assert!(has(
+        &gh_sub("StringLike", r#""repo:acme/app:ref:refs/heads/main*""#),
+        "TP-GHA-BRANCH-PREFIX"
+    )
+    .is_some());
+    assert!(has(
+        &gh_sub("StringLike", r#""repo:acme/app:ref:refs/heads/main""#),
+        "TP-GHA-BRANCH-PREFIX"
+    )
+    .is_none());
+    assert!(has(
+        &gh_sub("StringEquals", r#""repo:acme/app:pull_request""#),
+        "TP-GHA-PULL-REQUEST"
+    )
+    .is_some());
+    assert!(has(
+        &gh_sub("StringLike", r#""repo:*""#),
+        "TP-OIDC-SUB-WILDCARD-ALL"
+    )
+    .is_some());
+    assert!(has(
+        &gh_sub("StringLike", r#""repo:*/*:ref:refs/heads/corgi""#),
+        "TP-OIDC-SUB-ANY-OWNER"
+    )
+    .is_some());
+    assert!(has(
+        &gh_sub("StringEquals", r#""invalid""#),
+        "TP-SUB-UNSATISFIABLE"
+    )
+    .is_some());
+    assert!(has(
+        &gh_sub("StringNotEquals", r#""repo:evil/x:ref:refs/heads/main""#),
+        "TP-NEGATED-OPERATOR-ON-IDENTITY"
+    )
+    .is_some());
     // trusted owners from options
     let mut o = AuditOptions::default();
     o.trusted_github_owners = vec!["acme".into()];
@@ -186,7 +305,9 @@ fn aws_and_service_principals() {
     assert!(has(&root, "TP-XACCOUNT-NO-EXTERNALID").is_some());
     let mut o = AuditOptions::default();
     o.own_account = Some("444455556666".into());
-    assert!(audit_text(&root, &o).iter().all(|f| f.rule != "TP-XACCOUNT-NO-EXTERNALID"));
+    assert!(audit_text(&root, &o)
+        .iter()
+        .all(|f| f.rule != "TP-XACCOUNT-NO-EXTERNALID"));
     let pods = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}]}"#;
     assert!(has(pods, "TP-PODID-UNSCOPED").is_some());
     let scoped = pods.replace(r#""sts:TagSession"]"#, r#""sts:TagSession"],"Condition":{"StringEquals":{"aws:RequestTag/eks-cluster-arn":"arn:aws:eks:us-east-1:1:cluster/c","aws:RequestTag/kubernetes-namespace":"n"}}"#);
@@ -205,7 +326,10 @@ fn structural() {
     assert!(f.iter().any(|f| f.rule == "TP-VERSION-2008"));
     let bad = run("{\"Statement\": [ {\"Effect\": \"Allow\",, }]}");
     assert_eq!(bad.len(), 1);
-    assert_eq!((bad[0].rule, bad[0].verdict), ("TP-INVALID-POLICY", Verdict::Invalid));
+    assert_eq!(
+        (bad[0].rule, bad[0].verdict),
+        ("TP-INVALID-POLICY", Verdict::Invalid)
+    );
     assert_eq!(bad[0].span.line, 1);
 }
 
@@ -214,8 +338,15 @@ fn disabled_rules_and_overrides() {
     let p = gh_sub("StringLike", r#""repo:acme/app:*""#);
     let mut o = AuditOptions::default();
     o.disabled_rules = vec!["TP-GHA-ANY-REF".into()];
-    o.severity_overrides.insert("TP-OIDC-NO-AUD".into(), Severity::High);
+    o.severity_overrides
+        .insert("TP-OIDC-NO-AUD".into(), Severity::High);
     let f = audit_text(&p.replace(AUD, r#""StringEquals":{}"#), &o);
     assert!(f.iter().all(|f| f.rule != "TP-GHA-ANY-REF"));
-    assert_eq!(f.iter().find(|f| f.rule == "TP-OIDC-NO-AUD").unwrap().severity, Severity::High);
+    assert_eq!(
+        f.iter()
+            .find(|f| f.rule == "TP-OIDC-NO-AUD")
+            .unwrap()
+            .severity,
+        Severity::High
+    );
 }

@@ -1,0 +1,291 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+//! Inputs, reports and configuration.
+
+use rolecall_audit::config::Config;
+use rolecall_audit::report::Report;
+use rolecall_audit::source::{audit_source, SourceKind};
+use rolecall_audit::{AuditOptions, Severity, Verdict};
+
+const LOOSE: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::ACCT:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":"SUB"}}}]}"#;
+
+fn policy(acct: &str, sub: &str) -> String {
+    LOOSE.replace("ACCT", acct).replace("SUB", sub)
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn account_dump_with_10000_roles() {
+    let mut roles = Vec::new();
+    for i in 0..10_000u32 {
+        let acct = "111122223333";
+        let arn = format!("arn:aws:iam::{acct}:role/r{i}");
+        // every 1000th role is open to any owner; others are tight; some URL-encoded
+        let sub = if i % 1000 == 7 {
+            "repo:*/infra:*".to_owned()
+        } else {
+            format!("repo:acme/app{i}:ref:refs/heads/main")
+        };
+        let p = policy(acct, &sub);
+        let doc = if i % 2 == 0 {
+            serde_json::from_str::<serde_json::Value>(&p).unwrap()
+        } else {
+            serde_json::Value::String(url_encode(&p))
+        };
+        roles.push(serde_json::json!({"RoleName": format!("r{i}"), "Arn": arn, "AssumeRolePolicyDocument": doc}));
+    }
+    let dump =
+        serde_json::json!({"RoleDetailList": roles, "UserDetailList": [], "IsTruncated": false});
+    let bytes = serde_json::to_vec_pretty(&dump).unwrap();
+    let start = std::time::Instant::now();
+    let out = audit_source("gaad.json", &bytes, &AuditOptions::default());
+    let elapsed = start.elapsed();
+    assert_eq!(out.len(), 10_000);
+    assert!(out
+        .iter()
+        .all(|p| p.location.kind == SourceKind::AccountDump && p.location.embedded));
+    let open: Vec<&str> = out
+        .iter()
+        .filter(|p| p.findings.iter().any(|f| f.rule == "TP-OIDC-SUB-ANY-OWNER"))
+        .map(|p| p.location.role.as_deref().unwrap())
+        .collect();
+    assert_eq!(open.len(), 10);
+    assert!(open.contains(&"arn:aws:iam::111122223333:role/r7"));
+    assert!(
+        open.contains(&"arn:aws:iam::111122223333:role/r1007"),
+        "URL-encoded document decoded"
+    );
+    let r1007 = out
+        .iter()
+        .find(|p| p.location.role.as_deref() == Some("arn:aws:iam::111122223333:role/r1007"))
+        .unwrap();
+    assert!(r1007.location.line.unwrap() > 1);
+    assert!(r1007
+        .policy_text
+        .as_deref()
+        .unwrap()
+        .starts_with("{\"Version\""));
+    assert!(out
+        .iter()
+        .all(|p| p.findings.iter().all(|f| f.verdict != Verdict::Invalid)));
+    eprintln!("10,000-role dump audited in {elapsed:?}");
+}
+
+#[test]
+fn url_encoded_policy_file_and_parse_error() {
+    let p = policy("111122223333", "repo:*");
+    let out = audit_source("p.txt", url_encode(&p).as_bytes(), &AuditOptions::default());
+    assert_eq!(out.len(), 1);
+    assert!(out[0]
+        .findings
+        .iter()
+        .any(|f| f.rule == "TP-OIDC-SUB-WILDCARD-ALL"));
+    let out = audit_source(
+        "p.json",
+        b"{\n  \"Statement\": [\n    {\"Effect\": \"Allow\",,}]}",
+        &AuditOptions::default(),
+    );
+    assert_eq!(out[0].findings[0].rule, "TP-INVALID-POLICY");
+    assert_eq!(out[0].findings[0].span.line, 3);
+}
+
+#[test]
+fn terraform_plan() {
+    let tight = policy("111122223333", "repo:acme/app:ref:refs/heads/main");
+    let loose = policy("111122223333", "repo:acme/*");
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "planned_values": {"root_module": {
+            "resources": [{"address": "aws_iam_role.a", "type": "aws_iam_role", "values": {"assume_role_policy": tight}}],
+            "child_modules": [{"resources": [{"address": "module.ci.aws_iam_role.b", "type": "aws_iam_role", "values": {"assume_role_policy": loose}}]}]
+        }},
+        "resource_changes": [
+            {"address": "aws_iam_role.c", "type": "aws_iam_role", "change": {"after": {}, "after_unknown": {"assume_role_policy": true}}}
+        ]
+    });
+    let out = audit_source(
+        "plan.json",
+        &serde_json::to_vec_pretty(&plan).unwrap(),
+        &AuditOptions::default(),
+    );
+    let by = |a: &str| {
+        out.iter()
+            .find(|p| p.location.role.as_deref() == Some(a))
+            .unwrap()
+    };
+    assert!(by("module.ci.aws_iam_role.b")
+        .findings
+        .iter()
+        .any(|f| f.rule == "TP-GHA-ORG-WIDE"));
+    assert!(by("aws_iam_role.a")
+        .findings
+        .iter()
+        .all(|f| f.severity < Severity::Medium));
+    assert_eq!(by("aws_iam_role.c").findings[0].rule, "TP-UNANALYSABLE");
+    assert_eq!(out.len(), 3);
+}
+
+#[test]
+fn cloudformation_yaml_and_json() {
+    let yaml = r#"
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Tight:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              Federated: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com"
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition:
+              StringEquals:
+                token.actions.githubusercontent.com:aud: sts.amazonaws.com
+              StringLike:
+                token.actions.githubusercontent.com:sub: "repo:*"
+  Symbolic:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal:
+              Federated: !Ref GitHubOIDCProvider
+            Action: sts:AssumeRoleWithWebIdentity
+  Bucket:
+    Type: AWS::S3::Bucket
+"#;
+    let out = audit_source("t.yaml", yaml.as_bytes(), &AuditOptions::default());
+    assert_eq!(out.len(), 2);
+    let tight = out
+        .iter()
+        .find(|p| p.location.role.as_deref() == Some("Tight"))
+        .unwrap();
+    assert!(
+        tight
+            .findings
+            .iter()
+            .any(|f| f.rule == "TP-OIDC-SUB-WILDCARD-ALL"),
+        "{:#?}",
+        tight.findings
+    );
+    assert_eq!(tight.location.line, Some(4));
+    let sym = out
+        .iter()
+        .find(|p| p.location.role.as_deref() == Some("Symbolic"))
+        .unwrap();
+    assert_eq!(sym.findings.len(), 1);
+    assert_eq!(sym.findings[0].rule, "TP-UNANALYSABLE");
+    assert!(sym.findings[0].message.contains("`Ref`"));
+    // JSON template with a policy given as a string
+    let p = policy("111122223333", "repo:acme/app:*");
+    let t = serde_json::json!({"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": p}}}});
+    let out = audit_source(
+        "t.json",
+        &serde_json::to_vec(&t).unwrap(),
+        &AuditOptions::default(),
+    );
+    assert!(out[0].findings.iter().any(|f| f.rule == "TP-GHA-ANY-REF"));
+}
+
+#[test]
+fn sarif_structure() {
+    let out = audit_source(
+        "roles/p.json",
+        policy("111122223333", "repo:*").as_bytes(),
+        &AuditOptions::default(),
+    );
+    let report = Report::new(out, Severity::Low);
+    assert!(report.summary[&Severity::Critical] >= 1);
+    assert_eq!(report.summary[&Severity::Info], 0, "info filtered out");
+    let s = report.to_sarif();
+    assert_eq!(s["version"], "2.1.0");
+    assert!(s["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let driver = &s["runs"][0]["tool"]["driver"];
+    assert_eq!(driver["name"], "rolecall");
+    assert!(driver["version"].is_string() && driver["informationUri"].is_string());
+    let rules = driver["rules"].as_array().unwrap();
+    for r in rules {
+        for k in [
+            "id",
+            "name",
+            "shortDescription",
+            "fullDescription",
+            "help",
+            "defaultConfiguration",
+            "properties",
+        ] {
+            assert!(!r[k].is_null(), "rule lacks {k}: {r}");
+        }
+        r["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap();
+    }
+    let results = s["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for res in results {
+        let idx = res["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[idx]["id"], res["ruleId"]);
+        assert!(["error", "warning", "note"].contains(&res["level"].as_str().unwrap()));
+        assert!(res["message"]["text"].is_string());
+        let loc = &res["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "roles/p.json");
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1);
+        assert!(res["partialFingerprints"]["rolecall/v1"].is_string());
+    }
+    let j = report.to_json();
+    assert!(j["policies"][0]["findings"][0]["rule"].is_string());
+}
+
+#[test]
+fn config_strict_and_applied() {
+    let err =
+        Config::parse("[rules]\ndisable = []\n[github]\ntrusted_owner = [\"x\"]\n").unwrap_err();
+    assert_eq!(err.line, 4, "{err}");
+    assert!(err.message.contains("trusted_owner"), "{err}");
+    let err = Config::parse("[[ignore]]\npath = \"a\"\n").unwrap_err();
+    assert!(err.message.contains("reason"), "{err}");
+    let err = Config::parse("[severity]\n\"TP-NOPE\" = \"low\"\n").unwrap_err();
+    assert_eq!(err.line, 2);
+    let cfg = Config::parse(
+        "[rules]\ndisable = [\"TP-NAME-RECYCLE\"]\n[severity]\n\"TP-GHA-ANY-REF\" = \"low\"\n[[ignore]]\nrole = \"aws_iam_role.x\"\nreason = \"legacy\"\n[github]\ntrusted_owners = [\"acme\"]\n[eks]\ntrusted_namespaces = [\"prod\"]\n",
+    )
+    .unwrap();
+    let opts = cfg.apply(AuditOptions::default());
+    assert_eq!(opts.trusted_github_owners, ["acme"]);
+    let mut out = audit_source(
+        "p.json",
+        policy("111122223333", "repo:acme/app:*").as_bytes(),
+        &opts,
+    );
+    let any_ref = out[0]
+        .findings
+        .iter()
+        .find(|f| f.rule == "TP-GHA-ANY-REF")
+        .unwrap();
+    assert_eq!(any_ref.severity, Severity::Low);
+    assert!(out[0].findings.iter().all(|f| f.rule != "TP-NAME-RECYCLE"));
+    out[0].location.role = Some("aws_iam_role.x".into());
+    cfg.filter(&mut out);
+    assert!(out[0].findings.is_empty());
+}
