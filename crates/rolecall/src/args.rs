@@ -41,6 +41,21 @@ Examples:
   rolecall check examples/ --format json
   aws iam get-role --role-name app | rolecall check -")]
     Check(CheckArgs),
+    /// Find trust policies that let the wrong workload in.
+    #[command(after_help = "\
+Reads policy files, URL-encoded policies, `aws iam get-role` output, `aws iam
+get-account-authorization-details` dumps, Terraform plan JSON (`terraform show -json`) and
+CloudFormation templates (JSON or YAML). Directories are searched recursively.
+
+Configuration: `.rolecall.toml` in the current directory, or --config FILE.
+
+Exit codes: 0 no finding at or above --min-severity, 1 findings, 2 unreadable input or bad config.
+
+Examples:
+  rolecall audit examples/
+  rolecall audit account-dump.json --min-severity high
+  rolecall audit infra/ --format sarif > rolecall.sarif")]
+    Audit(AuditArgs),
     /// Print internal stages (the syntax tree) for debugging.
     #[command(subcommand)]
     Debug(DebugCommand),
@@ -70,6 +85,47 @@ pub(crate) struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+/// Output format for `audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AuditFormat {
+    /// For people: grouped by file and role, with source lines and carets.
+    Text,
+    /// For tools: one JSON document.
+    Json,
+    /// SARIF 2.1.0, as GitHub code scanning accepts it.
+    Sarif,
+}
+
+/// A finding severity, for `--min-severity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AuditArgs {
+    /// Files or directories to audit; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+    pub format: AuditFormat,
+    /// Report only findings at or above this severity; any such finding makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = SeverityArg::Low)]
+    pub min_severity: SeverityArg,
+    /// Configuration file (default: `.rolecall.toml` in the current directory, if present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Reproduce STS before the 2026 provider-specific claim keys (then `:actor`,
+    /// `:repository` and the like are never request keys).
+    #[arg(long)]
+    pub pre_2026_claims: bool,
 }
 
 #[derive(Debug, Subcommand)]

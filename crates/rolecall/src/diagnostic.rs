@@ -66,11 +66,16 @@ impl From<Span> for Location {
 #[derive(Debug, Clone)]
 pub(crate) struct Diagnostic {
     pub level: Level,
+    /// Shown instead of the level's name (an audit severity such as
+    /// `critical`), with the level's colour.
+    pub label: Option<&'static str>,
     /// The rule id or error code, shown in brackets.
     pub code: Option<String>,
     pub message: String,
     pub location: Option<Location>,
     pub hint: Option<String>,
+    /// Further labelled lines (`why`, `fix`) printed after the hint.
+    pub notes: Vec<(&'static str, String)>,
 }
 
 const GUTTER: Style = Style::new()
@@ -91,7 +96,7 @@ pub(crate) fn render(
         Some(loc) if loc.line > 0 => write!(w, "{name}:{}:{}: ", loc.line, loc.column)?,
         _ => write!(w, "{name}: ")?,
     }
-    write!(w, "{style}{}{style:#}", d.level.label())?;
+    write!(w, "{style}{}{style:#}", d.label.unwrap_or(d.level.label()))?;
     if let Some(code) = &d.code {
         write!(w, "{style}[{code}]{style:#}")?;
     }
@@ -119,11 +124,23 @@ pub(crate) fn render(
             "{GUTTER}{pad} |{GUTTER:#} {indent}{style}{}{style:#}",
             "^".repeat(width)
         )?;
-        if let Some(hint) = &d.hint {
-            writeln!(w, "{GUTTER}{pad} ={GUTTER:#} hint: {hint}")?;
+        let notes = d
+            .hint
+            .iter()
+            .map(|h| ("hint", h))
+            .chain(d.notes.iter().map(|(l, t)| (*l, t)));
+        for (label, text) in notes {
+            writeln!(w, "{GUTTER}{pad} ={GUTTER:#} {label}: {text}")?;
         }
-    } else if let Some(hint) = &d.hint {
-        writeln!(w, "  = hint: {hint}")?;
+    } else {
+        let notes = d
+            .hint
+            .iter()
+            .map(|h| ("hint", h))
+            .chain(d.notes.iter().map(|(l, t)| (*l, t)));
+        for (label, text) in notes {
+            writeln!(w, "  = {label}: {text}")?;
+        }
     }
     Ok(())
 }
@@ -163,10 +180,12 @@ mod tests {
     fn rendered(source: &str, loc: Location, hint: Option<&str>) -> String {
         let d = Diagnostic {
             level: Level::Error,
+            label: None,
             code: Some("X-1".into()),
             message: "bad thing".into(),
             location: Some(loc),
             hint: hint.map(str::to_owned),
+            notes: Vec::new(),
         };
         let mut out = Vec::new();
         render(&mut out, "f.json", Some(source), &d).unwrap();

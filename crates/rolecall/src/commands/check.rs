@@ -106,6 +106,8 @@ fn write_text(w: &mut impl Write, results: &[(Input, Outcome)]) -> Result<(), Cl
             Outcome::Unreadable(e) => {
                 failed += 1;
                 let d = Diagnostic {
+                    label: None,
+                    notes: Vec::new(),
                     level: Level::Error,
                     code: Some("unreadable".into()),
                     message: format!("cannot read input: {e}"),
@@ -117,6 +119,8 @@ fn write_text(w: &mut impl Write, results: &[(Input, Outcome)]) -> Result<(), Cl
             Outcome::Unparsable(e) => {
                 failed += 1;
                 let d = Diagnostic {
+                    label: None,
+                    notes: Vec::new(),
                     level: Level::Error,
                     code: Some(e.code().to_owned()),
                     message: parse_error_message(e),
@@ -149,6 +153,8 @@ fn write_text(w: &mut impl Write, results: &[(Input, Outcome)]) -> Result<(), Cl
                         Severity::Info => infos += 1,
                     }
                     let d = Diagnostic {
+                        label: None,
+                        notes: Vec::new(),
                         level: level(f.severity),
                         code: Some(f.rule.to_owned()),
                         message: f.message.clone(),

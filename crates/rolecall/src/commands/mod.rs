@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod audit;
 mod check;
 mod debug;
 
@@ -14,6 +15,7 @@ use crate::output::{CliError, ExitCode};
 pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Audit(args) => audit::run(&args),
         Command::Debug(cmd) => debug::run(&cmd),
         Command::Completions(args) => {
             let mut out = std::io::stdout().lock();

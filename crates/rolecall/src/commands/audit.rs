@@ -1,0 +1,228 @@
+//! `rolecall audit`: find trust policies that let the wrong workload in.
+
+use std::io::Write;
+use std::path::Path;
+
+use rolecall_audit::config::Config;
+use rolecall_audit::report::Report;
+use rolecall_audit::source::{audit_source, AuditedPolicy};
+use rolecall_audit::{AuditOptions, Finding, Severity};
+
+use crate::args::{AuditArgs, AuditFormat, SeverityArg};
+use crate::diagnostic::{render, Diagnostic, Level};
+use crate::inputs;
+use crate::output::{self, CliError, ExitCode};
+
+/// File extensions searched in directories: policies, dumps and plans are
+/// JSON; CloudFormation templates are also YAML.
+const EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template"];
+
+/// The configuration file looked for in the current directory.
+const DEFAULT_CONFIG: &str = ".rolecall.toml";
+
+/// Below this many inputs no progress bar is drawn: it would only flicker.
+const PROGRESS_MIN_INPUTS: usize = 20;
+
+pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
+    let config = load_config(args.config.as_deref())?;
+    let mut options = AuditOptions::new();
+    options.pre_2026_claims = args.pre_2026_claims;
+    let options = match &config {
+        Some(c) => c.apply(options),
+        None => options,
+    };
+
+    let inputs = inputs::collect(&args.paths, EXTENSIONS);
+    if inputs.is_empty() {
+        return Err(CliError::Usage(
+            "no input files found (directories are searched for *.json, *.yaml, *.yml, *.template)"
+                .into(),
+        ));
+    }
+    // indicatif draws only when stderr is a terminal, so piped runs and CI stay silent.
+    let progress = if inputs.len() >= PROGRESS_MIN_INPUTS {
+        indicatif::ProgressBar::new(inputs.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut unreadable = Vec::new();
+    let mut policies: Vec<AuditedPolicy> = Vec::new();
+    for input in inputs {
+        progress.set_message(input.name.clone());
+        match input.bytes {
+            Ok(bytes) => policies.extend(audit_source(&input.name, &bytes, &options)),
+            Err(e) => unreadable.push((input.name, e)),
+        }
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    if let Some(c) = &config {
+        c.filter(&mut policies);
+    }
+    let min = severity(args.min_severity);
+    let hidden = policies
+        .iter()
+        .flat_map(|p| &p.findings)
+        .filter(|f| f.severity < min)
+        .count();
+    let report = Report::new(policies, min);
+
+    let mut out = output::stdout();
+    match args.format {
+        AuditFormat::Text => write_text(&mut out, &report, &unreadable, hidden)?,
+        AuditFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report.to_json())
+                .map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        AuditFormat::Sarif => {
+            serde_json::to_writer_pretty(&mut out, &report.to_sarif())
+                .map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    if args.format != AuditFormat::Text {
+        let mut err = anstream::stderr();
+        for (name, e) in &unreadable {
+            writeln!(err, "rolecall: error: {name}: cannot read input: {e}")?;
+        }
+    }
+    Ok(if !unreadable.is_empty() {
+        ExitCode::Error
+    } else if report.worst().is_some() {
+        ExitCode::Findings
+    } else {
+        ExitCode::Clean
+    })
+}
+
+fn severity(s: SeverityArg) -> Severity {
+    match s {
+        SeverityArg::Info => Severity::Info,
+        SeverityArg::Low => Severity::Low,
+        SeverityArg::Medium => Severity::Medium,
+        SeverityArg::High => Severity::High,
+        SeverityArg::Critical => Severity::Critical,
+    }
+}
+
+/// Reads `--config FILE`, or `.rolecall.toml` when present. A configuration
+/// that does not parse stops the run: ignoring it would hide suppressions'
+/// mistakes and report findings the user asked to silence (or the reverse).
+fn load_config(path: Option<&Path>) -> Result<Option<Config>, CliError> {
+    let (path, required) = match path {
+        Some(p) => (p.to_path_buf(), true),
+        None => (Path::new(DEFAULT_CONFIG).to_path_buf(), false),
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(CliError::Usage(format!(
+                "{}: cannot read configuration: {e}",
+                path.display()
+            )))
+        }
+    };
+    Config::parse(&text).map(Some).map_err(|e| {
+        CliError::Usage(format!(
+            "{}:{}:{}: invalid configuration: {}",
+            path.display(),
+            e.line,
+            e.column,
+            e.message
+        ))
+    })
+}
+
+fn level(s: Severity) -> Level {
+    match s {
+        Severity::Critical | Severity::High => Level::Error,
+        Severity::Medium => Level::Warning,
+        Severity::Low | Severity::Info => Level::Info,
+    }
+}
+
+fn diagnostic(f: &Finding) -> Diagnostic {
+    Diagnostic {
+        level: level(f.severity),
+        label: Some(f.severity.as_str()),
+        code: Some(f.rule.to_owned()),
+        message: format!("{}: {}", f.title, f.message),
+        location: (!f.span.is_synthetic()).then(|| f.span.into()),
+        hint: None,
+        notes: vec![
+            ("verdict", f.verdict.as_str().to_owned()),
+            ("why", f.why.to_owned()),
+            ("fix", f.fix.to_owned()),
+        ],
+    }
+}
+
+fn write_text(
+    w: &mut impl Write,
+    report: &Report,
+    unreadable: &[(String, std::io::Error)],
+    hidden: usize,
+) -> Result<(), CliError> {
+    for (name, e) in unreadable {
+        let d = Diagnostic {
+            level: Level::Error,
+            label: None,
+            code: Some("unreadable".into()),
+            message: format!("cannot read input: {e}"),
+            location: None,
+            hint: None,
+            notes: Vec::new(),
+        };
+        render(w, name, None, &d)?;
+    }
+    for p in &report.policies {
+        if p.findings.is_empty() {
+            continue;
+        }
+        let name = match &p.location.role {
+            Some(role) => format!("{} ({role})", p.location.path),
+            None => p.location.path.clone(),
+        };
+        let file_text;
+        let source = match &p.policy_text {
+            Some(t) => Some(t.as_str()),
+            None => {
+                file_text = std::fs::read_to_string(&p.location.path).ok();
+                file_text.as_deref()
+            }
+        };
+        for f in &p.findings {
+            render(w, &name, source, &diagnostic(f))?;
+        }
+        writeln!(w)?;
+    }
+    let counts: Vec<String> = Severity::ALL
+        .iter()
+        .rev()
+        .filter(|s| **s >= report.min_severity)
+        .map(|s| format!("{} {s}", report.summary.get(s).copied().unwrap_or(0)))
+        .collect();
+    write!(
+        w,
+        "audited {} polic{}: {} (showing {} and above",
+        report.policies.len(),
+        if report.policies.len() == 1 {
+            "y"
+        } else {
+            "ies"
+        },
+        counts.join(", "),
+        report.min_severity
+    )?;
+    if hidden > 0 {
+        write!(
+            w,
+            "; {hidden} below it hidden, --min-severity info shows them"
+        )?;
+    }
+    writeln!(w, ")")?;
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! `rolecall audit` end to end: formats, severities, exit codes, config, inputs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn examples() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn rolecall() -> Command {
+    let mut cmd = Command::cargo_bin("rolecall").unwrap();
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn json_of(cmd: &mut Command, code: i32) -> serde_json::Value {
+    let out = cmd.assert().code(code).get_output().stdout.clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn good_examples_have_no_findings_at_default_severity() {
+    for name in [
+        "irsa-single-service-account.json",
+        "github-repo-main-branch.json",
+        "github-environment.json",
+        "gitlab-project-branch.json",
+        "cognito-authenticated.json",
+        "pod-identity-scoped.json",
+        "cross-account-vendor-externalid.json",
+    ] {
+        rolecall()
+            .arg("audit")
+            .arg(examples().join(name))
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains(
+                "audited 1 policy: 0 critical, 0 high, 0 medium, 0 low",
+            ));
+    }
+}
+
+#[test]
+fn every_bad_example_has_a_finding() {
+    let mut bad = 0;
+    for entry in std::fs::read_dir(examples()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if !(name.contains(".bad.") || name.contains(".invalid.")) {
+            continue;
+        }
+        bad += 1;
+        let report = json_of(
+            rolecall()
+                .args(["audit", "--format", "json", "--min-severity", "info"])
+                .arg(&path),
+            1,
+        );
+        let findings = report["policies"][0]["findings"].as_array().unwrap();
+        assert!(!findings.is_empty(), "{name}: no finding");
+    }
+    assert!(bad >= 10, "expected the bundled bad examples, found {bad}");
+}
+
+#[test]
+fn text_output_points_at_the_loose_value() {
+    rolecall()
+        .arg("audit")
+        .arg(examples().join("irsa-namespace-prefix.bad.json"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "irsa-namespace-prefix.bad.json:10:100: high[TP-IRSA-NAMESPACE-PREFIX]",
+        ))
+        .stdout(predicate::str::contains("system:serviceaccount:prod-evil"))
+        .stdout(predicate::str::contains("= fix: "));
+}
+
+#[test]
+fn min_severity_filters_and_sets_the_exit_code() {
+    // The IRSA prefix policy has a high and a medium finding.
+    let path = examples().join("irsa-namespace-prefix.bad.json");
+    rolecall()
+        .arg("audit")
+        .arg(&path)
+        .args(["--min-severity", "critical"])
+        .assert()
+        .code(0);
+    rolecall()
+        .arg("audit")
+        .arg(&path)
+        .args(["--min-severity", "high"])
+        .assert()
+        .code(1);
+    let report = json_of(
+        rolecall()
+            .arg("audit")
+            .arg(&path)
+            .args(["--format", "json", "--min-severity", "high"]),
+        1,
+    );
+    let findings = report["policies"][0]["findings"].as_array().unwrap();
+    assert!(findings
+        .iter()
+        .all(|f| f["severity"] == "high" || f["severity"] == "critical"));
+}
+
+#[test]
+fn sarif_has_what_github_code_scanning_needs() {
+    let sarif = json_of(
+        rolecall()
+            .arg("audit")
+            .arg(examples())
+            .args(["--format", "sarif"]),
+        1,
+    );
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "rolecall");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let id = r["ruleId"].as_str().unwrap();
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], id, "ruleIndex must point at the rule");
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1);
+        assert!(region["startColumn"].as_u64().unwrap() >= 1);
+        assert!(r["partialFingerprints"].as_object().unwrap().len() == 1);
+    }
+}
+
+#[test]
+fn account_dump_on_stdin_names_roles() {
+    let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Federated%22%3A%22arn%3Aaws%3Aiam%3A%3A111122223333%3Aoidc-provider%2Ftoken.actions.githubusercontent.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRoleWithWebIdentity%22%2C%22Condition%22%3A%7B%22StringEquals%22%3A%7B%22token.actions.githubusercontent.com%3Aaud%22%3A%22sts.amazonaws.com%22%7D%7D%7D%5D%7D";
+    let dump = format!(
+        r#"{{"UserDetailList":[],"GroupDetailList":[],"RoleDetailList":[{{"Path":"/","RoleName":"deploy","RoleId":"AROAEXAMPLE","Arn":"arn:aws:iam::111122223333:role/deploy","AssumeRolePolicyDocument":"{encoded}"}}],"Policies":[]}}"#
+    );
+    rolecall()
+        .args(["audit", "-"])
+        .write_stdin(dump)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "(arn:aws:iam::111122223333:role/deploy)",
+        ))
+        .stdout(predicate::str::contains("critical[TP-OIDC-NO-SUB]"));
+}
+
+#[test]
+fn config_disables_rules_and_bad_config_is_an_error() {
+    let dir = tempdir();
+    let cfg = dir.join("rolecall.toml");
+    std::fs::write(
+        &cfg,
+        "[rules]\ndisable = [\"TP-IRSA-NAMESPACE-PREFIX\", \"TP-IRSA-SUB-WILDCARD\"]\n",
+    )
+    .unwrap();
+    rolecall()
+        .arg("audit")
+        .arg(examples().join("irsa-namespace-prefix.bad.json"))
+        .arg("--config")
+        .arg(&cfg)
+        .assert()
+        .code(0);
+    std::fs::write(&cfg, "[rules]\ndisabled = []\n").unwrap();
+    rolecall()
+        .arg("audit")
+        .arg(examples().join("irsa-namespace-prefix.bad.json"))
+        .arg("--config")
+        .arg(&cfg)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "rolecall.toml:2:1: invalid configuration",
+        ));
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("rolecall-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
