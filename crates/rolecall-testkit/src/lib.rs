@@ -2,6 +2,33 @@
 //!
 //! Each property is one check function here, called from a proptest, from a
 //! cargo-fuzz target and from a `#[test]` that replays the checked-in seed
-//! corpus, so stable `cargo test` runs every property (STYLE.md item 9).
+//! corpus and regressions, so stable `cargo test` runs every property
+//! (STYLE.md item 9).
+//!
+//! * [`vectors`]: the shared `testdata/*.toml` vectors, typed.
+//! * [`gen`]: generators of policies (JSON text) and requests from a claim
+//!   universe and a value pool, driven by bytes.
+//! * [`matcher_check`]: the four wildcard matchers agree.
+//! * [`parse_check`]: parse, print, parse is the identity.
+//! * `fuzz_entry` (next): one `fn(&[u8])` per fuzz target, for cargo-fuzz and
+//!   the replay test alike.
+//!
+//! # Example
+//!
+//! ```
+//! use rolecall_testkit::gen::scenario;
+//! use arbitrary::Unstructured;
+//!
+//! let s = scenario(&mut Unstructured::new(&[7; 64]));
+//! assert!(s.policy_json.starts_with('{'));
+//! assert!(!s.requests.is_empty());
+//! rolecall_testkit::matcher_check::check_matchers("repo:o/*", "repo:o/r");
+//! ```
+#![deny(missing_docs)]
 
+pub mod gen;
+pub mod matcher_check;
 pub mod parse_check;
+pub mod vectors;
+
+pub use arbitrary;
