@@ -753,8 +753,16 @@ impl WebIdentity {
                 ctx.insert(format!("aws:RequestTag/{k}"), ContextValue::Single(v))?;
                 keys.push(k);
             }
-            ctx.insert("aws:TagKeys", ContextValue::Multi(keys))?;
-            if let Some(t) = tags.transitive {
+            // SEMANTICS.md 9 case G72 (testdata `G72a`): an empty list
+            // reaches the policy as an *absent* key, so that
+            // `Null {"sts:TransitiveTagKeys": "false"}` is false for
+            // `transitive_tag_keys: []`. `Null` tests presence only (R9), so
+            // a present `[]` would make that requirement pass. The same
+            // holds for `aws:TagKeys` with no tags.
+            if !keys.is_empty() {
+                ctx.insert("aws:TagKeys", ContextValue::Multi(keys))?;
+            }
+            if let Some(t) = tags.transitive.filter(|t| !t.is_empty()) {
                 ctx.insert("sts:TransitiveTagKeys", ContextValue::Multi(t))?;
             }
             actions.push(TAG_SESSION);

@@ -9,7 +9,8 @@ use std::fmt;
 /// outcome, and adding one must break their `match` so that a new kind of
 /// "not allowed" can never fall into an `_ => allow` arm (fail closed,
 /// SEMANTICS.md decision 10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Decision {
     /// A matching `Allow` statement and no matching `Deny` statement.
     Allow,

@@ -56,20 +56,13 @@ use std::fmt;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-/// One piece of a glob: the shape `rolecall_policy`'s pattern grammar
-/// produces.
+/// One piece of a glob: the token type of `rolecall_policy`'s pattern
+/// grammar, re-exported so that parsed tokens reach [`Pattern::from_tokens`]
+/// unchanged.
 ///
-/// A [`Literal`](PatternToken::Literal) is matched character for character,
-/// whatever characters it holds, `*` and `?` included.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PatternToken {
-    /// Literal text.
-    Literal(String),
-    /// `*`: any run of zero or more characters.
-    AnyRun,
-    /// `?`: exactly one character.
-    AnyChar,
-}
+/// A `Literal` is matched character for character, whatever characters it
+/// holds, `*` and `?` included.
+pub use rolecall_policy::grammar::pattern::PatternToken;
 
 /// Whether letters must agree in case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -84,7 +77,7 @@ pub enum Case {
 
 /// One element of a compiled pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Elem {
+pub(crate) enum Elem {
     Char(char),
     AnyChar,
     AnyRun,
@@ -408,6 +401,54 @@ where
                     .get(p..)
                     .is_some_and(|rest| rest.iter().all(|e| *e == Elem::AnyRun));
             }
+        }
+    }
+}
+
+/// The general matcher over a *streamed* pattern: the same greedy
+/// two-pointer algorithm as [`glob_match`], but the pattern is an iterator
+/// of elements rather than a slice.
+///
+/// Evaluation uses it for policy values with policy variables: the pattern
+/// is produced on the fly from the compiled template, whose literal text is
+/// borrowed from the compiled policy and whose substituted text is borrowed
+/// from the request context, so matching such a value allocates nothing.
+/// Cloning the pattern iterator saves a retry point, as for the value.
+pub(crate) fn glob_match_stream<P, V>(mut pattern: P, mut value: V) -> bool
+where
+    P: Iterator<Item = Elem> + Clone,
+    V: Iterator<Item = char> + Clone,
+{
+    // The last `*` seen: the pattern after it, and the value position from
+    // which that star's next attempt starts.
+    let mut retry: Option<(P, V)> = None;
+    loop {
+        let before = value.clone();
+        match value.next() {
+            Some(c) => {
+                match pattern.next() {
+                    Some(Elem::Char(pc)) if pc == c => continue,
+                    Some(Elem::AnyChar) => continue,
+                    Some(Elem::AnyRun) => {
+                        retry = Some((pattern.clone(), before.clone()));
+                        value = before;
+                        continue;
+                    }
+                    _ => {}
+                }
+                match &mut retry {
+                    Some((star_p, star_v)) => {
+                        if star_v.next().is_none() {
+                            return false;
+                        }
+                        pattern = star_p.clone();
+                        value = star_v.clone();
+                    }
+                    None => return false,
+                }
+            }
+            // Value exhausted: only stars may remain.
+            None => return pattern.all(|e| e == Elem::AnyRun),
         }
     }
 }
