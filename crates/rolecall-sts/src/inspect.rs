@@ -1,0 +1,243 @@
+//! Token inspection: what a token says, what STS would make of it, and what
+//! is unusual about it. No signature check and no provider lookup: this
+//! answers "what is in this token", [`crate::call`] answers "would the call
+//! succeed".
+
+use rolecall_eval::claims::{decode_jwt, ClaimRules, RoleAccount, WebIdentity};
+use rolecall_eval::request::ContextValue;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::call::{ACCEPTED_ALGORITHM, CLOCK_SKEW_SECONDS};
+
+/// The account used to name keys when no role is given; the principal is
+/// then left out of the report.
+const PLACEHOLDER_ACCOUNT: &str = "000000000000";
+
+/// Claims that are JWT or OIDC plumbing, never condition keys, and not
+/// worth reporting as "not exposed".
+const PLUMBING: &[&str] = &[
+    "iss",
+    "exp",
+    "iat",
+    "nbf",
+    "jti",
+    "auth_time",
+    "nonce",
+    "at_hash",
+    "c_hash",
+];
+
+/// One condition key STS would put in the request context.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContextKey {
+    /// The key name, e.g. `token.actions.githubusercontent.com:sub`.
+    pub name: String,
+    /// Its values: one for a single-valued key.
+    pub values: Vec<String>,
+    /// Whether the key is multivalued (needs `ForAnyValue:`/`ForAllValues:`).
+    pub multivalued: bool,
+}
+
+/// Something unusual about a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Note {
+    /// `exp` plus the skew is before `now`: STS returns `ExpiredTokenException`.
+    Expired {
+        /// The `exp` claim.
+        exp: i64,
+        /// The time compared against.
+        now: i64,
+    },
+    /// `nbf` is more than the skew after `now`.
+    NotYetValid {
+        /// The `nbf` claim.
+        nbf: i64,
+        /// The time compared against.
+        now: i64,
+    },
+    /// No `exp` claim.
+    NoExpiry,
+    /// No `aud` claim (or an empty array): STS refuses the token.
+    MissingAudience,
+    /// `aud` is an array of two or more: `<provider>:aud` is multivalued,
+    /// so plain operators on it are false (decision 6).
+    AudienceArray {
+        /// Its elements.
+        values: Vec<String>,
+    },
+    /// Claims that do not become condition keys; a condition on them sees
+    /// a missing key.
+    ClaimsNotExposed {
+        /// The claim names.
+        claims: Vec<String>,
+    },
+    /// The header's `alg` is not RS256; STS refuses it.
+    AlgorithmNotAccepted {
+        /// The `alg` given, if any.
+        alg: Option<String>,
+    },
+    /// The header has no `kid`; rolecall's call refuses it.
+    NoKeyId,
+    /// The issuer is not an `https://` URL nor a built-in provider name.
+    IssuerNotHttps {
+        /// The issuer.
+        issuer: String,
+    },
+    /// The claims do not give a request (see the message).
+    NotARequest {
+        /// Why.
+        message: String,
+    },
+}
+
+/// What [`inspect`] found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TokenReport {
+    /// The decoded header, or `None` when the token is not a JWT.
+    pub header: Option<Value>,
+    /// The decoded claims, or `None` when the token is not a JWT.
+    pub claims: Option<Value>,
+    /// Why the token could not be decoded.
+    pub error: Option<String>,
+    /// The `iss` claim.
+    pub issuer: Option<String>,
+    /// The provider: the issuer without `https://`, prefix of the keys.
+    pub provider: Option<String>,
+    /// The request principal, when a role account was given.
+    pub principal: Option<String>,
+    /// The condition keys STS would derive, in name order.
+    pub context: Vec<ContextKey>,
+    /// The actions STS would authorize.
+    pub actions: Vec<String>,
+    /// What is unusual, in a stable order.
+    pub notes: Vec<Note>,
+}
+
+/// Decodes a token and reports what STS would derive from it. `role` names
+/// the account the provider ARN is built in; `now` (unix seconds) enables
+/// the expiry notes.
+pub fn inspect(
+    token: &str,
+    rules: &ClaimRules,
+    role: Option<&RoleAccount>,
+    now: Option<i64>,
+) -> TokenReport {
+    let mut report = TokenReport {
+        header: None,
+        claims: None,
+        error: None,
+        issuer: None,
+        provider: None,
+        principal: None,
+        context: Vec::new(),
+        actions: Vec::new(),
+        notes: Vec::new(),
+    };
+    let decoded = match decode_jwt(token.trim()) {
+        Ok(d) => d,
+        Err(e) => {
+            report.error = Some(e.to_string());
+            return report;
+        }
+    };
+    let claims = &decoded.claims;
+    let alg = decoded.header.get("alg").and_then(Value::as_str);
+    if alg != Some(ACCEPTED_ALGORITHM) {
+        report.notes.push(Note::AlgorithmNotAccepted {
+            alg: alg.map(str::to_owned),
+        });
+    }
+    if decoded.header.get("kid").and_then(Value::as_str).is_none() {
+        report.notes.push(Note::NoKeyId);
+    }
+    let number = |name: &str| claims.get(name).and_then(Value::as_f64);
+    match (number("exp"), now) {
+        (None, _) => report.notes.push(Note::NoExpiry),
+        (Some(exp), Some(now)) if (now as f64) > exp + CLOCK_SKEW_SECONDS as f64 => {
+            report.notes.push(Note::Expired {
+                exp: exp.floor() as i64,
+                now,
+            });
+        }
+        _ => {}
+    }
+    if let (Some(nbf), Some(now)) = (number("nbf"), now) {
+        if nbf > (now + CLOCK_SKEW_SECONDS) as f64 {
+            report.notes.push(Note::NotYetValid {
+                nbf: nbf.floor() as i64,
+                now,
+            });
+        }
+    }
+    match claims.get("aud") {
+        None => report.notes.push(Note::MissingAudience),
+        Some(Value::Array(items)) if items.is_empty() => report.notes.push(Note::MissingAudience),
+        Some(Value::Array(items)) if items.len() > 1 => report.notes.push(Note::AudienceArray {
+            values: items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect(),
+        }),
+        _ => {}
+    }
+    report.issuer = claims.get("iss").and_then(Value::as_str).map(str::to_owned);
+    let placeholder = RoleAccount::new("aws", PLACEHOLDER_ACCOUNT);
+    let account = match (role, &placeholder) {
+        (Some(r), _) => Some(r),
+        (None, Ok(p)) => Some(p),
+        (None, Err(_)) => None,
+    };
+    let identity = account.map(|a| WebIdentity::from_token(&decoded, a, rules));
+    match identity {
+        Some(Ok(id)) => {
+            report.provider = Some(id.provider().to_owned());
+            if role.is_some() {
+                report.principal = Some(id.principal().to_owned());
+            }
+            let mut context: Vec<ContextKey> = id
+                .context()
+                .iter()
+                .map(|e| ContextKey {
+                    name: e.name().to_owned(),
+                    values: e.value().values().to_vec(),
+                    multivalued: matches!(e.value(), ContextValue::Multi(_)),
+                })
+                .collect();
+            context.sort_by(|a, b| a.name.cmp(&b.name));
+            let prefix = format!("{}:", id.provider());
+            let mut hidden: Vec<String> = claims
+                .as_object()
+                .map(|m| {
+                    m.keys()
+                        .filter(|c| !PLUMBING.contains(&c.as_str()))
+                        .filter(|c| !c.starts_with("https://aws.amazon.com/"))
+                        .filter(|c| {
+                            let key = format!("{prefix}{c}");
+                            !context.iter().any(|k| k.name == key)
+                        })
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            hidden.sort();
+            if !hidden.is_empty() {
+                report.notes.push(Note::ClaimsNotExposed { claims: hidden });
+            }
+            report.context = context;
+            report.actions = id.actions().iter().map(|a| (*a).to_owned()).collect();
+        }
+        Some(Err(rolecall_eval::claims::TokenError::IssuerNotHttps { issuer })) => {
+            report.notes.push(Note::IssuerNotHttps { issuer });
+        }
+        Some(Err(e)) => report.notes.push(Note::NotARequest {
+            message: e.to_string(),
+        }),
+        None => {}
+    }
+    report.header = Some(decoded.header);
+    report.claims = Some(decoded.claims);
+    report
+}

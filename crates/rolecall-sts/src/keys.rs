@@ -1,0 +1,264 @@
+//! The issuer's signing keys, offline (SEMANTICS.md 5.3 step 3).
+//!
+//! STS fetches `<iss>/.well-known/openid-configuration`, then the JSON Web
+//! Key Set its `jwks_uri` names, and picks the key whose `kid` the token
+//! header names. rolecall reads the same documents from disk:
+//!
+//! * [`KeySet::from_jwks_json`]: the JWKS text itself (`{"keys": [...]}`);
+//! * [`KeySet::from_path`] on a file: the same, read from the file;
+//! * [`KeySet::from_path`] on a directory: a mirror of the issuer, holding
+//!   `.well-known/openid-configuration` and the JWKS file its `jwks_uri`
+//!   names. The URL's path is resolved relative to the directory, after
+//!   removing the issuer's own path: EKS (`https://oidc.eks.<region>.amazonaws.com/id/<ID>`)
+//!   serves `<issuer>/keys`, so the file is `<dir>/keys`; GitHub serves
+//!   `<issuer>/.well-known/jwks`, so it is `<dir>/.well-known/jwks`.
+//!
+//! Reading is strict: only a `keys` member at the top level, each key a
+//! well-formed JWK; errors carry the file, line and column.
+
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use jsonwebtoken::jwk::{AlgorithmParameters, Jwk};
+use serde::Deserialize;
+
+use crate::providers::strip_position;
+
+/// A JSON Web Key Set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeySet {
+    keys: Vec<Jwk>,
+    source: String,
+    discovery_issuer: Option<String>,
+}
+
+/// Why a key set could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeySetError {
+    /// A file could not be read.
+    #[error("cannot read `{path}`: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The system's message.
+        message: String,
+    },
+    /// A document is not JSON, or not of the expected shape.
+    #[error("invalid {what} in `{source_name}` at line {line}, column {column}: {message}")]
+    Json {
+        /// `jwks` or `openid-configuration`.
+        what: &'static str,
+        /// Where the text came from.
+        source_name: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The discovery document's `jwks_uri` is not an `https://` URL with a
+    /// path that stays inside the directory.
+    #[error("`jwks_uri` `{uri}` in `{source_name}` is not an https url with a plain path")]
+    BadJwksUri {
+        /// Where the discovery document came from.
+        source_name: String,
+        /// The URL given.
+        uri: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JwksFile {
+    keys: Vec<Jwk>,
+}
+
+/// The members of a discovery document rolecall reads; OpenID Connect
+/// Discovery defines many more, so others are allowed.
+#[derive(Deserialize)]
+struct Discovery {
+    issuer: Option<String>,
+    jwks_uri: String,
+}
+
+fn read(path: &Path) -> Result<String, KeySetError> {
+    fs::read_to_string(path).map_err(|e| KeySetError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn json_error(what: &'static str, source_name: &str, e: &serde_json::Error) -> KeySetError {
+    KeySetError::Json {
+        what,
+        source_name: source_name.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    }
+}
+
+/// The file under `dir` that serves `jwks_uri` for an issuer mirrored at
+/// `dir`: the URL path, less the issuer's path when the URL is below it.
+fn jwks_file(dir: &Path, issuer: Option<&str>, jwks_uri: &str) -> Option<PathBuf> {
+    let rest = match issuer {
+        Some(iss) if jwks_uri.starts_with(iss) => jwks_uri.get(iss.len()..)?,
+        _ => {
+            let after_scheme = jwks_uri.strip_prefix("https://")?;
+            after_scheme.find('/').and_then(|i| after_scheme.get(i..))?
+        }
+    };
+    if !jwks_uri.starts_with("https://") || rest.contains(['?', '#']) {
+        return None;
+    }
+    let relative = Path::new(rest.trim_start_matches('/'));
+    // Only plain names: a `..` or an absolute part could leave the mirror.
+    let plain = relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)));
+    (plain && relative.components().next().is_some()).then(|| dir.join(relative))
+}
+
+impl KeySet {
+    /// Reads a JWKS document.
+    ///
+    /// # Errors
+    ///
+    /// Not JSON, a member other than `keys`, a key that is not a JWK.
+    pub fn from_jwks_json(text: &str, source_name: &str) -> Result<KeySet, KeySetError> {
+        let file: JwksFile =
+            serde_json::from_str(text).map_err(|e| json_error("jwks", source_name, &e))?;
+        Ok(KeySet {
+            keys: file.keys,
+            source: source_name.to_owned(),
+            discovery_issuer: None,
+        })
+    }
+
+    /// Reads a JWKS file, or an issuer mirror directory (see the module
+    /// docs).
+    ///
+    /// # Errors
+    ///
+    /// A file that cannot be read, a malformed document, a `jwks_uri` that
+    /// is not `https://` or whose path is not plain.
+    pub fn from_path(path: &Path) -> Result<KeySet, KeySetError> {
+        if !path.is_dir() {
+            return KeySet::from_jwks_json(&read(path)?, &path.display().to_string());
+        }
+        let config_path = path.join(".well-known").join("openid-configuration");
+        let config_name = config_path.display().to_string();
+        let discovery: Discovery = serde_json::from_str(&read(&config_path)?)
+            .map_err(|e| json_error("openid-configuration", &config_name, &e))?;
+        let file =
+            jwks_file(path, discovery.issuer.as_deref(), &discovery.jwks_uri).ok_or_else(|| {
+                KeySetError::BadJwksUri {
+                    source_name: config_name.clone(),
+                    uri: discovery.jwks_uri.clone(),
+                }
+            })?;
+        let mut set = KeySet::from_jwks_json(&read(&file)?, &file.display().to_string())?;
+        set.discovery_issuer = discovery.issuer;
+        Ok(set)
+    }
+
+    /// Every key, in document order.
+    pub fn keys(&self) -> &[Jwk] {
+        &self.keys
+    }
+
+    /// Where the keys were read from.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The `issuer` of the discovery document, when read from a directory.
+    pub fn discovery_issuer(&self) -> Option<&str> {
+        self.discovery_issuer.as_deref()
+    }
+
+    /// The key with this `kid` (case-sensitive, as JWK `kid`s are).
+    pub fn find(&self, kid: &str) -> Option<&Jwk> {
+        self.keys
+            .iter()
+            .find(|k| k.common.key_id.as_deref() == Some(kid))
+    }
+
+    /// The `kid` of every key, for messages.
+    pub fn kids(&self) -> Vec<String> {
+        self.keys
+            .iter()
+            .map(|k| {
+                k.common
+                    .key_id
+                    .clone()
+                    .unwrap_or_else(|| "(none)".to_owned())
+            })
+            .collect()
+    }
+}
+
+/// The key type of a JWK, for messages: `RSA`, `EC`, `oct`, `OKP`.
+pub(crate) fn key_type(jwk: &Jwk) -> &'static str {
+    match jwk.algorithm {
+        AlgorithmParameters::RSA(_) => "RSA",
+        AlgorithmParameters::EllipticCurve(_) => "EC",
+        AlgorithmParameters::OctetKey(_) => "oct",
+        AlgorithmParameters::OctetKeyPair(_) => "OKP",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jwks_path_resolution_follows_the_issuer() {
+        let dir = Path::new("/m");
+        let eks = "https://oidc.eks.us-east-1.amazonaws.com/id/ABC";
+        assert_eq!(
+            jwks_file(dir, Some(eks), &format!("{eks}/keys")),
+            Some(PathBuf::from("/m/keys"))
+        );
+        let gh = "https://token.actions.githubusercontent.com";
+        assert_eq!(
+            jwks_file(dir, Some(gh), &format!("{gh}/.well-known/jwks")),
+            Some(PathBuf::from("/m/.well-known/jwks"))
+        );
+        // Another host: the URL path as is.
+        assert_eq!(
+            jwks_file(dir, Some(gh), "https://keys.example.com/jwks.json"),
+            Some(PathBuf::from("/m/jwks.json"))
+        );
+        assert_eq!(
+            jwks_file(dir, None, "https://x.example.com/../etc/passwd"),
+            None
+        );
+        assert_eq!(jwks_file(dir, None, "http://x.example.com/keys"), None);
+        assert_eq!(jwks_file(dir, Some(gh), gh), None);
+    }
+
+    #[test]
+    fn malformed_jwks_is_positioned() {
+        let e = KeySet::from_jwks_json("{\"keys\": [],\n  \"extra\": 1}", "k.json").unwrap_err();
+        match e {
+            KeySetError::Json {
+                line, ref message, ..
+            } => {
+                assert_eq!(line, 2);
+                assert!(message.contains("unknown field `extra`"), "{message}");
+            }
+            ref other => panic!("{other:?}"),
+        }
+        let e = KeySet::from_jwks_json(r#"{"keys": [{"kty": "RSA", "kid": "a"}]}"#, "k.json")
+            .unwrap_err();
+        assert!(matches!(e, KeySetError::Json { line: 1, .. }), "{e:?}");
+        assert!(
+            e.to_string()
+                .starts_with("invalid jwks in `k.json` at line 1"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,16 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+pub mod call;
+pub mod inspect;
+pub mod keys;
+pub mod policy;
+pub mod providers;
+
+pub use call::{
+    assume_role_with_web_identity, CallInput, CallResult, Outcome, StsError, StsErrorCode,
+};
+pub use inspect::{inspect, TokenReport};
+pub use keys::{KeySet, KeySetError};
+pub use policy::{PolicyError, TrustPolicy};
+pub use providers::{OidcProvider, ProviderError, ProviderRegistry};

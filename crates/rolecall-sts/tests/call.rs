@@ -1,0 +1,534 @@
+//! End-to-end `AssumeRoleWithWebIdentity` runs with tokens signed inside the
+//! test by a freshly generated RSA key (nothing secret is committed), one
+//! test per STS error of SEMANTICS.md 5.4.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::sync::OnceLock;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use rolecall_sts::call::{Check, Outcome, StsErrorCode, Wording};
+use rolecall_sts::{
+    assume_role_with_web_identity, CallInput, CallResult, KeySet, KeySetError, ProviderError,
+    ProviderRegistry, TrustPolicy,
+};
+use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey, LineEnding};
+use rsa::traits::PublicKeyParts;
+use serde_json::{json, Value};
+
+const ACCOUNT: &str = "111122223333";
+const ROLE: &str = "arn:aws:iam::111122223333:role/app";
+const EKS: &str = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+const GH: &str = "token.actions.githubusercontent.com";
+const KID: &str = "test-key-1";
+const NOW: i64 = 1_750_000_000;
+
+struct TestKey {
+    private_pem: String,
+    public_pem: String,
+    jwks: String,
+}
+
+/// One 2048-bit key per test binary: generation is the slow part.
+fn key() -> &'static TestKey {
+    static KEY: OnceLock<TestKey> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let private = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+        let public = private.to_public_key();
+        let b64 = |bytes: Vec<u8>| URL_SAFE_NO_PAD.encode(bytes);
+        let jwks = json!({"keys": [{
+            "kty": "RSA", "alg": "RS256", "use": "sig", "kid": KID,
+            "n": b64(public.n().to_bytes_be()), "e": b64(public.e().to_bytes_be()),
+        }]});
+        TestKey {
+            private_pem: private.to_pkcs1_pem(LineEnding::LF).unwrap().to_string(),
+            public_pem: public.to_pkcs1_pem(LineEnding::LF).unwrap(),
+            jwks: jwks.to_string(),
+        }
+    })
+}
+
+fn sign_with(header: &Header, claims: &Value) -> String {
+    let key = EncodingKey::from_rsa_pem(key().private_pem.as_bytes()).unwrap();
+    jsonwebtoken::encode(header, claims, &key).unwrap()
+}
+
+fn sign(claims: &Value) -> String {
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some(KID.to_owned());
+    sign_with(&header, claims)
+}
+
+fn eks_claims() -> Value {
+    json!({
+        "iss": format!("https://{EKS}"),
+        "sub": "system:serviceaccount:prod:app",
+        "aud": ["sts.amazonaws.com"],
+        "iat": NOW - 60,
+        "nbf": NOW - 60,
+        "exp": NOW + 3600,
+        "kubernetes.io": {"namespace": "prod"},
+    })
+}
+
+fn gh_claims() -> Value {
+    json!({
+        "iss": format!("https://{GH}"),
+        "sub": "repo:octo-org/octo-repo:ref:refs/heads/main",
+        "aud": "sts.amazonaws.com",
+        "repository": "octo-org/octo-repo",
+        "ref": "refs/heads/main",
+        "iat": NOW - 10,
+        "exp": NOW + 300,
+    })
+}
+
+fn providers() -> ProviderRegistry {
+    ProviderRegistry::from_json(&format!(
+        r#"{{"account": "{ACCOUNT}", "providers": [
+            {{"url": "https://{EKS}", "client_ids": ["sts.amazonaws.com"]}},
+            {{"url": "https://{GH}", "client_ids": ["sts.amazonaws.com"]}}]}}"#
+    ))
+    .unwrap()
+}
+
+fn keys() -> KeySet {
+    KeySet::from_jwks_json(&key().jwks, "test-jwks").unwrap()
+}
+
+fn irsa_policy() -> TrustPolicy {
+    TrustPolicy::from_json(&format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{
+            "Sid": "Irsa", "Effect": "Allow",
+            "Principal": {{"Federated": "arn:aws:iam::{ACCOUNT}:oidc-provider/{EKS}"}},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {{"StringEquals": {{
+                "{EKS}:aud": "sts.amazonaws.com",
+                "{EKS}:sub": "system:serviceaccount:prod:app"}}}}}}]}}"#
+    ))
+    .unwrap()
+}
+
+fn gh_policy() -> TrustPolicy {
+    TrustPolicy::from_json(&format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{
+            "Sid": "GitHubMain", "Effect": "Allow",
+            "Principal": {{"Federated": "arn:aws:iam::{ACCOUNT}:oidc-provider/{GH}"}},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {{
+                "StringEquals": {{"{GH}:aud": "sts.amazonaws.com"}},
+                "StringLike": {{"{GH}:sub": "repo:octo-org/octo-repo:*"}}}}}}]}}"#
+    ))
+    .unwrap()
+}
+
+fn run_with(
+    token: &str,
+    policy: &TrustPolicy,
+    registry: &ProviderRegistry,
+    now: i64,
+) -> CallResult {
+    let keys = keys();
+    let mut input = CallInput::new(ROLE, policy, token, registry, &keys, now);
+    input.session_name = Some("test-session");
+    assume_role_with_web_identity(&input)
+}
+
+fn run(token: &str) -> CallResult {
+    run_with(token, &irsa_policy(), &providers(), NOW)
+}
+
+/// The error, checked to be the expected code, check and message.
+fn expect_error(result: &CallResult, code: StsErrorCode, check: Check, message: &str) {
+    let error = result
+        .error()
+        .unwrap_or_else(|| panic!("expected an error, got {result:#?}"));
+    assert_eq!(error.code, code, "{error:#?}");
+    assert_eq!(error.check, check, "{error:#?}");
+    assert_eq!(error.message, message, "{error:#?}");
+    assert!(!result.checks.last().unwrap().passed);
+}
+
+#[test]
+fn good_irsa_token_succeeds() {
+    let result = run(&sign(&eks_claims()));
+    let Outcome::Success(ok) = &result.outcome else {
+        panic!("{result:#?}");
+    };
+    assert_eq!(
+        ok.subject_from_web_identity_token,
+        "system:serviceaccount:prod:app"
+    );
+    assert_eq!(ok.provider, format!("https://{EKS}"));
+    assert_eq!(ok.audience, ["sts.amazonaws.com"]);
+    assert_eq!(
+        ok.assumed_role_arn,
+        "arn:aws:sts::111122223333:assumed-role/app/test-session"
+    );
+    assert_eq!(ok.actions.len(), 1);
+    assert_eq!(ok.actions[0].statements[0].sid.as_deref(), Some("Irsa"));
+    assert!(result.checks.iter().all(|c| c.passed));
+    // JSON output carries the status tag.
+    let v = serde_json::to_value(&result).unwrap();
+    assert_eq!(v["outcome"]["status"], "success");
+    assert_eq!(v["outcome"]["actions"][0]["decision"], "allow");
+}
+
+#[test]
+fn good_github_token_succeeds() {
+    let result = run_with(&sign(&gh_claims()), &gh_policy(), &providers(), NOW);
+    assert!(result.is_success(), "{result:#?}");
+}
+
+#[test]
+fn wrong_sub_is_access_denied() {
+    let mut claims = eks_claims();
+    claims["sub"] = json!("system:serviceaccount:default:app");
+    let result = run(&sign(&claims));
+    expect_error(
+        &result,
+        StsErrorCode::AccessDenied,
+        Check::Authorization,
+        "Not authorized to perform sts:AssumeRoleWithWebIdentity",
+    );
+    assert_eq!(result.error().unwrap().wording, Wording::Observed);
+    let Outcome::Error { actions, .. } = &result.outcome else {
+        panic!()
+    };
+    assert_eq!(actions[0].decision, rolecall_eval::Decision::ImplicitDeny);
+}
+
+#[test]
+fn unregistered_issuer() {
+    let registry = ProviderRegistry::from_json(&format!(
+        r#"{{"account": "{ACCOUNT}", "providers": [{{"url": "https://{GH}", "client_ids": ["sts.amazonaws.com"]}}]}}"#
+    ))
+    .unwrap();
+    let result = run_with(&sign(&eks_claims()), &irsa_policy(), &registry, NOW);
+    expect_error(
+        &result,
+        StsErrorCode::InvalidIdentityToken,
+        Check::Issuer,
+        &format!("No OpenIDConnect provider found in your account for https://{EKS}"),
+    );
+}
+
+#[test]
+fn provider_of_another_account_is_not_found() {
+    let registry = ProviderRegistry::from_json(&format!(
+        r#"{{"account": "444455556666", "providers": [{{"url": "https://{EKS}", "client_ids": ["sts.amazonaws.com"]}}]}}"#
+    ))
+    .unwrap();
+    let result = run_with(&sign(&eks_claims()), &irsa_policy(), &registry, NOW);
+    assert_eq!(result.error().unwrap().check, Check::Issuer);
+}
+
+#[test]
+fn trailing_slash_issuer_mismatch() {
+    let mut claims = eks_claims();
+    claims["iss"] = json!(format!("https://{EKS}/"));
+    let result = run(&sign(&claims));
+    expect_error(
+        &result,
+        StsErrorCode::InvalidIdentityToken,
+        Check::Issuer,
+        &format!("No OpenIDConnect provider found in your account for https://{EKS}/"),
+    );
+    assert!(result.error().unwrap().cause.contains("trailing `/`"));
+}
+
+#[test]
+fn wrong_audience() {
+    let mut claims = eks_claims();
+    claims["aud"] = json!("sts.amazon.com");
+    let result = run(&sign(&claims));
+    expect_error(
+        &result,
+        StsErrorCode::InvalidIdentityToken,
+        Check::Audience,
+        "Incorrect token audience",
+    );
+    assert!(result.error().unwrap().cause.contains("`sts.amazon.com`"));
+}
+
+#[test]
+fn audience_array_passes_when_one_element_is_registered() {
+    let mut claims = eks_claims();
+    claims["aud"] = json!(["other", "sts.amazonaws.com"]);
+    let result = run(&sign(&claims));
+    // The audience check passes (UNCONFIRMED choice); the policy's plain
+    // StringEquals on a multivalued `aud` is then false (decision 6).
+    assert!(result
+        .checks
+        .iter()
+        .any(|c| c.check == Check::Audience && c.passed));
+    assert_eq!(result.error().unwrap().code, StsErrorCode::AccessDenied);
+}
+
+#[test]
+fn missing_audience() {
+    let mut claims = eks_claims();
+    claims.as_object_mut().unwrap().remove("aud");
+    expect_error(
+        &run(&sign(&claims)),
+        StsErrorCode::InvalidIdentityToken,
+        Check::Audience,
+        "Missing a required claim: aud",
+    );
+}
+
+#[test]
+fn expired_by_six_minutes_fails_and_by_four_passes() {
+    let mut claims = eks_claims();
+    claims["exp"] = json!(NOW - 360);
+    let result = run(&sign(&claims));
+    expect_error(
+        &result,
+        StsErrorCode::ExpiredTokenException,
+        Check::Expiry,
+        &format!(
+            "Token expired: current date/time {NOW} must be before the expiration date/time {}",
+            NOW - 360
+        ),
+    );
+    claims["exp"] = json!(NOW - 240);
+    assert!(run(&sign(&claims)).is_success());
+    // The boundary: exactly 300 s late still passes, 301 s fails.
+    claims["exp"] = json!(NOW - 300);
+    assert!(run(&sign(&claims)).is_success());
+    claims["exp"] = json!(NOW - 301);
+    assert!(!run(&sign(&claims)).is_success());
+}
+
+#[test]
+fn not_before_in_the_future() {
+    let mut claims = eks_claims();
+    claims["nbf"] = json!(NOW + 301);
+    let result = run(&sign(&claims));
+    assert_eq!(
+        result.error().unwrap().code,
+        StsErrorCode::InvalidIdentityToken
+    );
+    assert_eq!(result.error().unwrap().check, Check::NotBefore);
+    claims["nbf"] = json!(NOW + 299);
+    assert!(run(&sign(&claims)).is_success());
+}
+
+#[test]
+fn bad_signature() {
+    let token = sign(&eks_claims());
+    let (head, rest) = token.split_once('.').unwrap();
+    let (_, signature) = rest.split_once('.').unwrap();
+    let mut claims = eks_claims();
+    claims["sub"] = json!("system:serviceaccount:prod:attacker");
+    let forged_claims = URL_SAFE_NO_PAD.encode(claims.to_string());
+    let forged = format!("{head}.{forged_claims}.{signature}");
+    let result = run(&forged);
+    assert_eq!(
+        result.error().unwrap().code,
+        StsErrorCode::InvalidIdentityToken
+    );
+    assert_eq!(result.error().unwrap().check, Check::Signature);
+    assert!(result.error().unwrap().cause.contains("does not verify"));
+}
+
+#[test]
+fn unknown_kid() {
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some("rotated-away".to_owned());
+    let result = run(&sign_with(&header, &eks_claims()));
+    expect_error(
+        &result,
+        StsErrorCode::InvalidIdentityToken,
+        Check::VerificationKey,
+        "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements",
+    );
+    assert!(result.error().unwrap().cause.contains("`rotated-away`"));
+}
+
+#[test]
+fn alg_none_is_refused() {
+    let header = URL_SAFE_NO_PAD.encode(json!({"alg": "none", "kid": KID}).to_string());
+    let claims = URL_SAFE_NO_PAD.encode(eks_claims().to_string());
+    let result = run(&format!("{header}.{claims}."));
+    assert_eq!(
+        result.error().unwrap().code,
+        StsErrorCode::InvalidIdentityToken
+    );
+    assert_eq!(result.error().unwrap().check, Check::VerificationKey);
+    assert!(result.error().unwrap().cause.contains("`none`"));
+}
+
+#[test]
+fn hs256_with_the_public_key_as_secret_is_refused() {
+    // The classic algorithm-confusion forgery: an HMAC keyed with the
+    // public key, which the attacker knows.
+    let mut header = Header::new(Algorithm::HS256);
+    header.kid = Some(KID.to_owned());
+    let secret = EncodingKey::from_secret(key().public_pem.as_bytes());
+    let token = jsonwebtoken::encode(&header, &eks_claims(), &secret).unwrap();
+    let result = run(&token);
+    assert_eq!(
+        result.error().unwrap().code,
+        StsErrorCode::InvalidIdentityToken
+    );
+    assert!(!result.is_success());
+    assert!(result.error().unwrap().cause.contains("`HS256`"));
+}
+
+#[test]
+fn rs384_is_refused() {
+    let mut header = Header::new(Algorithm::RS384);
+    header.kid = Some(KID.to_owned());
+    let result = run(&sign_with(&header, &eks_claims()));
+    assert_eq!(result.error().unwrap().check, Check::VerificationKey);
+}
+
+#[test]
+fn token_over_20000_characters() {
+    let mut claims = eks_claims();
+    claims["padding"] = json!("x".repeat(20_000));
+    let result = run(&sign(&claims));
+    let error = result.error().unwrap();
+    assert_eq!(error.code, StsErrorCode::ValidationError);
+    assert_eq!(error.check, Check::Parameters);
+    assert!(
+        error.message.contains("'webIdentityToken' failed to satisfy constraint: Member must have length less than or equal to 20000"),
+        "{error:#?}"
+    );
+}
+
+#[test]
+fn bad_session_name_and_role_arn() {
+    let policy = irsa_policy();
+    let registry = providers();
+    let keys = keys();
+    let token = sign(&eks_claims());
+    let mut input = CallInput::new(
+        "arn:aws:iam::111122223333:user/bob",
+        &policy,
+        &token,
+        &registry,
+        &keys,
+        NOW,
+    );
+    input.session_name = Some("has space");
+    let result = assume_role_with_web_identity(&input);
+    let error = result.error().unwrap();
+    assert!(
+        error.message.starts_with("2 validation errors detected: "),
+        "{error:#?}"
+    );
+    assert!(error.message.contains("regular expression pattern"));
+}
+
+#[test]
+fn malformed_token() {
+    let result = run("not-a-jwt");
+    assert_eq!(result.error().unwrap().check, Check::TokenFormat);
+    assert_eq!(
+        result.error().unwrap().code,
+        StsErrorCode::InvalidIdentityToken
+    );
+}
+
+fn tag_policy(with_tag_session: bool) -> TrustPolicy {
+    let actions = if with_tag_session {
+        r#"["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]"#
+    } else {
+        r#""sts:AssumeRoleWithWebIdentity""#
+    };
+    TrustPolicy::from_json(&format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{
+            "Effect": "Allow",
+            "Principal": {{"Federated": "arn:aws:iam::{ACCOUNT}:oidc-provider/{EKS}"}},
+            "Action": {actions}}}]}}"#
+    ))
+    .unwrap()
+}
+
+#[test]
+fn session_tags_need_tag_session() {
+    let mut claims = eks_claims();
+    claims["https://aws.amazon.com/tags"] = json!({"principal_tags": {"team": ["a"]}});
+    let token = sign(&claims);
+    let result = run_with(&token, &tag_policy(false), &providers(), NOW);
+    expect_error(
+        &result,
+        StsErrorCode::AccessDenied,
+        Check::Authorization,
+        "Not authorized to perform sts:TagSession",
+    );
+    let Outcome::Error { actions, .. } = &result.outcome else {
+        panic!()
+    };
+    assert!(actions[0].decision.is_allowed());
+    assert_eq!(actions[1].action, "sts:TagSession");
+    assert!(run_with(&token, &tag_policy(true), &providers(), NOW).is_success());
+}
+
+#[test]
+fn unknown_client_ids_are_undetermined() {
+    let registry = ProviderRegistry::from_json(&format!(
+        r#"{{"OpenIDConnectProviderList": [{{"Arn": "arn:aws:iam::{ACCOUNT}:oidc-provider/{EKS}"}}]}}"#
+    ))
+    .unwrap();
+    let result = run_with(&sign(&eks_claims()), &irsa_policy(), &registry, NOW);
+    assert!(
+        matches!(result.outcome, Outcome::Undetermined { .. }),
+        "{result:#?}"
+    );
+}
+
+#[test]
+fn malformed_jwks_and_providers_give_clear_errors() {
+    let e = KeySet::from_jwks_json(
+        "{\"keys\": [\n  {\"kty\": \"RSA\", \"n\": 5}]}",
+        "jwks.json",
+    )
+    .unwrap_err();
+    assert!(matches!(e, KeySetError::Json { line: 2, .. }), "{e:?}");
+    assert!(e.to_string().contains("`jwks.json`"), "{e}");
+    let e = ProviderRegistry::from_json(
+        "{\"account\": \"111122223333\",\n \"providers\": [{\"url\": 1}]}",
+    )
+    .unwrap_err();
+    assert!(matches!(e, ProviderError::Json { line: 2, .. }), "{e:?}");
+    assert!(e.to_string().contains("invalid type"), "{e}");
+}
+
+#[test]
+fn key_set_from_issuer_mirror_directories() {
+    let base = std::env::temp_dir().join(format!("rolecall-sts-test-{}", std::process::id()));
+    let eks_dir = base.join("eks");
+    let gh_dir = base.join("gh");
+    std::fs::create_dir_all(eks_dir.join(".well-known")).unwrap();
+    std::fs::create_dir_all(gh_dir.join(".well-known")).unwrap();
+    std::fs::write(
+        eks_dir.join(".well-known/openid-configuration"),
+        json!({"issuer": format!("https://{EKS}"), "jwks_uri": format!("https://{EKS}/keys")})
+            .to_string(),
+    )
+    .unwrap();
+    std::fs::write(eks_dir.join("keys"), &key().jwks).unwrap();
+    std::fs::write(
+        gh_dir.join(".well-known/openid-configuration"),
+        json!({"issuer": format!("https://{GH}"), "jwks_uri": format!("https://{GH}/.well-known/jwks"),
+               "subject_types_supported": ["public"]})
+        .to_string(),
+    )
+    .unwrap();
+    std::fs::write(gh_dir.join(".well-known/jwks"), &key().jwks).unwrap();
+    for dir in [&eks_dir, &gh_dir] {
+        let set = KeySet::from_path(dir).unwrap();
+        assert!(set.find(KID).is_some());
+        assert!(set.discovery_issuer().is_some());
+    }
+    std::fs::remove_dir_all(&base).unwrap();
+}
