@@ -10,7 +10,9 @@
 //!   universe and a value pool, driven by bytes.
 //! * [`matcher_check`]: the four wildcard matchers agree.
 //! * [`parse_check`]: parse, print, parse is the identity.
-//! * `fuzz_entry` (next): one `fn(&[u8])` per fuzz target, for cargo-fuzz and
+//! * [`diff_check`]: engine vs model, on generated policies and on
+//!   arbitrary input; [`explain_check`]: explanations tell the truth.
+//! * [`fuzz_entry`]: one `fn(&[u8])` per fuzz target, for cargo-fuzz and
 //!   the replay test alike.
 //!
 //! # Example
@@ -26,6 +28,9 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod diff_check;
+pub mod explain_check;
+pub mod fuzz_entry;
 pub mod gen;
 pub mod matcher_check;
 pub mod parse_check;

@@ -1,0 +1,6 @@
+//! `explanation`: see fuzz/README.md and `rolecall_testkit::fuzz_entry::explanation`.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    rolecall_testkit::fuzz_entry::explanation(data);
+});
