@@ -56,6 +56,17 @@ Examples:
   rolecall audit account-dump.json --min-severity high
   rolecall audit infra/ --format sarif > rolecall.sarif")]
     Audit(AuditArgs),
+    /// Decide as STS would: Allow, ImplicitDeny or ExplicitDeny, and the
+    /// statements that decided.
+    #[command(after_help = "\
+Exit codes: 0 Allow, 1 ImplicitDeny or ExplicitDeny, 2 error.
+
+Examples:
+  rolecall eval --policy trust.json --token token.jwt --role-arn arn:aws:iam::111122223333:role/app
+  rolecall eval --policy trust.json --principal accounts.google.com \\
+      --context accounts.google.com:aud=my-client-id
+  rolecall eval --batch < requests.jsonl > decisions.jsonl")]
+    Eval(crate::commands::EvalArgs),
     /// Print internal stages (the syntax tree) for debugging.
     #[command(subcommand)]
     Debug(DebugCommand),

@@ -1,8 +1,11 @@
 //! One module per subcommand.
 
 mod audit;
+mod batch;
 mod check;
 mod debug;
+mod eval;
+mod request;
 
 use std::io::Write;
 
@@ -16,6 +19,7 @@ pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Audit(args) => audit::run(&args),
+        Command::Eval(args) => eval::run(&args),
         Command::Debug(cmd) => debug::run(&cmd),
         Command::Completions(args) => {
             let mut out = std::io::stdout().lock();
@@ -25,3 +29,4 @@ pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         }
     }
 }
+pub(crate) use eval::EvalArgs;

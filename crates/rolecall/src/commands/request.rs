@@ -1,0 +1,229 @@
+//! Turning `eval`/`explain` arguments into a compiled policy and requests.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use rolecall_eval::claims::{decode_jwt, ClaimRules, RoleAccount, WebIdentity};
+use rolecall_eval::request::{Context, ContextValue, Request};
+use rolecall_eval::CompiledPolicy;
+use rolecall_policy::parse_document;
+
+use crate::args::Format;
+use crate::output::CliError;
+
+/// The action a web-identity call always needs.
+pub(crate) const DEFAULT_ACTION: &str = "sts:AssumeRoleWithWebIdentity";
+
+/// Inputs shared by `eval` and `explain`: a policy and a request, given as a
+/// token or as explicit principal, actions and context.
+#[derive(Debug, Args)]
+pub(crate) struct RequestArgs {
+    /// The trust policy: a file or `-` (a raw policy, URL-encoded policy or
+    /// `aws iam get-role` output).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// A web-identity token (JWT) file, or `-`: its claims become the request
+    /// as STS builds it. The signature is NOT checked (see `rolecall sts`).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["principal", "context", "context_file", "actions"])]
+    pub token: Option<PathBuf>,
+    /// The role's ARN, for the account (and partition) of the provider ARN
+    /// that a token's issuer maps to.
+    #[arg(
+        long,
+        value_name = "ARN",
+        requires = "token",
+        conflicts_with = "account"
+    )]
+    pub role_arn: Option<String>,
+    /// The role's account id, when --role-arn is not given.
+    #[arg(long, value_name = "ID", requires = "token")]
+    pub account: Option<String>,
+    /// The partition for --account.
+    #[arg(long, default_value = "aws", requires = "account")]
+    pub partition: String,
+    /// The calling principal, e.g. an OIDC provider ARN or `accounts.google.com`.
+    #[arg(long, value_name = "PRINCIPAL")]
+    pub principal: Option<String>,
+    /// An action to authorize (repeatable; default `sts:AssumeRoleWithWebIdentity`).
+    #[arg(long = "action", value_name = "ACTION")]
+    pub actions: Vec<String>,
+    /// A context key and value (repeatable; repeating a key makes it multivalued).
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+    /// The context as a JSON object: `{"key": "v" | ["v1", "v2"]}`.
+    #[arg(long, value_name = "FILE", conflicts_with = "context")]
+    pub context_file: Option<PathBuf>,
+    /// Reproduce STS before the 2026 provider-specific claim keys.
+    #[arg(long)]
+    pub pre_2026_claims: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// What to evaluate: a token's whole call, or explicit requests.
+pub(crate) enum Subject {
+    /// From a token: the identity with every action the call needs.
+    Token(Box<WebIdentity>),
+    /// Explicit: one request per action.
+    Explicit(Vec<Request>),
+}
+
+/// A failure to build the inputs; reported with exit code 2.
+pub(crate) fn usage(message: impl Into<String>) -> CliError {
+    CliError::Usage(message.into())
+}
+
+pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>, CliError> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|e| usage(format!("<stdin>: cannot read input: {e}")))?;
+        Ok(bytes)
+    } else {
+        std::fs::read(path)
+            .map_err(|e| usage(format!("{}: cannot read input: {e}", path.display())))
+    }
+}
+
+/// The policy, compiled; its text for rendering; its name for messages.
+pub(crate) struct LoadedPolicy {
+    pub name: String,
+    pub text: String,
+    pub compiled: CompiledPolicy,
+}
+
+pub(crate) fn load_policy(args: &RequestArgs) -> Result<LoadedPolicy, CliError> {
+    let path = args
+        .policy
+        .as_deref()
+        .ok_or_else(|| usage("--policy FILE is required (use `-` for standard input)"))?;
+    if path.as_os_str() == "-" && args.token.as_deref().is_some_and(|t| t.as_os_str() == "-") {
+        return Err(usage(
+            "--policy and --token cannot both read standard input",
+        ));
+    }
+    let name = if path.as_os_str() == "-" {
+        crate::inputs::STDIN_NAME.to_owned()
+    } else {
+        path.display().to_string()
+    };
+    let bytes = read_input(path)?;
+    let doc = parse_document(&bytes).map_err(|e| {
+        usage(format!(
+            "{name}:{}:{}: error[{}]: {}",
+            e.line(),
+            e.column(),
+            e.code(),
+            super::check::parse_error_message(&e)
+        ))
+    })?;
+    let compiled = CompiledPolicy::compile(&doc.policy).map_err(|e| {
+        let span = e.span();
+        let mut message = format!("{name}:{}:{}: error: {e}", span.line, span.column);
+        for f in e.findings().iter().skip(1) {
+            message.push_str(&format!(
+                "\n{name}:{}:{}: error[{}]: {}",
+                f.span.line, f.span.column, f.rule, f.message
+            ));
+        }
+        usage(message)
+    })?;
+    let text = doc
+        .policy_text
+        .unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned());
+    Ok(LoadedPolicy {
+        name,
+        text,
+        compiled,
+    })
+}
+
+pub(crate) fn load_subject(args: &RequestArgs) -> Result<Subject, CliError> {
+    if let Some(path) = &args.token {
+        let bytes = read_input(path)?;
+        let text = String::from_utf8(bytes).map_err(|_| usage("the token is not UTF-8 text"))?;
+        let token = decode_jwt(text.trim()).map_err(|e| usage(format!("invalid token: {e}")))?;
+        let role = match (&args.role_arn, &args.account) {
+            (Some(arn), _) => RoleAccount::from_role_arn(arn)
+                .map_err(|e| usage(format!("--role-arn `{arn}`: {e}")))?,
+            (None, Some(id)) => RoleAccount::new(&args.partition, id)
+                .map_err(|e| usage(format!("--account `{id}`: {e}")))?,
+            (None, None) => {
+                return Err(usage(
+                    "--token needs --role-arn or --account: the provider ARN STS matches is in the role's account",
+                ))
+            }
+        };
+        let rules = if args.pre_2026_claims {
+            ClaimRules::pre_2026()
+        } else {
+            ClaimRules::default()
+        };
+        let identity = WebIdentity::from_token(&token, &role, &rules)
+            .map_err(|e| usage(format!("invalid token: {e}")))?;
+        return Ok(Subject::Token(Box::new(identity)));
+    }
+    let principal = args
+        .principal
+        .clone()
+        .ok_or_else(|| usage("give --token, or --principal with --action and --context"))?;
+    let context = match &args.context_file {
+        Some(path) => {
+            let bytes = read_input(path)?;
+            serde_json::from_slice::<Context>(&bytes).map_err(|e| {
+                usage(format!(
+                    "{}:{}:{}: invalid context: {e}",
+                    path.display(),
+                    e.line(),
+                    e.column()
+                ))
+            })?
+        }
+        None => context_from_pairs(&args.context)?,
+    };
+    let actions = if args.actions.is_empty() {
+        vec![DEFAULT_ACTION.to_owned()]
+    } else {
+        args.actions.clone()
+    };
+    let requests = actions
+        .into_iter()
+        .map(|a| Request::new(principal.clone(), a, context.clone()))
+        .collect();
+    Ok(Subject::Explicit(requests))
+}
+
+/// `KEY=VALUE` pairs; a key given twice (exactly, or ignoring case) becomes
+/// multivalued under its first spelling.
+fn context_from_pairs(pairs: &[String]) -> Result<Context, CliError> {
+    let mut keys: Vec<(String, Vec<String>)> = Vec::new();
+    for pair in pairs {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or_else(|| usage(format!("--context `{pair}`: expected KEY=VALUE")))?;
+        if key.is_empty() {
+            return Err(usage(format!("--context `{pair}`: empty key")));
+        }
+        let folded = rolecall_eval::request::FoldedKey::new(key);
+        match keys
+            .iter_mut()
+            .find(|(k, _)| rolecall_eval::request::FoldedKey::new(k) == folded)
+        {
+            Some((_, values)) => values.push(value.to_owned()),
+            None => keys.push((key.to_owned(), vec![value.to_owned()])),
+        }
+    }
+    let mut context = Context::new();
+    for (key, mut values) in keys {
+        let value = if values.len() == 1 {
+            ContextValue::Single(values.remove(0))
+        } else {
+            ContextValue::Multi(values)
+        };
+        context
+            .insert(key, value)
+            .map_err(|e| usage(format!("--context: {e}")))?;
+    }
+    Ok(context)
+}
