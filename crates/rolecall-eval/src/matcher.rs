@@ -203,6 +203,20 @@ impl Pattern {
         }
     }
 
+    /// A value the pattern matches (when `run` has no wildcard): each `*`
+    /// becomes `run`, each `?` an `x`.
+    fn sample(&self, run: &str) -> String {
+        let mut out = String::new();
+        for e in self.elems.iter() {
+            match e {
+                Elem::Char(c) => out.push(*c),
+                Elem::AnyChar => out.push('x'),
+                Elem::AnyRun => out.push_str(run),
+            }
+        }
+        out
+    }
+
     /// Whether letters must agree in case for this pattern.
     pub fn case(&self) -> Case {
         self.case
@@ -542,7 +556,22 @@ impl PatternSet {
         } else {
             None
         };
-        PatternSet { patterns, globs }
+        let set = PatternSet { patterns, globs };
+        if set.globs.is_some() {
+            // globset's regex engines build their matching cache lazily, on
+            // the first value that reaches them in each thread (55
+            // allocations for a 31-pattern set), and reuse it afterwards.
+            // Matching a sample of every pattern here, ASCII and not (they
+            // go to different sets), moves that cost to build time for this
+            // thread, so that evaluation allocates nothing; another thread
+            // pays it once. A value that cannot match (all NULs) would not
+            // do: regex answers it from its prefilter without the cache.
+            for p in &set.patterns {
+                let _ = set.is_match(&p.sample(""));
+                let _ = set.is_match(&p.sample("\u{e9}"));
+            }
+        }
+        set
     }
 
     /// Whether any pattern matches the whole of `value`.
