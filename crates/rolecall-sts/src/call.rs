@@ -566,7 +566,7 @@ fn call(input: &CallInput<'_>, session: &str, run: &mut Run) -> Outcome {
     // 4. Algorithm and key.
     let key = match verification_key(&token, input.keys, run) {
         Ok(key) => key,
-        Err(outcome) => return outcome,
+        Err(outcome) => return *outcome,
     };
 
     // 5. Signature.
@@ -781,25 +781,25 @@ fn verification_key(
     token: &DecodedToken,
     keys: &KeySet,
     run: &mut Run,
-) -> Result<(DecodingKey, String), Outcome> {
+) -> Result<(DecodingKey, String), Box<Outcome>> {
     let alg = token.header.get("alg").and_then(Value::as_str);
     if alg != Some(ACCEPTED_ALGORITHM) {
         let shown = alg.map_or_else(|| "(missing)".to_owned(), |a| format!("`{a}`"));
-        return Err(run.invalid(
+        return Err(Box::new(run.invalid(
             Check::VerificationKey,
             format!(
                 "header alg {shown} is not accepted: STS supports only RSA signatures (RS256); `none` and HMAC are never accepted"
             ),
-        ));
+        )));
     }
     let Some(kid) = token.header.get("kid").and_then(Value::as_str) else {
-        return Err(run.fail(
+        return Err(Box::new(run.fail(
             Check::VerificationKey,
             StsErrorCode::InvalidIdentityToken,
             NO_KEY,
             Wording::Approximated,
             "the token header has no `kid`, so no key can be selected",
-        ));
+        )));
     };
     let no_key = |run: &mut Run, cause: String| {
         run.fail(
@@ -811,20 +811,20 @@ fn verification_key(
         )
     };
     let Some(jwk) = keys.find(kid) else {
-        return Err(no_key(
+        return Err(Box::new(no_key(
             run,
             format!(
                 "no key with kid `{kid}` in {}; kids there: [{}]",
                 keys.source(),
                 keys.kids().join(", ")
             ),
-        ));
+        )));
     };
     if key_type(jwk) != "RSA" {
-        return Err(no_key(
+        return Err(Box::new(no_key(
             run,
             format!("key `{kid}` is of type `{}`, not RSA", key_type(jwk)),
-        ));
+        )));
     }
     match DecodingKey::from_jwk(jwk) {
         Ok(key) => {
@@ -834,9 +834,9 @@ fn verification_key(
             );
             Ok((key, kid.to_owned()))
         }
-        Err(e) => Err(no_key(
+        Err(e) => Err(Box::new(no_key(
             run,
             format!("key `{kid}` is not a usable RSA key: {e}"),
-        )),
+        ))),
     }
 }

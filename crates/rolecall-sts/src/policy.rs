@@ -1,29 +1,18 @@
 //! The role's trust policy and its evaluation for each required action
-//! (SEMANTICS.md 2.1 steps 4-5, 2.2).
+//! (SEMANTICS.md 2.1 steps 4-5, 2.2), by `rolecall-eval`.
 
 use rolecall_eval::claims::WebIdentity;
-use rolecall_eval::request::ContextValue;
+use rolecall_eval::compile::CompiledPolicy;
+use rolecall_eval::evaluate::evaluate_call;
 use rolecall_eval::Decision;
 use serde::Serialize;
-use serde_json::Value;
 
-/// A trust policy, checked once and then evaluated for each call.
+pub use rolecall_eval::compile::PolicyError;
+
+/// A trust policy, compiled once and then evaluated for each call.
 #[derive(Debug, Clone)]
 pub struct TrustPolicy {
-    // INVARIANT (valid policy): `text` passed the validity check in
-    // `from_json`, so evaluation cannot fail on the policy.
-    text: String,
-    sids: Vec<Option<String>>,
-}
-
-/// Why a trust policy cannot be evaluated: it could never be attached to a
-/// role (DECISIONS.md R1), so STS would never see it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid trust policy: {message}")]
-#[non_exhaustive]
-pub struct PolicyError {
-    /// What is wrong.
-    pub message: String,
+    compiled: CompiledPolicy,
 }
 
 /// The decision for one action.
@@ -62,104 +51,55 @@ fn decision_name<S: serde::Serializer>(d: &Decision, s: S) -> Result<S::Ok, S::E
 }
 
 impl TrustPolicy {
-    /// Reads and checks a trust policy (the raw policy document).
+    /// Parses and compiles a trust policy document.
     ///
     /// # Errors
     ///
-    /// When the policy is invalid under DECISIONS.md R1: unparsable, or
-    /// refused by IAM's write-time grammar.
+    /// When the policy is invalid under DECISIONS.md R1 (unparsable, or
+    /// refused by IAM's write-time grammar); the error has its position.
     pub fn from_json(text: &str) -> Result<TrustPolicy, PolicyError> {
-        if let Err(e) = serde_json::from_str::<Value>(text) {
-            return Err(PolicyError {
-                message: e.to_string(),
-            });
-        }
-        // Until `rolecall_eval::compile` lands, evaluation uses the reference
-        // model, which implements the same contract (DECISIONS.md R1-R11).
-        if !rolecall_model::is_valid_policy(text) {
-            let message = match rolecall_model::evaluate(
-                text,
-                &rolecall_model::Request {
-                    principal: String::new(),
-                    action: String::new(),
-                    context: Vec::new(),
-                },
-            ) {
-                Err(rolecall_model::ModelError::InvalidPolicy(m)) => m,
-                _ => "the policy is not valid".to_owned(),
-            };
-            return Err(PolicyError { message });
-        }
-        let sids = match serde_json::from_str::<Value>(text)
-            .ok()
-            .and_then(|v| v.get("Statement").cloned())
-        {
-            Some(Value::Array(items)) => items.iter().map(sid_of).collect(),
-            Some(one @ Value::Object(_)) => vec![sid_of(&one)],
-            _ => Vec::new(),
-        };
-        Ok(TrustPolicy {
-            text: text.to_owned(),
-            sids,
-        })
+        CompiledPolicy::from_json(text).map(TrustPolicy::from_compiled)
+    }
+
+    /// Wraps a policy compiled elsewhere.
+    pub fn from_compiled(compiled: CompiledPolicy) -> TrustPolicy {
+        TrustPolicy { compiled }
+    }
+
+    /// The compiled policy.
+    pub fn compiled(&self) -> &CompiledPolicy {
+        &self.compiled
     }
 
     fn statement(&self, index: usize) -> StatementRef {
         StatementRef {
             index,
-            sid: self.sids.get(index).cloned().flatten(),
+            sid: self
+                .compiled
+                .statements()
+                .get(index)
+                .and_then(|s| s.sid())
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
         }
     }
 
-    /// Evaluates every action the identity requires, in order.
+    /// Evaluates every action the identity requires, in order
+    /// (`rolecall_eval::evaluate::evaluate_call`).
     pub fn evaluate(&self, identity: &WebIdentity) -> Vec<ActionResult> {
-        let context: Vec<(String, rolecall_model::ContextValue)> = identity
-            .context()
-            .iter()
-            .map(|e| {
-                let v = match e.value() {
-                    ContextValue::Single(s) => rolecall_model::ContextValue::Single(s.clone()),
-                    ContextValue::Multi(vs) => rolecall_model::ContextValue::Multi(vs.clone()),
-                };
-                (e.name().to_owned(), v)
-            })
-            .collect();
-        identity
-            .actions()
-            .iter()
-            .map(|action| {
-                let request = rolecall_model::Request {
-                    principal: identity.principal().to_owned(),
-                    action: (*action).to_owned(),
-                    context: context.clone(),
-                };
-                // Fail closed (decision 10): a request the model refuses is
-                // never an allow.
-                let (decision, statements) = match rolecall_model::evaluate(&self.text, &request) {
-                    Ok(out) => (
-                        match out.decision {
-                            rolecall_model::Decision::Allow => Decision::Allow,
-                            rolecall_model::Decision::ImplicitDeny => Decision::ImplicitDeny,
-                            rolecall_model::Decision::ExplicitDeny => Decision::ExplicitDeny,
-                        },
-                        out.statements,
-                    ),
-                    Err(_) => (Decision::ImplicitDeny, Vec::new()),
-                };
-                ActionResult {
-                    action: (*action).to_owned(),
-                    decision,
-                    statements: statements.into_iter().map(|i| self.statement(i)).collect(),
-                }
+        evaluate_call(&self.compiled, identity)
+            .actions
+            .into_iter()
+            .map(|a| ActionResult {
+                statements: a
+                    .outcome
+                    .statements
+                    .iter()
+                    .map(|&i| self.statement(i))
+                    .collect(),
+                action: a.action,
+                decision: a.outcome.decision,
             })
             .collect()
     }
-}
-
-fn sid_of(statement: &Value) -> Option<String> {
-    statement
-        .get("Sid")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
 }

@@ -532,3 +532,65 @@ fn key_set_from_issuer_mirror_directories() {
     }
     std::fs::remove_dir_all(&base).unwrap();
 }
+
+#[test]
+fn invalid_policy_is_refused_with_a_position() {
+    let e = TrustPolicy::from_json(
+        "{\"Version\": \"2012-10-17\",\n \"Statement\": [{\"Effect\": \"allow\"}]}",
+    )
+    .unwrap_err();
+    assert!(!e.to_string().is_empty());
+    assert!(TrustPolicy::from_json("{").is_err());
+}
+
+#[test]
+fn inspect_reports_keys_and_oddities() {
+    use rolecall_eval::claims::{ClaimRules, RoleAccount};
+    use rolecall_sts::inspect::{inspect, Note};
+
+    let mut claims = eks_claims();
+    claims["aud"] = json!(["a", "b"]);
+    claims["exp"] = json!(NOW - 400);
+    let mut header = Header::new(Algorithm::RS384);
+    header.kid = None;
+    let token = sign_with(&header, &claims);
+    let role = RoleAccount::from_role_arn(ROLE).unwrap();
+    let report = inspect(&token, &ClaimRules::default(), Some(&role), Some(NOW));
+    assert_eq!(
+        report.principal.as_deref(),
+        Some(format!("arn:aws:iam::{ACCOUNT}:oidc-provider/{EKS}").as_str())
+    );
+    let aud = report
+        .context
+        .iter()
+        .find(|k| k.name == format!("{EKS}:aud"))
+        .unwrap();
+    assert!(aud.multivalued);
+    assert_eq!(aud.values, ["a", "b"]);
+    assert!(report.notes.contains(&Note::Expired {
+        exp: NOW - 400,
+        now: NOW
+    }));
+    assert!(report.notes.contains(&Note::AudienceArray {
+        values: vec!["a".into(), "b".into()]
+    }));
+    assert!(report.notes.contains(&Note::AlgorithmNotAccepted {
+        alg: Some("RS384".into())
+    }));
+    assert!(report.notes.contains(&Note::NoKeyId));
+    assert!(report.notes.contains(&Note::ClaimsNotExposed {
+        claims: vec!["kubernetes.io".into()]
+    }));
+    assert_eq!(report.actions, ["sts:AssumeRoleWithWebIdentity"]);
+
+    // A fresh GitHub token: exposed 2026 claims, no notes about them.
+    let report = inspect(&sign(&gh_claims()), &ClaimRules::default(), None, Some(NOW));
+    assert!(report.principal.is_none());
+    assert!(report
+        .context
+        .iter()
+        .any(|k| k.name == format!("{GH}:repository")));
+    assert!(report.notes.is_empty(), "{:?}", report.notes);
+    let report = inspect("x.y", &ClaimRules::default(), None, None);
+    assert!(report.error.is_some());
+}
