@@ -67,6 +67,17 @@ Examples:
       --context accounts.google.com:aud=my-client-id
   rolecall eval --batch < requests.jsonl > decisions.jsonl")]
     Eval(crate::commands::EvalArgs),
+    /// Explain a decision condition by condition: which part failed, the
+    /// policy line, the request value, and a hint.
+    #[command(after_help = "\
+Same inputs as `eval`. Exit codes: 0 Allow, 1 ImplicitDeny or ExplicitDeny, 2 error.
+
+Examples:
+  rolecall explain --policy trust.json --token /var/run/secrets/eks.amazonaws.com/serviceaccount/token \\
+      --role-arn \"$AWS_ROLE_ARN\"
+  rolecall explain --policy trust.json --principal arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com \\
+      --context token.actions.githubusercontent.com:sub=repo:octo-org/octo-repo:pull_request")]
+    Explain(crate::commands::ExplainArgs),
     /// Print internal stages (the syntax tree) for debugging.
     #[command(subcommand)]
     Debug(DebugCommand),

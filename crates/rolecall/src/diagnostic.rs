@@ -31,7 +31,7 @@ impl Level {
         }
     }
 
-    fn style(self) -> Style {
+    pub(crate) fn style(self) -> Style {
         let color = match self {
             Level::Error => AnsiColor::Red,
             Level::Warning => AnsiColor::Yellow,
@@ -143,6 +143,37 @@ pub(crate) fn render(
         }
     }
     Ok(())
+}
+
+/// Writes the source line of `span` with a caret under it, every line
+/// prefixed by `indent`. Writes nothing when the span is not in `src`.
+pub(crate) fn snippet(
+    w: &mut impl Write,
+    src: &str,
+    span: Span,
+    level: Level,
+    indent: &str,
+) -> io::Result<()> {
+    let loc = Location::from(span);
+    let Some((line_start, line_text)) = source_line(src, loc) else {
+        return Ok(());
+    };
+    let style = level.style();
+    let number = loc.line.to_string();
+    let pad = " ".repeat(number.len());
+    writeln!(w, "{indent}{GUTTER}{number} |{GUTTER:#} {line_text}")?;
+    let col = usize::try_from(loc.column.saturating_sub(1)).unwrap_or(0);
+    let caret_indent: String = line_text
+        .chars()
+        .take(col)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    let width = caret_width(src, line_start, line_text, loc, col);
+    writeln!(
+        w,
+        "{indent}{GUTTER}{pad} |{GUTTER:#} {caret_indent}{style}{}{style:#}",
+        "^".repeat(width)
+    )
 }
 
 /// The text of the diagnostic's line, without its line ending, and the

@@ -5,6 +5,8 @@ mod batch;
 mod check;
 mod debug;
 mod eval;
+mod explain;
+mod hints;
 mod request;
 
 use std::io::Write;
@@ -20,6 +22,7 @@ pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Check(args) => check::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::Eval(args) => eval::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::Debug(cmd) => debug::run(&cmd),
         Command::Completions(args) => {
             let mut out = std::io::stdout().lock();
@@ -30,3 +33,4 @@ pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
     }
 }
 pub(crate) use eval::EvalArgs;
+pub(crate) use explain::ExplainArgs;

@@ -1,0 +1,242 @@
+//! `rolecall sts assume-role-with-web-identity`: the whole STS call, offline,
+//! with the token verified (`rolecall-sts`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anstyle::{AnsiColor, Style};
+use clap::{Args, Subcommand};
+use rolecall_eval::claims::ClaimRules;
+use rolecall_eval::CompiledPolicy;
+use rolecall_policy::parse_document;
+use rolecall_sts::call::{CallResult, Outcome};
+use rolecall_sts::{assume_role_with_web_identity, CallInput, KeySet, ProviderRegistry, TrustPolicy};
+
+use super::request::{read_input, usage};
+use crate::args::Format;
+use crate::output::{self, CliError, ExitCode};
+
+/// `rolecall sts ...`.
+#[derive(Debug, Args)]
+pub(crate) struct StsArgs {
+    #[command(subcommand)]
+    pub command: StsCommand,
+}
+
+/// The STS calls rolecall reproduces.
+#[derive(Debug, Subcommand)]
+pub(crate) enum StsCommand {
+    /// Reproduce AssumeRoleWithWebIdentity: provider lookup, key and
+    /// signature, aud/exp/nbf, then the trust policy for every required action.
+    #[command(after_help = "\
+Prints the success summary (subject, provider, audience, assumed-role ARN, allowing statements) or the exact STS error code and message with the check that failed and the values compared.
+
+Exit codes: 0 success, 1 STS returns an error (AccessDenied, InvalidIdentityToken, ...), 2 unreadable input or not enough input to decide.
+
+Examples:
+  rolecall sts assume-role-with-web-identity --role-arn arn:aws:iam::111122223333:role/app \\
+      --policy trust.json --token token.jwt --providers providers.json --jwks jwks.json
+  aws iam get-open-id-connect-provider --open-id-connect-provider-arn ARN > provider.json
+  rolecall sts assume-role-with-web-identity --role-arn ARN --policy trust.json \\
+      --token - --providers provider.json --jwks issuer-mirror/ --now 2025-06-15T12:00:00Z")]
+    AssumeRoleWithWebIdentity(AssumeArgs),
+}
+
+/// Arguments of `rolecall sts assume-role-with-web-identity`.
+#[derive(Debug, Args)]
+pub(crate) struct AssumeArgs {
+    /// The role's ARN (`RoleArn`). Optional when --policy is `aws iam get-role` output.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// The role's trust policy: a file or `-` (raw, URL-encoded, or `aws iam get-role` output).
+    #[arg(long, value_name = "FILE")]
+    pub policy: PathBuf,
+    /// The web-identity token (JWT): a file or `-`.
+    #[arg(long, value_name = "FILE")]
+    pub token: PathBuf,
+    /// The account's IAM OIDC providers (repeatable; merged): output of
+    /// `aws iam list-open-id-connect-providers` or `get-open-id-connect-provider`,
+    /// an array of the latter, or rolecall's `{"account": ..., "providers": [...]}`.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub providers: Vec<PathBuf>,
+    /// The issuer's keys: a JWKS file, or a directory mirroring the issuer
+    /// (`.well-known/openid-configuration` and the file its `jwks_uri` names).
+    #[arg(long, value_name = "FILE|DIR")]
+    pub jwks: PathBuf,
+    /// The time of the call: RFC 3339 (`2025-06-15T12:00:00Z`) or unix
+    /// seconds (default: the current time).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// `RoleSessionName` (default `rolecall`).
+    #[arg(long, value_name = "NAME")]
+    pub session_name: Option<String>,
+    /// Reproduce STS before the 2026 provider-specific claim keys.
+    #[arg(long)]
+    pub pre_2026_claims: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+pub(crate) fn run(args: &StsArgs) -> Result<ExitCode, CliError> {
+    match &args.command {
+        StsCommand::AssumeRoleWithWebIdentity(a) => assume(a),
+    }
+}
+
+/// `--now`: unix seconds, or a date as IAM's date operators read it.
+pub(crate) fn parse_now(now: Option<&str>) -> Result<i64, CliError> {
+    let Some(text) = now else {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|e| usage(format!("the system clock is before 1970: {e}")))?
+            .as_secs();
+        return i64::try_from(secs).map_err(|_| usage("the system clock is out of range"));
+    };
+    if let Ok(secs) = text.parse::<i64>() {
+        return Ok(secs);
+    }
+    let nanos = rolecall_policy::grammar::date::parse_date(text)
+        .map_err(|e| usage(format!("--now `{text}`: {e}")))?;
+    i64::try_from(nanos.div_euclid(1_000_000_000))
+        .map_err(|_| usage(format!("--now `{text}` is out of range")))
+}
+
+pub(crate) fn name_of(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        crate::inputs::STDIN_NAME.to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
+fn text_of(path: &Path) -> Result<String, CliError> {
+    String::from_utf8(read_input(path)?)
+        .map_err(|_| usage(format!("{}: not UTF-8 text", name_of(path))))
+}
+
+/// The policy, compiled, and the role ARN of get-role output.
+fn load_policy(path: &Path) -> Result<(TrustPolicy, Option<String>), CliError> {
+    let name = name_of(path);
+    let bytes = read_input(path)?;
+    let doc = parse_document(&bytes).map_err(|e| {
+        usage(format!(
+            "{name}:{}:{}: error[{}]: {}",
+            e.line(),
+            e.column(),
+            e.code(),
+            super::check::parse_error_message(&e)
+        ))
+    })?;
+    let compiled = CompiledPolicy::compile(&doc.policy).map_err(|e| {
+        let span = e.span();
+        usage(format!("{name}:{}:{}: error: {e}", span.line, span.column))
+    })?;
+    Ok((TrustPolicy::from_compiled(compiled), doc.role_arn))
+}
+
+fn assume(args: &AssumeArgs) -> Result<ExitCode, CliError> {
+    let stdin_users = [&args.policy, &args.token]
+        .iter()
+        .chain(args.providers.iter().collect::<Vec<_>>().iter())
+        .filter(|p| p.as_os_str() == "-")
+        .count();
+    if stdin_users > 1 {
+        return Err(usage("only one input can read standard input (`-`)"));
+    }
+    let (policy, doc_role) = load_policy(&args.policy)?;
+    let role_arn = args.role_arn.clone().or(doc_role).ok_or_else(|| {
+        usage("--role-arn is required (unless --policy is `aws iam get-role` output)")
+    })?;
+    let token = text_of(&args.token)?;
+    let mut providers = ProviderRegistry::new();
+    for path in &args.providers {
+        let registry = ProviderRegistry::from_json(&text_of(path)?)
+            .map_err(|e| usage(format!("{}: {e}", name_of(path))))?;
+        providers
+            .merge(registry)
+            .map_err(|e| usage(format!("{}: {e}", name_of(path))))?;
+    }
+    let keys = KeySet::from_path(&args.jwks).map_err(|e| usage(e.to_string()))?;
+    let now = parse_now(args.now.as_deref())?;
+    let mut input = CallInput::new(&role_arn, &policy, token.trim(), &providers, &keys, now);
+    input.session_name = args.session_name.as_deref();
+    if args.pre_2026_claims {
+        input.rules = ClaimRules::pre_2026();
+    }
+    let result = assume_role_with_web_identity(&input);
+    let code = exit_code(&result);
+    let mut out = output::stdout();
+    match args.format {
+        Format::Json => {
+            let mut value = serde_json::to_value(&result).map_err(std::io::Error::from)?;
+            if let Some(map) = value.as_object_mut() {
+                map.insert("now".into(), now.into());
+                map.insert("exit_code".into(), code.code().into());
+            }
+            serde_json::to_writer_pretty(&mut out, &value).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        Format::Text => write_text(&mut out, &result)?,
+    }
+    out.flush()?;
+    Ok(code)
+}
+
+fn exit_code(result: &CallResult) -> ExitCode {
+    match result.outcome {
+        Outcome::Success(_) => ExitCode::Clean,
+        Outcome::Error { .. } => ExitCode::Findings,
+        _ => ExitCode::Error,
+    }
+}
+
+const GREEN: Style = AnsiColor::Green.on_default().bold();
+const RED: Style = AnsiColor::Red.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+
+fn write_text(w: &mut impl Write, result: &CallResult) -> Result<(), CliError> {
+    match &result.outcome {
+        Outcome::Success(ok) => {
+            writeln!(w, "{GREEN}success{GREEN:#}: {}", ok.assumed_role_arn)?;
+            writeln!(
+                w,
+                "  SubjectFromWebIdentityToken: {}",
+                ok.subject_from_web_identity_token
+            )?;
+            writeln!(w, "  Provider: {}", ok.provider)?;
+            writeln!(w, "  Audience: {}", ok.audience.join(", "))?;
+            writeln!(w, "  principal: {}", ok.principal)?;
+            for a in &ok.actions {
+                let by: Vec<String> = a.statements.iter().map(ToString::to_string).collect();
+                writeln!(w, "  {}: allowed by {}", a.action, by.join(", "))?;
+            }
+        }
+        Outcome::Error { error, actions } => {
+            writeln!(w, "{RED}error{RED:#}: {error}")?;
+            writeln!(w, "  check: {}", error.check.as_str())?;
+            writeln!(w, "  cause: {}", error.cause)?;
+            writeln!(
+                w,
+                "  {DIM}message wording: {}{DIM:#}",
+                serde_json::to_value(error.wording)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            )?;
+            for a in actions {
+                writeln!(w, "  {}: {}", a.action, a.decision)?;
+            }
+        }
+        Outcome::Undetermined { reason } => {
+            writeln!(w, "{RED}undetermined{RED:#}: {reason}")?;
+        }
+        _ => writeln!(w, "undetermined: unknown outcome")?,
+    }
+    writeln!(w, "checks:")?;
+    for c in &result.checks {
+        let (style, mark) = if c.passed { (GREEN, "ok  ") } else { (RED, "FAIL") };
+        writeln!(w, "  {style}{mark}{style:#} {}: {}", c.check.as_str(), c.detail)?;
+    }
+    Ok(())
+}
