@@ -10,7 +10,6 @@ use std::fmt;
 /// "not allowed" can never fall into an `_ => allow` arm (fail closed,
 /// SEMANTICS.md decision 10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
 pub enum Decision {
     /// A matching `Allow` statement and no matching `Deny` statement.
     Allow,
@@ -26,12 +25,13 @@ impl Decision {
         matches!(self, Decision::Allow)
     }
 
-    /// A stable lowercase name: `allow`, `implicit-deny`, `explicit-deny`.
+    /// The stable name, spelled as the variant and as the batch protocol and
+    /// JSON outputs write it: `Allow`, `ImplicitDeny`, `ExplicitDeny`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Decision::Allow => "allow",
-            Decision::ImplicitDeny => "implicit-deny",
-            Decision::ExplicitDeny => "explicit-deny",
+            Decision::Allow => "Allow",
+            Decision::ImplicitDeny => "ImplicitDeny",
+            Decision::ExplicitDeny => "ExplicitDeny",
         }
     }
 }
@@ -51,6 +51,10 @@ mod tests {
         assert!(Decision::Allow.is_allowed());
         assert!(!Decision::ImplicitDeny.is_allowed());
         assert!(!Decision::ExplicitDeny.is_allowed());
-        assert_eq!(Decision::ExplicitDeny.to_string(), "explicit-deny");
+        assert_eq!(Decision::ExplicitDeny.to_string(), "ExplicitDeny");
+        assert_eq!(
+            serde_json::to_string(&Decision::ImplicitDeny).unwrap(),
+            "\"ImplicitDeny\""
+        );
     }
 }

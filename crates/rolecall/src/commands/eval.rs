@@ -96,11 +96,7 @@ pub(crate) fn combine(decisions: impl Iterator<Item = Decision>) -> Decision {
 
 /// The decision as the batch protocol and JSON output spell it.
 pub(crate) fn decision_name(d: Decision) -> &'static str {
-    match d {
-        Decision::Allow => "Allow",
-        Decision::ImplicitDeny => "ImplicitDeny",
-        Decision::ExplicitDeny => "ExplicitDeny",
-    }
+    d.as_str()
 }
 
 pub(crate) fn exit_code(d: Decision) -> ExitCode {

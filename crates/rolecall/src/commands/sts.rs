@@ -10,7 +10,9 @@ use rolecall_eval::claims::ClaimRules;
 use rolecall_eval::CompiledPolicy;
 use rolecall_policy::parse_document;
 use rolecall_sts::call::{CallResult, Outcome};
-use rolecall_sts::{assume_role_with_web_identity, CallInput, KeySet, ProviderRegistry, TrustPolicy};
+use rolecall_sts::{
+    assume_role_with_web_identity, CallInput, KeySet, ProviderRegistry, TrustPolicy,
+};
 
 use super::request::{read_input, usage};
 use crate::args::Format;
@@ -235,8 +237,17 @@ fn write_text(w: &mut impl Write, result: &CallResult) -> Result<(), CliError> {
     }
     writeln!(w, "checks:")?;
     for c in &result.checks {
-        let (style, mark) = if c.passed { (GREEN, "ok  ") } else { (RED, "FAIL") };
-        writeln!(w, "  {style}{mark}{style:#} {}: {}", c.check.as_str(), c.detail)?;
+        let (style, mark) = if c.passed {
+            (GREEN, "ok  ")
+        } else {
+            (RED, "FAIL")
+        };
+        writeln!(
+            w,
+            "  {style}{mark}{style:#} {}: {}",
+            c.check.as_str(),
+            c.detail
+        )?;
     }
     Ok(())
 }
