@@ -93,6 +93,58 @@ pub enum Note {
     },
 }
 
+impl Note {
+    /// Whether STS (or rolecall's call, for a missing `kid` or `exp`) would
+    /// refuse the token for this reason alone, whatever the policy says.
+    /// Audience arrays and unexposed claims only change how the policy
+    /// reads the token.
+    pub fn refuses(&self) -> bool {
+        !matches!(
+            self,
+            Note::AudienceArray { .. } | Note::ClaimsNotExposed { .. }
+        )
+    }
+
+    /// A one-line description for people.
+    pub fn describe(&self) -> String {
+        match self {
+            Note::Expired { exp, now } => format!(
+                "expired: exp {exp} is {} s before now {now} (STS allows {CLOCK_SKEW_SECONDS} s): ExpiredTokenException",
+                now.saturating_sub(*exp)
+            ),
+            Note::NotYetValid { nbf, now } => format!(
+                "not yet valid: nbf {nbf} is {} s after now {now}",
+                nbf.saturating_sub(*now)
+            ),
+            Note::NoExpiry => "no `exp` claim: refused".to_owned(),
+            Note::MissingAudience => {
+                "no `aud` claim: STS returns `Missing a required claim: aud`".to_owned()
+            }
+            Note::AudienceArray { values } => format!(
+                "`aud` is an array of {} values: the `:aud` key is multivalued, so plain operators on it are false (use `ForAnyValue:`)",
+                values.len()
+            ),
+            Note::ClaimsNotExposed { claims } => format!(
+                "claims not exposed as condition keys (a condition on them sees a missing key): {}",
+                claims
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Note::AlgorithmNotAccepted { alg } => match alg {
+                Some(a) => format!("alg `{a}` is not RS256: refused"),
+                None => "no `alg` in the header: refused".to_owned(),
+            },
+            Note::NoKeyId => "no `kid` in the header: no verification key can be selected".to_owned(),
+            Note::IssuerNotHttps { issuer } => {
+                format!("issuer `{issuer}` does not start with `https://`: no provider can match")
+            }
+            Note::NotARequest { message } => format!("the claims do not give a request: {message}"),
+        }
+    }
+}
+
 /// What [`inspect`] found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TokenReport {

@@ -237,17 +237,17 @@ fn write_text(w: &mut impl Write, result: &CallResult) -> Result<(), CliError> {
     }
     writeln!(w, "checks:")?;
     for c in &result.checks {
-        let (style, mark) = if c.passed {
-            (GREEN, "ok  ")
+        if c.passed {
+            writeln!(
+                w,
+                "  {GREEN}ok{GREEN:#}   {}: {}",
+                c.check.as_str(),
+                c.detail
+            )?;
         } else {
-            (RED, "FAIL")
-        };
-        writeln!(
-            w,
-            "  {style}{mark}{style:#} {}: {}",
-            c.check.as_str(),
-            c.detail
-        )?;
+            // The detail is the cause, printed above.
+            writeln!(w, "  {RED}FAIL{RED:#} {}", c.check.as_str())?;
+        }
     }
     Ok(())
 }

@@ -1,0 +1,295 @@
+//! `rolecall sts assume-role-with-web-identity` and `rolecall token inspect`,
+//! end to end, with a key generated inside the test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use predicates::prelude::*;
+use rsa::pkcs1::{EncodeRsaPrivateKey, LineEnding};
+use rsa::traits::PublicKeyParts;
+use serde_json::{json, Value};
+
+const ACCOUNT: &str = "111122223333";
+const ROLE: &str = "arn:aws:iam::111122223333:role/app";
+const EKS: &str = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+const KID: &str = "cli-key";
+const NOW: i64 = 1_750_000_000;
+
+/// A 2048-bit key and its JWKS, once per test binary.
+fn key() -> &'static (String, String) {
+    static KEY: OnceLock<(String, String)> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let private = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+        let public = private.to_public_key();
+        let jwks = json!({"keys": [{
+            "kty": "RSA", "alg": "RS256", "use": "sig", "kid": KID,
+            "n": URL_SAFE_NO_PAD.encode(public.n().to_bytes_be()),
+            "e": URL_SAFE_NO_PAD.encode(public.e().to_bytes_be()),
+        }]});
+        (
+            private.to_pkcs1_pem(LineEnding::LF).unwrap().to_string(),
+            jwks.to_string(),
+        )
+    })
+}
+
+fn sign(claims: &Value) -> String {
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some(KID.to_owned());
+    let key = EncodingKey::from_rsa_pem(key().0.as_bytes()).unwrap();
+    jsonwebtoken::encode(&header, claims, &key).unwrap()
+}
+
+fn claims(sub: &str, exp: i64) -> Value {
+    json!({
+        "iss": format!("https://{EKS}"),
+        "sub": sub,
+        "aud": ["sts.amazonaws.com"],
+        "iat": NOW - 60,
+        "exp": exp,
+    })
+}
+
+/// A directory with policy, providers (get-open-id-connect-provider output),
+/// JWKS and a token; removed on drop.
+struct Fixture {
+    dir: PathBuf,
+}
+
+impl Fixture {
+    fn new(name: &str, token: &str) -> Fixture {
+        let dir =
+            std::env::temp_dir().join(format!("rolecall-cli-sts-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let policy = json!({"Version": "2012-10-17", "Statement": [{
+            "Sid": "Irsa", "Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::{ACCOUNT}:oidc-provider/{EKS}")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {
+                format!("{EKS}:aud"): "sts.amazonaws.com",
+                format!("{EKS}:sub"): "system:serviceaccount:prod:app"}}}]});
+        std::fs::write(dir.join("policy.json"), policy.to_string()).unwrap();
+        let provider = json!({"Url": EKS, "ClientIDList": ["sts.amazonaws.com"],
+            "ThumbprintList": ["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"],
+            "CreateDate": "2024-01-01T00:00:00+00:00", "Tags": []});
+        std::fs::write(dir.join("provider.json"), provider.to_string()).unwrap();
+        std::fs::write(dir.join("jwks.json"), &key().1).unwrap();
+        std::fs::write(dir.join("token.jwt"), format!("{token}\n")).unwrap();
+        Fixture { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    fn sts(&self) -> Command {
+        let mut cmd = self.base();
+        cmd.arg("--now").arg(NOW.to_string());
+        cmd
+    }
+
+    /// Without `--now`.
+    fn base(&self) -> Command {
+        let mut cmd = Command::cargo_bin("rolecall").unwrap();
+        cmd.env("NO_COLOR", "1")
+            .args(["sts", "assume-role-with-web-identity", "--role-arn", ROLE])
+            .arg("--policy")
+            .arg(self.path("policy.json"))
+            .arg("--token")
+            .arg(self.path("token.jwt"))
+            .arg("--providers")
+            .arg(self.path("provider.json"))
+            .arg("--jwks")
+            .arg(self.path("jwks.json"));
+        cmd
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn json_of(output: &[u8]) -> Value {
+    serde_json::from_slice(output).unwrap()
+}
+
+#[test]
+fn sts_success_text_and_json() {
+    let f = Fixture::new(
+        "ok",
+        &sign(&claims("system:serviceaccount:prod:app", NOW + 3600)),
+    );
+    f.sts()
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "success: arn:aws:sts::111122223333:assumed-role/app/rolecall",
+        ))
+        .stdout(predicate::str::contains(
+            "sts:AssumeRoleWithWebIdentity: allowed by statement 0 (`Irsa`)",
+        ));
+    let out = f
+        .sts()
+        .args(["--format", "json", "--session-name", "ci"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&out.stdout);
+    assert_eq!(v["outcome"]["status"], "success");
+    assert_eq!(
+        v["outcome"]["assumed_role_arn"],
+        "arn:aws:sts::111122223333:assumed-role/app/ci"
+    );
+    assert_eq!(v["exit_code"], 0);
+}
+
+#[test]
+fn sts_access_denied_exits_1() {
+    let f = Fixture::new(
+        "denied",
+        &sign(&claims("system:serviceaccount:dev:app", NOW + 3600)),
+    );
+    f.sts()
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "error: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity",
+        ))
+        .stdout(predicate::str::contains("check: authorization"));
+}
+
+#[test]
+fn sts_expired_token_with_rfc3339_now() {
+    let f = Fixture::new(
+        "expired",
+        &sign(&claims("system:serviceaccount:prod:app", NOW - 360)),
+    );
+    // 1750000000 is 2025-06-15T15:06:40Z.
+    let out = f
+        .base()
+        .args(["--now", "2025-06-15T15:06:40Z", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out.stdout);
+    assert_eq!(v["outcome"]["error"]["code"], "ExpiredTokenException");
+    assert_eq!(
+        v["outcome"]["error"]["message"],
+        format!(
+            "Token expired: current date/time {NOW} must be before the expiration date/time {}",
+            NOW - 360
+        )
+    );
+}
+
+#[test]
+fn sts_wrong_audience_from_stdin_token() {
+    let mut c = claims("system:serviceaccount:prod:app", NOW + 3600);
+    c["aud"] = json!("sts.amazon.com");
+    let f = Fixture::new("aud", "unused");
+    let mut cmd = Command::cargo_bin("rolecall").unwrap();
+    cmd.env("NO_COLOR", "1")
+        .args([
+            "sts",
+            "assume-role-with-web-identity",
+            "--role-arn",
+            ROLE,
+            "--token",
+            "-",
+        ])
+        .arg("--policy")
+        .arg(f.path("policy.json"))
+        .arg("--providers")
+        .arg(f.path("provider.json"))
+        .arg("--jwks")
+        .arg(f.path("jwks.json"))
+        .args(["--now", &NOW.to_string()])
+        .write_stdin(sign(&c))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "error: InvalidIdentityToken: Incorrect token audience",
+        ));
+}
+
+#[test]
+fn sts_malformed_inputs_exit_2() {
+    let f = Fixture::new(
+        "bad",
+        &sign(&claims("system:serviceaccount:prod:app", NOW + 3600)),
+    );
+    std::fs::write(
+        f.path("bad-provider.json"),
+        "{\"Url\": \"x.example.com\",\n \"Clientids\": []}",
+    )
+    .unwrap();
+    let mut cmd = f.sts();
+    cmd.arg("--providers").arg(f.path("bad-provider.json"));
+    cmd.assert()
+        .code(2)
+        .stderr(predicate::str::contains("line 2"))
+        .stderr(predicate::str::contains("unknown field `Clientids`"));
+    std::fs::write(f.path("jwks.json"), "{\"keys\": 3}").unwrap();
+    f.sts()
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid jwks"));
+}
+
+fn inspect(args: &[&str]) -> Command {
+    let mut cmd = Command::cargo_bin("rolecall").unwrap();
+    cmd.env("NO_COLOR", "1")
+        .args(["token", "inspect"])
+        .args(args);
+    cmd
+}
+
+#[test]
+fn token_inspect_text_json_and_exit_codes() {
+    let token = sign(&claims("system:serviceaccount:prod:app", NOW + 3600));
+    let now = NOW.to_string();
+    inspect(&[&token, "--role-arn", ROLE, "--now", &now])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(format!(
+            "principal: arn:aws:iam::{ACCOUNT}:oidc-provider/{EKS}"
+        )))
+        .stdout(predicate::str::contains(format!(
+            "{EKS}:sub = system:serviceaccount:prod:app"
+        )));
+    // Expired at `now`: STS would refuse it, exit 1.
+    let later = (NOW + 4000).to_string();
+    let out = inspect(&[&token, "--now", &later, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out.stdout);
+    assert_eq!(v["notes"][0]["kind"], "expired");
+    // From a file and from stdin.
+    let f = Fixture::new("inspect", &token);
+    inspect(&[f.path("token.jwt").to_str().unwrap(), "--now", &now])
+        .assert()
+        .code(0);
+    inspect(&["-", "--now", &now])
+        .write_stdin(token)
+        .assert()
+        .code(0);
+    inspect(&["not-a-token"]).assert().code(2);
+    inspect(&["a.b.c"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("not a token"));
+    assert!(Path::new(&f.dir).exists());
+}
