@@ -1,0 +1,309 @@
+//! `rolecall eval` and `eval --batch` end to end, and the CLI as the third
+//! implementation of the shared vectors (after the engine and the model).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use assert_cmd::Command;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use predicates::prelude::*;
+use rolecall_testkit::vectors::{load_all, Expected};
+use serde_json::{json, Value};
+
+const EKS: &str = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+
+fn examples() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn rolecall() -> Command {
+    let mut cmd = Command::cargo_bin("rolecall").unwrap();
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn irsa_args(sub: &str) -> Vec<String> {
+    vec![
+        "eval".into(),
+        "--policy".into(),
+        examples()
+            .join("irsa-single-service-account.json")
+            .display()
+            .to_string(),
+        "--principal".into(),
+        format!("arn:aws:iam::111122223333:oidc-provider/{EKS}"),
+        "--context".into(),
+        format!("{EKS}:aud=sts.amazonaws.com"),
+        "--context".into(),
+        format!("{EKS}:sub={sub}"),
+    ]
+}
+
+#[test]
+fn exit_codes_follow_the_decision() {
+    rolecall()
+        .args(irsa_args("system:serviceaccount:payments:payments-api"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("Allow\n"))
+        .stdout(predicate::str::contains(
+            "allowed by statement 0 (`PaymentsApi`)",
+        ));
+    rolecall()
+        .args(irsa_args("system:serviceaccount:default:payments-api"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with("ImplicitDeny\n"));
+}
+
+#[test]
+fn json_output_shape() {
+    let out = rolecall()
+        .args(irsa_args("system:serviceaccount:payments:payments-api"))
+        .args(["--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["decision"], "Allow");
+    assert_eq!(v["signature_checked"], false);
+    assert_eq!(v["actions"][0]["action"], "sts:AssumeRoleWithWebIdentity");
+    assert_eq!(v["actions"][0]["statements"], json!(["PaymentsApi"]));
+}
+
+#[test]
+fn policy_on_stdin_and_repeated_context_keys_are_multivalued() {
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"ForAnyValue:StringLike":{"cognito-identity.amazonaws.com:amr":"authenticated"}}}]}"#;
+    let run = |amr: &[&str]| {
+        let mut cmd = rolecall();
+        cmd.args([
+            "eval",
+            "--policy",
+            "-",
+            "--principal",
+            "cognito-identity.amazonaws.com",
+        ]);
+        for a in amr {
+            cmd.args([
+                "--context",
+                &format!("cognito-identity.amazonaws.com:amr={a}"),
+            ]);
+        }
+        cmd.write_stdin(policy).assert()
+    };
+    run(&["authenticated", "graph.facebook.com"]).code(0);
+    run(&["unauthenticated", "x"]).code(1);
+}
+
+#[test]
+fn a_token_needs_the_role_account_and_is_read_as_sts_would() {
+    let claims = json!({"iss": format!("https://{EKS}"), "sub": "system:serviceaccount:payments:payments-api", "aud": ["sts.amazonaws.com"]});
+    let token = format!(
+        "{}.{}.sig",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256"}"#),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let policy = examples().join("irsa-single-service-account.json");
+    rolecall()
+        .args(["eval", "--token", "-", "--policy"])
+        .arg(&policy)
+        .write_stdin(token.clone())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--token needs --role-arn or --account",
+        ));
+    rolecall()
+        .args([
+            "eval",
+            "--token",
+            "-",
+            "--role-arn",
+            "arn:aws:iam::111122223333:role/payments",
+            "--policy",
+        ])
+        .arg(&policy)
+        .write_stdin(token)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "signature, issuer, audience and expiry were not checked",
+        ));
+}
+
+#[test]
+fn bad_inputs_are_clear_errors() {
+    let policy = examples().join("irsa-single-service-account.json");
+    let with_token = |token: String| {
+        rolecall()
+            .args([
+                "eval",
+                "--account",
+                "111122223333",
+                "--token",
+                "-",
+                "--policy",
+            ])
+            .arg(&policy)
+            .write_stdin(token)
+            .assert()
+            .code(2)
+    };
+    with_token("not a jwt".into()).stderr(predicate::str::contains("invalid token"));
+    with_token(format!(
+        "{}.{}.x",
+        URL_SAFE_NO_PAD.encode("{}"),
+        URL_SAFE_NO_PAD.encode("nope")
+    ))
+    .stderr(predicate::str::contains("invalid token"));
+    with_token(format!(
+        "{}.{}.x",
+        URL_SAFE_NO_PAD.encode("{}"),
+        URL_SAFE_NO_PAD.encode(r#"{"iss":"https://x.example.com","sub":"s","aud":5}"#)
+    ))
+    .stderr(predicate::str::contains("aud"));
+    let dir = std::env::temp_dir().join(format!("rolecall-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ctx = dir.join("ctx.json");
+    std::fs::write(&ctx, "[1, 2]").unwrap();
+    rolecall()
+        .args(["eval", "--principal", "p", "--context-file"])
+        .arg(&ctx)
+        .arg("--policy")
+        .arg(&policy)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid context"));
+    rolecall()
+        .args([
+            "eval",
+            "--principal",
+            "p",
+            "--context",
+            "no-equals-sign",
+            "--policy",
+        ])
+        .arg(&policy)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("expected KEY=VALUE"));
+    rolecall()
+        .args(["eval", "--principal", "p", "--policy"])
+        .arg(examples().join("resource-in-trust-policy.invalid.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(":8:19: error: policy is refused"));
+}
+
+#[test]
+fn batch_keeps_going_after_bad_lines() {
+    let good = json!({"id": 7, "policy": {"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}, "principal": "arn:aws:iam::1:role/x", "action": "sts:AssumeRole"});
+    let huge = format!("{{\"id\":1,\"junk\":\"{}\"}}", "x".repeat(10 * 1024 * 1024));
+    let input = format!("{good}\n\n{huge}\n{{\"id\":2}}\n{good}\n");
+    let out = rolecall()
+        .args(["eval", "--batch"])
+        .write_stdin(input)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let lines: Vec<Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[0]["decision"], "Allow");
+    assert_eq!(lines[0]["id"], 7);
+    assert_eq!(lines[1]["error"]["kind"], "empty-line");
+    assert_eq!(lines[2]["error"]["kind"], "line-too-long");
+    assert_eq!(lines[3]["id"], 2);
+    assert_eq!(lines[3]["decision"], "Error");
+    assert_eq!(lines[4]["decision"], "Allow");
+}
+
+/// Every shared vector through `eval --batch`: the CLI must agree with the
+/// expected result exactly as the engine and the model do.
+#[test]
+fn batch_agrees_with_every_vector() {
+    let vectors = load_all().unwrap();
+    assert!(vectors.len() > 300, "only {} vectors", vectors.len());
+    let mut input = String::new();
+    for v in &vectors {
+        let context: serde_json::Map<String, Value> = v
+            .context
+            .iter()
+            .map(|(k, value)| {
+                let value = match value {
+                    rolecall_model::ContextValue::Single(s) => json!(s),
+                    rolecall_model::ContextValue::Multi(m) => json!(m),
+                };
+                (k.clone(), value)
+            })
+            .collect();
+        // The policy goes in as a string so duplicate keys and escapes reach
+        // the parser exactly as written.
+        let line = json!({"id": v.name, "policy": v.policy, "principal": v.principal, "action": v.action, "context": context});
+        input.push_str(&line.to_string());
+        input.push('\n');
+    }
+    let out = rolecall()
+        .args(["eval", "--batch"])
+        .write_stdin(input)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let lines: Vec<Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), vectors.len());
+    let mut failures = Vec::new();
+    for (v, line) in vectors.iter().zip(&lines) {
+        assert_eq!(line["id"], json!(v.name));
+        let ok = match v.expected {
+            Expected::Invalid => line["decision"] == "Error",
+            Expected::Decision(d) => {
+                let name = match d {
+                    rolecall_model::Decision::Allow => "Allow",
+                    rolecall_model::Decision::ImplicitDeny => "ImplicitDeny",
+                    rolecall_model::Decision::ExplicitDeny => "ExplicitDeny",
+                };
+                let policy = rolecall_policy::parse(&v.policy).unwrap();
+                let refs: Vec<Value> = v
+                    .statements
+                    .iter()
+                    .map(
+                        |&i| match policy.statements()[i].sid.as_ref().map(|s| s.node.as_str()) {
+                            Some(sid) if !sid.is_empty() => json!(sid),
+                            _ => json!(i),
+                        },
+                    )
+                    .collect();
+                line["decision"] == name && line["statements"] == json!(refs)
+            }
+        };
+        if !ok {
+            failures.push(format!(
+                "{}: expected {:?} {:?}, got {line}",
+                v.name, v.expected, v.statements
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
