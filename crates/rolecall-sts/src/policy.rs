@@ -20,7 +20,7 @@ pub struct TrustPolicy {
 pub struct ActionResult {
     /// The action, e.g. `sts:AssumeRoleWithWebIdentity`.
     pub action: String,
-    /// `allow`, `implicit-deny` or `explicit-deny`.
+    /// `Allow`, `ImplicitDeny` or `ExplicitDeny` (`Decision::as_str`).
     #[serde(serialize_with = "decision_name")]
     pub decision: Decision,
     /// The deciding statements (every matching `Deny` for an explicit deny,

@@ -177,7 +177,7 @@ fn good_irsa_token_succeeds() {
     // JSON output carries the status tag.
     let v = serde_json::to_value(&result).unwrap();
     assert_eq!(v["outcome"]["status"], "success");
-    assert_eq!(v["outcome"]["actions"][0]["decision"], "allow");
+    assert_eq!(v["outcome"]["actions"][0]["decision"], "Allow");
 }
 
 #[test]
