@@ -33,11 +33,11 @@ use rolecall_policy::grammar::pattern::parse_pattern;
 use rolecall_policy::grammar::variable::{parse_template, TemplatePart};
 use rolecall_policy::grammar::{date, decode_binary, ip, number, parse_bool};
 use rolecall_policy::validate::{refusals, Finding};
+use rolecall_policy::Operator;
 use rolecall_policy::{
     BaseOperator, ConditionValue, Effect as AstEffect, LanguageVersion, OperatorFamily, ParseError,
     Policy, Principal, PrincipalKind, Span, Spanned, Statement,
 };
-use rolecall_policy::Operator;
 
 use crate::matcher::{Case, Pattern, PatternSet, PatternToken};
 use crate::request::FoldedKey;
@@ -408,7 +408,12 @@ fn compile_statement(
             node: AstEffect::Deny,
             span,
         }) => (Effect::Deny, *span),
-        Some(e) => return Err(unsupported(e.span, format!("unknown effect `{}`", e.as_str()))),
+        Some(e) => {
+            return Err(unsupported(
+                e.span,
+                format!("unknown effect `{}`", e.as_str()),
+            ))
+        }
         None => return Err(unsupported(s.span, "statement has no effect".into())),
     };
     if s.not_principal.is_some() || s.resource.is_some() || s.not_resource.is_some() {
@@ -593,7 +598,11 @@ fn compile_condition(
 }
 
 /// Prepares one policy value for its operator (R4, R5, R7, R8).
-fn prepare_value(base: BaseOperator, text: &str, reads_variables: bool) -> Result<ValueForm, String> {
+fn prepare_value(
+    base: BaseOperator,
+    text: &str,
+    reads_variables: bool,
+) -> Result<ValueForm, String> {
     let parts: Vec<TemplatePart> = if reads_variables {
         parse_template(text).map_err(|e| e.to_string())?.parts
     } else if text.is_empty() {
@@ -641,12 +650,17 @@ fn prepare_value(base: BaseOperator, text: &str, reads_variables: bool) -> Resul
     };
     Ok(match base.positive() {
         BaseOperator::StringEquals => ValueForm::Text(plain().into()),
-        BaseOperator::StringEqualsIgnoreCase => {
-            ValueForm::Folded(plain().chars().flat_map(char::to_lowercase).collect::<String>().into())
-        }
-        BaseOperator::StringLike => {
-            ValueForm::Pattern(Pattern::from_tokens(pattern_tokens(&parts), Case::Sensitive))
-        }
+        BaseOperator::StringEqualsIgnoreCase => ValueForm::Folded(
+            plain()
+                .chars()
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+                .into(),
+        ),
+        BaseOperator::StringLike => ValueForm::Pattern(Pattern::from_tokens(
+            pattern_tokens(&parts),
+            Case::Sensitive,
+        )),
         BaseOperator::ArnEquals | BaseOperator::ArnLike => ValueForm::Arn(arn_patterns(&parts)?),
         BaseOperator::Bool | BaseOperator::Null => {
             ValueForm::Bool(parse_bool(text).ok_or("expected `true` or `false`")?)

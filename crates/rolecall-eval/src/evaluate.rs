@@ -203,8 +203,7 @@ pub(crate) fn principal_matches(p: &CompiledPrincipal, who: &str) -> bool {
 pub(crate) fn principal_value_matches(v: &PrincipalValue, who: &str) -> bool {
     v.text == who
         || (v.kind == PrincipalKind::Aws
-            && (v.aws_wildcard
-                || v.account.as_deref().is_some_and(|n| account_covers(n, who))))
+            && (v.aws_wildcard || v.account.as_deref().is_some_and(|n| account_covers(n, who))))
 }
 
 /// R2: account `n` covers `arn:<p>:iam::n:<rest>` and `arn:<p>:sts::n:<rest>`
@@ -222,7 +221,10 @@ fn account_covers(n: &str, who: &str) -> bool {
 
 /// R3.
 pub(crate) fn action_matches(a: &CompiledAction, action: &str) -> bool {
-    let any = a.values.iter().any(|v| action_value_matches(&v.matcher, action));
+    let any = a
+        .values
+        .iter()
+        .any(|v| action_value_matches(&v.matcher, action));
     any != a.negated
 }
 
@@ -278,9 +280,7 @@ pub(crate) fn null_holds(c: &CompiledCondition, present: bool) -> bool {
     match c.operator.qualifier {
         Some(SetQualifier::ForAllValues) => true,
         Some(SetQualifier::ForAnyValue) => false,
-        None => {
-            (c.null_wants_absent && !present) || (c.null_wants_present && present)
-        }
+        None => (c.null_wants_absent && !present) || (c.null_wants_present && present),
     }
 }
 
@@ -320,7 +320,9 @@ pub(crate) enum Unread {
 pub(crate) fn parse_context(family: OperatorFamily, v: &str) -> Result<Parsed<'_>, Unread> {
     Ok(match family {
         OperatorFamily::String | OperatorFamily::Binary | OperatorFamily::Null => Parsed::Str(v),
-        OperatorFamily::Numeric => Parsed::Number(number::parse_numeric(v).map_err(|_| Unread::Unparsable)?),
+        OperatorFamily::Numeric => {
+            Parsed::Number(number::parse_numeric(v).map_err(|_| Unread::Unparsable)?)
+        }
         OperatorFamily::Date => Parsed::Date(date::parse_date(v).map_err(|_| Unread::Unparsable)?),
         OperatorFamily::Bool => Parsed::Bool(parse_bool(v).ok_or(Unread::Unparsable)?),
         OperatorFamily::Ip => Parsed::Ip(v.parse().map_err(|_| Unread::Unparsable)?),
@@ -394,7 +396,9 @@ pub(crate) fn value_matches(
             .zip(ctx_parts.iter())
             .all(|(p, v)| p.is_match(v))
             .into(),
-        (ValueForm::Number(p), Parsed::Number(x)) => ordering_holds(positive, x.partial_cmp(p)).into(),
+        (ValueForm::Number(p), Parsed::Number(x)) => {
+            ordering_holds(positive, x.partial_cmp(p)).into()
+        }
         (ValueForm::Date(p), Parsed::Date(x)) => ordering_holds(positive, Some(x.cmp(p))).into(),
         (ValueForm::Bool(b), Parsed::Bool(x)) => (b == x).into(),
         (ValueForm::Bytes(b), Parsed::Str(v)) => (**b == *v.as_bytes()).into(),
@@ -415,21 +419,19 @@ pub(crate) fn value_matches(
                 (BaseOperator::StringLike, Parsed::Str(v)) => {
                     glob_match_stream(resolved.map(wildcard), v.chars()).into()
                 }
-                (BaseOperator::ArnEquals | BaseOperator::ArnLike, Parsed::Arn(ctx_parts)) => {
-                    (0..6)
-                        .zip(ctx_parts.iter())
-                        .all(|(k, v)| {
-                            glob_match_stream(
-                                ArnComponent {
-                                    inner: resolved.clone(),
-                                    seps: 0,
-                                    k,
-                                },
-                                v.chars(),
-                            )
-                        })
-                        .into()
-                }
+                (BaseOperator::ArnEquals | BaseOperator::ArnLike, Parsed::Arn(ctx_parts)) => (0..6)
+                    .zip(ctx_parts.iter())
+                    .all(|(k, v)| {
+                        glob_match_stream(
+                            ArnComponent {
+                                inner: resolved.clone(),
+                                seps: 0,
+                                k,
+                            },
+                            v.chars(),
+                        )
+                    })
+                    .into(),
                 // R7: the substituted text read as a Bool literal.
                 (BaseOperator::Bool, Parsed::Bool(x)) => {
                     let is = |word: &str| {
@@ -477,7 +479,10 @@ fn ordering_holds(positive: BaseOperator, order: Option<Ordering>) -> bool {
         (positive, order),
         (B::NumericEquals | B::DateEquals, Some(Equal))
             | (B::NumericLessThan | B::DateLessThan, Some(Less))
-            | (B::NumericLessThanEquals | B::DateLessThanEquals, Some(Less | Equal))
+            | (
+                B::NumericLessThanEquals | B::DateLessThanEquals,
+                Some(Less | Equal)
+            )
             | (B::NumericGreaterThan | B::DateGreaterThan, Some(Greater))
             | (
                 B::NumericGreaterThanEquals | B::DateGreaterThanEquals,

@@ -618,7 +618,11 @@ impl fmt::Display for Explanation {
                 " ({}, line {}): {}",
                 s.effect,
                 s.span.line,
-                if s.matched { "matches" } else { "does not match" }
+                if s.matched {
+                    "matches"
+                } else {
+                    "does not match"
+                }
             )?;
             let p = &s.principal;
             write!(f, "  principal: {}", yes_no(p.matched))?;

@@ -149,7 +149,10 @@ fn policy_variables() {
             .build()
             .unwrap()
     };
-    assert_eq!(counted(&policy, &req("octocat", "octocat")), (Decision::Allow, 0));
+    assert_eq!(
+        counted(&policy, &req("octocat", "octocat")),
+        (Decision::Allow, 0)
+    );
     assert_eq!(
         counted(&policy, &req("octocat", "mallory")),
         (Decision::ImplicitDeny, 0)

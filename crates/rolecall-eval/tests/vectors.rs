@@ -126,7 +126,11 @@ fn engine(v: &Vector) -> (String, Vec<usize>) {
     // The allocation-free path and the explanation must agree with decide.
     assert_eq!(evaluate(&policy, &request), outcome.decision, "{}", v.name);
     let explanation = explain(&policy, &request);
-    assert_eq!(explanation.decision, outcome.decision, "{}: explain", v.name);
+    assert_eq!(
+        explanation.decision, outcome.decision,
+        "{}: explain",
+        v.name
+    );
     assert_eq!(
         explanation.statements, outcome.statements,
         "{}: explain",
@@ -203,5 +207,9 @@ fn invalid_policies_carry_positions() {
     };
     assert_eq!(e.findings()[0].rule, "TPV-EFFECT-CASE");
     assert_eq!((e.span().line, e.span().column), (1, 48));
-    assert!(e.to_string().starts_with("policy is refused: line 1, column 48: "), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("policy is refused: line 1, column 48: "),
+        "{e}"
+    );
 }
