@@ -78,6 +78,11 @@ Examples:
   rolecall explain --policy trust.json --principal arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com \\
       --context token.actions.githubusercontent.com:sub=repo:octo-org/octo-repo:pull_request")]
     Explain(crate::commands::ExplainArgs),
+    /// Reproduce AssumeRoleWithWebIdentity offline, with the token verified.
+    #[command(subcommand_required = true)]
+    Sts(crate::commands::StsArgs),
+    /// Inspect web-identity tokens.
+    Token(crate::commands::TokenArgs),
     /// Print internal stages (the syntax tree) for debugging.
     #[command(subcommand)]
     Debug(DebugCommand),

@@ -8,6 +8,8 @@ mod eval;
 mod explain;
 mod hints;
 mod request;
+mod sts;
+mod token;
 
 use std::io::Write;
 
@@ -23,6 +25,8 @@ pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Audit(args) => audit::run(&args),
         Command::Eval(args) => eval::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Sts(args) => sts::run(&args),
+        Command::Token(args) => token::run(&args),
         Command::Debug(cmd) => debug::run(&cmd),
         Command::Completions(args) => {
             let mut out = std::io::stdout().lock();
@@ -34,3 +38,5 @@ pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
 }
 pub(crate) use eval::EvalArgs;
 pub(crate) use explain::ExplainArgs;
+pub(crate) use sts::StsArgs;
+pub(crate) use token::TokenArgs;
