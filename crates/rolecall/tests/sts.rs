@@ -293,3 +293,69 @@ fn token_inspect_text_json_and_exit_codes() {
         .stdout(predicate::str::contains("not a token"));
     assert!(Path::new(&f.dir).exists());
 }
+
+fn eval_verify(f: &Fixture) -> Command {
+    let mut cmd = Command::cargo_bin("rolecall").unwrap();
+    cmd.env("NO_COLOR", "1")
+        .args([
+            "eval",
+            "--verify",
+            "--role-arn",
+            ROLE,
+            "--now",
+            &NOW.to_string(),
+        ])
+        .arg("--policy")
+        .arg(f.path("policy.json"))
+        .arg("--token")
+        .arg(f.path("token.jwt"))
+        .arg("--providers")
+        .arg(f.path("provider.json"))
+        .arg("--jwks")
+        .arg(f.path("jwks.json"));
+    cmd
+}
+
+#[test]
+fn eval_verify_checks_the_token_before_the_policy() {
+    let good = Fixture::new(
+        "verify-ok",
+        &sign(&claims("system:serviceaccount:prod:app", NOW + 3600)),
+    );
+    let out = eval_verify(&good)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&out.stdout);
+    assert_eq!(v["decision"], "Allow");
+    assert_eq!(v["signature_checked"], true);
+    eval_verify(&good)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("were not checked").not());
+
+    // The same claims with a forged signature: STS refuses the token.
+    let forged = sign(&claims("system:serviceaccount:prod:app", NOW + 3600));
+    let (head, _) = forged.rsplit_once('.').unwrap();
+    let bad = Fixture::new(
+        "verify-bad",
+        &format!("{head}.{}", URL_SAFE_NO_PAD.encode([7u8; 256])),
+    );
+    eval_verify(&bad)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("InvalidIdentityToken"))
+        .stdout(predicate::str::contains(
+            "before it evaluates the trust policy",
+        ));
+    // Without --verify the same token is evaluated (and allowed).
+    let mut plain = Command::cargo_bin("rolecall").unwrap();
+    plain
+        .args(["eval", "--role-arn", ROLE, "--policy"])
+        .arg(bad.path("policy.json"))
+        .arg("--token")
+        .arg(bad.path("token.jwt"))
+        .assert()
+        .code(0);
+}

@@ -20,6 +20,22 @@ pub(crate) struct EvalArgs {
     /// input line (see the README, "Batch protocol").
     #[arg(long, conflicts_with_all = ["policy", "token", "principal", "context", "context_file", "actions"])]
     pub batch: bool,
+    /// Verify the token first as STS does (issuer registered, signature,
+    /// audience, expiry) with --providers and --jwks; a token STS would
+    /// refuse gives its STS error instead of a decision.
+    #[arg(long, requires_all = ["token", "role_arn", "providers", "jwks"])]
+    pub verify: bool,
+    /// With --verify: the account's IAM OIDC providers (repeatable), as for
+    /// `rolecall sts`.
+    #[arg(long, value_name = "FILE", requires = "verify")]
+    pub providers: Vec<std::path::PathBuf>,
+    /// With --verify: the issuer's JWKS file or mirrored issuer directory.
+    #[arg(long, value_name = "FILE|DIR", requires = "verify")]
+    pub jwks: Option<std::path::PathBuf>,
+    /// With --verify: the time of the call (RFC 3339 or unix seconds;
+    /// default now).
+    #[arg(long, value_name = "TIME", requires = "verify")]
+    pub now: Option<String>,
 }
 
 /// One action's result.
@@ -147,8 +163,14 @@ pub(crate) fn run(args: &EvalArgs) -> Result<ExitCode, CliError> {
         return super::batch::run();
     }
     let policy = load_policy(&args.request)?;
+    if args.verify {
+        if let Some(code) = super::sts::verify_token(args, &policy.compiled)? {
+            return Ok(code);
+        }
+    }
     let subject = load_subject(&args.request)?;
-    let result = run_subject(&policy.compiled, &subject);
+    let mut result = run_subject(&policy.compiled, &subject);
+    result.from_token &= !args.verify;
     let mut out = output::stdout();
     match args.request.format {
         Format::Json => {
@@ -159,7 +181,7 @@ pub(crate) fn run(args: &EvalArgs) -> Result<ExitCode, CliError> {
                     "decision": decision_name(a.decision),
                     "statements": a.statements.iter().map(|&i| statement_ref(&policy.compiled, i)).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
-                "signature_checked": false,
+                "signature_checked": args.verify,
             });
             serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
             writeln!(out)?;

@@ -185,6 +185,73 @@ fn assume(args: &AssumeArgs) -> Result<ExitCode, CliError> {
     Ok(code)
 }
 
+/// `rolecall eval --verify`: runs the token checks of the STS call. Returns
+/// the exit code when STS would refuse the token before looking at the
+/// policy (the STS error is printed), `None` when the token passes and the
+/// evaluation should go on.
+pub(crate) fn verify_token(
+    args: &super::eval::EvalArgs,
+    policy: &CompiledPolicy,
+) -> Result<Option<ExitCode>, CliError> {
+    let (Some(token_path), Some(role_arn), Some(jwks)) = (
+        args.request.token.as_deref(),
+        args.request.role_arn.as_deref(),
+        args.jwks.as_deref(),
+    ) else {
+        return Err(usage(
+            "--verify needs --token, --role-arn, --providers and --jwks",
+        ));
+    };
+    let token = text_of(token_path)?;
+    let mut providers = ProviderRegistry::new();
+    for path in &args.providers {
+        let registry = ProviderRegistry::from_json(&text_of(path)?)
+            .map_err(|e| usage(format!("{}: {e}", name_of(path))))?;
+        providers
+            .merge(registry)
+            .map_err(|e| usage(format!("{}: {e}", name_of(path))))?;
+    }
+    let keys = KeySet::from_path(jwks).map_err(|e| usage(e.to_string()))?;
+    let now = parse_now(args.now.as_deref())?;
+    let trust = TrustPolicy::from_compiled(policy.clone());
+    let mut input = CallInput::new(role_arn, &trust, token.trim(), &providers, &keys, now);
+    if args.request.pre_2026_claims {
+        input.rules = ClaimRules::pre_2026();
+    }
+    let result = assume_role_with_web_identity(&input);
+    match &result.outcome {
+        Outcome::Error { error, .. } if error.check != rolecall_sts::call::Check::Authorization => {
+            let mut out = output::stdout();
+            match args.request.format {
+                Format::Json => {
+                    let value = serde_json::json!({
+                        "decision": "Error",
+                        "sts_error": error,
+                        "signature_checked": true,
+                    });
+                    serde_json::to_writer_pretty(&mut out, &value).map_err(std::io::Error::from)?;
+                    writeln!(out)?;
+                }
+                Format::Text => {
+                    writeln!(out, "{RED}{error}{RED:#}")?;
+                    writeln!(out, "  check: {}", error.check.as_str())?;
+                    writeln!(out, "  cause: {}", error.cause)?;
+                    writeln!(
+                        out,
+                        "STS refuses the token before it evaluates the trust policy"
+                    )?;
+                }
+            }
+            out.flush()?;
+            Ok(Some(ExitCode::Findings))
+        }
+        Outcome::Undetermined { reason } => {
+            Err(usage(format!("cannot verify the token: {reason}")))
+        }
+        _ => Ok(None),
+    }
+}
+
 fn exit_code(result: &CallResult) -> ExitCode {
     match result.outcome {
         Outcome::Success(_) => ExitCode::Clean,
