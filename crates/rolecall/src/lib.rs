@@ -70,3 +70,8 @@ where
         }
     }
 }
+
+/// The README's Rust examples, run as doctests so they cannot rot.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
