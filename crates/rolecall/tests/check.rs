@@ -171,3 +171,28 @@ fn completions_are_generated() {
         .code(0)
         .stdout(predicate::str::contains("rolecall"));
 }
+
+#[test]
+fn every_invalid_example_is_reported() {
+    let mut n = 0;
+    for entry in std::fs::read_dir(examples()).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.to_str().unwrap().ends_with(".invalid.json") {
+            continue;
+        }
+        n += 1;
+        let code = rolecall()
+            .arg("check")
+            .arg(&path)
+            .output()
+            .unwrap()
+            .status
+            .code();
+        assert!(
+            matches!(code, Some(1 | 2)),
+            "{}: exit {code:?}",
+            path.display()
+        );
+    }
+    assert!(n >= 2);
+}
