@@ -1343,12 +1343,19 @@ impl Auditor<'_> {
                     IssuerKind::CircleCi => ("TP-CIRCLECI-PROJECT-WILDCARD", Severity::Medium),
                     _ => ("TP-OIDC-SUB-ANY-OWNER", lower(Severity::Medium)),
                 };
+                let others = match kind {
+                    IssuerKind::GitHub => "other repositories of the owner",
+                    IssuerKind::Eks => "other service accounts of the namespace",
+                    IssuerKind::GitLab => "other projects of the group",
+                    IssuerKind::HcpTerraform => "other workspaces of the organisation",
+                    _ => "other projects of the tenant",
+                };
                 self.push(
                     rule,
                     sev,
                     Verdict::Open,
                     format!(
-                        "`{}` `sub` value `{}` admits other projects of the tenant, e.g. `{w}`",
+                        "`{}` `sub` value `{}` admits {others}, e.g. `{w}`",
                         op_of(*idx),
                         value_text(*idx)
                     ),
