@@ -256,21 +256,17 @@ impl RoleAccount {
         let not_role = || RoleAccountError::NotRoleArn {
             arn: arn.to_owned(),
         };
-        let mut parts = arn.splitn(6, ':');
-        let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
-            return Err(not_role());
-        };
-        if resource.strip_prefix("role/").is_none_or(str::is_empty) {
+        let parsed = rolecall_policy::grammar::arn::parse_arn(arn).map_err(|_| not_role())?;
+        if parsed.service != "iam"
+            || !parsed.region.is_empty()
+            || parsed
+                .resource
+                .strip_prefix("role/")
+                .is_none_or(str::is_empty)
+        {
             return Err(not_role());
         }
-        RoleAccount::new(partition, account)
+        RoleAccount::new(parsed.partition, parsed.account)
     }
 
     /// The partition.

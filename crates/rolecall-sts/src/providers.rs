@@ -194,7 +194,7 @@ struct RolecallProvider {
 }
 
 fn check_account(account: &str) -> Result<(), ProviderError> {
-    if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) {
+    if rolecall_policy::grammar::arn::is_account_id(account) {
         Ok(())
     } else {
         Err(ProviderError::BadAccount {
@@ -224,22 +224,18 @@ fn from_arn(arn: &str) -> Result<OidcProvider, ProviderError> {
     let bad = || ProviderError::BadArn {
         arn: arn.to_owned(),
     };
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let parsed = rolecall_policy::grammar::arn::parse_arn(arn).map_err(|_| bad())?;
+    if parsed.service != "iam" || !parsed.region.is_empty() {
         return Err(bad());
-    };
-    let name = resource.strip_prefix("oidc-provider/").ok_or_else(bad)?;
-    check_account(account)?;
+    }
+    let name = parsed
+        .resource
+        .strip_prefix("oidc-provider/")
+        .ok_or_else(bad)?;
+    check_account(parsed.account)?;
     Ok(OidcProvider {
         url: normalise_url(name)?,
-        account: Some(account.to_owned()),
+        account: Some(parsed.account.to_owned()),
         client_ids: None,
         thumbprints: Vec::new(),
     })
