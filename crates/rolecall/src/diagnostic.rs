@@ -102,44 +102,28 @@ pub(crate) fn render(
     }
     writeln!(w, ": {}", d.message)?;
 
-    let snippet = d
+    let notes = d
+        .hint
+        .iter()
+        .map(|h| ("hint", h))
+        .chain(d.notes.iter().map(|(l, t)| (*l, t)));
+    let shown = d
         .location
         .zip(source)
-        .and_then(|(loc, src)| source_line(src, loc).map(|line| (loc, src, line)));
-    if let Some((loc, src, (line_start, line_text))) = snippet {
-        let number = loc.line.to_string();
-        let pad = " ".repeat(number.len());
-        writeln!(w, "{GUTTER}{pad} |{GUTTER:#}")?;
-        writeln!(w, "{GUTTER}{number} |{GUTTER:#} {line_text}")?;
-        let col = usize::try_from(loc.column.saturating_sub(1)).unwrap_or(0);
-        // Copy tabs from the source line so the caret lines up in a terminal.
-        let indent: String = line_text
-            .chars()
-            .take(col)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        let width = caret_width(src, line_start, line_text, loc, col);
-        writeln!(
-            w,
-            "{GUTTER}{pad} |{GUTTER:#} {indent}{style}{}{style:#}",
-            "^".repeat(width)
-        )?;
-        let notes = d
-            .hint
-            .iter()
-            .map(|h| ("hint", h))
-            .chain(d.notes.iter().map(|(l, t)| (*l, t)));
-        for (label, text) in notes {
-            writeln!(w, "{GUTTER}{pad} ={GUTTER:#} {label}: {text}")?;
+        .filter(|(loc, src)| source_line(src, *loc).is_some());
+    match shown {
+        Some((loc, src)) => {
+            let pad = " ".repeat(loc.line.to_string().len());
+            writeln!(w, "{GUTTER}{pad} |{GUTTER:#}")?;
+            write_source_line(w, src, loc, d.level, "")?;
+            for (label, text) in notes {
+                writeln!(w, "{GUTTER}{pad} ={GUTTER:#} {label}: {text}")?;
+            }
         }
-    } else {
-        let notes = d
-            .hint
-            .iter()
-            .map(|h| ("hint", h))
-            .chain(d.notes.iter().map(|(l, t)| (*l, t)));
-        for (label, text) in notes {
-            writeln!(w, "  = {label}: {text}")?;
+        None => {
+            for (label, text) in notes {
+                writeln!(w, "  = {label}: {text}")?;
+            }
         }
     }
     Ok(())
@@ -154,7 +138,17 @@ pub(crate) fn snippet(
     level: Level,
     indent: &str,
 ) -> io::Result<()> {
-    let loc = Location::from(span);
+    write_source_line(w, src, Location::from(span), level, indent)
+}
+
+/// The numbered source line and the caret line under it.
+fn write_source_line(
+    w: &mut impl Write,
+    src: &str,
+    loc: Location,
+    level: Level,
+    indent: &str,
+) -> io::Result<()> {
     let Some((line_start, line_text)) = source_line(src, loc) else {
         return Ok(());
     };
@@ -163,6 +157,7 @@ pub(crate) fn snippet(
     let pad = " ".repeat(number.len());
     writeln!(w, "{indent}{GUTTER}{number} |{GUTTER:#} {line_text}")?;
     let col = usize::try_from(loc.column.saturating_sub(1)).unwrap_or(0);
+    // Copy tabs from the source line so the caret lines up in a terminal.
     let caret_indent: String = line_text
         .chars()
         .take(col)

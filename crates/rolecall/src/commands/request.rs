@@ -91,6 +91,8 @@ pub(crate) struct LoadedPolicy {
     pub name: String,
     pub text: String,
     pub compiled: CompiledPolicy,
+    /// `Role.Arn` when the file is `aws iam get-role` output.
+    pub role_arn: Option<String>,
 }
 
 pub(crate) fn load_policy(args: &RequestArgs) -> Result<LoadedPolicy, CliError> {
@@ -103,6 +105,12 @@ pub(crate) fn load_policy(args: &RequestArgs) -> Result<LoadedPolicy, CliError> 
             "--policy and --token cannot both read standard input",
         ));
     }
+    load_policy_file(path)
+}
+
+/// Reads, parses and compiles a policy file (any input form); errors name
+/// the file, line and column.
+pub(crate) fn load_policy_file(path: &Path) -> Result<LoadedPolicy, CliError> {
     let name = if path.as_os_str() == "-" {
         crate::inputs::STDIN_NAME.to_owned()
     } else {
@@ -136,6 +144,7 @@ pub(crate) fn load_policy(args: &RequestArgs) -> Result<LoadedPolicy, CliError> 
         name,
         text,
         compiled,
+        role_arn: doc.role_arn,
     })
 }
 

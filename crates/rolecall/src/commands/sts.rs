@@ -8,7 +8,6 @@ use anstyle::{AnsiColor, Style};
 use clap::{Args, Subcommand};
 use rolecall_eval::claims::ClaimRules;
 use rolecall_eval::CompiledPolicy;
-use rolecall_policy::parse_document;
 use rolecall_sts::call::{CallResult, Outcome};
 use rolecall_sts::{
     assume_role_with_web_identity, CallInput, KeySet, ProviderRegistry, TrustPolicy,
@@ -119,22 +118,8 @@ fn text_of(path: &Path) -> Result<String, CliError> {
 
 /// The policy, compiled, and the role ARN of get-role output.
 fn load_policy(path: &Path) -> Result<(TrustPolicy, Option<String>), CliError> {
-    let name = name_of(path);
-    let bytes = read_input(path)?;
-    let doc = parse_document(&bytes).map_err(|e| {
-        usage(format!(
-            "{name}:{}:{}: error[{}]: {}",
-            e.line(),
-            e.column(),
-            e.code(),
-            super::check::parse_error_message(&e)
-        ))
-    })?;
-    let compiled = CompiledPolicy::compile(&doc.policy).map_err(|e| {
-        let span = e.span();
-        usage(format!("{name}:{}:{}: error: {e}", span.line, span.column))
-    })?;
-    Ok((TrustPolicy::from_compiled(compiled), doc.role_arn))
+    let loaded = super::request::load_policy_file(path)?;
+    Ok((TrustPolicy::from_compiled(loaded.compiled), loaded.role_arn))
 }
 
 fn assume(args: &AssumeArgs) -> Result<ExitCode, CliError> {
