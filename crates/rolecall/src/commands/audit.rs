@@ -21,7 +21,7 @@ const EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template"];
 const DEFAULT_CONFIG: &str = ".rolecall.toml";
 
 /// Below this many inputs no progress bar is drawn: it would only flicker.
-const PROGRESS_MIN_INPUTS: usize = 20;
+pub(crate) const PROGRESS_MIN_INPUTS: usize = 20;
 
 pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
     let config = load_config(args.config.as_deref())?;

@@ -25,9 +25,16 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, CliError> {
             "no policy files found (directories are searched for *.json)".into(),
         ));
     }
+    // indicatif draws only when stderr is a terminal: piped runs stay silent.
+    let progress = if inputs.len() >= super::audit::PROGRESS_MIN_INPUTS {
+        indicatif::ProgressBar::new(inputs.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let results: Vec<(Input, Outcome)> = inputs
         .into_iter()
         .map(|input| {
+            progress.inc(1);
             let outcome = match &input.bytes {
                 Err(e) => Outcome::Unreadable(std::io::Error::new(e.kind(), e.to_string())),
                 Ok(bytes) => match parse_document(bytes) {
@@ -41,6 +48,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, CliError> {
             (input, outcome)
         })
         .collect();
+    progress.finish_and_clear();
 
     let mut out = output::stdout();
     match args.format {
