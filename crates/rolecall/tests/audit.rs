@@ -6,18 +6,11 @@
     clippy::panic
 )]
 
+mod common;
+use common::{examples, rolecall};
+
 use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn examples() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
-}
-
-fn rolecall() -> Command {
-    let mut cmd = Command::cargo_bin("rolecall").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 fn json_of(cmd: &mut Command, code: i32) -> serde_json::Value {
     let out = cmd.assert().code(code).get_output().stdout.clone();

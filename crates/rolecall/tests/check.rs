@@ -6,18 +6,10 @@
     clippy::panic
 )]
 
-use assert_cmd::Command;
+mod common;
+use common::{examples, rolecall};
+
 use predicates::prelude::*;
-
-fn examples() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
-}
-
-fn rolecall() -> Command {
-    let mut cmd = Command::cargo_bin("rolecall").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 #[test]
 fn good_examples_are_clean() {

@@ -7,7 +7,9 @@
     clippy::panic
 )]
 
-use assert_cmd::Command;
+mod common;
+use common::{examples, rolecall};
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use predicates::prelude::*;
@@ -15,16 +17,6 @@ use rolecall_testkit::vectors::{load_all, Expected};
 use serde_json::{json, Value};
 
 const EKS: &str = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
-
-fn examples() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
-}
-
-fn rolecall() -> Command {
-    let mut cmd = Command::cargo_bin("rolecall").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 fn irsa_args(sub: &str) -> Vec<String> {
     vec![
