@@ -165,7 +165,9 @@ fn irsa(c: &mut Criterion) {
             b.iter(|| finder.find(black_box(raw.as_bytes())).is_some())
         });
         g.bench_function("floor-serde_json-request", |b| {
-            b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(raw.as_bytes())).unwrap())
+            b.iter(|| {
+                serde_json::from_slice::<serde_json::Value>(black_box(raw.as_bytes())).unwrap()
+            })
         });
         g.finish();
     }

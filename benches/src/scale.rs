@@ -167,7 +167,7 @@ pub fn wide_context_json(n: usize) -> String {
 pub fn batch_line(i: usize) -> String {
     // The policy is sent compact, as a JSON client would.
     let policy = compact(IRSA);
-    let sub = if i % 10 == 0 {
+    let sub = if i.is_multiple_of(10) {
         crate::SA.to_owned()
     } else {
         format!("system:serviceaccount:default:sa-{i}")
@@ -190,7 +190,9 @@ fn compact(text: &str) -> String {
 /// is URL-encoded as the raw API returns it.
 pub fn account_dump(roles: usize) -> String {
     let mut out = String::with_capacity(roles * 1400);
-    out.push_str("{\n  \"UserDetailList\": [],\n  \"GroupDetailList\": [],\n  \"RoleDetailList\": [\n");
+    out.push_str(
+        "{\n  \"UserDetailList\": [],\n  \"GroupDetailList\": [],\n  \"RoleDetailList\": [\n",
+    );
     for i in 0..roles {
         if i > 0 {
             out.push_str(",\n");

@@ -215,7 +215,10 @@ fn rolecall_follows_semantics_and_iam_rs_answers_are_as_recorded() {
             }
         );
         if ours != case.aws {
-            failures.push(format!("{}: rolecall {ours:?}, AWS {:?}", case.name, case.aws));
+            failures.push(format!(
+                "{}: rolecall {ours:?}, AWS {:?}",
+                case.name, case.aws
+            ));
         }
         if theirs != case.iam_rs {
             failures.push(format!(
@@ -237,6 +240,9 @@ fn the_recorded_cases_include_real_disagreements() {
         .map(|c| c.section)
         .collect();
     for section in ["2.3", "3.10", "3.10, E57", "3.4, F65"] {
-        assert!(differing.contains(&section), "no disagreement for {section}");
+        assert!(
+            differing.contains(&section),
+            "no disagreement for {section}"
+        );
     }
 }
