@@ -311,7 +311,7 @@ impl Validator {
     fn size(&mut self, policy: &Policy) {
         // IAM counts characters without the whitespace between JSON tokens,
         // which is the length of the compact rendering.
-        let len = json::policy(policy).to_string().chars().count();
+        let len = compact_len(policy);
         if len > TRUST_POLICY_QUOTA {
             self.warn(
                 "TP-POLICY-SIZE",
@@ -820,6 +820,12 @@ fn google_app_pinned(st: &Statement) -> bool {
     })
 }
 
+/// The length in chars of the compact JSON rendering of `policy`: what the
+/// trust policy quota counts (SEMANTICS.md 1.11).
+fn compact_len(policy: &Policy) -> usize {
+    json::policy(policy).to_string().chars().count()
+}
+
 /// A compact JSON rendering of the syntax tree, for the size quota. Member
 /// order does not change the length.
 mod json {
@@ -922,5 +928,48 @@ mod json {
         };
         m.insert("Statement".into(), st);
         Value::Object(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pins `compact_len` (the `TP-POLICY-SIZE` count): these numbers were
+    /// produced by the first implementation (a serde_json `Value` rendered
+    /// compactly), so a faster one must give the same.
+    #[test]
+    fn compact_len_is_pinned() {
+        let irsa = r#"{
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.region-code.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {
+              "oidc.eks.region-code.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud": "sts.amazonaws.com",
+              "oidc.eks.region-code.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": "system:serviceaccount:default:my-service-account"
+            }}
+          }]
+        }"#;
+        // Every node kind: Id, Sid, one statement object, principal arrays,
+        // NotPrincipal, NotAction, Resource lists, qualifiers, numbers,
+        // booleans, escapes (quote, backslash, TAB, LF, CR, `/`) and
+        // non-ASCII text (one char each).
+        let odd = r#"{"Id": "x\"y", "Statement": {"Sid": "S1", "Effect": "allow",
+          "Principal": {"AWS": ["123456789012", "arn:aws:iam::1:root"], "Service": "a.b"},
+          "NotPrincipal": "*", "NotAction": ["sts:*"], "Resource": "*", "NotResource": ["a/b", "c\\d"],
+          "Condition": {"ForAnyValue:StringLikeIfExists": {"k:é\t": ["a\nb", "\r", "ÿ"]},
+                        "NumericLessThan": {"n": 1.50, "m": [-3, 2e3]}, "Bool": {"b": true, "c": [false, "true"]}}}}"#;
+        let mut control = crate::parse(irsa).unwrap();
+        // Control characters cannot be parsed (DECISIONS.md R1 item 2) but a
+        // tree built in code may hold them: `\u0001` style, 6 chars.
+        if let OneOrMany::Many(list) = &mut control.statement.node {
+            list[0].sid = Some(Spanned::synthetic("\u{1}\u{1f}\u{7f}\u{8}\u{c}".into()));
+        }
+        assert_eq!(compact_len(&crate::parse(irsa).unwrap()), 493);
+        assert_eq!(compact_len(&crate::parse(odd).unwrap()), 371);
+        // 493 + `,"Sid":""` (8) + 6 + 6 + 1 (DEL is not escaped) + 2 + 2.
+        assert_eq!(compact_len(&control), 519);
     }
 }
