@@ -26,7 +26,11 @@
 //! [`AuditedPolicy::policy_text`] holds. [`PolicyLocation::line`] is the line in the container
 //! file where the role is declared, found by searching for its ARN, address or logical id.
 
-use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::audit::{audit_policy, make, parse_error_finding, AuditOptions};
@@ -107,15 +111,11 @@ pub fn audit_source(name: &str, bytes: &[u8], options: &AuditOptions) -> Vec<Aud
             }
         };
     }
-    if let Ok(v) = serde_json::from_slice::<Value>(bytes) {
-        if is_account_dump(&v) {
-            return account_dump(name, &text, &v, options);
-        }
-        if v.get("planned_values").is_some() || v.get("resource_changes").is_some() {
-            return terraform_plan(name, &text, &v, options);
-        }
-        if v.get("Resources").is_some_and(Value::is_object) {
-            return cloudformation(name, &text, &v, options);
+    // Only valid UTF-8 can be JSON (`from_slice` refused invalid bytes before; the lossy text
+    // would parse where the bytes do not).
+    if let std::borrow::Cow::Borrowed(json) = &text {
+        if let Some(found) = json_container(name, json, options) {
+            return found;
         }
     }
     vec![policy_file(name, bytes, options)]
@@ -259,21 +259,81 @@ impl Cursor<'_> {
     }
 }
 
-fn is_account_dump(v: &Value) -> bool {
-    match v {
-        Value::Object(m) => m.contains_key("RoleDetailList"),
-        Value::Array(pages) => {
-            !pages.is_empty() && pages.iter().all(|p| p.get("RoleDetailList").is_some())
+/// Recognises a JSON container (account dump, Terraform plan, CloudFormation template) and
+/// audits it; `None` when `json` is not JSON or is none of them (then it is read as a policy).
+///
+/// The top level is read shallowly, as borrowed [`RawValue`]s: building a `serde_json::Value`
+/// of a whole 8.7 MiB dump alone peaked at 6.9x the dump's size (BENCHMARKS.md, audit rows).
+/// Parsing into raw values still checks the whole text is JSON, as the `Value` read did.
+fn json_container(
+    name: &str,
+    json: &str,
+    options: &AuditOptions,
+) -> Option<Vec<AuditedPolicy>> {
+    match json.trim_start().as_bytes().first() {
+        Some(b'{') => {
+            // Duplicate keys: the last wins, as in `serde_json::Value`.
+            let top: BTreeMap<String, &RawValue> = serde_json::from_str(json).ok()?;
+            if top.contains_key("RoleDetailList") {
+                return Some(account_dump(name, json, &[&top], options));
+            }
+            if top.contains_key("planned_values") || top.contains_key("resource_changes") {
+                let v: Value = serde_json::from_str(json).ok()?;
+                return Some(terraform_plan(name, json, &v, options));
+            }
+            if top
+                .get("Resources")
+                .is_some_and(|r| r.get().starts_with('{'))
+            {
+                let v: Value = serde_json::from_str(json).ok()?;
+                return Some(cloudformation(name, json, &v, options));
+            }
+            None
         }
-        _ => false,
+        Some(b'[') => {
+            let pages: Vec<&RawValue> = serde_json::from_str(json).ok()?;
+            // A non-object page has no `RoleDetailList`, so the file is not a dump.
+            let pages: Vec<BTreeMap<String, &RawValue>> = pages
+                .iter()
+                .map(|p| serde_json::from_str(p.get()))
+                .collect::<Result<_, _>>()
+                .ok()?;
+            let dump = !pages.is_empty() && pages.iter().all(|p| p.contains_key("RoleDetailList"));
+            dump.then(|| {
+                let refs: Vec<&BTreeMap<String, &RawValue>> = pages.iter().collect();
+                account_dump(name, json, &refs, options)
+            })
+        }
+        _ => None,
     }
 }
 
-fn account_dump(name: &str, text: &str, v: &Value, options: &AuditOptions) -> Vec<AuditedPolicy> {
-    let pages: Vec<&Value> = match v {
-        Value::Array(p) => p.iter().collect(),
-        other => vec![other],
-    };
+/// The fields of one `RoleDetailList` entry the audit reads; everything else is skipped
+/// without being built.
+#[derive(Deserialize)]
+struct RoleDetail<'a> {
+    #[serde(rename = "Arn", borrow, default)]
+    arn: Option<Cow<'a, str>>,
+    /// `Some` for any JSON value, `null` included (it becomes a parse-error finding, as before).
+    #[serde(
+        rename = "AssumeRolePolicyDocument",
+        borrow,
+        default,
+        deserialize_with = "present"
+    )]
+    doc: Option<&'a RawValue>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(d).map(Some)
+}
+
+fn account_dump(
+    name: &str,
+    text: &str,
+    pages: &[&BTreeMap<String, &RawValue>],
+    options: &AuditOptions,
+) -> Vec<AuditedPolicy> {
     let mut out = Vec::new();
     // Roles appear in document order, so one forward cursor finds every role's line in a single
     // pass over the text (a search from the start per role is quadratic on big dumps).
@@ -282,23 +342,51 @@ fn account_dump(name: &str, text: &str, v: &Value, options: &AuditOptions) -> Ve
         pos: 0,
         line: 1,
     };
+    let mut needle = String::new();
     for page in pages {
-        let Some(roles) = page.get("RoleDetailList").and_then(Value::as_array) else {
+        let Some(roles) = page
+            .get("RoleDetailList")
+            .and_then(|r| serde_json::from_str::<Vec<&RawValue>>(r.get()).ok())
+        else {
             continue;
         };
+        // Role by role: only the current role's document is ever built.
         for role in roles {
-            let arn = role.get("Arn").and_then(Value::as_str).map(str::to_owned);
+            // (A derived struct would also accept an array, which has no fields as a `Value`.)
+            let detail = role
+                .get()
+                .starts_with('{')
+                .then(|| serde_json::from_str::<RoleDetail<'_>>(role.get()).ok())
+                .flatten();
+            let (arn, doc) = match detail {
+                Some(r) => (r.arn.map(Cow::into_owned), r.doc.map(RoleDoc::Raw)),
+                // Not an object, a duplicate field or a non-string `Arn`: read it as a `Value`
+                // and take what the `Value` lookups took before.
+                None => match serde_json::from_str::<Value>(role.get()) {
+                    Ok(mut v) => (
+                        v.get("Arn").and_then(Value::as_str).map(str::to_owned),
+                        v.get_mut("AssumeRolePolicyDocument")
+                            .map(|d| RoleDoc::Value(d.take())),
+                    ),
+                    Err(_) => (None, None),
+                },
+            };
             let mut opts = options.clone();
             if let Some(acct) = arn.as_deref().and_then(arn_account) {
                 opts.own_account.get_or_insert(acct);
             }
-            let (findings, policy_text) = match role.get("AssumeRolePolicyDocument") {
-                Some(doc) => audit_embedded(doc, &opts),
-                None => (Vec::new(), None),
+            let (findings, policy_text) = match doc.map(RoleDoc::into_value) {
+                Some(Ok(doc)) => audit_embedded(&doc, &opts),
+                // Unreachable for raw JSON the dump parse already accepted.
+                Some(Err(_)) | None => (Vec::new(), None),
             };
-            let line = arn
-                .as_deref()
-                .and_then(|a| cursor.advance_to(&format!("\"{a}\"")));
+            let line = arn.as_deref().and_then(|a| {
+                needle.clear();
+                needle.push('"');
+                needle.push_str(a);
+                needle.push('"');
+                cursor.advance_to(&needle)
+            });
             out.push(AuditedPolicy {
                 location: PolicyLocation {
                     path: name.to_owned(),
@@ -313,6 +401,25 @@ fn account_dump(name: &str, text: &str, v: &Value, options: &AuditOptions) -> Ve
         }
     }
     out
+}
+
+/// A role's trust policy document, raw or already read.
+enum RoleDoc<'a> {
+    Raw(&'a RawValue),
+    Value(Value),
+}
+
+impl RoleDoc<'_> {
+    fn into_value(self) -> serde_json::Result<Value> {
+        match self {
+            // A (usually URL-encoded) string needs no `Value` tree.
+            RoleDoc::Raw(r) if r.get().starts_with('"') => {
+                serde_json::from_str::<String>(r.get()).map(Value::String)
+            }
+            RoleDoc::Raw(r) => serde_json::from_str(r.get()),
+            RoleDoc::Value(v) => Ok(v),
+        }
+    }
 }
 
 fn terraform_plan(name: &str, text: &str, v: &Value, options: &AuditOptions) -> Vec<AuditedPolicy> {
