@@ -168,21 +168,31 @@ pub enum FindingClass {
 /// Every finding for `policy`, in document order (by span start; findings
 /// on one node keep the order the rules run in).
 pub fn validate(policy: &Policy) -> Vec<Finding> {
-    let mut v = Validator {
-        findings: Vec::new(),
-        language: policy.language_version(),
-    };
-    v.policy(policy);
-    let mut findings = v.findings;
-    findings.sort_by_key(|f| f.span.start);
-    findings
+    run(policy, true)
 }
 
 /// Only the [`FindingClass::Refused`] findings: the evaluator's gate. A
 /// policy with any of them is invalid (DECISIONS.md R1).
+///
+/// Equal to `validate` filtered to the refused class, but the guardrail and
+/// advice rules do not run at all: running them and dropping their findings
+/// was 65 % of `CompiledPolicy::from_json(IRSA)` (72 k of 110 k
+/// instructions, callgrind).
 pub fn refusals(policy: &Policy) -> Vec<Finding> {
-    let mut findings = validate(policy);
-    findings.retain(|f| f.class == FindingClass::Refused);
+    run(policy, false)
+}
+
+/// One walk for both entry points; `advice` selects whether the guardrail
+/// and advice rules run too.
+fn run(policy: &Policy, advice: bool) -> Vec<Finding> {
+    let mut v = Validator {
+        findings: Vec::new(),
+        language: policy.language_version(),
+        advice,
+    };
+    v.policy(policy);
+    let mut findings = v.findings;
+    findings.sort_by_key(|f| f.span.start);
     findings
 }
 
@@ -218,6 +228,18 @@ pub fn is_trust_action(value: &str) -> bool {
     if name.contains(':') || !prefix.eq_ignore_ascii_case("sts") {
         return false;
     }
+    // Fast path for the usual spelling, without allocating: for ASCII text
+    // R6 folding is ASCII lower-casing, and a glob without `*`/`?` matches
+    // only itself. The general path (fold, parse the glob, match against
+    // each name) was 18 % of `CompiledPolicy::from_json(IRSA)` (callgrind).
+    if name.is_ascii() && !name.contains(['*', '?']) {
+        return TRUST_ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(name));
+    }
+    trust_glob_matches(name)
+}
+
+/// Whether the glob `name` matches a trust action, ignoring case (R6).
+fn trust_glob_matches(name: &str) -> bool {
     let pattern = parse_pattern(&fold(name));
     TRUST_ACTIONS.iter().any(|a| matches(&pattern, &fold(a)))
 }
@@ -238,6 +260,25 @@ fn action_allows(value: &str, name: &str) -> bool {
 struct Validator {
     findings: Vec<Finding>,
     language: Option<LanguageVersion>,
+    /// Whether the guardrail and advice rules run ([`validate`]) or only
+    /// the refusal rules ([`refusals`]).
+    advice: bool,
+}
+
+/// How messages name a statement; formatted only when a finding is made.
+#[derive(Clone, Copy)]
+enum Label<'p> {
+    Sid(&'p str),
+    Index(usize),
+}
+
+impl fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Label::Sid(sid) => write!(f, "statement `{sid}`"),
+            Label::Index(i) => write!(f, "statement {i}"),
+        }
+    }
 }
 
 impl Validator {
@@ -249,6 +290,11 @@ impl Validator {
         message: String,
         hint: Option<String>,
     ) {
+        // The rules below skip their non-refusal checks when `advice` is
+        // off; this keeps the class filter exact even if one is missed.
+        if !self.advice && class != FindingClass::Refused {
+            return;
+        }
         let severity = match class {
             FindingClass::Refused | FindingClass::Guardrail => Severity::Error,
             FindingClass::Advice => Severity::Warning,
@@ -272,7 +318,9 @@ impl Validator {
     }
 
     fn policy(&mut self, policy: &Policy) {
-        self.size(policy);
+        if self.advice {
+            self.size(policy);
+        }
         if let Some(Spanned {
             node: Version::Other(v),
             span,
@@ -298,13 +346,13 @@ impl Validator {
         let mut first_sid: HashMap<&str, Span> = HashMap::new();
         for (index, st) in policy.statements().iter().enumerate() {
             let label = match &st.sid {
-                Some(s) if !s.node.is_empty() => format!("statement `{}`", s.node),
-                _ => format!("statement {index}"),
+                Some(s) if !s.node.is_empty() => Label::Sid(&s.node),
+                _ => Label::Index(index),
             };
             if let Some(sid) = &st.sid {
-                self.sid(sid, &label, &mut first_sid);
+                self.sid(sid, label, &mut first_sid);
             }
-            self.statement(st, &label);
+            self.statement(st, label);
         }
     }
 
@@ -327,11 +375,14 @@ impl Validator {
     fn sid<'p>(
         &mut self,
         sid: &'p Spanned<String>,
-        label: &str,
+        label: Label<'_>,
         first: &mut HashMap<&'p str, Span>,
     ) {
         let s = sid.node.as_str();
         if s.is_empty() {
+            if !self.advice {
+                return;
+            }
             self.push(
                 "TPV-EMPTY-SID",
                 FindingClass::Advice,
@@ -372,7 +423,7 @@ impl Validator {
         }
     }
 
-    fn statement(&mut self, st: &Statement, label: &str) {
+    fn statement(&mut self, st: &Statement, label: Label<'_>) {
         match &st.effect {
             None => self.refuse(
                 "TPV-EFFECT-MISSING",
@@ -477,7 +528,8 @@ impl Validator {
                 for entry in &block.entries {
                     self.condition_entry(&block.operator, entry, label);
                 }
-                if block.operator.node.base == BaseOperator::Null
+                if self.advice
+                    && block.operator.node.base == BaseOperator::Null
                     && block.operator.node.qualifier.is_some()
                 {
                     self.warn(
@@ -493,12 +545,17 @@ impl Validator {
             }
         }
 
-        self.guardrails(st, label);
+        if self.advice {
+            self.guardrails(st, label);
+        }
     }
 
-    fn principal(&mut self, st: &Statement, p: &Spanned<Principal>, label: &str) {
+    fn principal(&mut self, st: &Statement, p: &Spanned<Principal>, label: Label<'_>) {
         let entries = match &p.node {
             Principal::Wildcard => {
+                if !self.advice {
+                    return;
+                }
                 self.warn(
                     "TPV-PRINCIPAL-STAR",
                     p.span,
@@ -524,8 +581,11 @@ impl Validator {
                                 "an OIDC provider is `arn:aws:iam::<account>:oidc-provider/<host>`".into()
                             }),
                         ),
-                        Ok(fp) => self.action_for_principal(st, value, fp, label),
+                        Ok(fp) if self.advice => self.action_for_principal(st, value, fp, label),
+                        Ok(_) => {}
                     },
+                    // Only advice below.
+                    _ if !self.advice => {}
                     kind => {
                         if v.contains('*') && v != "*" {
                             self.warn(
@@ -559,7 +619,7 @@ impl Validator {
         st: &Statement,
         value: &Spanned<String>,
         fp: FederatedPrincipal<'_>,
-        label: &str,
+        label: Label<'_>,
     ) {
         let needed = match fp {
             FederatedPrincipal::OidcProvider(_) | FederatedPrincipal::Builtin(_) => {
@@ -584,20 +644,22 @@ impl Validator {
         }
     }
 
-    fn condition_entry(&mut self, op: &Spanned<Operator>, entry: &ConditionEntry, label: &str) {
+    fn condition_entry(
+        &mut self,
+        op: &Spanned<Operator>,
+        entry: &ConditionEntry,
+        label: Label<'_>,
+    ) {
         let operator = op.node;
         let base = operator.base;
         let reads_vars =
             self.language == Some(LanguageVersion::V2012_10_17) && base.accepts_variables();
         let key = &entry.key.node;
 
-        let folded = fold(key);
-        if operator.qualifier.is_none()
-            && base != BaseOperator::Null
-            && (folded.ends_with(":amr")
-                || folded == "aws:tagkeys"
-                || folded == "sts:transitivetagkeys")
-        {
+        if self.advice && operator.qualifier.is_none() && base != BaseOperator::Null && {
+            let folded = fold(key);
+            folded.ends_with(":amr") || folded == "aws:tagkeys" || folded == "sts:transitivetagkeys"
+        } {
             self.warn(
                 "TPV-MISSING-QUALIFIER",
                 entry.key.span,
@@ -614,7 +676,9 @@ impl Validator {
             let mut template_ok = true;
             let mut has_vars = false;
             let mut literal_colons = text.matches(':').count();
-            if reads_vars {
+            // Without `${` a value is all literal text (R4): no variables,
+            // nothing to refuse, and `literal_colons` is already right.
+            if reads_vars && text.contains("${") {
                 if let ConditionValue::String(s) = &value.node {
                     match parse_template(s) {
                         Ok(t) => {
@@ -640,7 +704,9 @@ impl Validator {
                         }
                     }
                 }
-            } else if base.accepts_variables()
+            } else if self.advice
+                && !reads_vars
+                && base.accepts_variables()
                 && self.language == Some(LanguageVersion::V2008_10_17)
                 && text.contains("${")
             {
@@ -694,7 +760,7 @@ impl Validator {
     /// SEMANTICS.md 6.3: identity-provider controls, applied by IAM when a
     /// trust policy is created or updated. Deny statements grant nothing and
     /// are not checked.
-    fn guardrails(&mut self, st: &Statement, label: &str) {
+    fn guardrails(&mut self, st: &Statement, label: Label<'_>) {
         if matches!(st.effect.as_ref().map(|e| &e.node), Some(Effect::Deny)) {
             return;
         }
@@ -822,112 +888,153 @@ fn google_app_pinned(st: &Statement) -> bool {
 
 /// The length in chars of the compact JSON rendering of `policy`: what the
 /// trust policy quota counts (SEMANTICS.md 1.11).
+///
+/// Counted from the tree instead of rendering it: building and serializing
+/// a serde_json `Value` cost 21.5 k instructions per IRSA policy
+/// (callgrind), counting costs about 1 k. The count equals the rendering's
+/// (pinned by `compact_len_is_pinned`) for every tree without two equal
+/// member names, which the parser refuses (DECISIONS.md R1 item 3).
 fn compact_len(policy: &Policy) -> usize {
-    json::policy(policy).to_string().chars().count()
+    compact::policy(policy)
 }
 
-/// A compact JSON rendering of the syntax tree, for the size quota. Member
-/// order does not change the length.
-mod json {
-    use serde_json::{Map, Value};
+/// Lengths, in chars, of compact JSON renderings (serde_json's: no
+/// whitespace; `"`, `\\` and control characters escaped, nothing else).
+mod compact {
+    use std::fmt::{self, Write};
 
     use crate::ast::{ConditionValue, OneOrMany, Policy, Principal, Statement};
     use crate::span::Spanned;
 
-    fn strings(v: &OneOrMany<Spanned<String>>) -> Value {
-        match v {
-            OneOrMany::One(s) => Value::String(s.node.clone()),
-            OneOrMany::Many(l) => l.iter().map(|s| Value::String(s.node.clone())).collect(),
+    /// Counts the chars of escaped JSON string content written to it.
+    struct Escaped(usize);
+
+    impl Write for Escaped {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.0 += s
+                .chars()
+                .map(|c| match c {
+                    '"' | '\\' | '\u{8}' | '\u{c}' | '\n' | '\r' | '\t' => 2,
+                    c if c < ' ' => 6, // `\u00XX`
+                    _ => 1,
+                })
+                .sum::<usize>();
+            Ok(())
         }
     }
 
-    fn cond_value(v: &ConditionValue) -> Value {
+    /// A JSON string holding `s`.
+    fn string(s: &str) -> usize {
+        let mut n = Escaped(0);
+        let _ = n.write_str(s);
+        2 + n.0
+    }
+
+    /// A JSON string holding the `Display` of `x`, without allocating.
+    fn display(x: impl fmt::Display) -> usize {
+        let mut n = Escaped(0);
+        let _ = write!(n, "{x}");
+        2 + n.0
+    }
+
+    /// An object or array with these member (or element) lengths.
+    fn container(items: impl Iterator<Item = usize>) -> usize {
+        let (count, sum) = items.fold((0usize, 0usize), |(c, s), len| (c + 1, s + len));
+        2 + sum + count.saturating_sub(1) // braces, commas
+    }
+
+    /// `"key":value`.
+    fn member(key: &str, value: usize) -> usize {
+        string(key) + 1 + value
+    }
+
+    fn strings(v: &OneOrMany<Spanned<String>>) -> usize {
         match v {
-            ConditionValue::String(s) => Value::String(s.clone()),
-            ConditionValue::Number(n) => Value::Number(n.clone()),
-            ConditionValue::Bool(b) => Value::Bool(*b),
+            OneOrMany::One(s) => string(&s.node),
+            OneOrMany::Many(l) => container(l.iter().map(|s| string(&s.node))),
         }
     }
 
-    fn principal(p: &Principal) -> Value {
+    fn cond_value(v: &ConditionValue) -> usize {
+        match v {
+            ConditionValue::String(s) => string(s),
+            ConditionValue::Number(n) => display(n) - 2, // unquoted
+            ConditionValue::Bool(true) => 4,
+            ConditionValue::Bool(false) => 5,
+        }
+    }
+
+    fn principal(p: &Principal) -> usize {
         match p {
-            Principal::Wildcard => Value::String("*".into()),
-            Principal::Map(entries) => entries
-                .iter()
-                .map(|e| (e.kind.node.as_str().to_owned(), strings(&e.values.node)))
-                .collect::<Map<_, _>>()
-                .into(),
+            Principal::Wildcard => string("*"),
+            Principal::Map(entries) => container(
+                entries
+                    .iter()
+                    .map(|e| member(e.kind.node.as_str(), strings(&e.values.node))),
+            ),
         }
     }
 
-    fn statement(st: &Statement) -> Value {
-        let mut m = Map::new();
-        let mut put = |k: &str, v: Value| {
-            m.insert(k.to_owned(), v);
-        };
-        if let Some(s) = &st.sid {
-            put("Sid", Value::String(s.node.clone()));
-        }
-        if let Some(e) = &st.effect {
-            put("Effect", Value::String(e.node.as_str().to_owned()));
-        }
-        if let Some(p) = &st.principal {
-            put("Principal", principal(&p.node));
-        }
-        if let Some(p) = &st.not_principal {
-            put("NotPrincipal", principal(&p.node));
-        }
-        for (k, v) in [
+    fn statement(st: &Statement) -> usize {
+        let lists = [
             ("Action", &st.action),
             ("NotAction", &st.not_action),
             ("Resource", &st.resource),
             ("NotResource", &st.not_resource),
-        ] {
-            if let Some(v) = v {
-                put(k, strings(&v.node));
-            }
-        }
-        if let Some(c) = &st.condition {
-            let blocks = c
-                .node
-                .blocks
-                .iter()
-                .map(|b| {
-                    let entries = b
-                        .entries
-                        .iter()
-                        .map(|e| {
-                            let v = match &e.values.node {
-                                OneOrMany::One(v) => cond_value(&v.node),
-                                OneOrMany::Many(l) => {
-                                    l.iter().map(|v| cond_value(&v.node)).collect()
-                                }
-                            };
-                            (e.key.node.clone(), v)
-                        })
-                        .collect::<Map<_, _>>();
-                    (b.operator.node.to_string(), Value::Object(entries))
-                })
-                .collect::<Map<_, _>>();
-            put("Condition", Value::Object(blocks));
-        }
-        Value::Object(m)
+        ];
+        let condition = st.condition.as_ref().map(|c| {
+            let blocks = c.node.blocks.iter().map(|b| {
+                let entries = b.entries.iter().map(|e| {
+                    let value = match &e.values.node {
+                        OneOrMany::One(v) => cond_value(&v.node),
+                        OneOrMany::Many(l) => container(l.iter().map(|v| cond_value(&v.node))),
+                    };
+                    member(&e.key.node, value)
+                });
+                display(b.operator.node) + 1 + container(entries)
+            });
+            member("Condition", container(blocks))
+        });
+        let members = st
+            .sid
+            .iter()
+            .map(|s| member("Sid", string(&s.node)))
+            .chain(
+                st.effect
+                    .iter()
+                    .map(|e| member("Effect", string(e.node.as_str()))),
+            )
+            .chain(
+                st.principal
+                    .iter()
+                    .map(|p| member("Principal", principal(&p.node))),
+            )
+            .chain(
+                st.not_principal
+                    .iter()
+                    .map(|p| member("NotPrincipal", principal(&p.node))),
+            )
+            .chain(
+                lists
+                    .into_iter()
+                    .filter_map(|(k, v)| v.as_ref().map(|v| member(k, strings(&v.node)))),
+            )
+            .chain(condition);
+        container(members)
     }
 
-    pub(super) fn policy(p: &Policy) -> Value {
-        let mut m = Map::new();
-        if let Some(v) = &p.version {
-            m.insert("Version".into(), Value::String(v.node.as_str().to_owned()));
-        }
-        if let Some(id) = &p.id {
-            m.insert("Id".into(), Value::String(id.node.clone()));
-        }
-        let st = match &p.statement.node {
+    pub(super) fn policy(p: &Policy) -> usize {
+        let statements = match &p.statement.node {
             OneOrMany::One(s) => statement(s),
-            OneOrMany::Many(l) => l.iter().map(statement).collect(),
+            OneOrMany::Many(l) => container(l.iter().map(statement)),
         };
-        m.insert("Statement".into(), st);
-        Value::Object(m)
+        let members = p
+            .version
+            .iter()
+            .map(|v| member("Version", string(v.node.as_str())))
+            .chain(p.id.iter().map(|id| member("Id", string(&id.node))))
+            .chain([member("Statement", statements)]);
+        container(members)
     }
 }
 
@@ -971,5 +1078,65 @@ mod tests {
         assert_eq!(compact_len(&crate::parse(odd).unwrap()), 371);
         // 493 + `,"Sid":""` (8) + 6 + 6 + 1 (DEL is not escaped) + 2 + 2.
         assert_eq!(compact_len(&control), 519);
+    }
+
+    /// On every parseable policy of the shared corpus: the count equals
+    /// serde_json's compact rendering of the document itself (member order
+    /// does not change a length), and `refusals` is `validate` filtered.
+    #[test]
+    fn compact_len_and_refusals_on_the_corpus() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let Ok(policy) = crate::parse(&text) else {
+                continue;
+            };
+            let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let rendered = value.to_string().chars().count();
+            assert_eq!(compact_len(&policy), rendered, "{}", path.display());
+            // `refusals` skips the other rules but finds the same refusals.
+            let mut refused = validate(&policy);
+            refused.retain(|f| f.class == FindingClass::Refused);
+            assert_eq!(refusals(&policy), refused, "{}", path.display());
+            checked += 1;
+        }
+        assert!(checked > 50, "only {checked} corpus policies parsed");
+    }
+
+    /// The allocation-free fast path of `is_trust_action` agrees with the
+    /// general glob path on the spellings it takes.
+    #[test]
+    fn trust_action_fast_path_agrees_with_glob() {
+        for name in [
+            "AssumeRoleWithWebIdentity",
+            "assumerolewithwebidentity",
+            "ASSUMEROLEWITHSAML",
+            "AssumeRole",
+            "TagSession",
+            "tagsession",
+            "SetSourceIdentity",
+            "TagSessions",
+            "AssumeRoleWithWebIdentity ",
+            "AssumeRol",
+            "",
+            "GetCallerIdentity",
+        ] {
+            let fast = is_trust_action(&format!("sts:{name}"));
+            assert_eq!(fast, trust_glob_matches(name), "{name}");
+            assert_eq!(fast, is_trust_action(&format!("STS:{name}")), "{name}");
+        }
+        // The general path still handles globs and non-ASCII folding.
+        assert!(is_trust_action("sts:Assume*"));
+        assert!(is_trust_action("sts:?agSession"));
+        assert!(!is_trust_action("sts:AssumeRoleWithWebIdentity?"));
+        assert!(is_trust_action("sts:TAGSESSİON") == trust_glob_matches("TAGSESSİON"));
+        assert!(!is_trust_action("iam:AssumeRole"));
+        assert!(!is_trust_action("sts:AssumeRole:x"));
+        assert!(is_trust_action("*"));
     }
 }
