@@ -666,7 +666,11 @@ impl WebIdentity {
                 })
             }
         };
-        let mut ctx = Context::new();
+        // Collected in order and checked once at the end
+        // (`Context::from_entries`); a later error that is not about keys
+        // checks the keys so far first, so the error reported is the one
+        // inserting key by key would give.
+        let mut entries: Vec<(String, ContextValue)> = Vec::new();
         let key = |claim: &str| format!("{provider}:{claim}");
         let principal = match provider {
             GOOGLE => {
@@ -678,16 +682,16 @@ impl WebIdentity {
                     .get("aud")
                     .and_then(audience)
                     .ok_or(TokenError::MissingClaim { claim: "aud" })?;
-                ctx.insert(key("sub"), ContextValue::Single(sub.to_owned()))?;
+                entries.push((key("sub"), ContextValue::Single(sub.to_owned())));
                 let effective = match str_claim(claims, "azp") {
                     Some(azp) => {
-                        ctx.insert(key("azp"), ContextValue::Single(azp.to_owned()))?;
+                        entries.push((key("azp"), ContextValue::Single(azp.to_owned())));
                         ContextValue::Single(azp.to_owned())
                     }
                     None => aud.clone(),
                 };
-                ctx.insert(key("aud"), effective)?;
-                ctx.insert(key("oaud"), aud)?;
+                entries.push((key("aud"), effective));
+                entries.push((key("oaud"), aud));
                 // Built-in providers have no provider ARN; whether STS sets
                 // `aws:FederatedProvider` for Google is UNCONFIRMED, so it
                 // stays absent (SEMANTICS.md 4.5 names only Cognito's value).
@@ -702,7 +706,7 @@ impl WebIdentity {
                 };
                 for claim in ["app_id", user] {
                     if let Some(v) = claims.get(claim).and_then(scalar_text) {
-                        ctx.insert(key(claim), ContextValue::Single(v))?;
+                        entries.push((key(claim), ContextValue::Single(v)));
                     }
                 }
                 provider.to_owned()
@@ -714,23 +718,26 @@ impl WebIdentity {
                     .get("aud")
                     .and_then(audience)
                     .ok_or(TokenError::MissingClaim { claim: "aud" })?;
-                ctx.insert(key("sub"), ContextValue::Single(sub.to_owned()))?;
-                ctx.insert(key("aud"), aud)?;
+                entries.push((key("sub"), ContextValue::Single(sub.to_owned())));
+                entries.push((key("aud"), aud));
                 if let Some(amr) = claims.get("amr").and_then(multi) {
-                    ctx.insert(key("amr"), amr)?;
+                    entries.push((key("amr"), amr));
                 }
                 if provider == COGNITO {
-                    ctx.insert(
-                        "aws:FederatedProvider",
+                    entries.push((
+                        "aws:FederatedProvider".into(),
                         ContextValue::Single(COGNITO.to_owned()),
-                    )?;
+                    ));
                     COGNITO.to_owned()
                 } else {
                     if let Some(azp) = str_claim(claims, "azp") {
-                        ctx.insert(key("azp"), ContextValue::Single(azp.to_owned()))?;
+                        entries.push((key("azp"), ContextValue::Single(azp.to_owned())));
                     }
                     let arn = role.oidc_provider_arn(provider);
-                    ctx.insert("aws:FederatedProvider", ContextValue::Single(arn.clone()))?;
+                    entries.push((
+                        "aws:FederatedProvider".into(),
+                        ContextValue::Single(arn.clone()),
+                    ));
                     arn
                 }
             }
@@ -738,15 +745,21 @@ impl WebIdentity {
         // Decision 8: provider-specific claims, from the table.
         for claim in rules.provider_claims(provider) {
             if let Some(v) = claims.get(*claim).and_then(scalar_text) {
-                ctx.insert(key(claim), ContextValue::Single(v))?;
+                entries.push((key(claim), ContextValue::Single(v)));
             }
         }
         let mut actions = vec![ASSUME_ROLE_WITH_WEB_IDENTITY];
         if let Some(tags) = claims.get(TAGS_CLAIM) {
-            let tags = session_tags(tags)?;
+            let tags = match session_tags(tags) {
+                Ok(tags) => tags,
+                Err(e) => {
+                    Context::from_entries(entries)?;
+                    return Err(e);
+                }
+            };
             let mut keys = Vec::with_capacity(tags.tags.len());
             for (k, v) in tags.tags {
-                ctx.insert(format!("aws:RequestTag/{k}"), ContextValue::Single(v))?;
+                entries.push((format!("aws:RequestTag/{k}"), ContextValue::Single(v)));
                 keys.push(k);
             }
             // SEMANTICS.md 9 case G72 (testdata `G72a`): an empty list
@@ -756,21 +769,24 @@ impl WebIdentity {
             // a present `[]` would make that requirement pass. The same
             // holds for `aws:TagKeys` with no tags.
             if !keys.is_empty() {
-                ctx.insert("aws:TagKeys", ContextValue::Multi(keys))?;
+                entries.push(("aws:TagKeys".into(), ContextValue::Multi(keys)));
             }
             if let Some(t) = tags.transitive.filter(|t| !t.is_empty()) {
-                ctx.insert("sts:TransitiveTagKeys", ContextValue::Multi(t))?;
+                entries.push(("sts:TransitiveTagKeys".into(), ContextValue::Multi(t)));
             }
             actions.push(TAG_SESSION);
         }
         if let Some(si) = str_claim(claims, SOURCE_IDENTITY_CLAIM) {
-            ctx.insert("sts:SourceIdentity", ContextValue::Single(si.to_owned()))?;
+            entries.push((
+                "sts:SourceIdentity".into(),
+                ContextValue::Single(si.to_owned()),
+            ));
             actions.push(SET_SOURCE_IDENTITY);
         }
         Ok(WebIdentity {
             provider: provider.to_owned(),
             principal,
-            context: ctx,
+            context: Context::from_entries(entries)?,
             actions,
         })
     }

@@ -178,7 +178,8 @@ impl ContextEntry {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Context {
     // INVARIANT (sorted, unique): sorted by `folded`, no two entries with
-    // the same `folded`. Kept by `Context::insert`, the only mutator.
+    // the same `folded`. Kept by `Context::insert` and
+    // `Context::from_entries`, the only ways to add entries.
     entries: Vec<ContextEntry>,
 }
 
@@ -188,7 +189,47 @@ impl Context {
         Context::default()
     }
 
+    /// A context holding `entries`, in one step.
+    ///
+    /// Sorts once, so building a context of `n` keys costs O(n log n);
+    /// calling [`Context::insert`] `n` times costs O(n²) (each call shifts
+    /// the entries after the new key). The builder, JSON reading and the
+    /// token-to-request step all come here.
+    ///
+    /// # Errors
+    ///
+    /// [`RequestError::DuplicateKey`] for two keys equal under R6 folding:
+    /// the same pair `insert` in the order given would report first (the
+    /// earliest key whose spelling repeats an earlier one, and that
+    /// earlier one).
+    ///
+    /// ```
+    /// use rolecall_eval::request::{Context, ContextValue};
+    ///
+    /// let one = |v: &str| ContextValue::Single(v.into());
+    /// let ctx = Context::from_entries([("b:x", one("1")), ("A:y", one("2"))])?;
+    /// assert_eq!(ctx.iter().map(|e| e.name()).collect::<Vec<_>>(), ["A:y", "b:x"]);
+    /// assert!(Context::from_entries([("k", one("1")), ("K", one("2"))]).is_err());
+    /// # Ok::<(), rolecall_eval::request::RequestError>(())
+    /// ```
+    pub fn from_entries<I, K>(entries: I) -> Result<Context, RequestError>
+    where
+        I: IntoIterator<Item = (K, ContextValue)>,
+        K: Into<String>,
+    {
+        let entries = entries
+            .into_iter()
+            .map(|(name, value)| ContextEntry::new(name.into(), value))
+            .collect();
+        Ok(Context {
+            entries: sorted_unique(entries)?,
+        })
+    }
+
     /// Adds a key.
+    ///
+    /// To add many keys, build the context with [`Context::from_entries`]
+    /// instead: this shifts the entries that sort after the new key.
     ///
     /// # Errors
     ///
@@ -273,6 +314,44 @@ impl<'a> IntoIterator for &'a Context {
     fn into_iter(self) -> Self::IntoIter {
         self.entries.iter()
     }
+}
+
+impl ContextEntry {
+    fn new(name: String, value: ContextValue) -> ContextEntry {
+        ContextEntry {
+            folded: FoldedKey::new(&name),
+            name,
+            value,
+        }
+    }
+}
+
+/// Sorts `entries` (given in insertion order) by folded key, refusing two
+/// equal keys as [`Context::insert`] in that order would.
+///
+/// One sort and one scan: inserting 1,000 keys one by one (in the order
+/// that shifts the most) took 454 µs, 3.6x serde_json's `Value` of the same
+/// request (BENCHMARKS.md, scale bench `wide-context`).
+fn sorted_unique(entries: Vec<ContextEntry>) -> Result<Vec<ContextEntry>, RequestError> {
+    let mut tagged: Vec<(usize, ContextEntry)> = entries.into_iter().enumerate().collect();
+    // Stable: inside a run of equal keys the insertion order is kept, so a
+    // run's first two entries are the pair `insert` would refuse.
+    tagged.sort_by(|(_, a), (_, b)| a.folded.cmp(&b.folded));
+    let duplicate = tagged
+        .chunk_by(|(_, a), (_, b)| a.folded == b.folded)
+        .filter_map(|run| match run {
+            [(_, first), (at, second), ..] => Some((*at, first, second)),
+            _ => None,
+        })
+        .min_by_key(|(at, _, _)| *at);
+    if let Some((_, first, second)) = duplicate {
+        return Err(RequestError::DuplicateKey {
+            first: first.name.clone(),
+            second: second.name.clone(),
+        });
+    }
+    // INVARIANT (sorted, unique): sorted above, and no run is longer than 1.
+    Ok(tagged.into_iter().map(|(_, e)| e).collect())
 }
 
 /// A principal, an action and a context.
@@ -387,10 +466,8 @@ impl Request {
 pub struct RequestBuilder {
     principal: Option<String>,
     action: Option<String>,
-    context: Context,
-    // The first error seen while adding keys, reported by `build` so that
-    // the chain stays fluent.
-    error: Option<RequestError>,
+    // In the order added; sorted and checked once, by `build`.
+    entries: Vec<ContextEntry>,
 }
 
 impl RequestBuilder {
@@ -422,9 +499,7 @@ impl RequestBuilder {
     }
 
     fn entry(mut self, key: String, value: ContextValue) -> Self {
-        if let Err(e) = self.context.insert(key, value) {
-            self.error.get_or_insert(e);
-        }
+        self.entries.push(ContextEntry::new(key, value));
         self
     }
 
@@ -434,13 +509,11 @@ impl RequestBuilder {
     ///
     /// The first duplicate key, then a missing principal or action.
     pub fn build(self) -> Result<Request, RequestError> {
-        if let Some(e) = self.error {
-            return Err(e);
-        }
+        let entries = sorted_unique(self.entries)?;
         Ok(Request {
             principal: self.principal.ok_or(RequestError::MissingPrincipal)?,
             action: self.action.ok_or(RequestError::MissingAction)?,
-            context: self.context,
+            context: Context { entries },
         })
     }
 }
@@ -485,12 +558,16 @@ impl<'de> Visitor<'de> for ContextVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Context, A::Error> {
-        let mut ctx = Context::new();
+        // Checked once all keys are read (see `Context::from_entries`), so
+        // a duplicate key's error is positioned at the end of the object,
+        // not at the key.
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
         while let Some(key) = map.next_key::<String>()? {
             let value: ContextValue = map.next_value()?;
-            ctx.insert(key, value).map_err(de::Error::custom)?;
+            entries.push(ContextEntry::new(key, value));
         }
-        Ok(ctx)
+        let entries = sorted_unique(entries).map_err(de::Error::custom)?;
+        Ok(Context { entries })
     }
 }
 
@@ -579,6 +656,84 @@ mod tests {
         assert!(ctx
             .insert("\u{212A}", ContextValue::Single("2".into()))
             .is_err());
+    }
+
+    /// The same first duplicate as inserting one key at a time, whatever
+    /// the order and however many duplicates there are.
+    #[test]
+    fn from_entries_reports_the_first_duplicate_insert_would() {
+        let one = |k: &str| (k.to_owned(), ContextValue::Single(k.into()));
+        let cases: [&[&str]; 6] = [
+            &["b", "a", "B", "A"],
+            &["z", "y", "x", "Y", "Z"],
+            &["k", "K", "k"],
+            &["m", "a", "A", "M"],
+            &["\u{212A}", "x", "k"],
+            &["a", "b", "c"],
+        ];
+        for keys in cases {
+            let mut one_by_one = Context::new();
+            let expected = keys
+                .iter()
+                .find_map(|k| one_by_one.insert(*k, one(k).1).err());
+            let batch = Context::from_entries(keys.iter().map(|k| one(k)));
+            match expected {
+                Some(e) => assert_eq!(batch.unwrap_err(), e, "{keys:?}"),
+                None => assert_eq!(batch.unwrap(), one_by_one, "{keys:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn ten_thousand_keys_build_sorted_and_a_folded_duplicate_is_refused() {
+        let n = 10_000;
+        let key = |i: usize| format!("oidc.example.com:Key{i:05}");
+        // Reverse order: every one-by-one insert would shift all entries.
+        let builder = (0..n)
+            .rev()
+            .fold(Request::builder().principal("p").action("a"), |b, i| {
+                b.value(key(i), i.to_string())
+            });
+        let req = builder.clone().build().unwrap();
+        let ctx = req.context();
+        assert_eq!(ctx.len(), n);
+        assert!(ctx
+            .iter()
+            .zip(ctx.iter().skip(1))
+            .all(|(a, b)| a.folded() < b.folded()));
+        assert_eq!(
+            ctx.lookup("OIDC.EXAMPLE.COM:KEY04321")
+                .unwrap()
+                .value()
+                .as_single(),
+            Some("4321")
+        );
+        let err = builder
+            .value("OIDC.EXAMPLE.COM:KEY00007", "again")
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            err,
+            RequestError::DuplicateKey {
+                first: key(7),
+                second: "OIDC.EXAMPLE.COM:KEY00007".into()
+            }
+        );
+        // The same through JSON.
+        let body: Vec<String> = (0..n).map(|i| format!("\"{}\":\"{i}\"", key(i))).collect();
+        let json = |extra: &str| {
+            format!(
+                r#"{{"principal":"p","action":"a","context":{{{}{extra}}}}}"#,
+                body.join(",")
+            )
+        };
+        assert_eq!(Request::from_json(&json("")).unwrap().context().len(), n);
+        let err = Request::from_json(&json(r#","oidc.example.com:KEY09999":"x""#)).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("duplicate context key `oidc.example.com:KEY09999`"),
+            "{err}"
+        );
     }
 
     #[test]
