@@ -171,12 +171,6 @@ impl Ctx {
         self.keys
             .insert(k.to_lowercase(), (vec![v.to_owned()], false));
     }
-    fn set_multi(&mut self, k: &str, v: &[&str]) {
-        self.keys.insert(
-            k.to_lowercase(),
-            (v.iter().map(|s| (*s).to_owned()).collect(), true),
-        );
-    }
 }
 
 /// Whether one policy value matches one context value under a positive base operator.
@@ -262,18 +256,205 @@ fn eval_entry(
     }
 }
 
-/// Evaluates a statement's whole `Condition` against a context. `unknown` decides
-/// entries this evaluator cannot (true for Allow: assume it may pass; false for Deny).
-fn eval_condition(st: &Statement, ctx: &Ctx, known: &dyn Fn(&str) -> bool, unknown: bool) -> bool {
-    let Some(c) = &st.condition else {
-        return true;
-    };
-    c.node.blocks.iter().all(|b| {
-        b.entries.iter().all(|e| {
-            let k = e.key.node.to_lowercase();
-            eval_entry(&b.operator.node, e, ctx, known(&k)).unwrap_or(unknown)
-        })
-    })
+/// The context keys a witness sets, as `<issuer prefix><claim>`; a [`WitnessCtx`] holds one
+/// value per slot.
+const SLOTS: [&str; 6] = ["sub", "aud", "repository", "ref", "environment", "amr"];
+const SUB: usize = 0;
+const AUD: usize = 1;
+const REPOSITORY: usize = 2;
+const REF: usize = 3;
+const ENVIRONMENT: usize = 4;
+const AMR: usize = 5;
+
+/// A witness's request context: the value of each slot that is present (`amr` is multivalued).
+type WitnessCtx<'w> = [Option<&'w str>; SLOTS.len()];
+
+/// How one policy value is compared with a context value ([`value_matches`], prepared).
+enum ValueTest {
+    Equals(String),
+    /// Compared with the context value folded char by char (`to_lowercase`).
+    Folded(String),
+    Glob(Pattern),
+}
+
+impl ValueTest {
+    fn is_match(&self, x: &str) -> bool {
+        match self {
+            ValueTest::Equals(p) => p == x,
+            ValueTest::Folded(p) => p.chars().eq(x.chars().flat_map(char::to_lowercase)),
+            ValueTest::Glob(p) => p.is_match(x),
+        }
+    }
+}
+
+/// One condition entry prepared for many witnesses: the key lower-cased and resolved to a
+/// slot, the values' patterns compiled once. Rebuilding them per witness was 16.6 % of an audit
+/// (`Pattern::new`) plus most of its `format!`/`to_lowercase` (BENCHMARKS.md, audit rows).
+struct CompiledEntry {
+    op: rolecall_policy::Operator,
+    slot: Option<usize>,
+    /// Known whatever the witness (the `known` predicate of [`Auditor::admits`]); otherwise
+    /// known exactly when the witness fills the slot.
+    always_known: bool,
+    /// `Some(want_absent)` for `Null`, from the first value.
+    null_wants_absent: Option<bool>,
+    /// `None` when the operator family is not modelled and there are values (undecidable).
+    tests: Option<Vec<ValueTest>>,
+}
+
+impl CompiledEntry {
+    fn new(
+        op: rolecall_policy::Operator,
+        entry: &ConditionEntry,
+        prefix: &str,
+        iss: IssuerKind,
+        pre: bool,
+    ) -> CompiledEntry {
+        let key = entry.key.node.to_lowercase();
+        let claim = key.strip_prefix(prefix);
+        let slot = claim.and_then(|c| SLOTS.iter().position(|s| *s == c));
+        let always_known = match claim {
+            Some(c) => issuers::claim_presence(iss, c, pre) != Presence::Sometimes,
+            None => {
+                caller_identity_key(&key) || !(key.starts_with("aws:") || key.starts_with("sts:"))
+            }
+        };
+        let texts = entry.values.node.iter().map(|v| v.node.text());
+        let null_wants_absent = entry
+            .values
+            .node
+            .iter()
+            .next()
+            .map(|v| v.node.text().eq_ignore_ascii_case("true"));
+        let fold = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<String>();
+        let tests = match op.base.positive() {
+            BaseOperator::StringEquals => {
+                Some(texts.map(|t| ValueTest::Equals(t.into_owned())).collect())
+            }
+            BaseOperator::StringEqualsIgnoreCase | BaseOperator::Bool => {
+                Some(texts.map(|t| ValueTest::Folded(fold(&t))).collect())
+            }
+            BaseOperator::StringLike | BaseOperator::ArnEquals | BaseOperator::ArnLike => Some(
+                texts
+                    .map(|t| ValueTest::Glob(Pattern::new(&t, Case::Sensitive)))
+                    .collect(),
+            ),
+            _ if entry.values.node.is_empty() => Some(Vec::new()),
+            _ => None,
+        };
+        CompiledEntry {
+            op,
+            slot,
+            always_known,
+            null_wants_absent,
+            tests,
+        }
+    }
+
+    /// [`eval_entry`] for a witness context.
+    fn eval(&self, ctx: &WitnessCtx<'_>) -> Option<bool> {
+        let op = &self.op;
+        let present = self.slot.and_then(|s| ctx.get(s).copied().flatten());
+        if present.is_none() && !self.always_known {
+            return None;
+        }
+        if op.base == BaseOperator::Null {
+            let want_absent = self.null_wants_absent?;
+            return match op.qualifier {
+                Some(SetQualifier::ForAllValues) => Some(true),
+                Some(SetQualifier::ForAnyValue) => Some(false),
+                None => Some(want_absent == present.is_none()),
+            };
+        }
+        let Some(x) = present else {
+            if op.if_exists {
+                return Some(true);
+            }
+            return Some(match op.qualifier {
+                Some(SetQualifier::ForAllValues) => true,
+                Some(SetQualifier::ForAnyValue) => false,
+                None => op.base.is_negated(),
+            });
+        };
+        // Every slot holds one value; only `amr` is multivalued.
+        if op.qualifier.is_none() && self.slot == Some(AMR) {
+            return Some(false);
+        }
+        let any = self.tests.as_ref()?.iter().any(|t| t.is_match(x));
+        Some(if op.base.is_negated() { !any } else { any })
+    }
+}
+
+/// A statement's `Condition` prepared for witnesses ([`eval_condition`]).
+struct CompiledCondition(Vec<CompiledEntry>);
+
+impl CompiledCondition {
+    fn new(st: &Statement, prefix: &str, iss: IssuerKind, pre: bool) -> CompiledCondition {
+        CompiledCondition(
+            entries(st)
+                .map(|(op, e)| CompiledEntry::new(op.node, e, prefix, iss, pre))
+                .collect(),
+        )
+    }
+
+    fn eval(&self, ctx: &WitnessCtx<'_>, unknown: bool) -> bool {
+        self.0.iter().all(|e| e.eval(ctx).unwrap_or(unknown))
+    }
+}
+
+/// Everything [`Auditor::admits`] needs that does not depend on the witness subject, built once
+/// per statement and issuer instead of once per witness (a statement checks dozens).
+struct Witnesses {
+    allow: CompiledCondition,
+    /// The Deny statements that apply to this issuer's web-identity calls.
+    denies: Vec<CompiledCondition>,
+    aud: String,
+    /// GitHub's 2026 claims (`repository`, `ref`, `environment`) follow from the subject.
+    github_claims: bool,
+    cognito: bool,
+    /// Reused for the `repository` claim.
+    repository: std::cell::RefCell<String>,
+}
+
+impl Witnesses {
+    /// Whether the statement admits `sub` and no Deny cancels it.
+    fn admits(&self, sub: &str) -> bool {
+        let mut repository = self.repository.borrow_mut();
+        let mut ctx: WitnessCtx<'_> = [None; SLOTS.len()];
+        if let Some(c) = ctx.get_mut(SUB) {
+            *c = Some(sub);
+        }
+        if let Some(c) = ctx.get_mut(AUD) {
+            *c = Some(&self.aud);
+        }
+        let mut context = None;
+        if self.github_claims {
+            if let Some((owner, repo, cx)) = issuers::github_parts(sub) {
+                repository.clear();
+                repository.push_str(owner);
+                repository.push('/');
+                repository.push_str(repo);
+                context = Some(cx);
+            }
+        }
+        if let Some(cx) = context {
+            if let Some(c) = ctx.get_mut(REPOSITORY) {
+                *c = Some(repository.as_str());
+            }
+            if let Some(c) = ctx.get_mut(REF) {
+                *c = cx.strip_prefix("ref:");
+            }
+            if let Some(c) = ctx.get_mut(ENVIRONMENT) {
+                *c = cx.strip_prefix("environment:");
+            }
+        }
+        if self.cognito {
+            if let Some(c) = ctx.get_mut(AMR) {
+                *c = Some("authenticated");
+            }
+        }
+        self.allow.eval(&ctx, true) && !self.denies.iter().any(|d| d.eval(&ctx, false))
+    }
 }
 
 fn is_allow(st: &Statement) -> bool {
@@ -286,7 +467,18 @@ fn is_deny(st: &Statement) -> bool {
 
 /// Whether the statement's Action/NotAction covers `action`.
 fn covers_action(st: &Statement, action: &str) -> bool {
-    let m = |p: &Spanned<String>| Pattern::new(&p.node, Case::Insensitive).is_match(action);
+    // Most actions are written without wildcards: compare them folded, as the matcher would,
+    // instead of compiling a pattern (compiling was 8.8 % of an audit after the witness cache).
+    let m = |p: &Spanned<String>| {
+        if p.node.contains(['*', '?']) {
+            Pattern::new(&p.node, Case::Insensitive).is_match(action)
+        } else {
+            p.node
+                .chars()
+                .flat_map(char::to_lowercase)
+                .eq(action.chars().flat_map(char::to_lowercase))
+        }
+    };
     if let Some(a) = &st.action {
         return a.node.iter().any(m);
     }
@@ -973,10 +1165,10 @@ impl Auditor<'_> {
         }
     }
 
-    /// Builds the request context a witness subject implies.
-    fn witness_ctx(&self, st: &Statement, iss: &Issuer, prefix: &str, sub: &str) -> Ctx {
-        let mut ctx = Ctx::default();
-        ctx.set(&format!("{prefix}sub"), sub);
+    /// Prepares [`Witnesses::admits`] for one statement and issuer (`fed` is the statement's
+    /// `Federated` value for it, which Deny statements are matched against).
+    fn witnesses(&self, st: &Statement, iss: &Issuer, fed: &str, prefix: &str) -> Witnesses {
+        let pre = self.opts.pre_2026_claims;
         // aud: a value every aud condition accepts, if one is written; else the default.
         let aud_key = format!("{prefix}aud");
         let mut auds: Vec<String> = entries(st)
@@ -995,52 +1187,27 @@ impl Auditor<'_> {
             })
             .cloned()
             .unwrap_or_else(|| "sts.amazonaws.com".into());
-        ctx.set(&aud_key, &aud);
-        if iss.kind == IssuerKind::GitHub && !self.opts.pre_2026_claims {
-            if let Some(s) = issuers::parse_subject(iss.kind, sub) {
-                ctx.set(
-                    &format!("{prefix}repository"),
-                    &format!("{}/{}", s.tenant, s.project),
-                );
-                if let Some(r) = s.context.strip_prefix("ref:") {
-                    ctx.set(&format!("{prefix}ref"), r);
-                }
-                if let Some(env) = s.context.strip_prefix("environment:") {
-                    ctx.set(&format!("{prefix}environment"), env);
-                }
-            }
+        let denies = self
+            .statements
+            .iter()
+            .filter(|d| {
+                is_deny(d)
+                    && covers_action(d, WEB_IDENTITY)
+                    && (principal_is_everyone(d)
+                        || principal_values(d, PrincipalKind::Federated)
+                            .iter()
+                            .any(|f| f.node == fed))
+            })
+            .map(|d| CompiledCondition::new(d, prefix, iss.kind, pre))
+            .collect();
+        Witnesses {
+            allow: CompiledCondition::new(st, prefix, iss.kind, pre),
+            denies,
+            aud,
+            github_claims: iss.kind == IssuerKind::GitHub && !pre,
+            cognito: iss.kind == IssuerKind::Cognito,
+            repository: std::cell::RefCell::new(String::new()),
         }
-        if iss.kind == IssuerKind::Cognito {
-            ctx.set_multi(&format!("{prefix}amr"), &["authenticated"]);
-        }
-        ctx
-    }
-
-    /// Whether the statement admits `sub` for this issuer and no Deny cancels it.
-    fn admits(&self, st: &Statement, iss: &Issuer, fed: &str, prefix: &str, sub: &str) -> bool {
-        let ctx = self.witness_ctx(st, iss, prefix, sub);
-        let pre = self.opts.pre_2026_claims;
-        let known = |k: &str| -> bool {
-            match k.strip_prefix(prefix) {
-                Some(c) => {
-                    issuers::claim_presence(iss.kind, c, pre) != Presence::Sometimes
-                        || ctx.keys.contains_key(k)
-                }
-                None => caller_identity_key(k) || !(k.starts_with("aws:") || k.starts_with("sts:")),
-            }
-        };
-        if !eval_condition(st, &ctx, &known, true) {
-            return false;
-        }
-        !self.statements.iter().any(|d| {
-            is_deny(d)
-                && covers_action(d, WEB_IDENTITY)
-                && (principal_is_everyone(d)
-                    || principal_values(d, PrincipalKind::Federated)
-                        .iter()
-                        .any(|f| f.node == fed))
-                && eval_condition(d, &ctx, &known, false)
-        })
     }
 
     fn subjects(&mut self, i: usize, st: &Statement, iss: &Issuer, prefix: &str, bounded: bool) {
@@ -1062,6 +1229,7 @@ impl Auditor<'_> {
         if sub_entries.is_empty() {
             return;
         }
+        let w = self.witnesses(st, iss, &fed, prefix);
         let positive_values: Vec<(String, bool, Span)> = sub_entries
             .iter()
             .filter(|(op, _)| is_positive(&op.node))
@@ -1146,11 +1314,11 @@ impl Auditor<'_> {
         };
 
         // Candidate subjects.
-        let fills = issuers::fills(kind);
+        let fills = issuers::fills_cached(kind);
         let mut cands: BTreeSet<String> = BTreeSet::new();
         for (v, like, _) in &positive_values {
             if *like {
-                instantiate(v, &fills, &mut cands);
+                instantiate(v, fills, &mut cands);
             } else {
                 cands.insert(v.clone());
             }
@@ -1198,9 +1366,7 @@ impl Auditor<'_> {
 
         // Satisfiability over the grammar (positive sub constraints only).
         let has_positive = !positive_values.is_empty();
-        let satisfiable = valid
-            .iter()
-            .any(|(c, _)| self.admits(st, iss, &fed, prefix, c));
+        let satisfiable = valid.iter().any(|(c, _)| w.admits(c));
         if has_positive && !satisfiable {
             if custom_template {
                 return; // reported as TP-GHA-ABUSABLE-CLAIM-FIRST or unknowable
@@ -1221,10 +1387,8 @@ impl Auditor<'_> {
 
         // Witness search over the whole statement.
         let res = self.search(
-            st,
+            &w,
             iss,
-            &fed,
-            prefix,
             &valid,
             &intended_tenants,
             &projects,
@@ -1483,7 +1647,7 @@ impl Auditor<'_> {
                             &t,
                             op.node.base.uses_wildcards(),
                             &intended_tenants,
-                            &fills,
+                            fills,
                         ),
                         v.span,
                         t,
@@ -1508,10 +1672,8 @@ impl Auditor<'_> {
     #[allow(clippy::too_many_arguments)]
     fn search(
         &self,
-        st: &Statement,
+        w: &Witnesses,
         iss: &Issuer,
-        fed: &str,
-        prefix: &str,
         valid: &[(String, issuers::Subject)],
         tenants: &BTreeSet<String>,
         projects: &BTreeSet<String>,
@@ -1536,15 +1698,13 @@ impl Auditor<'_> {
                 })
                 .unwrap_or(0)
         };
-        let admitted: Vec<&(String, issuers::Subject)> = valid
-            .iter()
-            .filter(|(c, _)| self.admits(st, iss, fed, prefix, c))
-            .collect();
+        let admitted: Vec<&(String, issuers::Subject)> =
+            valid.iter().filter(|(c, _)| w.admits(c)).collect();
         let probes: Vec<String> = issuers::contexts(kind)
             .iter()
             .map(|c| issuers::make_subject(kind, "zz-attacker", "zz-repo", c))
             .collect();
-        if probes.iter().all(|p| self.admits(st, iss, fed, prefix, p)) {
+        if probes.iter().all(|p| w.admits(p)) {
             r.all = probes.first().cloned();
             return r;
         }
@@ -1591,9 +1751,9 @@ impl Auditor<'_> {
         'outer: for t in tenants {
             for p in &pool_p {
                 for c in fresh_ctx {
-                    let w = issuers::make_subject(kind, t, p, c);
-                    if self.admits(st, iss, fed, prefix, &w) {
-                        r.any_ref = Some((w.clone(), idx_of(&w)));
+                    let cand = issuers::make_subject(kind, t, p, c);
+                    if w.admits(&cand) {
+                        r.any_ref = Some((cand.clone(), idx_of(&cand)));
                         break 'outer;
                     }
                 }
@@ -1610,7 +1770,7 @@ impl Auditor<'_> {
                         &format!("ref_type:tag:ref:{rest}"),
                     );
                     if same_tenant(&s.tenant)
-                        && self.admits(st, iss, fed, prefix, &twin)
+                        && w.admits(&twin)
                         && !values.iter().any(|(v, ..)| v.contains("ref_type:tag"))
                         && r.any_ref.is_none()
                     {
@@ -1644,7 +1804,7 @@ impl Auditor<'_> {
                         &s.context,
                     );
                     let _ = c;
-                    !self.admits(st, iss, fed, prefix, &twin)
+                    !w.admits(&twin)
                 })
             {
                 r.immutable_twin_missing = named.first().map(|(c, _)| idx_of(c));

@@ -5,6 +5,8 @@
 //! a data change. The claim-key lists mirror SEMANTICS.md §4.3–4.4; the 2026 provider-specific
 //! GitHub keys are switched off by [`crate::AuditOptions::pre_2026_claims`].
 
+use std::sync::OnceLock;
+
 /// The issuers rolecall knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IssuerKind {
@@ -190,34 +192,45 @@ fn is_name(s: &str, extra: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
 }
 
+fn without_id(x: &str) -> &str {
+    x.split_once('@').map_or(x, |(n, _)| n)
+}
+
+/// A GitHub subject's owner and repository (each without its `@<id>`) and context, borrowed:
+/// [`parse_subject`] without allocating, for the witness loop.
+pub fn github_parts(s: &str) -> Option<(&str, &str, &str)> {
+    let rest = s.strip_prefix("repo:")?;
+    let (owner_repo, context) = rest.split_once(':')?;
+    let (owner, repo) = owner_repo.split_once('/')?;
+    let strip_id = |x: &str, extra: &str| -> Option<()> {
+        match x.split_once('@') {
+            Some((n, id)) if is_name(n, extra) && is_name(id, "") => Some(()),
+            None if is_name(x, extra) => Some(()),
+            _ => None,
+        }
+    };
+    // `_` appears in Enterprise Managed User names (`octocat_acme`).
+    strip_id(owner, "-_")?;
+    strip_id(repo, "._-")?;
+    let ok_ctx = context == "pull_request"
+        || context
+            .strip_prefix("ref:refs/heads/")
+            .or_else(|| context.strip_prefix("ref:refs/tags/"))
+            .or_else(|| context.strip_prefix("environment:"))
+            .is_some_and(|x| !x.is_empty());
+    ok_ctx.then(|| (without_id(owner), without_id(repo), context))
+}
+
 /// Parses `sub` with the issuer's default subject grammar. `None` means no token of this
 /// issuer carries this subject (under the default template).
 pub fn parse_subject(kind: IssuerKind, s: &str) -> Option<Subject> {
     use IssuerKind as K;
     match kind {
         K::GitHub | K::GitHubLegacy => {
-            let rest = s.strip_prefix("repo:")?;
-            let (owner_repo, context) = rest.split_once(':')?;
-            let (owner, repo) = owner_repo.split_once('/')?;
-            let strip_id = |x: &str, extra: &str| -> Option<String> {
-                match x.split_once('@') {
-                    Some((n, id)) if is_name(n, extra) && is_name(id, "") => Some(n.to_owned()),
-                    None if is_name(x, extra) => Some(x.to_owned()),
-                    _ => None,
-                }
-            };
-            // `_` appears in Enterprise Managed User names (`octocat_acme`).
-            let owner = strip_id(owner, "-_")?;
-            let repo = strip_id(repo, "._-")?;
-            let ok_ctx = context == "pull_request"
-                || context
-                    .strip_prefix("ref:refs/heads/")
-                    .or_else(|| context.strip_prefix("ref:refs/tags/"))
-                    .or_else(|| context.strip_prefix("environment:"))
-                    .is_some_and(|x| !x.is_empty());
-            ok_ctx.then(|| Subject {
-                tenant: owner,
-                project: repo,
+            let (owner, repo, context) = github_parts(s)?;
+            Some(Subject {
+                tenant: owner.to_owned(),
+                project: repo.to_owned(),
                 context: context.to_owned(),
             })
         }
@@ -349,6 +362,19 @@ pub fn contexts(kind: IssuerKind) -> &'static [&'static str] {
         _ => &[""],
     }
 }
+
+/// [`fills`], computed once per issuer kind for the process: recomputing it for every statement
+/// was 20 % of an account-dump audit (instructions, after the witness cache).
+pub fn fills_cached(kind: IssuerKind) -> &'static [String] {
+    static CACHE: [OnceLock<Vec<String>>; KINDS] = [const { OnceLock::new() }; KINDS];
+    match CACHE.get(kind as usize) {
+        Some(cell) => cell.get_or_init(|| fills(kind)),
+        None => &[],
+    }
+}
+
+/// The number of [`IssuerKind`] variants (the size of the [`fills_cached`] table).
+const KINDS: usize = IssuerKind::Other as usize + 1;
 
 /// Text used to fill a wildcard when building witnesses: chosen to extend a partial segment
 /// (`-evil`), start a fresh segment (`zz-attacker`), or complete a whole subject.

@@ -265,11 +265,7 @@ impl Cursor<'_> {
 /// The top level is read shallowly, as borrowed [`RawValue`]s: building a `serde_json::Value`
 /// of a whole 8.7 MiB dump alone peaked at 6.9x the dump's size (BENCHMARKS.md, audit rows).
 /// Parsing into raw values still checks the whole text is JSON, as the `Value` read did.
-fn json_container(
-    name: &str,
-    json: &str,
-    options: &AuditOptions,
-) -> Option<Vec<AuditedPolicy>> {
+fn json_container(name: &str, json: &str, options: &AuditOptions) -> Option<Vec<AuditedPolicy>> {
     match json.trim_start().as_bytes().first() {
         Some(b'{') => {
             // Duplicate keys: the last wins, as in `serde_json::Value`.
