@@ -1366,7 +1366,18 @@ impl Auditor<'_> {
 
         // Satisfiability over the grammar (positive sub constraints only).
         let has_positive = !positive_values.is_empty();
-        let satisfiable = valid.iter().any(|(c, _)| w.admits(c));
+        // When the witness search follows (`bounded`), check every candidate once here and
+        // share the verdicts with it: it used to check them all again.
+        let verdicts: Vec<bool> = if bounded {
+            valid.iter().map(|(c, _)| w.admits(c)).collect()
+        } else {
+            Vec::new()
+        };
+        let satisfiable = if bounded {
+            verdicts.contains(&true)
+        } else {
+            valid.iter().any(|(c, _)| w.admits(c))
+        };
         if has_positive && !satisfiable {
             if custom_template {
                 return; // reported as TP-GHA-ABUSABLE-CLAIM-FIRST or unknowable
@@ -1389,7 +1400,11 @@ impl Auditor<'_> {
         let res = self.search(
             &w,
             iss,
-            &valid,
+            &valid
+                .iter()
+                .zip(&verdicts)
+                .filter_map(|(v, admitted)| admitted.then_some(v))
+                .collect::<Vec<_>>(),
             &intended_tenants,
             &projects,
             &contexts,
@@ -1674,7 +1689,7 @@ impl Auditor<'_> {
         &self,
         w: &Witnesses,
         iss: &Issuer,
-        valid: &[(String, issuers::Subject)],
+        admitted: &[&(String, issuers::Subject)],
         tenants: &BTreeSet<String>,
         projects: &BTreeSet<String>,
         contexts: &BTreeSet<String>,
@@ -1698,8 +1713,6 @@ impl Auditor<'_> {
                 })
                 .unwrap_or(0)
         };
-        let admitted: Vec<&(String, issuers::Subject)> =
-            valid.iter().filter(|(c, _)| w.admits(c)).collect();
         let probes: Vec<String> = issuers::contexts(kind)
             .iter()
             .map(|c| issuers::make_subject(kind, "zz-attacker", "zz-repo", c))
@@ -1710,7 +1723,7 @@ impl Auditor<'_> {
         }
         let same_tenant = |t: &str| tenants.iter().any(|x| x.eq_ignore_ascii_case(t));
         let tenant_free = matches!(kind, IssuerKind::Bitbucket);
-        for (c, s) in &admitted {
+        for (c, s) in admitted {
             if !tenant_free && !same_tenant(&s.tenant) {
                 if r.foreign.is_none() {
                     r.foreign = Some((c.clone(), idx_of(c)));
@@ -1761,7 +1774,7 @@ impl Auditor<'_> {
         }
         if kind == IssuerKind::GitLab && r.reftype.is_none() {
             // Same path and ref, both ref types admitted, while no value names the type literally.
-            for (c, s) in &admitted {
+            for (c, s) in admitted {
                 if let Some(rest) = s.context.strip_prefix("ref_type:branch:ref:") {
                     let twin = issuers::make_subject(
                         kind,

@@ -326,16 +326,34 @@ pub fn has_grammar(kind: IssuerKind) -> bool {
 /// Builds a subject from its segments (the inverse of [`parse_subject`]).
 pub fn make_subject(kind: IssuerKind, tenant: &str, project: &str, context: &str) -> String {
     use IssuerKind as K;
+    // Concatenation, not `format!`: subjects are built by the dozen per statement, and
+    // `format!` was most of their cost (9 % of an account-dump audit, callgrind).
+    let cat = |parts: &[&str]| {
+        let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        for p in parts {
+            s.push_str(p);
+        }
+        s
+    };
     match kind {
-        K::GitHub | K::GitHubLegacy => format!("repo:{tenant}/{project}:{context}"),
-        K::GitLab => format!("project_path:{tenant}/{project}:{context}"),
+        K::GitHub | K::GitHubLegacy => cat(&["repo:", tenant, "/", project, ":", context]),
+        K::GitLab => cat(&["project_path:", tenant, "/", project, ":", context]),
         K::HcpTerraform => {
             let (p, w) = project.split_once('/').unwrap_or(("default", project));
-            format!("organization:{tenant}:project:{p}:workspace:{w}:{context}")
+            cat(&[
+                "organization:",
+                tenant,
+                ":project:",
+                p,
+                ":workspace:",
+                w,
+                ":",
+                context,
+            ])
         }
-        K::Eks => format!("system:serviceaccount:{tenant}:{project}"),
-        K::CircleCi => format!("org/{tenant}/project/{project}/user/{context}"),
-        K::Bitbucket => format!("{project}:{context}"),
+        K::Eks => cat(&["system:serviceaccount:", tenant, ":", project]),
+        K::CircleCi => cat(&["org/", tenant, "/project/", project, "/user/", context]),
+        K::Bitbucket => cat(&[project, ":", context]),
         _ => project.to_owned(),
     }
 }

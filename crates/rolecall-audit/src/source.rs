@@ -92,7 +92,12 @@ pub const PSEUDO_PARAMETERS: &[(&str, &str)] = &[
 /// Finds and audits every trust policy in a file.
 pub fn audit_source(name: &str, bytes: &[u8], options: &AuditOptions) -> Vec<AuditedPolicy> {
     let lower = name.to_lowercase();
-    let text = String::from_utf8_lossy(bytes);
+    // `from_utf8` checks ASCII a word at a time; `from_utf8_lossy` walked the whole file chunk
+    // by chunk (3.6 % of a 1,000-role dump audit's instructions).
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    };
     if lower.ends_with(".yaml")
         || lower.ends_with(".yml")
         || lower.ends_with(".template") && !text.trim_start().starts_with('{')
@@ -113,7 +118,7 @@ pub fn audit_source(name: &str, bytes: &[u8], options: &AuditOptions) -> Vec<Aud
     }
     // Only valid UTF-8 can be JSON (`from_slice` refused invalid bytes before; the lossy text
     // would parse where the bytes do not).
-    if let std::borrow::Cow::Borrowed(json) = &text {
+    if let Cow::Borrowed(json) = &text {
         if let Some(found) = json_container(name, json, options) {
             return found;
         }
@@ -193,7 +198,15 @@ fn size_check(
     policy: &rolecall_policy::Policy,
     opts: &AuditOptions,
 ) {
-    let size = text.chars().filter(|c| !c.is_whitespace()).count();
+    // ASCII text (the usual case) is counted by bytes; `char::is_whitespace` on ASCII is
+    // exactly these six bytes (3.5 % of a dump audit was this count, char by char).
+    let size = if text.is_ascii() {
+        text.bytes()
+            .filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+            .count()
+    } else {
+        text.chars().filter(|c| !c.is_whitespace()).count()
+    };
     if size > rolecall_policy::validate::TRUST_POLICY_QUOTA
         && !opts.disabled_rules.iter().any(|d| d == "TP-POLICY-SIZE")
     {
@@ -223,15 +236,21 @@ fn audit_embedded(doc: &Value, options: &AuditOptions) -> (Vec<Finding>, Option<
         Value::String(s) => s.clone(),
         other => serde_json::to_string_pretty(other).unwrap_or_default(),
     };
-    match rolecall_policy::parse_document(text.as_bytes()) {
+    // Both results live until the report is written, one pair per role of a dump: trimming
+    // their spare capacity took the 10,000-role audit's peak heap from 24.1 MB to ~19 MB
+    // (valgrind massif), under 3x the dump with the dump itself held in memory.
+    let (mut f, mut shown) = match rolecall_policy::parse_document(text.as_bytes()) {
         Ok(d) => {
-            let shown = d.policy_text.clone().unwrap_or(text);
+            let shown = d.policy_text.unwrap_or(text);
             let mut f = audit_policy(&d.policy, options);
             size_check(&mut f, &shown, &d.policy, options);
-            (f, Some(shown))
+            (f, shown)
         }
-        Err(e) => (vec![parse_error_finding(&e)], Some(text)),
-    }
+        Err(e) => (vec![parse_error_finding(&e)], text),
+    };
+    f.shrink_to_fit();
+    shown.shrink_to_fit();
+    (f, Some(shown))
 }
 
 fn line_of(text: &str, needle: &str) -> Option<u32> {
@@ -346,6 +365,7 @@ fn account_dump(
         else {
             continue;
         };
+        out.reserve_exact(roles.len());
         // Role by role: only the current role's document is ever built.
         for role in roles {
             // (A derived struct would also accept an array, which has no fields as a `Value`.)
