@@ -359,26 +359,39 @@ fn account_dump(
     };
     let mut needle = String::new();
     for page in pages {
-        let Some(roles) = page
-            .get("RoleDetailList")
-            .and_then(|r| serde_json::from_str::<Vec<&RawValue>>(r.get()).ok())
-        else {
+        let Some(list) = page.get("RoleDetailList") else {
             continue;
         };
+        // Usually every role is an object with a string `Arn`: read the fields straight from
+        // the list (one pass over it instead of two: 3.4 % of a dump audit's instructions).
+        // Otherwise take each role's raw value and read it alone.
+        let roles: Vec<Role<'_>> =
+            match serde_json::from_str::<Vec<MapOnly<RoleDetail<'_>>>>(list.get()) {
+                Ok(roles) => roles.into_iter().map(|r| Role::Detail(r.0)).collect(),
+                Err(_) => match serde_json::from_str::<Vec<&RawValue>>(list.get()) {
+                    Ok(raw) => raw.into_iter().map(Role::Raw).collect(),
+                    Err(_) => continue,
+                },
+            };
         out.reserve_exact(roles.len());
         // Role by role: only the current role's document is ever built.
         for role in roles {
-            // (A derived struct would also accept an array, which has no fields as a `Value`.)
-            let detail = role
-                .get()
-                .starts_with('{')
-                .then(|| serde_json::from_str::<RoleDetail<'_>>(role.get()).ok())
-                .flatten();
+            let detail: Result<RoleDetail<'_>, &RawValue> = match role {
+                Role::Detail(d) => Ok(d),
+                // (A derived struct would also accept an array, which has no fields as a
+                // `Value`.)
+                Role::Raw(raw) => raw
+                    .get()
+                    .starts_with('{')
+                    .then(|| serde_json::from_str::<RoleDetail<'_>>(raw.get()).ok())
+                    .flatten()
+                    .ok_or(raw),
+            };
             let (arn, doc) = match detail {
-                Some(r) => (r.arn.map(Cow::into_owned), r.doc.map(RoleDoc::Raw)),
+                Ok(r) => (r.arn.map(Cow::into_owned), r.doc.map(RoleDoc::Raw)),
                 // Not an object, a duplicate field or a non-string `Arn`: read it as a `Value`
                 // and take what the `Value` lookups took before.
-                None => match serde_json::from_str::<Value>(role.get()) {
+                Err(raw) => match serde_json::from_str::<Value>(raw.get()) {
                     Ok(mut v) => (
                         v.get("Arn").and_then(Value::as_str).map(str::to_owned),
                         v.get_mut("AssumeRolePolicyDocument")
@@ -417,6 +430,33 @@ fn account_dump(
         }
     }
     out
+}
+
+/// One entry of `RoleDetailList`: its fields, or its raw value when they could not be read
+/// directly.
+enum Role<'a> {
+    Detail(RoleDetail<'a>),
+    Raw(&'a RawValue),
+}
+
+/// Reads `T` from a JSON object only (a derived struct would also accept an array).
+struct MapOnly<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for MapOnly<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Only<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Only<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(Only(std::marker::PhantomData))
+            .map(MapOnly)
+    }
 }
 
 /// A role's trust policy document, raw or already read.
@@ -679,6 +719,65 @@ fn cloudformation(name: &str, text: &str, v: &Value, options: &AuditOptions) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Roles the direct field read refuses are read as `Value`s, as before the raw read.
+    #[test]
+    #[allow(clippy::type_complexity)]
+    fn odd_dump_roles_read_as_values_did() {
+        let dump = r#"[{"RoleDetailList": [
+ {"Arn": "arn:aws:iam::111122223333:role/ok", "AssumeRolePolicyDocument": {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}},
+ {"Arn": "arn:aws:iam::111122223333:role/null-doc", "AssumeRolePolicyDocument": null},
+ ["arn:aws:iam::111122223333:role/array", {}],
+ {"Arn": "arn:aws:iam::111122223333:role/first", "Arn": "arn:aws:iam::111122223333:role/dup", "AssumeRolePolicyDocument": "%7B%22Statement%22%3A%5B%5D%7D"},
+ {"Arn": 5, "AssumeRolePolicyDocument": "{\"Statement\":[]}"}
+]}, {"RoleDetailList": "not a list"}]"#;
+        let out = audit_source("d.json", dump.as_bytes(), &AuditOptions::default());
+        let seen: Vec<(Option<&str>, Option<u32>, Vec<&str>, Option<&str>)> = out
+            .iter()
+            .map(|p| {
+                assert_eq!(p.location.kind, SourceKind::AccountDump);
+                (
+                    p.location.role.as_deref(),
+                    p.location.line,
+                    p.findings.iter().map(|f| f.rule).collect(),
+                    p.policy_text.as_deref(),
+                )
+            })
+            .collect();
+        let invalid = vec!["TP-VERSION-2008", "TP-INVALID-POLICY"];
+        assert_eq!(
+            seen.get(1..),
+            Some(
+                &[
+                    (
+                        Some("arn:aws:iam::111122223333:role/null-doc"),
+                        Some(3),
+                        vec!["TP-INVALID-POLICY"],
+                        Some("null")
+                    ),
+                    (None, None, vec![], None),
+                    (
+                        Some("arn:aws:iam::111122223333:role/dup"),
+                        Some(5),
+                        invalid.clone(),
+                        Some(r#"{"Statement":[]}"#)
+                    ),
+                    (None, None, invalid, Some(r#"{"Statement":[]}"#)),
+                ][..]
+            )
+        );
+        let first = seen.first().unwrap();
+        assert_eq!(
+            (first.0, first.1, first.2.as_slice()),
+            (
+                Some("arn:aws:iam::111122223333:role/ok"),
+                Some(2),
+                &["TP-SERVICE-NO-SOURCE"][..]
+            )
+        );
+        // The object document is shown re-printed (pretty, keys sorted), spans refer to it.
+        assert!(first.3.unwrap().starts_with("{\n  \"Statement\": ["));
+    }
 
     #[test]
     fn sub_resolves_pseudo_parameters_only() {
