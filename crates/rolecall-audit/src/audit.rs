@@ -293,7 +293,7 @@ impl ValueTest {
 struct CompiledEntry {
     op: rolecall_policy::Operator,
     slot: Option<usize>,
-    /// Known whatever the witness (the `known` predicate of [`Auditor::admits`]); otherwise
+    /// Known whatever the witness (as the per-witness `known` predicate decided); otherwise
     /// known exactly when the witness fills the slot.
     always_known: bool,
     /// `Some(want_absent)` for `Null`, from the first value.
@@ -385,7 +385,8 @@ impl CompiledEntry {
     }
 }
 
-/// A statement's `Condition` prepared for witnesses ([`eval_condition`]).
+/// A statement's `Condition` prepared for witnesses: every entry must pass (as with
+/// [`eval_entry`] on each).
 struct CompiledCondition(Vec<CompiledEntry>);
 
 impl CompiledCondition {
@@ -402,7 +403,7 @@ impl CompiledCondition {
     }
 }
 
-/// Everything [`Auditor::admits`] needs that does not depend on the witness subject, built once
+/// Everything [`Witnesses::admits`] needs that does not depend on the witness subject, built once
 /// per statement and issuer instead of once per witness (a statement checks dozens).
 struct Witnesses {
     allow: CompiledCondition,
