@@ -342,3 +342,13 @@ fn request_and_context_accessors() {
     assert!(c.insert("key", ContextValue::Single("w".into())).is_err());
     assert_eq!(c.len(), 1);
 }
+
+/// R4, R8: in an ARN value without variables, `${*}` is a literal `*` in
+/// its component, not a wildcard and not dropped.
+#[test]
+fn arn_value_escapes_are_literal() {
+    let cond = r#"{"ArnLike":{"k":"arn:aws:s3:::b${*}"}}"#;
+    assert!(holds(cond, &[("k", "arn:aws:s3:::b*")]));
+    assert!(!holds(cond, &[("k", "arn:aws:s3:::b")]));
+    assert!(!holds(cond, &[("k", "arn:aws:s3:::bx")]));
+}
