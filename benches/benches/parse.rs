@@ -1,6 +1,6 @@
 //! Parse throughput next to `serde_json::from_slice::<serde_json::Value>`
-//! on the same bytes. Target: `rolecall_policy::parse` within 2x of
-//! serde_json (issue 2).
+//! on the same bytes. Target: `rolecall_policy::parse` followed by
+//! `validate` within 2x of serde_json (issue 2).
 //!
 //! `cargo bench -p rolecall-benches --bench parse -- --warm-up-time 1 --measurement-time 3`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -79,6 +79,18 @@ fn parse(c: &mut Criterion) {
             BenchmarkId::new("rolecall", bytes.len()),
             bytes,
             |b, bytes| b.iter(|| rolecall_policy::parse(black_box(bytes)).unwrap()),
+        );
+        // What `rolecall check` does per document: parse, then every
+        // write-time rule (issue 2's target is this within 2x of serde_json).
+        group.bench_with_input(
+            BenchmarkId::new("rolecall_parse_validate", bytes.len()),
+            bytes,
+            |b, bytes| {
+                b.iter(|| {
+                    let policy = rolecall_policy::parse(black_box(bytes)).unwrap();
+                    rolecall_policy::validate::validate(&policy)
+                })
+            },
         );
         group.bench_with_input(
             BenchmarkId::new("serde_json_value", bytes.len()),

@@ -485,6 +485,15 @@ fn policy_size() {
     let padded = gh("{}").replace(", ", &format!(",{}", " ".repeat(3000)));
     assert!(padded.len() > 3000);
     quiet(&padded, "TP-POLICY-SIZE");
+    // Numbers may print longer than written (`1e2` prints `100.0`): a
+    // source under the quota can still be over it, and must be reported.
+    let numbers: Vec<&str> = vec!["1e2"; 420];
+    let grown = gh(&format!(
+        r#"{{"NumericLessThan": {{"aws:MultiFactorAuthAge": [{}]}}}}"#,
+        numbers.join(",")
+    ));
+    assert!(grown.len() < 2048, "{}", grown.len());
+    fires(&grown, "TP-POLICY-SIZE");
 }
 
 #[test]
