@@ -23,7 +23,7 @@ use crate::compile::{
     ActionMatcher, CompiledAction, CompiledCondition, CompiledPolicy, CompiledPrincipal,
     CompiledStatement, Effect, PolicyValue, PrincipalValue, TplItem, ValueForm,
 };
-use crate::matcher::{glob_match_stream, Elem};
+use crate::matcher::{glob_match_stream, Elem, Pattern};
 use crate::request::{Context, ContextValue, FoldedKey, Request};
 use crate::Decision;
 
@@ -231,11 +231,27 @@ pub(crate) fn action_matches(a: &CompiledAction, action: &str) -> bool {
 pub(crate) fn action_value_matches(m: &ActionMatcher, action: &str) -> bool {
     match m {
         ActionMatcher::Everything => true,
-        ActionMatcher::Split { service, name } => match action.split_once(':') {
-            Some((s, n)) => service.is_match(s) && name.is_match(n),
-            None => false,
-        },
+        ActionMatcher::Split { service, name } => split_action_matches(service, name, action),
+        ActionMatcher::Literal {
+            text,
+            service,
+            name,
+        } => {
+            if action.is_ascii() {
+                action.eq_ignore_ascii_case(text)
+            } else {
+                split_action_matches(service, name, action)
+            }
+        }
         ActionMatcher::Nothing => false,
+    }
+}
+
+/// R3: split the request action at its first `:` and match both halves.
+fn split_action_matches(service: &Pattern, name: &Pattern, action: &str) -> bool {
+    match action.split_once(':') {
+        Some((s, n)) => service.is_match(s) && name.is_match(n),
+        None => false,
     }
 }
 
