@@ -12,38 +12,7 @@ use rolecall_eval::request::{ContextValue, Request};
 use rolecall_eval::{evaluate, CompiledPolicy, Decision};
 use std::hint::black_box;
 
-const EKS: &str = "oidc.eks.region-code.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
-const P_EKS: &str = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.region-code.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
-const SA: &str = "system:serviceaccount:default:my-service-account";
-
-/// The IRSA trust policy of SEMANTICS.md 5.1.
-const IRSA: &str = r#"{
-  "Version": "2012-10-17",
-  "Statement": [{
-    "Effect": "Allow",
-    "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.region-code.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"},
-    "Action": "sts:AssumeRoleWithWebIdentity",
-    "Condition": {"StringEquals": {
-      "oidc.eks.region-code.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud": "sts.amazonaws.com",
-      "oidc.eks.region-code.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": "system:serviceaccount:default:my-service-account"
-    }}
-  }]
-}"#;
-
-const P_GH: &str = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
-
-const GITHUB: &str = r#"{
-  "Version": "2012-10-17",
-  "Statement": [{
-    "Effect": "Allow",
-    "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
-    "Action": "sts:AssumeRoleWithWebIdentity",
-    "Condition": {
-      "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
-      "StringLike": {"token.actions.githubusercontent.com:sub": ["repo:octo-org/octo-repo:ref:refs/heads/*", "repo:octo-org/octo-repo:environment:prod"]}
-    }
-  }]
-}"#;
+use rolecall_benches::{EKS, GITHUB, IRSA, P_EKS, P_GH, SA};
 
 fn eks_request(sub: &str) -> Request {
     Request::builder()

@@ -128,17 +128,12 @@ pub enum Presence {
     Never,
 }
 
-const GITHUB_2026: &[&str] = &[
-    "actor",
-    "actor_id",
-    "job_workflow_ref",
-    "repository",
-    "repository_id",
-    "workflow",
-    "ref",
-    "environment",
-    "enterprise_id",
-];
+/// The GitHub claims STS exposes since 2026: the evaluator's claim table is
+/// the one source of truth, so the audit and `eval` never disagree.
+fn github_2026_claims() -> &'static [&'static str] {
+    rolecall_eval::claims::ClaimRules::default()
+        .provider_claims("token.actions.githubusercontent.com")
+}
 
 /// Whether `claim` (the part after `<prefix>:`, lower-cased) is a request key for this issuer.
 pub fn claim_presence(kind: IssuerKind, claim: &str, pre_2026: bool) -> Presence {
@@ -150,7 +145,7 @@ pub fn claim_presence(kind: IssuerKind, claim: &str, pre_2026: bool) -> Presence
         (_, "sub" | "aud") => Presence::Always,
         (K::Google, "oaud" | "azp") => Presence::Sometimes,
         (K::Cognito, "amr") => Presence::Always,
-        (K::GitHub, c) if !pre_2026 && GITHUB_2026.contains(&c) => Presence::Sometimes,
+        (K::GitHub, c) if !pre_2026 && github_2026_claims().contains(&c) => Presence::Sometimes,
         (K::Google | K::CircleCi, _) if !pre_2026 => Presence::Sometimes,
         _ => Presence::Never,
     }
