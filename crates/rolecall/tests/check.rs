@@ -188,3 +188,23 @@ fn every_invalid_example_is_reported() {
     }
     assert!(n >= 2);
 }
+
+#[test]
+fn a_container_file_gets_pointed_to_audit() {
+    let dump = r#"{"UserDetailList": [], "RoleDetailList": [], "Policies": []}"#;
+    rolecall()
+        .args(["check", "-"])
+        .write_stdin(dump)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(
+            "this looks like `aws iam get-account-authorization-details` output, not a policy: `rolecall audit`",
+        ));
+    // A plain broken policy gets no such hint.
+    rolecall()
+        .args(["check", "-"])
+        .write_stdin(r#"{"Statement": [], "Bogus": 1}"#)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("rolecall audit").not());
+}

@@ -86,6 +86,29 @@ fn level(s: Severity) -> Level {
     }
 }
 
+/// When a file that is not a policy is one `rolecall audit` reads (an
+/// account dump, a Terraform plan, a CloudFormation template), says so: a
+/// newcomer pointing `check` at a dump should learn which command fits.
+/// Only looked at after the strict parse failed, so it costs nothing on
+/// policies.
+fn container_hint(input: &Input) -> Option<String> {
+    let bytes = input.bytes.as_ref().ok()?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    let has = |k: &str| value.get(k).is_some();
+    let what = if has("RoleDetailList") {
+        "`aws iam get-account-authorization-details` output"
+    } else if has("planned_values") || has("resource_changes") {
+        "a Terraform plan (`terraform show -json`)"
+    } else if has("Resources") || has("AWSTemplateFormatVersion") {
+        "a CloudFormation template"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "this looks like {what}, not a policy: `rolecall audit` reads the trust policies inside it"
+    ))
+}
+
 /// The error without its position, which the diagnostic shows itself.
 pub(crate) fn parse_error_message(e: &ParseError) -> String {
     match e.context() {
@@ -137,7 +160,7 @@ fn write_text(w: &mut impl Write, results: &[(Input, Outcome)]) -> Result<(), Cl
                         column: e.column(),
                         span: None,
                     }),
-                    hint: None,
+                    hint: container_hint(input),
                 };
                 render(w, &input.name, error_source(input, e), &d)?;
             }
