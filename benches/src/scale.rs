@@ -16,7 +16,7 @@ pub const MAX_POLICY_BYTES: usize = rolecall_policy::DEFAULT_MAX_INPUT_BYTES;
 /// The issuer of the synthetic policies below.
 const ISS: &str = "oidc.example.com";
 
-/// The provider ARN for [`ISS`].
+/// The provider ARN for `ISS`.
 pub const P_ISS: &str = "arn:aws:iam::111122223333:oidc-provider/oidc.example.com";
 
 /// A policy of `statements` statements with `conditions` conditions each

@@ -2,7 +2,7 @@
 //! (STYLE.md item 1: "two representations, one door").
 //!
 //! [`CompiledPolicy::compile`] is the only way to build a [`CompiledPolicy`],
-//! and [`crate::evaluate`] accepts nothing else. Compiling first applies
+//! and [`crate::evaluate()`] accepts nothing else. Compiling first applies
 //! [`rolecall_policy::validate::refusals`] (DECISIONS.md R1 items 8 to 19):
 //! a policy with any refusal is a [`CompileError`] carrying every finding
 //! with its position, never a policy that evaluates with a part skipped

@@ -27,7 +27,7 @@ use crate::Decision;
 /// The explanation of one evaluation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Explanation {
-    /// The decision, as [`crate::evaluate`] gives it.
+    /// The decision, as [`crate::evaluate()`] gives it.
     pub decision: Decision,
     /// The deciding statements, as [`crate::decide`] gives them (R10).
     pub statements: Vec<usize>,

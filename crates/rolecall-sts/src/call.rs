@@ -30,7 +30,7 @@
 //! (the generic description in the STS API reference), or `approximated`
 //! (rolecall's wording where no STS text is known).
 //!
-//! * "No OpenIDConnect provider found in your account for <iss>",
+//! * "No OpenIDConnect provider found in your account for `<iss>`",
 //!   "Incorrect token audience", "Missing a required claim: aud",
 //!   "Couldn't retrieve verification key from your identity provider,
 //!   please reference AssumeRoleWithWebIdentity documentation for
@@ -38,8 +38,8 @@
 //!   XML quoted in aws-sdk-rust #827 and SDK logs; documentation pages that
 //!   collapse whitespace show one), and "Not authorized to perform
 //!   sts:AssumeRoleWithWebIdentity": observed (SEMANTICS.md 5.4).
-//! * "Token expired: current date/time <now> must be before the expiration
-//!   date/time <exp>" (unix seconds): observed in aws-sdk-java-v2 #5709
+//! * "Token expired: current date/time `<now>` must be before the expiration
+//!   date/time `<exp>`" (unix seconds): observed in aws-sdk-java-v2 #5709
 //!   (2024). Earlier reports (awslabs/aws-orbit-workbench #707, 2021) show
 //!   no space before the second number; rolecall follows the newer text.
 //! * Malformed tokens, bad signatures and algorithms other than RS256 use

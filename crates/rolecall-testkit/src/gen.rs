@@ -45,7 +45,7 @@ pub const KEYS: &[&str] = &[
 
 /// The value pool: realistic fragments, wildcard and variable syntax
 /// characters, typed values, Latin-1 text. Requests also draw from
-/// [`REQUEST_ONLY`] (beyond Latin-1).
+/// `REQUEST_ONLY` (beyond Latin-1).
 pub const POOL: &[&str] = &[
     "repo:octo-org/app:ref:refs/heads/main",
     "repo:octo-org/app:environment:prod",
