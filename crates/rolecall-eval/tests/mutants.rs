@@ -472,3 +472,45 @@ fn unresolved_variable_is_named_only_when_every_value_is_unresolved() {
     let empty = allow_with(r#"{"StringEquals":{"server.example.com:sub":[]}}"#);
     assert_eq!(explained_rule(&empty, &ctx), Rule::NoValueMatched);
 }
+
+/// DECISIONS R12: the claim table is data; `with_table` uses the table it is
+/// given (and only that table).
+#[test]
+fn claim_rules_use_the_table_they_are_given() {
+    use rolecall_eval::claims::{ClaimRules, ProviderClaims};
+    static TABLE: &[ProviderClaims] = &[ProviderClaims {
+        host: "auth.example.com",
+        claims: &["team"],
+    }];
+    let custom = ClaimRules::with_table(TABLE);
+    assert_eq!(custom.provider_claims("auth.example.com/tenant"), &["team"]);
+    assert!(custom
+        .provider_claims("token.actions.githubusercontent.com")
+        .is_empty());
+    assert!(ClaimRules::default()
+        .provider_claims("auth.example.com")
+        .is_empty());
+}
+
+/// A bad final base64url symbol is reported at its byte in the token, in
+/// the part it belongs to.
+#[test]
+fn bad_last_base64_symbol_is_located() {
+    use rolecall_eval::claims::{decode_jwt, TokenError, TokenPart};
+    // `e30` is `{}`; in `e31` the last symbol carries bits past the data.
+    let err = decode_jwt("e30.e31.c2ln").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            TokenError::Base64 {
+                part: TokenPart::Claims,
+                offset: 6
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "token claims is not base64url without padding at byte 6"
+    );
+}
