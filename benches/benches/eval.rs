@@ -15,13 +15,7 @@ use std::hint::black_box;
 use rolecall_benches::{EKS, GITHUB, IRSA, P_EKS, P_GH, SA};
 
 fn eks_request(sub: &str) -> Request {
-    Request::builder()
-        .principal(P_EKS)
-        .action("sts:AssumeRoleWithWebIdentity")
-        .value(format!("{EKS}:aud"), "sts.amazonaws.com")
-        .value(format!("{EKS}:sub"), sub)
-        .build()
-        .unwrap()
+    rolecall_benches::irsa_request(sub).unwrap()
 }
 
 /// The four comparisons the IRSA policy boils down to, written by hand

@@ -198,30 +198,11 @@ fn size_check(
     policy: &rolecall_policy::Policy,
     opts: &AuditOptions,
 ) {
-    // ASCII text (the usual case) is counted by bytes; `char::is_whitespace` on ASCII is
-    // exactly these six bytes (3.5 % of a dump audit was this count, char by char).
-    let size = if text.is_ascii() {
-        text.bytes()
-            .filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
-            .count()
-    } else {
-        text.chars().filter(|c| !c.is_whitespace()).count()
-    };
-    if size > rolecall_policy::validate::TRUST_POLICY_QUOTA
-        && !opts.disabled_rules.iter().any(|d| d == "TP-POLICY-SIZE")
-    {
-        f.push(make(
-            "TP-POLICY-SIZE",
-            Severity::Low,
-            Verdict::Invalid,
-            format!(
-                "the policy has {size} non-whitespace characters; the default quota is {}",
-                rolecall_policy::validate::TRUST_POLICY_QUOTA
-            ),
-            policy.span,
-            None,
-        ));
-    }
+    f.extend(crate::audit::size_finding(
+        crate::audit::non_whitespace_chars(text),
+        policy.span,
+        opts,
+    ));
 }
 
 fn arn_account(arn: &str) -> Option<String> {

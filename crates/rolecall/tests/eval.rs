@@ -193,11 +193,8 @@ fn bad_inputs_are_clear_errors() {
         .stderr(predicate::str::contains(":8:19: error: policy is refused"));
 }
 
-#[test]
-fn batch_keeps_going_after_bad_lines() {
-    let good = json!({"id": 7, "policy": {"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}, "principal": "arn:aws:iam::1:role/x", "action": "sts:AssumeRole"});
-    let huge = format!("{{\"id\":1,\"junk\":\"{}\"}}", "x".repeat(10 * 1024 * 1024));
-    let input = format!("{good}\n\n{huge}\n{{\"id\":2}}\n{good}\n");
+/// Runs `eval --batch` on `input` (it must exit 0) and reads its JSON lines.
+fn batch(input: String) -> Vec<Value> {
     let out = rolecall()
         .args(["eval", "--batch"])
         .write_stdin(input)
@@ -206,11 +203,19 @@ fn batch_keeps_going_after_bad_lines() {
         .get_output()
         .stdout
         .clone();
-    let lines: Vec<Value> = String::from_utf8(out)
+    String::from_utf8(out)
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+        .collect()
+}
+
+#[test]
+fn batch_keeps_going_after_bad_lines() {
+    let good = json!({"id": 7, "policy": {"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}, "principal": "arn:aws:iam::1:role/x", "action": "sts:AssumeRole"});
+    let huge = format!("{{\"id\":1,\"junk\":\"{}\"}}", "x".repeat(10 * 1024 * 1024));
+    let input = format!("{good}\n\n{huge}\n{{\"id\":2}}\n{good}\n");
+    let lines = batch(input);
     assert_eq!(lines.len(), 5);
     assert_eq!(lines[0]["decision"], "Allow");
     assert_eq!(lines[0]["id"], 7);
@@ -246,19 +251,7 @@ fn batch_agrees_with_every_vector() {
         input.push_str(&line.to_string());
         input.push('\n');
     }
-    let out = rolecall()
-        .args(["eval", "--batch"])
-        .write_stdin(input)
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let lines: Vec<Value> = String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = batch(input);
     assert_eq!(lines.len(), vectors.len());
     let mut failures = Vec::new();
     for (v, line) in vectors.iter().zip(&lines) {
