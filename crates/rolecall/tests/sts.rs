@@ -359,3 +359,51 @@ fn eval_verify_checks_the_token_before_the_policy() {
         .assert()
         .code(0);
 }
+
+#[test]
+fn sts_takes_the_role_from_an_account_dump() {
+    let f = Fixture::new(
+        "dump",
+        &sign(&claims("system:serviceaccount:prod:app", NOW + 3600)),
+    );
+    let policy: Value =
+        serde_json::from_str(&std::fs::read_to_string(f.path("policy.json")).unwrap()).unwrap();
+    // Another role first, whose policy denies; the role's document is an
+    // object, as the AWS CLI prints it.
+    let deny_all = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRoleWithWebIdentity"}]});
+    let dump = json!({"RoleDetailList": [
+        {"Arn": "arn:aws:iam::111122223333:role/other", "RoleName": "other", "AssumeRolePolicyDocument": deny_all},
+        {"Arn": ROLE, "RoleName": "app", "AssumeRolePolicyDocument": policy},
+    ], "Policies": []});
+    let dump_path = f.path("dump.json");
+    std::fs::write(&dump_path, dump.to_string()).unwrap();
+    let run = |role: &str| {
+        let mut cmd = Command::cargo_bin("rolecall").unwrap();
+        cmd.env("NO_COLOR", "1")
+            .args(["sts", "assume-role-with-web-identity", "--role-arn", role])
+            .arg("--policy")
+            .arg(&dump_path)
+            .arg("--token")
+            .arg(f.path("token.jwt"))
+            .arg("--providers")
+            .arg(f.path("provider.json"))
+            .arg("--jwks")
+            .arg(f.path("jwks.json"))
+            .arg("--now")
+            .arg(NOW.to_string());
+        cmd
+    };
+    run(ROLE).assert().code(0).stdout(predicate::str::contains(
+        "success: arn:aws:sts::111122223333:assumed-role/app/",
+    ));
+    run("arn:aws:iam::111122223333:role/other")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("AccessDenied"));
+    run("arn:aws:iam::111122223333:role/missing")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "has no role `arn:aws:iam::111122223333:role/missing`",
+        ));
+}

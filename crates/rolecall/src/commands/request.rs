@@ -117,7 +117,12 @@ pub(crate) fn load_policy_file(path: &Path) -> Result<LoadedPolicy, CliError> {
         path.display().to_string()
     };
     let bytes = read_input(path)?;
-    let doc = parse_document(&bytes).map_err(|e| {
+    load_policy_bytes(name, &bytes)
+}
+
+/// Parses and compiles policy bytes read from the input called `name`.
+pub(crate) fn load_policy_bytes(name: String, bytes: &[u8]) -> Result<LoadedPolicy, CliError> {
+    let doc = parse_document(bytes).map_err(|e| {
         usage(format!(
             "{name}:{}:{}: error[{}]: {}",
             e.line(),
@@ -139,7 +144,7 @@ pub(crate) fn load_policy_file(path: &Path) -> Result<LoadedPolicy, CliError> {
     })?;
     let text = doc
         .policy_text
-        .unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned());
+        .unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned());
     Ok(LoadedPolicy {
         name,
         text,

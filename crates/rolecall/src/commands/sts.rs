@@ -49,7 +49,8 @@ pub(crate) struct AssumeArgs {
     /// The role's ARN (`RoleArn`). Optional when --policy is `aws iam get-role` output.
     #[arg(long, value_name = "ARN")]
     pub role_arn: Option<String>,
-    /// The role's trust policy: a file or `-` (raw, URL-encoded, or `aws iam get-role` output).
+    /// The role's trust policy: a file or `-` (raw, URL-encoded, or `aws iam get-role` output),
+    /// or `aws iam get-account-authorization-details` output holding the role named by --role-arn.
     #[arg(long, value_name = "FILE")]
     pub policy: PathBuf,
     /// The web-identity token (JWT): a file or `-`.
@@ -116,9 +117,55 @@ fn text_of(path: &Path) -> Result<String, CliError> {
         .map_err(|_| usage(format!("{}: not UTF-8 text", name_of(path))))
 }
 
-/// The policy, compiled, and the role ARN of get-role output.
-fn load_policy(path: &Path) -> Result<(TrustPolicy, Option<String>), CliError> {
-    let loaded = super::request::load_policy_file(path)?;
+/// An `aws iam get-account-authorization-details` page, read only as far
+/// as choosing a role needs. The document stays raw text, so the strict
+/// parser still sees it exactly as written (duplicate keys included).
+#[derive(serde::Deserialize)]
+struct AccountDump<'a> {
+    #[serde(rename = "RoleDetailList", borrow)]
+    roles: Vec<DumpRole<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct DumpRole<'a> {
+    #[serde(rename = "Arn")]
+    arn: String,
+    #[serde(rename = "AssumeRolePolicyDocument", borrow)]
+    document: &'a serde_json::value::RawValue,
+}
+
+/// The policy, compiled, and the role ARN of get-role output. With a role
+/// ARN, `path` may also be an account dump: the role's document is used.
+fn load_policy(
+    path: &Path,
+    role_arn: Option<&str>,
+) -> Result<(TrustPolicy, Option<String>), CliError> {
+    let name = name_of(path);
+    let bytes = read_input(path)?;
+    if let (Some(arn), Ok(dump)) = (role_arn, serde_json::from_slice::<AccountDump<'_>>(&bytes)) {
+        let role = dump.roles.iter().find(|r| r.arn == arn).ok_or_else(|| {
+            usage(format!(
+                "{name}: the account dump has no role `{arn}` in `RoleDetailList`"
+            ))
+        })?;
+        let raw = role.document.get();
+        // A string holds the document's JSON text or its URL-encoded form.
+        let text = if raw.starts_with('"') {
+            serde_json::from_str::<String>(raw)
+                .map_err(|e| usage(format!("{name}: role `{arn}`: {e}")))?
+        } else {
+            raw.to_owned()
+        };
+        let loaded = super::request::load_policy_bytes(
+            format!("{name} (role {arn}, positions within its document)"),
+            text.as_bytes(),
+        )?;
+        return Ok((
+            TrustPolicy::from_compiled(loaded.compiled),
+            Some(arn.to_owned()),
+        ));
+    }
+    let loaded = super::request::load_policy_bytes(name, &bytes)?;
     Ok((TrustPolicy::from_compiled(loaded.compiled), loaded.role_arn))
 }
 
@@ -131,7 +178,7 @@ fn assume(args: &AssumeArgs) -> Result<ExitCode, CliError> {
     if stdin_users > 1 {
         return Err(usage("only one input can read standard input (`-`)"));
     }
-    let (policy, doc_role) = load_policy(&args.policy)?;
+    let (policy, doc_role) = load_policy(&args.policy, args.role_arn.as_deref())?;
     let role_arn = args.role_arn.clone().or(doc_role).ok_or_else(|| {
         usage("--role-arn is required (unless --policy is `aws iam get-role` output)")
     })?;
