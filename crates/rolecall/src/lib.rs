@@ -40,6 +40,24 @@ use clap::Parser as _;
 
 pub use output::ExitCode;
 
+/// Answers a stream of `rolecall eval --batch` request lines (the protocol of
+/// the README's "Batch protocol"), one JSON line out per line in. This is
+/// what `eval --batch` runs on standard input and output; it is public so
+/// the batch path can be benchmarked in-process.
+///
+/// # Errors
+///
+/// Only when writing the output fails; a bad input line is an `Error` line.
+pub fn eval_batch(
+    input: &mut impl std::io::BufRead,
+    output: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    commands::batch::process(input, output).map_err(|e| match e {
+        output::CliError::Output(io) => io,
+        other => std::io::Error::other(other.to_string()),
+    })
+}
+
 /// Runs the tool with the given arguments (the first is the program name)
 /// and returns the process exit code.
 pub fn run<I, T>(args: I) -> i32

@@ -115,7 +115,7 @@ pub(crate) fn run() -> Result<ExitCode, CliError> {
 }
 
 /// Answers every line of `input` on `out`.
-fn process(input: &mut impl BufRead, out: &mut impl Write) -> Result<(), CliError> {
+pub(crate) fn process(input: &mut impl BufRead, out: &mut impl Write) -> Result<(), CliError> {
     let mut cache: HashMap<Box<str>, Result<Rc<CompiledPolicy>, LineError>> = HashMap::new();
     let mut line = Vec::new();
     loop {

@@ -1,7 +1,7 @@
 //! One module per subcommand.
 
 mod audit;
-mod batch;
+pub(crate) mod batch;
 mod check;
 mod debug;
 mod eval;
