@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::claims::WebIdentity;
 use crate::compile::{
-    ActionMatcher, CompiledAction, CompiledCondition, CompiledPolicy, CompiledPrincipal,
+    ActionMatcher, ActionValue, CompiledAction, CompiledCondition, CompiledPolicy, CompiledPrincipal,
     CompiledStatement, Effect, PolicyValue, PrincipalValue, TplItem, ValueForm,
 };
 use crate::matcher::{glob_match_stream, Elem, Pattern};
@@ -224,26 +224,37 @@ pub(crate) fn action_matches(a: &CompiledAction, action: &str) -> bool {
     let any = a
         .values
         .iter()
-        .any(|v| action_value_matches(&v.matcher, action));
+        .any(|v| action_value_matches(v, action));
     any != a.negated
 }
 
-pub(crate) fn action_value_matches(m: &ActionMatcher, action: &str) -> bool {
-    match m {
+pub(crate) fn action_value_matches(v: &ActionValue, action: &str) -> bool {
+    match &v.matcher {
         ActionMatcher::Everything => true,
         ActionMatcher::Split { service, name } => split_action_matches(service, name, action),
-        ActionMatcher::Literal {
-            text,
-            service,
-            name,
-        } => {
-            if action.is_ascii() {
-                action.eq_ignore_ascii_case(text)
-            } else {
-                split_action_matches(service, name, action)
-            }
-        }
+        ActionMatcher::Literal => literal_action_matches(&v.text, action),
         ActionMatcher::Nothing => false,
+    }
+}
+
+/// R3 for a wildcard-free ASCII policy action: the request's first `:`
+/// must sit where the policy's does and both halves agree under R6
+/// folding. For an ASCII request that is one ASCII case-insensitive
+/// comparison of the whole text.
+fn literal_action_matches(policy: &str, action: &str) -> bool {
+    if action.is_ascii() {
+        return action.eq_ignore_ascii_case(policy);
+    }
+    // The policy text is ASCII, so its folding is `to_ascii_lowercase`.
+    let folds_to = |ascii: &str, v: &str| {
+        ascii
+            .chars()
+            .map(|c| c.to_ascii_lowercase())
+            .eq(v.chars().flat_map(char::to_lowercase))
+    };
+    match (policy.split_once(':'), action.split_once(':')) {
+        (Some((ps, pn)), Some((s, n))) => folds_to(ps, s) && folds_to(pn, n),
+        _ => false,
     }
 }
 
@@ -404,6 +415,7 @@ pub(crate) fn value_matches(
 ) -> ValueResult {
     let positive = c.operator.base.positive();
     match (&pv.form, parsed) {
+        (ValueForm::Written, Parsed::Str(v)) => (*pv.text == **v).into(),
         (ValueForm::Text(t), Parsed::Str(v)) => (**t == **v).into(),
         (ValueForm::Folded(f), Parsed::Str(v)) => fold_eq(f, v).into(),
         (ValueForm::Pattern(p), Parsed::Str(v)) => p.is_match(v).into(),
@@ -624,4 +636,48 @@ impl Iterator for ArnComponent<'_> {
 /// The text of a template after substitution, for explanations.
 pub(crate) fn resolved_text(items: &[TplItem], ctx: &Context) -> Option<String> {
     resolvable(items, ctx).then(|| Resolved::new(items, ctx).map(|(c, _)| c).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matcher::Case;
+
+    /// The literal fast path agrees with the two case-insensitive patterns
+    /// it replaced, for ASCII and non-ASCII request actions (the Kelvin
+    /// sign folds to an ASCII `k`; `İ` folds to two chars).
+    #[test]
+    fn literal_action_agrees_with_split_patterns() {
+        let policies = ["sts:AssumeRole", "svc:Kick", "a:b", "kk:k"];
+        let requests = [
+            "sts:AssumeRole",
+            "STS:assumerole",
+            "sts:AssumeRolé",
+            "svc:\u{212A}ick",
+            "SVC:\u{212A}ICK",
+            "svc\u{212A}:ick",
+            "\u{212A}\u{212A}:\u{212A}",
+            "kk:\u{212A}:",
+            "a:b",
+            "a:\u{130}",
+            "a",
+            "",
+        ];
+        for p in policies {
+            let (s, n) = p.split_once(':').unwrap();
+            let (s, n) = (
+                Pattern::new(s, Case::Insensitive),
+                Pattern::new(n, Case::Insensitive),
+            );
+            for r in requests {
+                assert_eq!(
+                    literal_action_matches(p, r),
+                    split_action_matches(&s, &n, r),
+                    "{p} vs {r}"
+                );
+            }
+        }
+        assert!(literal_action_matches("svc:Kick", "svc:\u{212A}ick"));
+        assert!(!literal_action_matches("svc:Kick", "svc\u{212A}:ick"));
+    }
 }

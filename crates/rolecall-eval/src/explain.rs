@@ -421,7 +421,7 @@ fn explain_statement(
         .action
         .values
         .iter()
-        .position(|v| action_value_matches(&v.matcher, action));
+        .position(|v| action_value_matches(v, action));
     let action_exp = ActionExplanation {
         matched: action_value.is_some() != s.action.negated,
         not_action: s.action.negated,
