@@ -20,8 +20,8 @@ use serde::Serialize;
 
 use crate::claims::WebIdentity;
 use crate::compile::{
-    ActionMatcher, ActionValue, CompiledAction, CompiledCondition, CompiledPolicy, CompiledPrincipal,
-    CompiledStatement, Effect, PolicyValue, PrincipalValue, TplItem, ValueForm,
+    ActionMatcher, ActionValue, CompiledAction, CompiledCondition, CompiledPolicy,
+    CompiledPrincipal, CompiledStatement, Effect, PolicyValue, PrincipalValue, TplItem, ValueForm,
 };
 use crate::matcher::{glob_match_stream, Elem, Pattern};
 use crate::request::{Context, ContextValue, FoldedKey, Request};
@@ -221,10 +221,7 @@ fn account_covers(n: &str, who: &str) -> bool {
 
 /// R3.
 pub(crate) fn action_matches(a: &CompiledAction, action: &str) -> bool {
-    let any = a
-        .values
-        .iter()
-        .any(|v| action_value_matches(v, action));
+    let any = a.values.iter().any(|v| action_value_matches(v, action));
     any != a.negated
 }
 
