@@ -301,7 +301,14 @@ impl CompiledPolicy {
     /// to 19) and its span; [`CompileError::Unsupported`] for anything else
     /// the compiler cannot read.
     pub fn compile(policy: &Policy) -> Result<CompiledPolicy, CompileError> {
-        let findings = refusals(policy);
+        CompiledPolicy::compile_owned(policy.clone())
+    }
+
+    /// [`CompiledPolicy::compile`], moving the tree's strings into the
+    /// compiled policy instead of copying them: six fewer allocations for
+    /// the IRSA policy (callgrind, `eval_loop compile`).
+    fn compile_owned(policy: Policy) -> Result<CompiledPolicy, CompileError> {
+        let findings = refusals(&policy);
         if !findings.is_empty() {
             return Err(CompileError::Refused { findings });
         }
@@ -311,18 +318,20 @@ impl CompiledPolicy {
                 "unknown policy version".into(),
             )
         })?;
+        let span = policy.span;
         let statements = policy
-            .statements()
-            .iter()
+            .statement
+            .node
+            .into_iter()
             .map(|s| compile_statement(s, version))
             .collect::<Result<Vec<_>, _>>()?;
         if statements.is_empty() {
-            return Err(unsupported(policy.span, "policy has no statement".into()));
+            return Err(unsupported(span, "policy has no statement".into()));
         }
         Ok(CompiledPolicy {
             version,
             statements,
-            span: policy.span,
+            span,
         })
     }
 
@@ -334,7 +343,7 @@ impl CompiledPolicy {
     /// [`PolicyError::Parse`] or [`PolicyError::Compile`], with positions.
     pub fn from_json(text: &str) -> Result<CompiledPolicy, PolicyError> {
         let policy = rolecall_policy::parse(text)?;
-        Ok(CompiledPolicy::compile(&policy)?)
+        Ok(CompiledPolicy::compile_owned(policy)?)
     }
 
     /// The number of statements.
@@ -411,18 +420,18 @@ fn unsupported(span: Span, message: String) -> CompileError {
 }
 
 fn compile_statement(
-    s: &Statement,
+    s: Statement,
     version: LanguageVersion,
 ) -> Result<CompiledStatement, CompileError> {
-    let (effect, effect_span) = match &s.effect {
+    let (effect, effect_span) = match s.effect {
         Some(Spanned {
             node: AstEffect::Allow,
             span,
-        }) => (Effect::Allow, *span),
+        }) => (Effect::Allow, span),
         Some(Spanned {
             node: AstEffect::Deny,
             span,
-        }) => (Effect::Deny, *span),
+        }) => (Effect::Deny, span),
         Some(e) => {
             return Err(unsupported(
                 e.span,
@@ -437,11 +446,11 @@ fn compile_statement(
             "statement has `NotPrincipal`, `Resource` or `NotResource`".into(),
         ));
     }
-    let principal = match &s.principal {
+    let principal = match s.principal {
         Some(p) => compile_principal(p),
         None => return Err(unsupported(s.span, "statement has no principal".into())),
     };
-    let action = match (&s.action, &s.not_action) {
+    let action = match (s.action, s.not_action) {
         (Some(a), None) => compile_action(a, false),
         (None, Some(a)) => compile_action(a, true),
         _ => {
@@ -451,26 +460,21 @@ fn compile_statement(
             ))
         }
     };
-    let keys = s
-        .condition
-        .as_ref()
-        .map_or(0, |c| c.node.blocks.iter().map(|b| b.entries.len()).sum());
+    let blocks = s.condition.map_or_else(Vec::new, |c| c.node.blocks);
+    let keys = blocks.iter().map(|b| b.entries.len()).sum();
     let mut conditions = Vec::with_capacity(keys);
-    if let Some(cond) = &s.condition {
-        for block in &cond.node.blocks {
-            for entry in &block.entries {
-                conditions.push(compile_condition(
-                    &block.operator,
-                    entry.key.node.as_str(),
-                    entry.key.span,
-                    &entry.values,
-                    version,
-                )?);
-            }
+    for block in blocks {
+        for entry in block.entries {
+            conditions.push(compile_condition(
+                &block.operator,
+                entry.key,
+                entry.values,
+                version,
+            )?);
         }
     }
     Ok(CompiledStatement {
-        sid: s.sid.clone(),
+        sid: s.sid,
         effect,
         effect_span,
         principal,
@@ -480,21 +484,21 @@ fn compile_statement(
     })
 }
 
-fn compile_principal(p: &Spanned<Principal>) -> CompiledPrincipal {
+fn compile_principal(p: Spanned<Principal>) -> CompiledPrincipal {
     let mut values = Vec::new();
-    let everyone = match &p.node {
+    let everyone = match p.node {
         Principal::Wildcard => true,
         Principal::Map(entries) => {
             for entry in entries {
                 let kind = entry.kind.node;
-                for v in entry.values.node.iter() {
-                    let aws = kind == PrincipalKind::Aws;
+                let aws = kind == PrincipalKind::Aws;
+                for v in entry.values.node {
                     values.push(PrincipalValue {
                         kind,
-                        text: v.node.clone(),
-                        span: v.span,
                         aws_wildcard: aws && v.node == "*",
                         account: if aws { account_of(&v.node) } else { None },
+                        text: v.node,
+                        span: v.span,
                     });
                 }
             }
@@ -534,12 +538,12 @@ fn account_of(value: &str) -> Option<String> {
 }
 
 fn compile_action(
-    a: &Spanned<rolecall_policy::OneOrMany<Spanned<String>>>,
+    a: Spanned<rolecall_policy::OneOrMany<Spanned<String>>>,
     negated: bool,
 ) -> CompiledAction {
     let values = a
         .node
-        .iter()
+        .into_iter()
         .map(|v| {
             let matcher = if v.node == "*" {
                 ActionMatcher::Everything
@@ -558,7 +562,7 @@ fn compile_action(
                 }
             };
             ActionValue {
-                text: v.node.clone(),
+                text: v.node,
                 span: v.span,
                 matcher,
             }
@@ -592,9 +596,8 @@ fn action_pattern(text: &str) -> Pattern {
 
 fn compile_condition(
     operator: &Spanned<Operator>,
-    key: &str,
-    key_span: Span,
-    values: &Spanned<rolecall_policy::OneOrMany<Spanned<ConditionValue>>>,
+    key: Spanned<String>,
+    values: Spanned<rolecall_policy::OneOrMany<Spanned<ConditionValue>>>,
     version: LanguageVersion,
 ) -> Result<CompiledCondition, CompileError> {
     let op = operator.node;
@@ -602,8 +605,8 @@ fn compile_condition(
     // R4: variables only under 2012-10-17, only in String, ARN, Bool.
     let reads_variables = version == LanguageVersion::V2012_10_17 && base.accepts_variables();
     let mut prepared = Vec::with_capacity(values.node.len());
-    for v in values.node.iter() {
-        let text = v.node.text().into_owned();
+    for v in values.node {
+        let text = v.node.into_text();
         let form = prepare_value(base, &text, reads_variables)
             .map_err(|why| unsupported(v.span, format!("value `{text}` of `{op}`: {why}")))?;
         prepared.push(PolicyValue {
@@ -638,9 +641,9 @@ fn compile_condition(
     Ok(CompiledCondition {
         operator: op,
         operator_span: operator.span,
-        key: key.to_owned(),
-        key_span,
-        folded: FoldedKey::new(key),
+        folded: FoldedKey::new(&key.node),
+        key: key.node,
+        key_span: key.span,
         null_wants_absent: null_wants(true),
         null_wants_present: null_wants(false),
         values: prepared,

@@ -56,6 +56,27 @@ impl<T> OneOrMany<T> {
     }
 }
 
+impl<T> IntoIterator for OneOrMany<T> {
+    type Item = T;
+    type IntoIter = std::iter::Chain<std::option::IntoIter<T>, std::vec::IntoIter<T>>;
+
+    /// Iterates over the values by value, without allocating.
+    ///
+    /// ```
+    /// use rolecall_policy::OneOrMany;
+    ///
+    /// assert_eq!(OneOrMany::One(1).into_iter().collect::<Vec<_>>(), [1]);
+    /// assert_eq!(OneOrMany::Many(vec![1, 2]).into_iter().collect::<Vec<_>>(), [1, 2]);
+    /// assert_eq!(OneOrMany::<u8>::Many(vec![]).into_iter().count(), 0);
+    /// ```
+    fn into_iter(self) -> Self::IntoIter {
+        match self {
+            OneOrMany::One(v) => Some(v).into_iter().chain(Vec::new()),
+            OneOrMany::Many(vs) => None.into_iter().chain(vs),
+        }
+    }
+}
+
 /// A whole policy document.
 ///
 /// Equality ignores spans, as for [`Spanned`].
@@ -278,6 +299,22 @@ impl ConditionValue {
             ConditionValue::Number(n) => std::borrow::Cow::Owned(n.to_string()),
             ConditionValue::Bool(true) => std::borrow::Cow::Borrowed("true"),
             ConditionValue::Bool(false) => std::borrow::Cow::Borrowed("false"),
+        }
+    }
+
+    /// [`ConditionValue::text`], taking the string instead of copying it.
+    ///
+    /// ```
+    /// use rolecall_policy::ConditionValue;
+    ///
+    /// assert_eq!(ConditionValue::String("a*".into()).into_text(), "a*");
+    /// assert_eq!(ConditionValue::Bool(false).into_text(), "false");
+    /// assert_eq!(ConditionValue::Number(12.into()).into_text(), "12");
+    /// ```
+    pub fn into_text(self) -> String {
+        match self {
+            ConditionValue::String(s) => s,
+            other => other.text().into_owned(),
         }
     }
 }
