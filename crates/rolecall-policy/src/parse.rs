@@ -283,12 +283,17 @@ fn build_policy(node: Node<'_>) -> Result<Policy, ParseError> {
     for member in members {
         match known.check(&member)? {
             0 => {
-                version = Some(string(member.value, "Version")?.map(|s| match s.as_str() {
-                    "2012-10-17" => Version::V2012_10_17,
-                    "2008-10-17" => Version::V2008_10_17,
-                    // Not an error: validation reports it (R1 item 8).
-                    _ => Version::Other(s),
-                }))
+                version = Some(keyword(
+                    member.value,
+                    "Version",
+                    |s| match s {
+                        "2012-10-17" => Some(Version::V2012_10_17),
+                        "2008-10-17" => Some(Version::V2008_10_17),
+                        // Not an error: validation reports it (R1 item 8).
+                        _ => None,
+                    },
+                    Version::Other,
+                )?)
             }
             1 => id = Some(string(member.value, "Id")?),
             _ => statement = Some(statements(member.value)?),
@@ -304,19 +309,27 @@ fn build_policy(node: Node<'_>) -> Result<Policy, ParseError> {
     })
 }
 
-trait SpannedExt<T> {
-    fn map<U>(self, f: impl FnOnce(T) -> U) -> Spanned<U>;
-}
-
-impl<T> SpannedExt<T> for Spanned<T> {
-    fn map<U>(self, f: impl FnOnce(T) -> U) -> Spanned<U> {
-        Spanned::new(f(self.node), self.span)
-    }
-}
-
 fn string(node: Node<'_>, element: &str) -> Result<Spanned<String>, ParseError> {
     match node.value {
         Value::String(s) => Ok(Spanned::new(s.into_owned(), node.span)),
+        _ => Err(wrong_type(&node, element, "a string")),
+    }
+}
+
+/// A string element with a few known spellings (`Version`, `Effect`):
+/// `known` names them, any other text becomes `other(text)`. Matching
+/// the borrowed text first saves copying the known spellings.
+fn keyword<T>(
+    node: Node<'_>,
+    element: &str,
+    known: impl FnOnce(&str) -> Option<T>,
+    other: impl FnOnce(String) -> T,
+) -> Result<Spanned<T>, ParseError> {
+    match node.value {
+        Value::String(s) => {
+            let value = known(&s).unwrap_or_else(|| other(s.into_owned()));
+            Ok(Spanned::new(value, node.span))
+        }
         _ => Err(wrong_type(&node, element, "a string")),
     }
 }
@@ -370,12 +383,17 @@ fn statement_members(members: Vec<Member<'_>>, span: Span) -> Result<Statement, 
         match i {
             0 => st.sid = Some(string(value, "Sid")?),
             1 => {
-                st.effect = Some(string(value, "Effect")?.map(|s| match s.as_str() {
-                    "Allow" => Effect::Allow,
-                    "Deny" => Effect::Deny,
-                    // Not an error: validation reports it (R1 item 10).
-                    _ => Effect::Other(s),
-                }))
+                st.effect = Some(keyword(
+                    value,
+                    "Effect",
+                    |s| match s {
+                        "Allow" => Some(Effect::Allow),
+                        "Deny" => Some(Effect::Deny),
+                        // Not an error: validation reports it (R1 item 10).
+                        _ => None,
+                    },
+                    Effect::Other,
+                )?)
             }
             2 => st.principal = Some(principal(value, "Principal")?),
             3 => st.not_principal = Some(principal(value, "NotPrincipal")?),
