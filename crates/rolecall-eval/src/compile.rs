@@ -732,13 +732,13 @@ fn literal_value(
                 .collect::<String>()
                 .into(),
         ),
-        BaseOperator::StringLike => {
-            let tokens = match parts {
-                Some(parts) => pattern_tokens(parts),
-                None => parse_pattern(text),
-            };
-            ValueForm::Pattern(Pattern::from_tokens(tokens, Case::Sensitive))
-        }
+        BaseOperator::StringLike => ValueForm::Pattern(match parts {
+            Some(parts) => Pattern::from_tokens(pattern_tokens(parts), Case::Sensitive),
+            // `Pattern::new` builds the simple shapes straight from the
+            // text, without tokens (compile-ten 410.5 k -> 395.5 k
+            // instructions, callgrind).
+            None => Pattern::new(text, Case::Sensitive),
+        }),
         BaseOperator::ArnEquals | BaseOperator::ArnLike => ValueForm::Arn(match parts {
             Some(parts) => arn_patterns(parts)?,
             None => arn_patterns(&[TemplatePart::Literal(text.to_owned())])?,
