@@ -239,6 +239,12 @@ pub(crate) fn action_value_matches(v: &ActionValue, action: &str) -> bool {
 /// folding. For an ASCII request that is one ASCII case-insensitive
 /// comparison of the whole text.
 fn literal_action_matches(policy: &str, action: &str) -> bool {
+    // The request nearly always spells the action as the policy does: one
+    // memcmp instead of a byte-by-byte case-insensitive loop (IRSA evaluate
+    // 925 -> 850 instructions, callgrind eval_loop).
+    if action == policy {
+        return true;
+    }
     if action.is_ascii() {
         return action.eq_ignore_ascii_case(policy);
     }
