@@ -364,7 +364,14 @@ pub(crate) fn parse_context(family: OperatorFamily, v: &str) -> Result<Parsed<'_
 /// negated.
 pub(crate) fn base_match(c: &CompiledCondition, v: &str, ctx: &Context) -> bool {
     let negated = c.operator.base.is_negated();
-    match parse_context(c.family(), v) {
+    let family = c.family();
+    if family == OperatorFamily::String {
+        // Nearly every trust-policy condition: the text is compared as it
+        // is, without building the typed `Parsed` result (IRSA evaluate
+        // 784 -> 690 instructions, callgrind).
+        return any_value_matches(c, &Parsed::Str(v), ctx) != negated;
+    }
+    match parse_context(family, v) {
         // R8: a context value that is not an ARN matches nothing, and the
         // negated ARN operators are false for it too.
         Err(Unread::NotArn) => false,
