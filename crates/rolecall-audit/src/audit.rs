@@ -27,6 +27,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rolecall_eval::matcher::{Case, Pattern};
+use rolecall_policy::grammar::pattern::has_wildcard;
 use rolecall_policy::{
     BaseOperator, ConditionEntry, Effect, Policy, Principal, PrincipalKind, SetQualifier, Span,
     Spanned, Statement,
@@ -507,7 +508,7 @@ fn covers_action(st: &Statement, action: &str) -> bool {
     // Most actions are written without wildcards: compare them folded, as the matcher would,
     // instead of compiling a pattern (compiling was 8.8 % of an audit after the witness cache).
     let m = |p: &Spanned<String>| {
-        if p.node.contains(['*', '?']) {
+        if has_wildcard(&p.node) {
             Pattern::new(&p.node, Case::Insensitive).is_match(action)
         } else {
             p.node
@@ -1133,10 +1134,7 @@ impl Auditor<'_> {
                     && !b.operator.node.if_exists;
                 let wild = b.entries.iter().any(|e| {
                     e.key.node.to_lowercase() == sub_key
-                        && e.values
-                            .node
-                            .iter()
-                            .any(|v| v.node.text().contains(['*', '?']))
+                        && e.values.node.iter().any(|v| has_wildcard(&v.node.text()))
                 });
                 if eq && wild {
                     b.operator.node.base = BaseOperator::StringLike;
@@ -1310,7 +1308,7 @@ impl Auditor<'_> {
             } else {
                 v.as_str()
             };
-            let (t, p, c) = literal_segments(kind, lit, !*like || !v.contains(['*', '?']));
+            let (t, p, c) = literal_segments(kind, lit, !*like || !has_wildcard(v));
             if let Some((t, complete)) = t {
                 if complete {
                     tenants.insert(t.clone());
@@ -1852,7 +1850,7 @@ fn value_scope(
     tenants: &BTreeSet<String>,
     fills: &[String],
 ) -> Scope {
-    if !like || !v.contains(['*', '?']) {
+    if !like || !has_wildcard(v) {
         return Scope::Exact;
     }
     let probes: Vec<String> = issuers::contexts(kind)
@@ -2117,7 +2115,7 @@ impl Auditor<'_> {
                     } else {
                         x.clone()
                     };
-                    !a.contains(['*', '?']) && a != acct
+                    !has_wildcard(&a) && a != acct
                 })
             {
                 self.push("TP-PRINCIPAL-CONDITION-CONTRADICTION", Severity::Info, Verdict::Broken,
@@ -2170,7 +2168,7 @@ impl Auditor<'_> {
                 let service = !principal_values(st, PrincipalKind::Service).is_empty();
                 if service
                     || t.chars().count() < 8
-                    || (op.node.base.uses_wildcards() && t.contains(['*', '?']))
+                    || (op.node.base.uses_wildcards() && has_wildcard(&t))
                 {
                     self.push(
                         "TP-EXTERNALID-WEAK",
@@ -2316,7 +2314,7 @@ impl Auditor<'_> {
                 let t = v.node.text();
                 let comps: Vec<&str> = t.splitn(6, ':').collect();
                 let acct = comps.get(4).copied();
-                if t == "*" || acct.is_none_or(|a| a.contains(['*', '?'])) {
+                if t == "*" || acct.is_none_or(has_wildcard) {
                     self.push(
                         "TP-SOURCEARN-WILDCARD",
                         Severity::Medium,

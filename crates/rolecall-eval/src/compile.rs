@@ -31,7 +31,7 @@ use std::sync::LazyLock;
 
 use rolecall_policy::grammar::arn::is_account_id;
 use rolecall_policy::grammar::ip::IpNetwork;
-use rolecall_policy::grammar::pattern::parse_pattern;
+use rolecall_policy::grammar::pattern::{has_wildcard, parse_pattern};
 use rolecall_policy::grammar::variable::{parse_template, TemplatePart};
 use rolecall_policy::grammar::{date, decode_binary, ip, number, parse_bool};
 use rolecall_policy::validate::{refusals, Finding, TRUST_ACTIONS};
@@ -551,7 +551,7 @@ fn compile_action(
                 match v.node.split_once(':') {
                     // R3: split at the first `:`; both halves are
                     // case-insensitive globs.
-                    Some(_) if v.node.is_ascii() && !v.node.contains(['*', '?']) => {
+                    Some(_) if v.node.is_ascii() && !has_wildcard(&v.node) => {
                         ActionMatcher::Literal
                     }
                     Some((service, name)) => ActionMatcher::Split {

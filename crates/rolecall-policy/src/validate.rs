@@ -98,7 +98,7 @@ use crate::ast::{
     PrincipalKind, Statement, Version,
 };
 use crate::grammar::operator::{BaseOperator, Operator, OperatorFamily};
-use crate::grammar::pattern::{matches, parse_pattern};
+use crate::grammar::pattern::{has_wildcard, matches, parse_pattern};
 use crate::grammar::principal::{
     parse_aws_principal, parse_federated, BuiltinProvider, FederatedPrincipal,
 };
@@ -238,7 +238,7 @@ pub fn is_trust_action(value: &str) -> bool {
     // R6 folding is ASCII lower-casing, and a glob without `*`/`?` matches
     // only itself. The general path (fold, parse the glob, match against
     // each name) was 18 % of `CompiledPolicy::from_json(IRSA)` (callgrind).
-    if name.is_ascii() && !name.contains(['*', '?']) {
+    if name.is_ascii() && !has_wildcard(name) {
         return TRUST_ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(name));
     }
     trust_glob_matches(name)
@@ -263,7 +263,7 @@ fn action_allows(value: &str, name: &str) -> bool {
     // comparison of each half: no fold, no glob parse. The glob path was
     // 37 % of `validate(IRSA)` (5.1k of 13.7k instructions, callgrind on
     // benches/examples/validate_loop.rs).
-    if value.is_ascii() && name.is_ascii() && !value.contains(['*', '?']) {
+    if value.is_ascii() && name.is_ascii() && !has_wildcard(value) {
         return prefix.eq_ignore_ascii_case("sts") && pattern.eq_ignore_ascii_case(name);
     }
     action_glob_allows(prefix, pattern, name)

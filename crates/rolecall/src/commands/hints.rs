@@ -6,6 +6,7 @@ use rolecall_eval::claims::{ClaimRules, WebIdentity, SET_SOURCE_IDENTITY, TAG_SE
 use rolecall_eval::explain::{ConditionExplanation, ContextValues, Rule, StatementExplanation};
 use rolecall_eval::request::Request;
 use rolecall_policy::grammar::operator::parse_operator;
+use rolecall_policy::grammar::pattern::has_wildcard;
 use rolecall_policy::{BaseOperator, OperatorFamily};
 
 /// Claims every OIDC provider exposes as condition keys (SEMANTICS.md 4.2).
@@ -222,7 +223,7 @@ fn string_hints(base: BaseOperator, value: &str, policy_values: &[&str]) -> Vec<
         base,
         BaseOperator::StringEquals | BaseOperator::StringEqualsIgnoreCase
     );
-    if is_equals && policy_values.iter().any(|p| p.contains(['*', '?'])) {
+    if is_equals && policy_values.iter().any(|p| has_wildcard(p)) {
         let would = policy_values.iter().any(|p| {
             rolecall_eval::matcher::Pattern::new(p, rolecall_eval::matcher::Case::Sensitive)
                 .is_match(value)
