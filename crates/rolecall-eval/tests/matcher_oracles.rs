@@ -190,3 +190,36 @@ fn pattern_new_reads_policy_syntax() {
     );
     assert_eq!(p.to_string(), "a*b?");
 }
+
+/// A globset-backed set with no `?` pattern keeps one globset for every
+/// value; with one `?` pattern it keeps a second for non-ASCII values. Both
+/// agree with the plain loop on ASCII and non-ASCII values.
+#[test]
+fn star_only_and_mixed_sets_agree_with_the_loop() {
+    let star_only = ["é*", "*ü", "a*b", "repo:org/*", "exact", "*", "€€"];
+    let values = ["éx", "é", "xü", "ü", "ab", "a€b", "repo:org/é", "exact", "€€", "€", ""];
+    for with_question_mark in [false, true] {
+        let mut texts: Vec<&str> = star_only.to_vec();
+        if with_question_mark {
+            texts.push("?€");
+        }
+        // Without `*` alone, so that not every value matches.
+        texts.retain(|t| *t != "*");
+        let patterns: Vec<Pattern> = texts
+            .iter()
+            .map(|t| Pattern::new(t, Case::Sensitive))
+            .collect();
+        let looped = PatternSet::with_strategy(patterns.clone(), SetStrategy::Loop);
+        let globbed = PatternSet::with_strategy(patterns, SetStrategy::GlobSet);
+        assert!(globbed.uses_globset());
+        for v in values {
+            assert_eq!(
+                globbed.is_match(v),
+                looped.is_match(v),
+                "{v:?} with `?`: {with_question_mark}"
+            );
+        }
+        assert_eq!(globbed.is_match("x€"), with_question_mark);
+        assert!(!globbed.is_match("üü€"));
+    }
+}
