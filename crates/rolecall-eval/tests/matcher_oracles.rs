@@ -197,7 +197,19 @@ fn pattern_new_reads_policy_syntax() {
 #[test]
 fn star_only_and_mixed_sets_agree_with_the_loop() {
     let star_only = ["é*", "*ü", "a*b", "repo:org/*", "exact", "*", "€€"];
-    let values = ["éx", "é", "xü", "ü", "ab", "a€b", "repo:org/é", "exact", "€€", "€", ""];
+    let values = [
+        "éx",
+        "é",
+        "xü",
+        "ü",
+        "ab",
+        "a€b",
+        "repo:org/é",
+        "exact",
+        "€€",
+        "€",
+        "",
+    ];
     for with_question_mark in [false, true] {
         let mut texts: Vec<&str> = star_only.to_vec();
         if with_question_mark {
