@@ -231,6 +231,10 @@ pub(crate) struct CompiledCondition {
     pub(crate) values_span: Span,
     /// `StringLike`/`StringNotLike`: the variable-free patterns at once.
     pub(crate) like_set: Option<PatternSet>,
+    /// Whether a value has policy variables (with `like_set`, only those
+    /// values are looked at one by one; scanning all 10,000 values of the
+    /// scale policy for them was most of its lookup).
+    pub(crate) has_templates: bool,
     /// `Null`: a value `true` / a value `false` is present.
     pub(crate) null_wants_absent: bool,
     pub(crate) null_wants_present: bool,
@@ -632,6 +636,9 @@ fn compile_condition(
                 _ => None,
             }))
         });
+    let prepared_has_templates = prepared
+        .iter()
+        .any(|v| matches!(v.form, ValueForm::Template(_)));
     let null_wants = |want: bool| {
         base == BaseOperator::Null
             && prepared
@@ -649,6 +656,7 @@ fn compile_condition(
         values: prepared,
         values_span: values.span,
         like_set,
+        has_templates: prepared_has_templates,
     })
 }
 

@@ -386,10 +386,11 @@ fn any_value_matches(c: &CompiledCondition, parsed: &Parsed<'_>, ctx: &Context) 
         // The variable-free patterns at once; then only the values with
         // variables need a look.
         return set.is_match(v)
-            || c.values.iter().any(|pv| {
-                matches!(pv.form, ValueForm::Template(_))
-                    && value_matches(c, pv, parsed, ctx) == ValueResult::Matched
-            });
+            || c.has_templates
+                && c.values.iter().any(|pv| {
+                    matches!(pv.form, ValueForm::Template(_))
+                        && value_matches(c, pv, parsed, ctx) == ValueResult::Matched
+                });
     }
     c.values
         .iter()

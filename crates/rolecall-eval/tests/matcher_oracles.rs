@@ -144,6 +144,7 @@ proptest! {
             .collect();
         let looped = PatternSet::with_strategy(patterns.clone(), SetStrategy::Loop);
         let globbed = PatternSet::with_strategy(patterns.clone(), SetStrategy::GlobSet);
+        let indexed = PatternSet::with_strategy(patterns.clone(), SetStrategy::Index);
         let auto = PatternSet::new(patterns.clone());
         prop_assert!(!looped.uses_globset());
         prop_assert!(globbed.uses_globset());
@@ -152,6 +153,7 @@ proptest! {
             let want = pats.iter().any(|t| naive(t, &chars));
             prop_assert_eq!(looped.is_match(v), want);
             prop_assert_eq!(globbed.is_match(v), want);
+            prop_assert_eq!(indexed.is_match(v), want);
             prop_assert_eq!(auto.is_match(v), want);
             prop_assert_eq!(looped.first_match(v).is_some(), want);
         }
@@ -234,4 +236,78 @@ fn star_only_and_mixed_sets_agree_with_the_loop() {
         assert_eq!(globbed.is_match("x€"), with_question_mark);
         assert!(!globbed.is_match("üü€"));
     }
+}
+
+/// The literal index answers each shape exactly: literals of several
+/// lengths, prefix and suffix that may not overlap, non-ASCII boundaries,
+/// the empty literal, and a mix with general patterns left to the loop.
+#[test]
+fn literal_index_agrees_with_the_loop() {
+    let texts = [
+        "",
+        "exact",
+        "ab*ba",
+        "a*",
+        "abc*",
+        "*z",
+        "*xyz",
+        "é*",
+        "*é",
+        "é*é",
+        "pre*suf",
+        "pre*fix",
+        "g?neral",
+        "two*st*ars",
+    ];
+    let values = [
+        "",
+        "exact",
+        "exac",
+        "aba",
+        "abba",
+        "ab-ba",
+        "a",
+        "abcd",
+        "z",
+        "xyz",
+        "wxyz",
+        "é",
+        "éé",
+        "e\u{301}",
+        "presuf",
+        "prefix",
+        "presufx",
+        "general",
+        "two-st-ars",
+        "twostars",
+        "b",
+    ];
+    let patterns: Vec<Pattern> = texts
+        .iter()
+        .map(|t| Pattern::new(t, Case::Sensitive))
+        .collect();
+    let looped = PatternSet::with_strategy(patterns.clone(), SetStrategy::Loop);
+    // Each pattern alone, so one shape cannot hide another's mistake.
+    for (t, p) in texts.iter().zip(&patterns) {
+        let alone = PatternSet::with_strategy([p.clone()], SetStrategy::Index);
+        for v in values {
+            assert_eq!(alone.is_match(v), p.is_match(v), "{t:?} vs {v:?}");
+        }
+    }
+    let indexed = PatternSet::with_strategy(patterns.clone(), SetStrategy::Index);
+    let auto = PatternSet::new(patterns.iter().cycle().take(40).cloned());
+    assert!(indexed.uses_index() && auto.uses_index() && !auto.uses_globset());
+    for v in values {
+        assert_eq!(indexed.is_match(v), looped.is_match(v), "{v:?}");
+        assert_eq!(auto.is_match(v), looped.is_match(v), "{v:?}");
+    }
+    // Overlap: `ab*ba` needs four bytes.
+    let overlap =
+        PatternSet::with_strategy([Pattern::new("ab*ba", Case::Sensitive)], SetStrategy::Index);
+    assert!(overlap.uses_index() && !overlap.is_match("aba") && overlap.is_match("abba"));
+    // Only general patterns: no index is built.
+    let general =
+        PatternSet::with_strategy([Pattern::new("a?", Case::Sensitive)], SetStrategy::Index);
+    assert!(!general.uses_index());
+    assert!(general.is_match("ab"));
 }

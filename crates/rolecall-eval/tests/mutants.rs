@@ -86,15 +86,40 @@ fn large_sets_match_values_ending_in_dotdot() {
     assert!(holds(&cond, &[("k", "ab/.")]));
 }
 
-/// `PatternSet` chooses globset from `GLOBSET_THRESHOLD` patterns on, and
-/// never for case-insensitive patterns (globset's folding is not R6's).
+/// From `GLOBSET_THRESHOLD` patterns on, `PatternSet` hashes the
+/// literal-shaped ones and gives the rest to globset when they are at
+/// least as many, never for case-insensitive patterns (globset's folding
+/// is not R6's).
 #[test]
 fn pattern_set_strategy_is_as_documented() {
     let set = |n: usize| {
         PatternSet::new((0..n).map(|i| Pattern::new(&format!("v{i}-*"), Case::Sensitive)))
     };
+    let general = |n: usize| (0..n).map(|i| Pattern::new(&format!("g{i}-?*"), Case::Sensitive));
     assert!(!set(GLOBSET_THRESHOLD - 1).uses_globset());
-    assert!(set(GLOBSET_THRESHOLD).uses_globset());
+    assert!(!set(GLOBSET_THRESHOLD - 1).uses_index());
+    assert!(set(GLOBSET_THRESHOLD).uses_index());
+    assert!(!set(GLOBSET_THRESHOLD).uses_globset());
+    let g = PatternSet::new(general(GLOBSET_THRESHOLD));
+    assert!(g.uses_globset() && !g.uses_index());
+    let few_general = PatternSet::new(
+        set(GLOBSET_THRESHOLD)
+            .patterns()
+            .iter()
+            .cloned()
+            .chain(general(2)),
+    );
+    assert!(few_general.uses_index() && !few_general.uses_globset());
+    assert!(few_general.is_match("g1-x") && !few_general.is_match("g1-"));
+    let both = PatternSet::new(
+        set(GLOBSET_THRESHOLD)
+            .patterns()
+            .iter()
+            .cloned()
+            .chain(general(GLOBSET_THRESHOLD)),
+    );
+    assert!(both.uses_index() && both.uses_globset());
+    assert!(both.is_match("g7-é") && both.is_match("v7-") && !both.is_match("g7-"));
     assert_eq!(set(3).len(), 3);
     assert_eq!(set(3).patterns().len(), 3);
     assert!(!set(3).is_empty());
@@ -122,13 +147,14 @@ fn pattern_set_strategy_is_as_documented() {
 /// pattern must match non-ASCII values too.
 #[test]
 fn large_sets_with_non_ascii_values() {
+    // General patterns (a `?` each), so that the set uses globset.
     let mut patterns: Vec<Pattern> = (0..GLOBSET_THRESHOLD)
-        .map(|i| Pattern::new(&format!("v{i}-*"), Case::Sensitive))
+        .map(|i| Pattern::new(&format!("v{i}-?*"), Case::Sensitive))
         .collect();
     patterns.push(Pattern::new("caf?", Case::Sensitive));
     patterns.push(Pattern::new("*ü", Case::Sensitive));
     let set = PatternSet::new(patterns);
-    assert!(set.uses_globset());
+    assert!(set.uses_globset() && set.uses_index());
     assert!(set.is_match("café"));
     assert!(set.is_match("cafe"));
     assert!(!set.is_match("cafée"));

@@ -48,6 +48,15 @@ pub fn check_matchers(pattern: &str, value: &str) {
                 .any(|d| rolecall_model::wildcard_match(d, value)),
         "globset PatternSet with decoys vs model: pattern {pattern:?}, value {value:?}"
     );
+    for strategy in [SetStrategy::Index, SetStrategy::Auto] {
+        let set =
+            PatternSet::with_strategy(decoys.iter().cloned().chain([engine.clone()]), strategy);
+        assert_eq!(
+            set.is_match(value),
+            mixed.is_match(value),
+            "{strategy:?} PatternSet with decoys vs globset: pattern {pattern:?}, value {value:?}"
+        );
+    }
     let looped = PatternSet::with_strategy([engine], SetStrategy::Loop);
     assert_eq!(looped.first_match(value).is_some(), model);
     // Case-insensitive (actions, R6): the engine folds both sides itself.
