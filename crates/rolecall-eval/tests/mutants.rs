@@ -540,3 +540,28 @@ fn bad_last_base64_symbol_is_located() {
         "token claims is not base64url without padding at byte 6"
     );
 }
+
+/// R4 in a large `StringLike` set: the values with policy variables are
+/// looked at one by one beside the set, and an unresolved or non-matching
+/// template never makes the condition true.
+#[test]
+fn large_like_sets_with_policy_variables() {
+    let mut values: Vec<String> = (0..GLOBSET_THRESHOLD)
+        .map(|i| format!("\"x{i}-*\""))
+        .collect();
+    values.push("\"repo:${k2}/*\"".into());
+    let like = format!(r#"{{"StringLike":{{"k":[{}]}}}}"#, values.join(","));
+    // The template matches: `k2` substituted.
+    assert!(holds(&like, &[("k", "repo:org/a"), ("k2", "org")]));
+    // The template does not match, nor does any literal pattern.
+    assert!(!holds(&like, &[("k", "repo:other/a"), ("k2", "org")]));
+    // `k2` missing: the template is unresolved and matches nothing.
+    assert!(!holds(&like, &[("k", "repo:org/a")]));
+    // A literal pattern of the set still matches.
+    assert!(holds(&like, &[("k", "x7-y")]));
+    // Negated: StringNotLike holds only when nothing matches.
+    let not_like = like.replace("StringLike", "StringNotLike");
+    assert!(!holds(&not_like, &[("k", "repo:org/a"), ("k2", "org")]));
+    assert!(holds(&not_like, &[("k", "repo:other/a"), ("k2", "org")]));
+    assert!(holds(&not_like, &[("k", "repo:org/a")]));
+}

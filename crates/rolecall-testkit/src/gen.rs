@@ -611,8 +611,8 @@ fn condition(p: &mut Pick<'_, '_>, m: &mut Mentions) -> Json {
             {
                 continue;
             }
-            // Now and then enough values for the engine's globset-backed
-            // `PatternSet` (`GLOBSET_THRESHOLD` is 20).
+            // Now and then enough values for the engine's `PatternSet`
+            // literal index and globset (`GLOBSET_THRESHOLD` is 20).
             let many = std::ptr::eq(family, &STRING) && p.chance(3);
             let n_values = match p.below(10) {
                 _ if many => 20 + p.below(6),
