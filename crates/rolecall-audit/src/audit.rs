@@ -92,7 +92,7 @@ pub fn audit_text(text: &str, options: &AuditOptions) -> Vec<Finding> {
     match rolecall_policy::parse(text) {
         Ok(p) => {
             let mut f = audit_policy(&p, options);
-            f.extend(size_finding(non_whitespace_chars(text), p.span, options));
+            f.extend(size_finding(&p, options));
             f
         }
         Err(e) => vec![parse_error_finding(&e)],
@@ -117,22 +117,11 @@ const ABUSABLE_CLAIMS: &[&str] = &[
 /// The repository claims a custom template can also start with.
 const REPOSITORY_CLAIMS: &[&str] = &["repository_owner", "repository_id", "repository:"];
 
-/// The number of non-whitespace chars of policy text: what the trust-policy
-/// quota counts.
-pub(crate) fn non_whitespace_chars(text: &str) -> usize {
-    // ASCII text (the usual case) is counted by bytes; `char::is_whitespace` on ASCII is
-    // exactly these six bytes (3.5 % of a dump audit was this count, char by char).
-    if text.is_ascii() {
-        text.bytes()
-            .filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
-            .count()
-    } else {
-        text.chars().filter(|c| !c.is_whitespace()).count()
-    }
-}
-
-/// TP-POLICY-SIZE when `size` is over the default quota and the rule is enabled.
-pub(crate) fn size_finding(size: usize, span: Span, options: &AuditOptions) -> Option<Finding> {
+/// TP-POLICY-SIZE when the policy is over the default quota and the rule is enabled. The size is
+/// `validate::policy_size`, the count `rolecall check` uses (DECISIONS.md R15).
+pub(crate) fn size_finding(policy: &Policy, options: &AuditOptions) -> Option<Finding> {
+    let size = rolecall_policy::validate::policy_size(policy);
+    let span = policy.span;
     (size > rolecall_policy::validate::TRUST_POLICY_QUOTA
         && !options.disabled_rules.iter().any(|d| d == "TP-POLICY-SIZE"))
     .then(|| {

@@ -167,14 +167,7 @@ fn policy_file(name: &str, bytes: &[u8], options: &AuditOptions) -> AuditedPolic
                 opts.own_account.get_or_insert(acct);
             }
             let mut f = audit_policy(&doc.policy, &opts);
-            size_check(
-                &mut f,
-                doc.policy_text
-                    .as_deref()
-                    .unwrap_or(&String::from_utf8_lossy(bytes)),
-                &doc.policy,
-                &opts,
-            );
+            f.extend(crate::audit::size_finding(&doc.policy, &opts));
             (f, doc.role_arn.clone(), doc.policy_text.clone())
         }
         Err(e) => (vec![parse_error_finding(&e)], None, None),
@@ -190,19 +183,6 @@ fn policy_file(name: &str, bytes: &[u8], options: &AuditOptions) -> AuditedPolic
         findings,
         policy_text: text,
     }
-}
-
-fn size_check(
-    f: &mut Vec<Finding>,
-    text: &str,
-    policy: &rolecall_policy::Policy,
-    opts: &AuditOptions,
-) {
-    f.extend(crate::audit::size_finding(
-        crate::audit::non_whitespace_chars(text),
-        policy.span,
-        opts,
-    ));
 }
 
 fn arn_account(arn: &str) -> Option<String> {
@@ -224,7 +204,7 @@ fn audit_embedded(doc: &Value, options: &AuditOptions) -> (Vec<Finding>, Option<
         Ok(d) => {
             let shown = d.policy_text.unwrap_or(text);
             let mut f = audit_policy(&d.policy, options);
-            size_check(&mut f, &shown, &d.policy, options);
+            f.extend(crate::audit::size_finding(&d.policy, options));
             (f, shown)
         }
         Err(e) => (vec![parse_error_finding(&e)], text),

@@ -9,7 +9,7 @@
 use rolecall_audit::config::Config;
 use rolecall_audit::report::Report;
 use rolecall_audit::source::{audit_source, SourceKind};
-use rolecall_audit::{AuditOptions, Severity, Verdict};
+use rolecall_audit::{audit_text, AuditOptions, Severity, Verdict};
 
 const LOOSE: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::ACCT:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":"SUB"}}}]}"#;
 
@@ -288,4 +288,38 @@ fn config_strict_and_applied() {
     out[0].location.role = Some("aws_iam_role.x".into());
     cfg.filter(&mut out);
     assert!(out[0].findings.is_empty());
+}
+
+/// `rolecall audit` and `rolecall check` count the trust-policy size the
+/// same way (DECISIONS.md R15): around the quota, with spaces inside values
+/// and pretty-printing whitespace between tokens, `TP-POLICY-SIZE` comes
+/// from both or from neither, whatever the input form.
+#[test]
+fn size_finding_agrees_with_check() {
+    let base = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"accounts.google.com:aud":"PAD"}}}]}"#;
+    let compact_without_pad = base.len() - "PAD".len();
+    let quota = rolecall_policy::validate::TRUST_POLICY_QUOTA;
+    let mut seen = [false, false];
+    for total in quota - 3..=quota + 3 {
+        // Half of the padding is spaces inside the value.
+        let n = total - compact_without_pad;
+        let pad: String = (0..n).map(|i| if i % 2 == 0 { 'a' } else { ' ' }).collect();
+        let compact = base.replace("PAD", &pad);
+        let value: serde_json::Value = serde_json::from_str(&compact).unwrap();
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        assert_eq!(compact.chars().count(), total);
+        for text in [&compact, &pretty] {
+            let policy = rolecall_policy::parse(text).unwrap();
+            let by_check = rolecall_policy::validate::validate(&policy)
+                .iter()
+                .any(|f| f.rule == "TP-POLICY-SIZE");
+            let by_audit = audit_text(text, &AuditOptions::default())
+                .iter()
+                .any(|f| f.rule == "TP-POLICY-SIZE");
+            assert_eq!(by_audit, by_check, "{total} chars: {text}");
+            assert_eq!(by_check, total > quota, "{total} chars");
+            seen[usize::from(by_check)] = true;
+        }
+    }
+    assert_eq!(seen, [true, true]);
 }

@@ -919,7 +919,20 @@ fn google_app_pinned(st: &Statement) -> bool {
 }
 
 /// The length in chars of the compact JSON rendering of `policy`: what the
-/// trust policy quota counts (SEMANTICS.md 1.11).
+/// trust policy quota counts (SEMANTICS.md 1.11, DECISIONS.md R15), and the
+/// number `TP-POLICY-SIZE` compares with [`TRUST_POLICY_QUOTA`] in both
+/// `rolecall check` and `rolecall audit`.
+///
+/// ```
+/// let p = rolecall_policy::parse(r#"{ "Statement" : { "Sid" : "a b" } }"#).unwrap();
+/// // `{"Statement":{"Sid":"a b"}}`: the space inside the value counts.
+/// assert_eq!(rolecall_policy::validate::policy_size(&p), 27);
+/// ```
+pub fn policy_size(policy: &Policy) -> usize {
+    compact_len(policy)
+}
+
+/// [`policy_size`].
 ///
 /// Counted from the tree instead of rendering it: building and serializing
 /// a serde_json `Value` cost about 26 k instructions per IRSA policy,
