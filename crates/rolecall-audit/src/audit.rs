@@ -120,17 +120,17 @@ const REPOSITORY_CLAIMS: &[&str] = &["repository_owner", "repository_id", "repos
 /// TP-POLICY-SIZE when the policy is over the default quota and the rule is enabled. The size is
 /// `validate::policy_size`, the count `rolecall check` uses (DECISIONS.md R15).
 pub(crate) fn size_finding(policy: &Policy, options: &AuditOptions) -> Option<Finding> {
-    let size = rolecall_policy::validate::policy_size(policy);
+    if options.disabled_rules.iter().any(|d| d == "TP-POLICY-SIZE") {
+        return None;
+    }
     let span = policy.span;
-    (size > rolecall_policy::validate::TRUST_POLICY_QUOTA
-        && !options.disabled_rules.iter().any(|d| d == "TP-POLICY-SIZE"))
-    .then(|| {
+    rolecall_policy::validate::size_over_quota(policy).map(|size| {
         make(
             "TP-POLICY-SIZE",
             Severity::Low,
             Verdict::Invalid,
             format!(
-                "the policy has {size} non-whitespace characters; the default quota is {}",
+                "the policy has {size} characters without whitespace between JSON tokens; the default quota is {}",
                 rolecall_policy::validate::TRUST_POLICY_QUOTA
             ),
             span,

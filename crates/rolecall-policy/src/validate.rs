@@ -375,24 +375,7 @@ impl Validator {
     }
 
     fn size(&mut self, policy: &Policy) {
-        // A parsed policy's compact rendering is never longer than its source
-        // text, except that a number may print longer than it was written
-        // (`1e2` is `100.0`): every char takes at least one source byte, and
-        // the parser refuses the control characters that would print longer
-        // escaped. So a short source is under the quota without counting.
-        // Counting was two thirds of `validate` on the IRSA policy
-        // (14.8k of 22.3k instructions, callgrind on
-        // benches/examples/validate_loop.rs).
-        if !policy.span.is_synthetic()
-            && policy.span.end.saturating_sub(policy.span.start) + compact::number_growth(policy)
-                <= TRUST_POLICY_QUOTA
-        {
-            return;
-        }
-        // IAM counts characters without the whitespace between JSON tokens,
-        // which is the length of the compact rendering.
-        let len = compact_len(policy);
-        if len > TRUST_POLICY_QUOTA {
+        if let Some(len) = size_over_quota(policy) {
             self.warn(
                 "TP-POLICY-SIZE",
                 policy.span,
@@ -930,6 +913,31 @@ fn google_app_pinned(st: &Statement) -> bool {
 /// ```
 pub fn policy_size(policy: &Policy) -> usize {
     compact_len(policy)
+}
+
+/// [`policy_size`] when it is over [`TRUST_POLICY_QUOTA`], else `None`;
+/// without counting when the source text is provably under the quota.
+///
+/// ```
+/// let p = rolecall_policy::parse(r#"{"Statement": {"Effect": "Allow"}}"#).unwrap();
+/// assert_eq!(rolecall_policy::validate::size_over_quota(&p), None);
+/// ```
+pub fn size_over_quota(policy: &Policy) -> Option<usize> {
+    // A parsed policy's compact rendering is never longer than its source
+    // text, except that a number may print longer than it was written
+    // (`1e2` is `100.0`): every char takes at least one source byte, and
+    // the parser refuses the control characters that would print longer
+    // escaped. So a short source is under the quota without counting.
+    // Counting was two thirds of `validate` on the IRSA policy
+    // (14.8k of 22.3k instructions, callgrind on
+    // benches/examples/validate_loop.rs).
+    if !policy.span.is_synthetic()
+        && policy.span.end.saturating_sub(policy.span.start) + compact::number_growth(policy)
+            <= TRUST_POLICY_QUOTA
+    {
+        return None;
+    }
+    Some(policy_size(policy)).filter(|&len| len > TRUST_POLICY_QUOTA)
 }
 
 /// [`policy_size`].
