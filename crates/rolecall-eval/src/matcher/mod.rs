@@ -17,7 +17,8 @@
 //! * [`Case`] chooses exact matching (`StringLike`, ARNs) or matching after
 //!   R6 case folding (action names).
 //! * [`PatternSet`] answers "does any of these patterns match?" for the many
-//!   values of one condition key, through `globset` when the set is large.
+//!   values of one condition key; when the set is large, its literal-shaped
+//!   patterns are hashed by their text and the others go through `globset`.
 //!
 //! # Example
 //!
