@@ -13,12 +13,15 @@ use crate::source::AuditedPolicy;
 /// Findings of many policies, filtered by severity, with counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
-    /// The policies audited (all of them, including those without findings).
-    pub policies: Vec<AuditedPolicy>,
+    // Field order is the JSON report's key order (`rolecall audit --format
+    // json` serializes the report directly): the counts first, so that the
+    // top of a large report says what it holds.
     /// Number of findings per severity (after filtering).
     pub summary: BTreeMap<Severity, usize>,
     /// The filter applied.
     pub min_severity: Severity,
+    /// The policies audited (all of them, including those without findings).
+    pub policies: Vec<AuditedPolicy>,
 }
 
 impl Report {

@@ -104,6 +104,33 @@ fn min_severity_filters_and_sets_the_exit_code() {
         .all(|f| f["severity"] == "high" || f["severity"] == "critical"));
 }
 
+/// The JSON report's shape and key order are part of the format: counts
+/// first, then the filter, then the policies; each finding starts with its
+/// rule and severity.
+#[test]
+fn json_report_key_order_is_stable() {
+    let path = examples().join("irsa-namespace-prefix.bad.json");
+    let out = rolecall()
+        .arg("audit")
+        .arg(&path)
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let at = |key: &str| text.find(&format!("\"{key}\"")).unwrap();
+    assert!(at("summary") < at("min_severity"));
+    assert!(at("min_severity") < at("policies"));
+    assert!(at("location") < at("findings"));
+    assert!(at("rule") < at("severity"));
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let keys: Vec<&String> = report.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 3, "{keys:?}");
+    assert_eq!(report["summary"]["high"], 1);
+}
+
 #[test]
 fn sarif_has_what_github_code_scanning_needs() {
     let sarif = json_of(
