@@ -54,6 +54,11 @@ pub struct AuditOptions {
     pub severity_overrides: BTreeMap<String, Severity>,
     /// The account that owns the role, when known (account dumps, role ARNs).
     pub own_account: Option<String>,
+    /// The registered client IDs (`ClientIDList`) of IAM OIDC providers, by
+    /// provider name (the URL without `https://`, as in the provider's ARN
+    /// and condition keys), from `aws iam get-open-id-connect-provider`.
+    /// Enables TP-AUD-NOT-IN-CLIENTLIST for those providers.
+    pub client_ids: BTreeMap<String, Vec<String>>,
 }
 
 impl AuditOptions {
@@ -759,6 +764,42 @@ impl Auditor<'_> {
 
     // ---------------------------------------------------------------- web identity
 
+    /// TP-AUD-NOT-IN-CLIENTLIST: a positive `aud` value that no client ID of the provider
+    /// satisfies. STS refuses a token whose `aud` is not registered ("Incorrect token
+    /// audience") before the policy is read, so such a value admits nobody: the role is
+    /// broken for it (fail-closed). Only for providers whose client IDs were given.
+    fn aud_not_in_client_list(&mut self, i: usize, st: &Statement, iss: &Issuer, aud_key: &str) {
+        let Some(ids) = self.opts.client_ids.get(&iss.prefix) else {
+            return;
+        };
+        for (op, e) in entries(st) {
+            if e.key.node.to_lowercase() != aud_key || !is_positive(&op.node) {
+                continue;
+            }
+            let like = op.node.base == BaseOperator::StringLike;
+            if !like && op.node.base != BaseOperator::StringEquals {
+                continue;
+            }
+            for v in e.values.node.iter() {
+                let text = v.node.text();
+                let registered = if like {
+                    let pattern = Pattern::new(&text, Case::Sensitive);
+                    ids.iter().any(|id| pattern.is_match(id))
+                } else {
+                    ids.iter().any(|id| *id == *text)
+                };
+                if !registered {
+                    let listed: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
+                    self.push("TP-AUD-NOT-IN-CLIENTLIST", Severity::Low, Verdict::Broken,
+                        format!("`{}` `{}` `{text}` names no client ID of provider `{}` (registered: {}): STS refuses tokens for that audience (\"Incorrect token audience\"), so this value lets nobody in",
+                            op.node, e.key.node, iss.prefix,
+                            if listed.is_empty() { "none".into() } else { listed.join(", ") }),
+                        v.span, Some(i));
+                }
+            }
+        }
+    }
+
     fn federated(&mut self, i: usize, st: &Statement) {
         let feds = principal_values(st, PrincipalKind::Federated);
         if feds.is_empty() {
@@ -1008,6 +1049,7 @@ impl Auditor<'_> {
             self.push("TP-OIDC-NO-AUD", Severity::Low, Verdict::Advice,
                 format!("no condition on `{}:aud`: tokens for any audience in the provider's client list are accepted", iss.prefix), st.condition.as_ref().map_or(fed.span, |c| c.span), Some(i));
         }
+        self.aud_not_in_client_list(i, st, iss, &aud_key);
         if dead {
             return;
         }

@@ -75,6 +75,9 @@ rules! {
     "TP-OIDC-NO-AUD", Low, "Audience not pinned",
         "Tokens minted for another audience that the provider accepts become valid for this role.",
         "Add StringEquals on `<issuer>:aud` (e.g. `sts.amazonaws.com`).", [];
+    "TP-AUD-NOT-IN-CLIENTLIST", Low, "Audience not registered with the provider",
+        "STS refuses a token whose audience is not in the OIDC provider's client ID list (\"Incorrect token audience\") before it reads the policy, so this value lets nobody in: the role is broken for it.",
+        "Add the audience to the provider's client IDs (`aws iam add-client-id-to-open-id-connect-provider`) or fix the value.", [];
     "TP-WILDCARD-IN-EQUALS", Info, "`*` or `?` under an equality operator",
         "StringEquals compares `*` and `?` literally: a positive operator then never matches what was meant (role broken); a negated one excludes almost nothing (role open).",
         "Use StringLike for patterns, or remove the wildcard.", [AA];
@@ -244,10 +247,6 @@ rules! {
 
 /// Rules of AUDIT-RULES.md §3 that are deliberately not implemented, with the reason.
 pub const NOT_IMPLEMENTED: &[(&str, &str)] = &[
-    (
-        "TP-AUD-NOT-IN-CLIENTLIST",
-        "needs the OIDC provider's ClientIDList (inventory)",
-    ),
     (
         "TP-IRSA-SA-CROSSCHECK",
         "needs Kubernetes ServiceAccounts (inventory)",

@@ -153,6 +153,12 @@ pub(crate) struct AuditArgs {
     /// `:repository` and the like are never request keys).
     #[arg(long)]
     pub pre_2026_claims: bool,
+    /// The account's IAM OIDC providers (repeatable; merged), as for `sts`: output of
+    /// `aws iam get-open-id-connect-provider` (or an array of it, or rolecall's
+    /// `{"account": ..., "providers": [...]}`). Their client ID lists enable
+    /// TP-AUD-NOT-IN-CLIENTLIST: `aud` values no registered client ID satisfies.
+    #[arg(long, value_name = "FILE")]
+    pub providers: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

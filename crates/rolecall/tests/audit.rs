@@ -209,3 +209,77 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// TP-AUD-NOT-IN-CLIENTLIST: with `--providers`, an `aud` value that no
+/// registered client ID satisfies is reported (the role is broken for it);
+/// a registered one, a `StringLike` pattern a client ID matches, a provider
+/// given without client IDs, or no `--providers` at all report nothing.
+#[test]
+fn aud_values_are_checked_against_the_providers_client_ids() {
+    const GH: &str = "token.actions.githubusercontent.com";
+    let dir = tempdir();
+    let policy = |op: &str, aud: &str| {
+        let mut condition = serde_json::json!({
+            "StringEquals": {format!("{GH}:sub"): "repo:octo-org/octo-repo:ref:refs/heads/main"}
+        });
+        condition[op][format!("{GH}:aud")] = aud.into();
+        serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::111122223333:oidc-provider/{GH}")},
+            "Action": "sts:AssumeRoleWithWebIdentity", "Condition": condition}]})
+        .to_string()
+    };
+    let provider = dir.join("provider.json");
+    std::fs::write(
+        &provider,
+        format!(r#"{{"Url":"{GH}","ClientIDList":["sts.amazonaws.com","https://github.com/octo-org"],"ThumbprintList":[]}}"#),
+    )
+    .unwrap();
+    let listed_only = dir.join("listed.json");
+    std::fs::write(
+        &listed_only,
+        format!(r#"{{"OpenIDConnectProviderList":[{{"Arn":"arn:aws:iam::111122223333:oidc-provider/{GH}"}}]}}"#),
+    )
+    .unwrap();
+    let audit = |op: &str, aud: &str, providers: Option<&std::path::Path>| {
+        let file = dir.join("policy.json");
+        std::fs::write(&file, policy(op, aud)).unwrap();
+        let mut cmd = rolecall();
+        cmd.arg("audit")
+            .arg(&file)
+            .args(["--format", "json", "--min-severity", "info"]);
+        if let Some(p) = providers {
+            cmd.arg("--providers").arg(p);
+        }
+        let out = cmd.assert().get_output().stdout.clone();
+        let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        report["policies"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "TP-AUD-NOT-IN-CLIENTLIST")
+            .map(|f| f["message"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let found = audit("StringEquals", "sts.pass_aud_first.com", Some(&provider));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("`sts.pass_aud_first.com`") && found[0].contains("`sts.amazonaws.com`")
+    );
+    assert!(audit("StringEquals", "sts.amazonaws.com", Some(&provider)).is_empty());
+    assert!(audit("StringLike", "https://github.com/*", Some(&provider)).is_empty());
+    assert_eq!(
+        audit("StringLike", "sts.amazonaws.org*", Some(&provider)).len(),
+        1
+    );
+    assert!(audit("StringEquals", "sts.pass_aud_first.com", None).is_empty());
+    assert!(audit("StringEquals", "sts.pass_aud_first.com", Some(&listed_only)).is_empty());
+    // A provider file that is not one is a usage error.
+    std::fs::write(dir.join("bad.json"), "[1]").unwrap();
+    rolecall()
+        .arg("audit")
+        .arg(dir.join("policy.json"))
+        .arg("--providers")
+        .arg(dir.join("bad.json"))
+        .assert()
+        .code(2);
+}

@@ -27,6 +27,17 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
     let config = load_config(args.config.as_deref())?;
     let mut options = AuditOptions::new();
     options.pre_2026_claims = args.pre_2026_claims;
+    // Providers listed without their client IDs (`list-open-id-connect-providers`
+    // output) leave the rule undetermined for them: no finding.
+    for p in crate::commands::sts::load_providers(&args.providers)?.providers() {
+        if let Some(ids) = &p.client_ids {
+            options
+                .client_ids
+                .entry(p.name().to_owned())
+                .or_default()
+                .extend(ids.iter().cloned());
+        }
+    }
     let options = match &config {
         Some(c) => c.apply(options),
         None => options,

@@ -112,6 +112,20 @@ pub(crate) fn name_of(path: &Path) -> String {
     }
 }
 
+/// The IAM OIDC providers of `--providers` files, merged (any form
+/// `ProviderRegistry::from_json` reads).
+pub(crate) fn load_providers(paths: &[PathBuf]) -> Result<ProviderRegistry, CliError> {
+    let mut providers = ProviderRegistry::new();
+    for path in paths {
+        let registry = ProviderRegistry::from_json(&text_of(path)?)
+            .map_err(|e| usage(format!("{}: {e}", name_of(path))))?;
+        providers
+            .merge(registry)
+            .map_err(|e| usage(format!("{}: {e}", name_of(path))))?;
+    }
+    Ok(providers)
+}
+
 fn text_of(path: &Path) -> Result<String, CliError> {
     String::from_utf8(read_input(path)?)
         .map_err(|_| usage(format!("{}: not UTF-8 text", name_of(path))))
@@ -183,14 +197,7 @@ fn assume(args: &AssumeArgs) -> Result<ExitCode, CliError> {
         usage("--role-arn is required (unless --policy is `aws iam get-role` output)")
     })?;
     let token = text_of(&args.token)?;
-    let mut providers = ProviderRegistry::new();
-    for path in &args.providers {
-        let registry = ProviderRegistry::from_json(&text_of(path)?)
-            .map_err(|e| usage(format!("{}: {e}", name_of(path))))?;
-        providers
-            .merge(registry)
-            .map_err(|e| usage(format!("{}: {e}", name_of(path))))?;
-    }
+    let providers = load_providers(&args.providers)?;
     let keys = KeySet::from_path(&args.jwks).map_err(|e| usage(e.to_string()))?;
     let now = parse_now(args.now.as_deref())?;
     let mut input = CallInput::new(&role_arn, &policy, token.trim(), &providers, &keys, now);
@@ -235,14 +242,7 @@ pub(crate) fn verify_token(
         ));
     };
     let token = text_of(token_path)?;
-    let mut providers = ProviderRegistry::new();
-    for path in &args.providers {
-        let registry = ProviderRegistry::from_json(&text_of(path)?)
-            .map_err(|e| usage(format!("{}: {e}", name_of(path))))?;
-        providers
-            .merge(registry)
-            .map_err(|e| usage(format!("{}: {e}", name_of(path))))?;
-    }
+    let providers = load_providers(&args.providers)?;
     let keys = KeySet::from_path(jwks).map_err(|e| usage(e.to_string()))?;
     let now = parse_now(args.now.as_deref())?;
     let trust = TrustPolicy::from_compiled(policy.clone());
