@@ -323,3 +323,62 @@ fn size_finding_agrees_with_check() {
     }
     assert_eq!(seen, [true, true]);
 }
+
+/// TP-AUD-NOT-IN-CLIENTLIST from the library: only positive `StringEquals`
+/// / `StringLike` values on the provider's own `aud` key are checked, and
+/// only for providers whose client IDs are given.
+#[test]
+fn aud_not_in_client_list_checks_positive_aud_values() {
+    const GH: &str = "token.actions.githubusercontent.com";
+    let policy = |condition: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111122223333:oidc-provider/{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{condition}}}]}}"#
+        )
+    };
+    let mut options = AuditOptions::default();
+    options.client_ids.insert(
+        GH.to_owned(),
+        vec!["sts.amazonaws.com".into(), "api://Prod".into()],
+    );
+    let flagged = |condition: &str, options: &AuditOptions| -> Vec<String> {
+        audit_text(&policy(condition), options)
+            .into_iter()
+            .filter(|f| f.rule == "TP-AUD-NOT-IN-CLIENTLIST")
+            .map(|f| f.message)
+            .collect()
+    };
+    let sub = format!(r#""{GH}:sub":"repo:o/r:ref:refs/heads/main""#);
+    // Exact, case-sensitive: `api://prod` is not `api://Prod`.
+    let c = format!(
+        r#"{{"StringEquals":{{"{GH}:aud":["sts.amazonaws.com","api://prod","x"],{sub}}}}}"#
+    );
+    let found = flagged(&c, &options);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].contains("`api://prod`") && found[1].contains("`x`"));
+    // The key is matched ignoring case; a pattern is checked against the list.
+    let c = format!(
+        r#"{{"StringLike":{{"{}:AUD":["api://P*","sts.*.org"]}},"StringEquals":{{{sub}}}}}"#,
+        GH.to_uppercase()
+    );
+    let found = flagged(&c, &options);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("`sts.*.org`"));
+    // Negated, IfExists and ForAllValues values are not positive: not checked.
+    for op in [
+        "StringNotEquals",
+        "StringEqualsIfExists",
+        "ForAllValues:StringEquals",
+    ] {
+        let c = format!(r#"{{"{op}":{{"{GH}:aud":"x"}},"StringEquals":{{{sub}}}}}"#);
+        assert!(flagged(&c, &options).is_empty(), "{op}");
+    }
+    // ForAnyValue is positive.
+    let c =
+        format!(r#"{{"ForAnyValue:StringEquals":{{"{GH}:aud":"x"}},"StringEquals":{{{sub}}}}}"#);
+    assert_eq!(flagged(&c, &options).len(), 1);
+    // Another key, or no client IDs for the provider: nothing.
+    let c = format!(r#"{{"StringEquals":{{"{GH}:azp":"x",{sub}}}}}"#);
+    assert!(flagged(&c, &options).is_empty());
+    let c = format!(r#"{{"StringEquals":{{"{GH}:aud":"x",{sub}}}}}"#);
+    assert!(flagged(&c, &AuditOptions::default()).is_empty());
+}
