@@ -7,20 +7,8 @@
 //! Data-driven test over the shared corpus: the rule ids in INDEX.md's verdict column that this
 //! crate implements must fire, and files judged SAFE must produce nothing at Medium or above.
 
-use std::path::PathBuf;
-
 use rolecall_audit::rules::{NOT_IMPLEMENTED, RULES};
 use rolecall_audit::{audit_text, AuditOptions, Severity};
-
-fn corpus_dir() -> PathBuf {
-    match std::env::var_os("ROLECALL_CORPUS") {
-        Some(p) => PathBuf::from(p),
-        None => PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/corpus"
-        )),
-    }
-}
 
 /// Expectations that this crate deliberately does not meet, with the reason. One place.
 const KNOWN_GAPS: &[(&str, &str, &str)] = &[
@@ -74,7 +62,7 @@ fn rule_ids(text: &str) -> Vec<String> {
 
 #[test]
 fn corpus_expectations() {
-    let dir = corpus_dir();
+    let dir = rolecall_testkit::corpus_dir();
     let index = std::fs::read_to_string(dir.join("INDEX.md")).unwrap_or_else(|e| {
         panic!(
             "corpus index missing at {} ({e}); set ROLECALL_CORPUS",

@@ -10,105 +10,41 @@
     clippy::panic
 )]
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-
 use rolecall_eval::request::Request;
 use rolecall_eval::{decide, evaluate, explain, CompiledPolicy, Decision};
-use serde::Deserialize;
+use rolecall_model::ContextValue;
+use rolecall_testkit::vectors::{Expected, Vector};
 
-/// One `testdata/*.toml` file.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct VectorFile {
-    test: Vec<Vector>,
-}
-
-/// One `[[test]]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Vector {
-    name: String,
-    policy: String,
-    principal: String,
-    action: String,
-    #[serde(default)]
-    context: BTreeMap<String, VectorValue>,
-    decision: String,
-    #[serde(default)]
-    statements: Vec<usize>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    note: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum VectorValue {
-    Single(String),
-    Multi(Vec<String>),
-}
-
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
-
-/// Every vector of every file, with its file name; duplicate names are an
-/// error.
+/// Every vector with its file name (`rolecall_testkit::vectors`, the loader
+/// every runner shares; it refuses duplicate names).
 fn load_all() -> Vec<(String, Vector)> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(testdata())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no vector files");
-    let mut all = Vec::new();
-    let mut names = BTreeSet::new();
-    for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let file: VectorFile =
-            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let file_name = path.file_name().unwrap().to_string_lossy().into_owned();
-        for v in file.test {
-            assert!(
-                names.insert(v.name.clone()),
-                "{file_name}: duplicate vector name `{}`",
-                v.name
-            );
-            all.push((file_name.clone(), v));
-        }
-    }
-    all
+    rolecall_testkit::vectors::load_all()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|v| (v.file.clone(), v))
+        .collect()
 }
 
 fn engine_request(v: &Vector) -> Result<Request, rolecall_eval::request::RequestError> {
     let mut b = Request::builder().principal(&v.principal).action(&v.action);
     for (k, value) in &v.context {
         b = match value {
-            VectorValue::Single(s) => b.value(k, s),
-            VectorValue::Multi(m) => b.values(k, m),
+            ContextValue::Single(s) => b.value(k, s),
+            ContextValue::Multi(m) => b.values(k, m),
         };
     }
     b.build()
 }
 
-fn model_request(v: &Vector) -> rolecall_model::Request {
-    rolecall_model::Request {
-        principal: v.principal.clone(),
-        action: v.action.clone(),
-        context: v
-            .context
-            .iter()
-            .map(|(k, value)| {
-                let value = match value {
-                    VectorValue::Single(s) => rolecall_model::ContextValue::Single(s.clone()),
-                    VectorValue::Multi(m) => rolecall_model::ContextValue::Multi(m.clone()),
-                };
-                (k.clone(), value)
-            })
-            .collect(),
-    }
+/// The vector's expectation in the runner's vocabulary.
+fn wanted(v: &Vector) -> (String, Vec<usize>) {
+    let d = match v.expected {
+        Expected::Invalid => "Invalid",
+        Expected::Decision(rolecall_model::Decision::Allow) => "Allow",
+        Expected::Decision(rolecall_model::Decision::ImplicitDeny) => "ImplicitDeny",
+        Expected::Decision(rolecall_model::Decision::ExplicitDeny) => "ExplicitDeny",
+    };
+    (d.into(), v.statements.clone())
 }
 
 /// The engine's answer in the vector's vocabulary: `Invalid`, or the
@@ -151,7 +87,7 @@ fn name(d: Decision) -> &'static str {
 }
 
 fn model(v: &Vector) -> (String, Vec<usize>) {
-    match rolecall_model::evaluate(&v.policy, &model_request(v)) {
+    match rolecall_model::evaluate(&v.policy, &v.request()) {
         Ok(o) => {
             let d = match o.decision {
                 rolecall_model::Decision::Allow => "Allow",
@@ -171,7 +107,7 @@ fn engine_agrees_with_every_vector_and_the_model() {
     let mut failures = Vec::new();
     for (file, v) in &all {
         let got = engine(v);
-        let want = (v.decision.clone(), v.statements.clone());
+        let want = wanted(v);
         if got != want {
             failures.push(format!(
                 "{file}: `{}`: expected {want:?}, engine gave {got:?}",

@@ -15,19 +15,9 @@
 
 use std::path::PathBuf;
 
-fn corpus_dir() -> PathBuf {
-    match std::env::var_os("ROLECALL_CORPUS") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/corpus"
-        )),
-    }
-}
-
 #[test]
 fn every_corpus_policy_parses_and_round_trips() {
-    let dir = corpus_dir();
+    let dir = rolecall_testkit::corpus_dir();
     let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
         panic!(
             "corpus directory {} is missing ({e}); set ROLECALL_CORPUS",

@@ -8,27 +8,7 @@
     clippy::panic
 )]
 
-use std::path::PathBuf;
-
 use rolecall_policy::validate::{refusals, validate, FindingClass};
-
-fn corpus_dir() -> PathBuf {
-    let dir = std::env::var_os("ROLECALL_CORPUS").map_or_else(
-        || {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/corpus"
-            ))
-        },
-        PathBuf::from,
-    );
-    assert!(
-        dir.join("INDEX.md").is_file(),
-        "trust-policy corpus not found at {} (set ROLECALL_CORPUS)",
-        dir.display()
-    );
-    dir
-}
 
 /// `(file, verdict column)` for every row of the index table.
 fn index(dir: &std::path::Path) -> Vec<(String, String)> {
@@ -57,7 +37,7 @@ const INVALID_NOT_REFUSED: &[(&str, &str)] = &[
 
 #[test]
 fn corpus_verdicts() {
-    let dir = corpus_dir();
+    let dir = rolecall_testkit::corpus_dir();
     let rows = index(&dir);
     assert!(
         rows.len() >= 90,
@@ -103,7 +83,7 @@ fn corpus_verdicts() {
 
 #[test]
 fn corpus_guardrails() {
-    let dir = corpus_dir();
+    let dir = rolecall_testkit::corpus_dir();
     let check = |file: &str| -> Vec<&'static str> {
         let text = std::fs::read_to_string(dir.join(file)).unwrap();
         validate(&rolecall_policy::parse(&text).unwrap())

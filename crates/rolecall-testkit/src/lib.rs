@@ -37,3 +37,24 @@ pub mod parse_check;
 pub mod vectors;
 
 pub use arbitrary;
+
+/// The shared corpus of real-world trust policies: `$ROLECALL_CORPUS`, else
+/// `../shared/corpus` beside the workspace (its `INDEX.md` gives the
+/// expected verdicts). Every corpus test starts here.
+///
+/// # Panics
+///
+/// When the directory has no `INDEX.md`: a missing corpus must fail the
+/// tests that walk it, not let them pass on nothing.
+pub fn corpus_dir() -> std::path::PathBuf {
+    let dir = std::env::var_os("ROLECALL_CORPUS").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
+        std::path::PathBuf::from,
+    );
+    assert!(
+        dir.join("INDEX.md").is_file(),
+        "trust-policy corpus not found at {} (set ROLECALL_CORPUS)",
+        dir.display()
+    );
+    dir
+}
