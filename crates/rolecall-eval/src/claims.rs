@@ -562,6 +562,17 @@ pub struct WebIdentity {
     actions: Vec<&'static str>,
 }
 
+/// The `sub` claim and the `aud` context value every OIDC token must carry
+/// (SEMANTICS.md 4.2), `sub` checked first.
+fn sub_and_aud(claims: &Map<String, Value>) -> Result<(&str, ContextValue), TokenError> {
+    let sub = str_claim(claims, "sub").ok_or(TokenError::MissingClaim { claim: "sub" })?;
+    let aud = claims
+        .get("aud")
+        .and_then(audience)
+        .ok_or(TokenError::MissingClaim { claim: "aud" })?;
+    Ok((sub, aud))
+}
+
 /// The string value of a claim, if it is a string.
 fn str_claim<'a>(claims: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
     claims.get(name).and_then(Value::as_str)
@@ -676,12 +687,7 @@ impl WebIdentity {
             GOOGLE => {
                 // SEMANTICS.md 4.2: `aud` is the token's `azp` when present,
                 // else its `aud`; `oaud` is always the token's `aud`.
-                let sub =
-                    str_claim(claims, "sub").ok_or(TokenError::MissingClaim { claim: "sub" })?;
-                let aud = claims
-                    .get("aud")
-                    .and_then(audience)
-                    .ok_or(TokenError::MissingClaim { claim: "aud" })?;
+                let (sub, aud) = sub_and_aud(claims)?;
                 entries.push((key("sub"), ContextValue::Single(sub.to_owned())));
                 let effective = match str_claim(claims, "azp") {
                     Some(azp) => {
@@ -712,12 +718,7 @@ impl WebIdentity {
                 provider.to_owned()
             }
             _ => {
-                let sub =
-                    str_claim(claims, "sub").ok_or(TokenError::MissingClaim { claim: "sub" })?;
-                let aud = claims
-                    .get("aud")
-                    .and_then(audience)
-                    .ok_or(TokenError::MissingClaim { claim: "aud" })?;
+                let (sub, aud) = sub_and_aud(claims)?;
                 entries.push((key("sub"), ContextValue::Single(sub.to_owned())));
                 entries.push((key("aud"), aud));
                 if let Some(amr) = claims.get("amr").and_then(multi) {
