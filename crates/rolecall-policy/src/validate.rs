@@ -912,7 +912,13 @@ fn google_app_pinned(st: &Statement) -> bool {
 /// assert_eq!(rolecall_policy::validate::policy_size(&p), 27);
 /// ```
 pub fn policy_size(policy: &Policy) -> usize {
-    compact_len(policy)
+    // Counted from the tree instead of rendering it: building and
+    // serializing a serde_json `Value` cost about 26 k instructions per IRSA
+    // policy, counting costs 6.8 k (callgrind). The count equals the
+    // rendering's (pinned by `policy_size_is_pinned`) for every tree without
+    // two equal member names, which the parser refuses (DECISIONS.md R1
+    // item 3).
+    compact::policy(policy)
 }
 
 /// [`policy_size`] when it is over [`TRUST_POLICY_QUOTA`], else `None`;
@@ -938,17 +944,6 @@ pub fn size_over_quota(policy: &Policy) -> Option<usize> {
         return None;
     }
     Some(policy_size(policy)).filter(|&len| len > TRUST_POLICY_QUOTA)
-}
-
-/// [`policy_size`].
-///
-/// Counted from the tree instead of rendering it: building and serializing
-/// a serde_json `Value` cost about 26 k instructions per IRSA policy,
-/// counting costs 6.8 k (callgrind). The count equals the rendering's
-/// (pinned by `compact_len_is_pinned`) for every tree without two equal
-/// member names, which the parser refuses (DECISIONS.md R1 item 3).
-fn compact_len(policy: &Policy) -> usize {
-    compact::policy(policy)
 }
 
 /// Lengths, in chars, of compact JSON renderings (serde_json's: no
@@ -1117,11 +1112,11 @@ mod compact {
 mod tests {
     use super::*;
 
-    /// Pins `compact_len` (the `TP-POLICY-SIZE` count): these numbers were
+    /// Pins `policy_size` (the `TP-POLICY-SIZE` count): these numbers were
     /// produced by the first implementation (a serde_json `Value` rendered
     /// compactly), so a faster one must give the same.
     #[test]
-    fn compact_len_is_pinned() {
+    fn policy_size_is_pinned() {
         let irsa = r#"{
           "Version": "2012-10-17",
           "Statement": [{
@@ -1149,17 +1144,17 @@ mod tests {
         if let OneOrMany::Many(list) = &mut control.statement.node {
             list[0].sid = Some(Spanned::synthetic("\u{1}\u{1f}\u{7f}\u{8}\u{c}".into()));
         }
-        assert_eq!(compact_len(&crate::parse(irsa).unwrap()), 493);
-        assert_eq!(compact_len(&crate::parse(odd).unwrap()), 371);
+        assert_eq!(policy_size(&crate::parse(irsa).unwrap()), 493);
+        assert_eq!(policy_size(&crate::parse(odd).unwrap()), 371);
         // 493 + `,"Sid":""` (8) + 6 + 6 + 1 (DEL is not escaped) + 2 + 2.
-        assert_eq!(compact_len(&control), 519);
+        assert_eq!(policy_size(&control), 519);
     }
 
     /// On every parseable policy of the shared corpus: the count equals
     /// serde_json's compact rendering of the document itself (member order
     /// does not change a length), and `refusals` is `validate` filtered.
     #[test]
-    fn compact_len_and_refusals_on_the_corpus() {
+    fn policy_size_and_refusals_on_the_corpus() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
         let mut checked = 0;
         for entry in std::fs::read_dir(&dir).unwrap() {
@@ -1173,10 +1168,10 @@ mod tests {
             };
             let value: serde_json::Value = serde_json::from_str(&text).unwrap();
             let rendered = value.to_string().chars().count();
-            assert_eq!(compact_len(&policy), rendered, "{}", path.display());
+            assert_eq!(policy_size(&policy), rendered, "{}", path.display());
             // The shortcut in `size` relies on this bound.
             assert!(
-                compact_len(&policy)
+                policy_size(&policy)
                     <= policy.span.end - policy.span.start + compact::number_growth(&policy),
                 "{}",
                 path.display()

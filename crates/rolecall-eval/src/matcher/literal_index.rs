@@ -27,25 +27,37 @@ use foldhash::{HashMap, HashSet};
 
 use super::{Case, Pattern, Shape};
 
-/// Literal texts and the distinct byte lengths among them.
+/// Literal texts, each with what a match on it needs next (nothing for a
+/// prefix or a suffix; the suffixes written with a prefix for `lit*lit`),
+/// and the distinct byte lengths among them.
 #[derive(Debug, Clone, Default)]
-struct ByLength {
-    texts: HashSet<Box<str>>,
+struct ByLength<V> {
+    texts: HashMap<Box<str>, V>,
     /// Sorted, distinct.
     lens: Vec<usize>,
 }
 
-impl ByLength {
-    fn insert(&mut self, text: &str) {
+impl<V: Default> ByLength<V> {
+    /// The entry of `text`, added if new.
+    fn entry(&mut self, text: &str) -> &mut V {
         if let Err(at) = self.lens.binary_search(&text.len()) {
             self.lens.insert(at, text.len());
         }
-        self.texts.insert(text.into());
+        self.texts.entry(text.into()).or_default()
     }
 
-    /// The lengths a part of a `len`-byte value can have.
-    fn lens_up_to(&self, len: usize) -> impl Iterator<Item = usize> + '_ {
-        self.lens.iter().copied().take_while(move |&l| l <= len)
+    /// The entries among the parts of a `len`-byte value that `part(l)`
+    /// gives for each literal length `l` (`None` off a char boundary).
+    fn found<'v>(
+        &self,
+        len: usize,
+        part: impl Fn(usize) -> Option<&'v str>,
+    ) -> impl Iterator<Item = (usize, &V)> {
+        self.lens
+            .iter()
+            .copied()
+            .take_while(move |&l| l <= len)
+            .filter_map(move |l| part(l).and_then(|p| self.texts.get(p)).map(|v| (l, v)))
     }
 }
 
@@ -55,11 +67,10 @@ pub(super) struct LiteralIndex {
     /// A `*` pattern: everything matches.
     everything: bool,
     exact: HashSet<Box<str>>,
-    prefixes: ByLength,
-    suffixes: ByLength,
-    /// `lit*lit`: the prefixes, and for each the suffixes written with it.
-    prefix_suffix: ByLength,
-    suffixes_of: HashMap<Box<str>, Vec<Box<str>>>,
+    prefixes: ByLength<()>,
+    suffixes: ByLength<()>,
+    /// `lit*lit`: by prefix, the suffixes written with it.
+    prefix_suffix: ByLength<Vec<Box<str>>>,
 }
 
 impl LiteralIndex {
@@ -77,16 +88,13 @@ impl LiteralIndex {
                 Shape::Exact(lit) => {
                     index.exact.insert(lit.clone());
                 }
-                Shape::Prefix(lit) => index.prefixes.insert(lit),
-                Shape::Suffix(lit) => index.suffixes.insert(lit),
-                Shape::PrefixSuffix(pre, suf) => {
-                    index.prefix_suffix.insert(pre);
-                    index
-                        .suffixes_of
-                        .entry(pre.clone())
-                        .or_default()
-                        .push(suf.clone());
+                Shape::Prefix(lit) => {
+                    index.prefixes.entry(lit);
                 }
+                Shape::Suffix(lit) => {
+                    index.suffixes.entry(lit);
+                }
+                Shape::PrefixSuffix(pre, suf) => index.prefix_suffix.entry(pre).push(suf.clone()),
                 Shape::General(_) => {}
             }
         }
@@ -101,22 +109,12 @@ impl LiteralIndex {
         let suffix = |l: usize| v.get(v.len().saturating_sub(l)..);
         self.everything
             || self.exact.contains(v)
-            || self
-                .prefixes
-                .lens_up_to(v.len())
-                .any(|l| prefix(l).is_some_and(|p| self.prefixes.texts.contains(p)))
-            || self
-                .suffixes
-                .lens_up_to(v.len())
-                .any(|l| suffix(l).is_some_and(|s| self.suffixes.texts.contains(s)))
-            || self.prefix_suffix.lens_up_to(v.len()).any(|l| {
-                prefix(l)
-                    .and_then(|p| self.suffixes_of.get(p))
-                    .is_some_and(|sufs| {
-                        // The two literals may not overlap in the value.
-                        sufs.iter()
-                            .any(|s| v.len() >= l + s.len() && v.ends_with(&**s))
-                    })
+            || self.prefixes.found(v.len(), prefix).next().is_some()
+            || self.suffixes.found(v.len(), suffix).next().is_some()
+            || self.prefix_suffix.found(v.len(), prefix).any(|(l, sufs)| {
+                // The two literals may not overlap in the value.
+                sufs.iter()
+                    .any(|s| v.len() >= l + s.len() && v.ends_with(&**s))
             })
     }
 }
