@@ -27,14 +27,13 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::LazyLock;
 
 use rolecall_policy::grammar::arn::is_account_id;
 use rolecall_policy::grammar::ip::IpNetwork;
 use rolecall_policy::grammar::pattern::{has_wildcard, parse_pattern};
 use rolecall_policy::grammar::variable::{parse_template, TemplatePart};
 use rolecall_policy::grammar::{date, decode_binary, ip, number, parse_bool};
-use rolecall_policy::validate::{refusals, Finding, TRUST_ACTIONS};
+use rolecall_policy::validate::{refusals, Finding};
 use rolecall_policy::Operator;
 use rolecall_policy::{
     BaseOperator, ConditionValue, Effect as AstEffect, LanguageVersion, OperatorFamily, ParseError,
@@ -559,8 +558,8 @@ fn compile_action(
                         ActionMatcher::Literal
                     }
                     Some((service, name)) => ActionMatcher::Split {
-                        service: action_pattern(service),
-                        name: action_pattern(name),
+                        service: Pattern::new(service, Case::Insensitive),
+                        name: Pattern::new(name, Case::Insensitive),
                     },
                     None => ActionMatcher::Nothing,
                 }
@@ -577,25 +576,6 @@ fn compile_action(
         values,
         span: a.span,
     }
-}
-
-/// `Pattern::new(text, Case::Insensitive)`, cloned from a table for the
-/// spellings nearly every trust policy writes: `sts` and the five trust
-/// actions, exactly as documented. Building the two patterns of
-/// `sts:AssumeRoleWithWebIdentity` cost 9.5 k of the 39 k instructions of
-/// `CompiledPolicy::from_json(IRSA)`; cloning them costs a few hundred
-/// (callgrind).
-fn action_pattern(text: &str) -> Pattern {
-    static COMMON: LazyLock<Vec<(&'static str, Pattern)>> = LazyLock::new(|| {
-        std::iter::once("sts")
-            .chain(TRUST_ACTIONS)
-            .map(|t| (t, Pattern::new(t, Case::Insensitive)))
-            .collect()
-    });
-    COMMON
-        .iter()
-        .find(|(t, _)| *t == text)
-        .map_or_else(|| Pattern::new(text, Case::Insensitive), |(_, p)| p.clone())
 }
 
 fn compile_condition(
@@ -841,31 +821,4 @@ fn arn_patterns(parts: &[TemplatePart]) -> Result<Box<[Pattern; 6]>, String> {
     <[Pattern; 6]>::try_from(patterns)
         .map(Box::new)
         .map_err(|_| format!("an ARN has six colon-separated components, found {found}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn action_pattern_table_is_pattern_new() {
-        for text in [
-            "sts",
-            "AssumeRoleWithWebIdentity",
-            "TagSession",
-            "STS",
-            "assumerole",
-            "Assume*",
-            "",
-        ] {
-            assert_eq!(
-                action_pattern(text),
-                Pattern::new(text, Case::Insensitive),
-                "{text}"
-            );
-        }
-        let p = action_pattern("AssumeRoleWithSAML");
-        assert!(p.is_match("assumerolewithsaml"));
-        assert!(!p.is_match("AssumeRole"));
-    }
 }
