@@ -655,17 +655,18 @@ impl PatternSet {
         let patterns: Vec<Pattern> = patterns.into_iter().collect();
         let large = patterns.len() >= GLOBSET_THRESHOLD;
         let general = patterns.iter().filter(|p| !LiteralIndex::holds(p)).count();
-        let index = match strategy {
+        let index_wanted = match strategy {
             // The index pays when what it leaves is nothing or enough for
             // globset; a few general patterns left to the loop beside it
             // cost more than one globset for all (a 50-pattern mix with 13
-            // `?` patterns: 199 ns against 92 ns, `--bench matcher`).
+            // `?` patterns: 186 ns against 87 ns, `--bench matcher`).
             SetStrategy::Auto => large && (general == 0 || general >= GLOBSET_THRESHOLD),
             SetStrategy::Index => true,
             SetStrategy::Loop | SetStrategy::GlobSet => false,
-        }
-        .then(|| Box::new(LiteralIndex::new(&patterns)))
-        .filter(|_| patterns.iter().any(LiteralIndex::holds));
+        };
+        // An index that would hold nothing is not built.
+        let index = (index_wanted && general < patterns.len())
+            .then(|| Box::new(LiteralIndex::new(&patterns)));
         let indexed = index.is_some();
         let in_rest = move |p: &Pattern| !(indexed && LiteralIndex::holds(p));
         let rest: Vec<usize> = (0..patterns.len())
