@@ -4,7 +4,7 @@
     clippy::indexing_slicing,
     clippy::panic
 )]
-//! Data-driven test over the shared corpus: the rule ids in INDEX.md's verdict column that this
+//! Data-driven test over the corpus (`testdata/corpus/`): the rule ids in INDEX.md's verdict column that this
 //! crate implements must fire, and files judged SAFE must produce nothing at Medium or above.
 
 use rolecall_audit::rules::{NOT_IMPLEMENTED, RULES};
@@ -63,12 +63,8 @@ fn rule_ids(text: &str) -> Vec<String> {
 #[test]
 fn corpus_expectations() {
     let dir = rolecall_testkit::corpus_dir();
-    let index = std::fs::read_to_string(dir.join("INDEX.md")).unwrap_or_else(|e| {
-        panic!(
-            "corpus index missing at {} ({e}); set ROLECALL_CORPUS",
-            dir.display()
-        )
-    });
+    let index = std::fs::read_to_string(dir.join("INDEX.md"))
+        .unwrap_or_else(|e| panic!("corpus index missing at {} ({e})", dir.display()));
     let mut failures = Vec::new();
     let mut files = 0;
     for line in index.lines().filter(|l| l.starts_with("| `")) {

@@ -1150,12 +1150,12 @@ mod tests {
         assert_eq!(policy_size(&control), 519);
     }
 
-    /// On every parseable policy of the shared corpus: the count equals
+    /// On every parseable policy of the corpus: the count equals
     /// serde_json's compact rendering of the document itself (member order
     /// does not change a length), and `refusals` is `validate` filtered.
     #[test]
     fn policy_size_and_refusals_on_the_corpus() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/corpus");
         let mut checked = 0;
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();

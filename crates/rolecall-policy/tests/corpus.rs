@@ -1,7 +1,7 @@
 //! Every policy of the shared corpus parses, prints and parses back equal.
 //!
 //! The directory is walked, so files added later are covered. It is
-//! `../shared/corpus` next to the workspace, or `$ROLECALL_CORPUS`.
+//! `testdata/corpus/` (`rolecall_testkit::corpus_dir`).
 //! INDEX.md marks two files INVALID (`aws-cli__validate-policy-cognito-
 //! assumerole.json`, `kics__all-principals-malformed-root.json`); both are
 //! invalid at write time only (a principal/action mismatch, a malformed
@@ -18,12 +18,8 @@ use std::path::PathBuf;
 #[test]
 fn every_corpus_policy_parses_and_round_trips() {
     let dir = rolecall_testkit::corpus_dir();
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
-        panic!(
-            "corpus directory {} is missing ({e}); set ROLECALL_CORPUS",
-            dir.display()
-        )
-    });
+    let entries = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("corpus directory {} is missing ({e})", dir.display()));
     let mut files: Vec<PathBuf> = entries
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))

@@ -38,23 +38,27 @@ pub mod vectors;
 
 pub use arbitrary;
 
-/// The shared corpus of real-world trust policies: `$ROLECALL_CORPUS`, else
-/// `../shared/corpus` beside the workspace (its `INDEX.md` gives the
-/// expected verdicts). Every corpus test starts here.
+/// The corpus of real-world trust policies, `testdata/corpus/` in the
+/// repository (its `INDEX.md` gives each policy's source and expected
+/// verdict). Every corpus test starts here, so that no test reads anything
+/// outside the repository.
 ///
 /// # Panics
 ///
 /// When the directory has no `INDEX.md`: a missing corpus must fail the
 /// tests that walk it, not let them pass on nothing.
 pub fn corpus_dir() -> std::path::PathBuf {
-    let dir = std::env::var_os("ROLECALL_CORPUS").map_or_else(
-        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-        std::path::PathBuf::from,
-    );
+    let dir = workspace_root().join("testdata/corpus");
     assert!(
         dir.join("INDEX.md").is_file(),
-        "trust-policy corpus not found at {} (set ROLECALL_CORPUS)",
+        "trust-policy corpus not found at {}",
         dir.display()
     );
     dir
+}
+
+/// The workspace's top directory (where `Cargo.toml`, `testdata/` and
+/// `docs/` are), found from this crate's manifest directory at compile time.
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
