@@ -1,4 +1,4 @@
-//! Evaluation speed: the IRSA policy of SEMANTICS.md 5.1 (matching and
+//! Evaluation speed: the IRSA policy of docs/SEMANTICS.md §5.1 (matching and
 //! not), next to a hand-written baseline doing the same four string
 //! comparisons on the same request data; a GitHub policy with `StringLike`
 //! on `sub`; and the compile time of the IRSA policy (parse + compile).

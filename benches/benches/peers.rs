@@ -2,7 +2,7 @@
 //! the same policies and requests, in one run so the ratios share the
 //! machine's state.
 //!
-//! * `parse/irsa`: the SEMANTICS.md 5.1 policy through `rolecall_policy::parse`,
+//! * `parse/irsa`: the docs/SEMANTICS.md §5.1 policy through `rolecall_policy::parse`,
 //!   rolecall parse + compile, `iam_rs::IAMPolicy::from_json`, and the floor
 //!   `serde_json::from_slice::<Value>`.
 //! * `irsa/{match,no-match}`, `github/{match,no-match}`,

@@ -4,7 +4,7 @@
 //!   policy (the policy repeated on every line, `sub` varying).
 //! * `bench_inputs dump N`: a `get-account-authorization-details` dump of
 //!   `N` roles.
-//! * `bench_inputs policy`: the IRSA policy of SEMANTICS.md 5.1.
+//! * `bench_inputs policy`: the IRSA policy of docs/SEMANTICS.md §5.1.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{self, BufWriter, Write};

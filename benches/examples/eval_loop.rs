@@ -1,4 +1,4 @@
-//! Evaluates the IRSA request of SEMANTICS.md 5.1 `N` times, for
+//! Evaluates the IRSA request of docs/SEMANTICS.md §5.1 `N` times, for
 //! instruction counts under `valgrind --tool=callgrind` (see
 //! `scripts/bench-process.sh`): the set-up is a fixed cost, so the
 //! instructions per evaluation are the difference between two `N`

@@ -4,7 +4,7 @@
 //! their inputs here, so a figure in `BENCHMARKS.md` and the driver that
 //! measured its memory use the very same policy and request shapes.
 //!
-//! * [`IRSA`], [`GITHUB`]: the policies of SEMANTICS.md 5.1 and 6.
+//! * [`IRSA`], [`GITHUB`]: the policies of docs/SEMANTICS.md §5.1 and 6.
 //! * [`ten_by_five`]: 10 statements of 5 conditions each.
 //! * [`scale`]: generators for the scale benches (statements, pattern
 //!   count, claim length, context size) and for the whole-process inputs
@@ -24,7 +24,7 @@ pub mod scale;
 
 use rolecall_eval::request::{Request, RequestError};
 
-/// The issuer host of the EKS cluster of SEMANTICS.md 5.1.
+/// The issuer host of the EKS cluster of docs/SEMANTICS.md §5.1.
 pub const EKS: &str = "oidc.eks.region-code.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 
 /// The OIDC provider ARN of the EKS cluster: the request principal.
@@ -39,7 +39,7 @@ pub const SA_TYPO: &str = "system:serviceaccount:defualt:my-service-account";
 /// The action of every web-identity request here.
 pub const ACTION: &str = "sts:AssumeRoleWithWebIdentity";
 
-/// The IRSA trust policy of SEMANTICS.md 5.1, verbatim.
+/// The IRSA trust policy of docs/SEMANTICS.md §5.1, verbatim.
 pub const IRSA: &str = r#"{
   "Version": "2012-10-17",
   "Statement": [{

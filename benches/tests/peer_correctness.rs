@@ -1,8 +1,8 @@
 //! Where iam-rs 0.8 and AWS disagree, what rolecall and iam-rs answer.
 //!
-//! Each row is one case of SEMANTICS.md: the policy, the request, the
-//! decision SEMANTICS.md gives (AWS), and the decision iam-rs gives today.
-//! The test fails if rolecall departs from SEMANTICS.md, and also if
+//! Each row is one case of docs/SEMANTICS.md: the policy, the request, the
+//! decision docs/SEMANTICS.md gives (AWS), and the decision iam-rs gives today.
+//! The test fails if rolecall departs from docs/SEMANTICS.md, and also if
 //! iam-rs's answer changes (so `BENCHMARKS.md`'s "rolecall vs iam-rs"
 //! table, which quotes these rows, is kept true). `cargo test -p
 //! rolecall-benches --test peer_correctness -- --nocapture` prints the
@@ -26,12 +26,12 @@ const P_SRV: &str = "arn:aws:iam::111122223333:oidc-provider/server.example.com"
 
 struct Case {
     name: &'static str,
-    /// Where SEMANTICS.md decides it.
+    /// Where docs/SEMANTICS.md decides it.
     section: &'static str,
     policy: String,
     principal: &'static str,
     claims: &'static [(&'static str, &'static str)],
-    /// What AWS decides, per SEMANTICS.md.
+    /// What AWS decides, per docs/SEMANTICS.md.
     aws: Decision,
     /// What iam-rs 0.8 decides (observed).
     iam_rs: IamDecision,
@@ -197,7 +197,7 @@ fn iam_allows(d: IamDecision) -> bool {
 #[test]
 fn rolecall_follows_semantics_and_iam_rs_answers_are_as_recorded() {
     let mut failures = Vec::new();
-    println!("| case | SEMANTICS.md | AWS | rolecall | iam-rs 0.8 |");
+    println!("| case | docs/SEMANTICS.md | AWS | rolecall | iam-rs 0.8 |");
     println!("|---|---|---|---|---|");
     for case in cases() {
         let ours = rolecall(&case);

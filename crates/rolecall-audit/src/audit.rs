@@ -5,7 +5,7 @@
 //! Questions like "does this `sub` pattern admit a subject outside the intended tenant?" are
 //! answered with *witnesses*: concrete attacker subjects built from the issuer's subject grammar
 //! ([`crate::issuers`]) and tested with the real wildcard matcher (`rolecall_eval::matcher`)
-//! and a small condition evaluator that follows DECISIONS.md R9 (absent keys, `IfExists`,
+//! and a small condition evaluator that follows docs/DECISIONS.md R9 (absent keys, `IfExists`,
 //! set qualifiers, negation). Witnesses come from two sources:
 //!
 //! * instantiating each policy value's wildcards with fill strings chosen to collide with it
@@ -123,7 +123,7 @@ const ABUSABLE_CLAIMS: &[&str] = &[
 const REPOSITORY_CLAIMS: &[&str] = &["repository_owner", "repository_id", "repository:"];
 
 /// TP-POLICY-SIZE when the policy is over the default quota and the rule is enabled. The size is
-/// `validate::policy_size`, the count `rolecall check` uses (DECISIONS.md R15).
+/// `validate::policy_size`, the count `rolecall check` uses (docs/DECISIONS.md R15).
 pub(crate) fn size_finding(policy: &Policy, options: &AuditOptions) -> Option<Finding> {
     if options.disabled_rules.iter().any(|d| d == "TP-POLICY-SIZE") {
         return None;
@@ -222,7 +222,7 @@ fn value_matches(base: BaseOperator, pattern: &str, value: &str) -> Option<bool>
     }
 }
 
-/// Evaluates one condition entry (DECISIONS.md R9). `None` when undecidable here.
+/// Evaluates one condition entry (docs/DECISIONS.md R9). `None` when undecidable here.
 fn eval_entry(
     op: &rolecall_policy::Operator,
     entry: &ConditionEntry,

@@ -2,7 +2,7 @@
 //! grammar (AUDIT-RULES.md §1.2, §3 B–E; ANALYSIS.md §4.4).
 //!
 //! Everything issuer-specific the rules need is in this one table so that adding an issuer is
-//! a data change. The claim-key lists mirror SEMANTICS.md §4.3–4.4; the 2026 provider-specific
+//! a data change. The claim-key lists mirror docs/SEMANTICS.md §4.3–4.4; the 2026 provider-specific
 //! GitHub keys are switched off by [`crate::AuditOptions::pre_2026_claims`].
 
 use std::sync::OnceLock;

@@ -291,7 +291,7 @@ fn config_strict_and_applied() {
 }
 
 /// `rolecall audit` and `rolecall check` count the trust-policy size the
-/// same way (DECISIONS.md R15): around the quota, with spaces inside values
+/// same way (docs/DECISIONS.md R15): around the quota, with spaces inside values
 /// and pretty-printing whitespace between tokens, `TP-POLICY-SIZE` comes
 /// from both or from neither, whatever the input form.
 #[test]

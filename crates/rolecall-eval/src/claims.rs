@@ -1,4 +1,4 @@
-//! From a web-identity token to the request STS evaluates (SEMANTICS.md
+//! From a web-identity token to the request STS evaluates (docs/SEMANTICS.md
 //! 2.1, 2.3, 2.5, 4.1 to 4.5; decisions 6 and 8).
 //!
 //! `AssumeRoleWithWebIdentity` does not evaluate the token itself: it turns
@@ -21,15 +21,15 @@
 //! `auth.example.com`). For an IAM OIDC provider, keys are `<provider>:sub`,
 //! `<provider>:aud`, and, when the token has them, `<provider>:amr` (always
 //! multivalued) and `<provider>:azp`. A JWT `aud` array of one element gives
-//! a single-valued key, of two or more a multivalued one (decision 6). The
+//! a single-valued key, of two or more a multivalued one (docs/SEMANTICS.md D6). The
 //! built-in providers have fixed key sets: Google's `accounts.google.com:aud`
 //! is the token's `azp` when present, and `accounts.google.com:oaud` its
 //! `aud`; Cognito exposes `aud`, `sub` and `amr`.
 //!
 //! Since 2026, STS also exposes a fixed list of provider-specific claims
-//! (SEMANTICS.md 4.4). Which ones is *data*: [`PROVIDER_CLAIMS_2026`] maps a
+//! (docs/SEMANTICS.md §4.4). Which ones is *data*: [`PROVIDER_CLAIMS_2026`] maps a
 //! provider host to claim names, and [`ClaimRules::pre_2026`] switches the
-//! table off to reproduce earlier behaviour (decision 8). Such a claim that
+//! table off to reproduce earlier behaviour (docs/SEMANTICS.md D8). Such a claim that
 //! is a number or a boolean becomes its JSON text; an object, array or null
 //! is not exposed. Every other claim is ignored.
 //!
@@ -110,10 +110,10 @@ pub struct ProviderClaims {
 }
 
 /// The provider-specific claims STS exposes since January/February 2026
-/// (SEMANTICS.md 4.4).
+/// (docs/SEMANTICS.md §4.4).
 pub static PROVIDER_CLAIMS_2026: &[ProviderClaims] = &[
     // GitHub's list as reproduced from AWS's table by secondary sources;
-    // UNCONFIRMED against the AWS page (SEMANTICS.md 4.4).
+    // UNCONFIRMED against the AWS page (docs/SEMANTICS.md §4.4).
     ProviderClaims {
         host: "token.actions.githubusercontent.com",
         claims: &[
@@ -129,7 +129,7 @@ pub static PROVIDER_CLAIMS_2026: &[ProviderClaims] = &[
         ],
     },
     // Google, CircleCI and Oracle Cloud Infrastructure are named by AWS but
-    // their claim lists are UNCONFIRMED (SEMANTICS.md 4.4): left empty, so
+    // their claim lists are UNCONFIRMED (docs/SEMANTICS.md §4.4): left empty, so
     // that no key the engine cannot vouch for appears (fail closed: a
     // condition on such a key sees it missing).
     ProviderClaims {
@@ -146,7 +146,7 @@ pub static PROVIDER_CLAIMS_2026: &[ProviderClaims] = &[
     },
 ];
 
-/// Which claims become context keys beyond the standard ones (decision 8).
+/// Which claims become context keys beyond the standard ones (docs/SEMANTICS.md D8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClaimRules {
     table: &'static [ProviderClaims],
@@ -185,7 +185,7 @@ impl ClaimRules {
 
 /// The account and partition that own the role; OIDC provider ARNs are
 /// built with them, since STS looks the provider up in the role's account
-/// (SEMANTICS.md 2.3).
+/// (docs/SEMANTICS.md §2.3).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RoleAccount {
     partition: String,
@@ -563,7 +563,7 @@ pub struct WebIdentity {
 }
 
 /// The `sub` claim and the `aud` context value every OIDC token must carry
-/// (SEMANTICS.md 4.2), `sub` checked first.
+/// (docs/SEMANTICS.md §4.2), `sub` checked first.
 fn sub_and_aud(claims: &Map<String, Value>) -> Result<(&str, ContextValue), TokenError> {
     let sub = str_claim(claims, "sub").ok_or(TokenError::MissingClaim { claim: "sub" })?;
     let aud = claims
@@ -578,7 +578,7 @@ fn str_claim<'a>(claims: &'a Map<String, Value>, name: &str) -> Option<&'a str> 
     claims.get(name).and_then(Value::as_str)
 }
 
-/// `aud` (or `amr`) as a context value; decision 6 for `aud`: a
+/// `aud` (or `amr`) as a context value; docs/SEMANTICS.md D6 for `aud`: a
 /// one-element array is single-valued.
 fn audience(v: &Value) -> Option<ContextValue> {
     match v {
@@ -589,7 +589,7 @@ fn audience(v: &Value) -> Option<ContextValue> {
                 .filter_map(|i| i.as_str().map(str::to_owned))
                 .collect();
             // An empty array is no audience at all: STS refuses the token
-            // ("Missing a required claim: aud", SEMANTICS.md 5.3).
+            // ("Missing a required claim: aud", docs/SEMANTICS.md §5.3).
             if strings.is_empty() {
                 return None;
             }
@@ -665,7 +665,7 @@ impl WebIdentity {
             Some(i) => i,
             None => str_claim(claims, "iss").ok_or(TokenError::MissingClaim { claim: "iss" })?,
         };
-        // SEMANTICS.md 4.1: the provider is the issuer without `https://`,
+        // docs/SEMANTICS.md §4.1: the provider is the issuer without `https://`,
         // path and trailing slash kept. Built-in providers may be named bare
         // (Google's `iss` is sometimes `accounts.google.com`).
         let provider = match issuer.strip_prefix("https://") {
@@ -685,7 +685,7 @@ impl WebIdentity {
         let key = |claim: &str| format!("{provider}:{claim}");
         let principal = match provider {
             GOOGLE => {
-                // SEMANTICS.md 4.2: `aud` is the token's `azp` when present,
+                // docs/SEMANTICS.md §4.2: `aud` is the token's `azp` when present,
                 // else its `aud`; `oaud` is always the token's `aud`.
                 let (sub, aud) = sub_and_aud(claims)?;
                 entries.push((key("sub"), ContextValue::Single(sub.to_owned())));
@@ -700,7 +700,7 @@ impl WebIdentity {
                 entries.push((key("oaud"), aud));
                 // Built-in providers have no provider ARN; whether STS sets
                 // `aws:FederatedProvider` for Google is UNCONFIRMED, so it
-                // stays absent (SEMANTICS.md 4.5 names only Cognito's value).
+                // stays absent (docs/SEMANTICS.md §4.5 names only Cognito's value).
                 provider.to_owned()
             }
             FACEBOOK | AMAZON => {
@@ -763,7 +763,7 @@ impl WebIdentity {
                 entries.push((format!("aws:RequestTag/{k}"), ContextValue::Single(v)));
                 keys.push(k);
             }
-            // SEMANTICS.md 9 case G72 (testdata `G72a`): an empty list
+            // docs/SEMANTICS.md §9 case G72 (testdata `G72a`): an empty list
             // reaches the policy as an *absent* key, so that
             // `Null {"sts:TransitiveTagKeys": "false"}` is false for
             // `transitive_tag_keys: []`. `Null` tests presence only (R9), so
@@ -825,7 +825,7 @@ impl WebIdentity {
     /// Every action STS authorizes for this call, in this order:
     /// `sts:AssumeRoleWithWebIdentity`, then `sts:TagSession` and
     /// `sts:SetSourceIdentity` when the token asks for them. The call
-    /// succeeds only if each one is allowed (SEMANTICS.md 2.1 step 5).
+    /// succeeds only if each one is allowed (docs/SEMANTICS.md §2.1 step 5).
     pub fn actions(&self) -> &[&'static str] {
         &self.actions
     }

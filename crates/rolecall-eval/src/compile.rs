@@ -3,10 +3,10 @@
 //!
 //! [`CompiledPolicy::compile`] is the only way to build a [`CompiledPolicy`],
 //! and [`crate::evaluate()`] accepts nothing else. Compiling first applies
-//! [`rolecall_policy::validate::refusals`] (DECISIONS.md R1 items 8 to 19):
+//! [`rolecall_policy::validate::refusals`] (docs/DECISIONS.md R1 items 8 to 19):
 //! a policy with any refusal is a [`CompileError`] carrying every finding
 //! with its position, never a policy that evaluates with a part skipped
-//! (SEMANTICS.md decision 10). It then prepares everything a request does
+//! (docs/SEMANTICS.md D10). It then prepares everything a request does
 //! not change, once:
 //!
 //! * principals (R2): exact strings, `{"AWS": "*"}`, and account ids for
@@ -65,7 +65,7 @@ impl fmt::Display for Effect {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CompileError {
-    /// IAM never accepts the policy (DECISIONS.md R1 items 8 to 19); every
+    /// IAM never accepts the policy (docs/DECISIONS.md R1 items 8 to 19); every
     /// refusal finding, in document order, each with its span.
     Refused {
         /// The refusal findings (never empty).
@@ -300,7 +300,7 @@ impl CompiledPolicy {
     ///
     /// # Errors
     ///
-    /// [`CompileError::Refused`] with every DECISIONS.md R1 refusal (items 8
+    /// [`CompileError::Refused`] with every docs/DECISIONS.md R1 refusal (items 8
     /// to 19) and its span; [`CompileError::Unsupported`] for anything else
     /// the compiler cannot read.
     pub fn compile(policy: &Policy) -> Result<CompiledPolicy, CompileError> {

@@ -1,5 +1,5 @@
-//! The outcome of evaluating a trust policy for one action (DECISIONS.md
-//! R10, SEMANTICS.md 2.2).
+//! The outcome of evaluating a trust policy for one action (docs/DECISIONS.md
+//! R10, docs/SEMANTICS.md §2.2).
 
 use std::fmt;
 
@@ -8,7 +8,7 @@ use std::fmt;
 /// Deliberately *not* `#[non_exhaustive]`: a caller must handle every
 /// outcome, and adding one must break their `match` so that a new kind of
 /// "not allowed" can never fall into an `_ => allow` arm (fail closed,
-/// SEMANTICS.md decision 10).
+/// docs/SEMANTICS.md D10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum Decision {
     /// A matching `Allow` statement and no matching `Deny` statement.

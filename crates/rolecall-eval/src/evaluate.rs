@@ -1,4 +1,4 @@
-//! Evaluating a compiled policy (SEMANTICS.md 2.2, 3.11; DECISIONS.md R2
+//! Evaluating a compiled policy (docs/SEMANTICS.md §2.2, 3.11; docs/DECISIONS.md R2
 //! to R10).
 //!
 //! * [`evaluate`] gives the [`Decision`] for one request and allocates
@@ -9,7 +9,7 @@
 //!   text borrowed from the request context) into the matcher.
 //! * [`decide`] also lists the deciding statements (R10).
 //! * [`evaluate_call`] authorizes every action of an
-//!   `AssumeRoleWithWebIdentity` call (SEMANTICS.md 2.1 step 5).
+//!   `AssumeRoleWithWebIdentity` call (docs/SEMANTICS.md §2.1 step 5).
 
 use std::cmp::Ordering;
 use std::net::IpAddr;
@@ -27,7 +27,7 @@ use crate::matcher::{glob_match_stream, Elem, Pattern};
 use crate::request::{Context, ContextValue, FoldedKey, Request};
 use crate::Decision;
 
-/// A decision with the statements that decided it (DECISIONS.md R10).
+/// A decision with the statements that decided it (docs/DECISIONS.md R10).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Outcome {
     /// The decision.
@@ -93,7 +93,7 @@ pub fn decide(policy: &CompiledPolicy, request: &Request) -> Outcome {
     )
 }
 
-/// Authorizes every action the call needs (SEMANTICS.md 2.1 step 5).
+/// Authorizes every action the call needs (docs/SEMANTICS.md §2.1 step 5).
 pub fn evaluate_call(policy: &CompiledPolicy, identity: &WebIdentity) -> CallOutcome {
     let actions: Vec<ActionOutcome> = identity
         .actions()
@@ -183,7 +183,7 @@ pub(crate) fn from_matches(denies: Vec<usize>, allows: Vec<usize>) -> Outcome {
     }
 }
 
-/// SEMANTICS.md 2.2 `matches`.
+/// docs/SEMANTICS.md §2.2 `matches`.
 pub(crate) fn statement_matches(
     s: &CompiledStatement,
     principal: &str,
@@ -280,7 +280,7 @@ pub(crate) fn split_arn(v: &str) -> Option<[&str; 6]> {
     (out[0] == "arn").then_some(out)
 }
 
-/// `eval_key` of SEMANTICS.md 3.11 with the R9 refinements.
+/// `eval_key` of docs/SEMANTICS.md §3.11 with the R9 refinements.
 pub(crate) fn condition_holds(c: &CompiledCondition, ctx: &Context) -> bool {
     let found = ctx.get(&c.folded).map(|e| e.value());
     if c.operator.base == BaseOperator::Null {
@@ -292,11 +292,11 @@ pub(crate) fn condition_holds(c: &CompiledCondition, ctx: &Context) -> bool {
         return true;
     }
     match (c.operator.qualifier, found) {
-        // SEMANTICS.md 3.7: a missing key or an empty set is true for
+        // docs/SEMANTICS.md §3.7: a missing key or an empty set is true for
         // ForAllValues and false for ForAnyValue.
         (Some(SetQualifier::ForAllValues), _) => set_values(found).all(|v| base_match(c, v, ctx)),
         (Some(SetQualifier::ForAnyValue), _) => set_values(found).any(|v| base_match(c, v, ctx)),
-        // SEMANTICS.md 3.2: a missing key is false, true when negated.
+        // docs/SEMANTICS.md §3.2: a missing key is false, true when negated.
         (None, None) => c.operator.base.is_negated(),
         // D5, R9: a plain operator on a multivalued key is false.
         (None, Some(ContextValue::Multi(_))) => false,
@@ -304,7 +304,7 @@ pub(crate) fn condition_holds(c: &CompiledCondition, ctx: &Context) -> bool {
     }
 }
 
-/// SEMANTICS.md 3.6 and R9: `Null` tests presence; with a qualifier it is
+/// docs/SEMANTICS.md §3.6 and R9: `Null` tests presence; with a qualifier it is
 /// constant.
 pub(crate) fn null_holds(c: &CompiledCondition, present: bool) -> bool {
     match c.operator.qualifier {
@@ -360,7 +360,7 @@ pub(crate) fn parse_context(family: OperatorFamily, v: &str) -> Result<Parsed<'_
     })
 }
 
-/// `base_match` of SEMANTICS.md 3.11: OR over the policy values, NOR when
+/// `base_match` of docs/SEMANTICS.md §3.11: OR over the policy values, NOR when
 /// negated.
 pub(crate) fn base_match(c: &CompiledCondition, v: &str, ctx: &Context) -> bool {
     let negated = c.operator.base.is_negated();
@@ -417,7 +417,7 @@ impl From<bool> for ValueResult {
     }
 }
 
-/// `positive_match` of SEMANTICS.md 3.11 for one policy value.
+/// `positive_match` of docs/SEMANTICS.md §3.11 for one policy value.
 pub(crate) fn value_matches(
     c: &CompiledCondition,
     pv: &PolicyValue,

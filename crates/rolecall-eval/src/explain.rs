@@ -4,7 +4,7 @@
 //! deciding statements: the crate's tests assert it on every shared
 //! vector) but records, for every statement, whether the principal, the
 //! action and each condition matched, and for each condition the
-//! [`Rule`] of SEMANTICS.md 3.11 / DECISIONS.md R9 that applied, with the
+//! [`Rule`] of docs/SEMANTICS.md §3.11 / docs/DECISIONS.md R9 that applied, with the
 //! context values and the policy values (and their spans, so that a front
 //! end can point at the line).
 //!
@@ -178,13 +178,13 @@ pub struct PolicyValueExplanation {
 pub struct ValueCheck {
     /// The context value.
     pub value: String,
-    /// The result of `base_match` (SEMANTICS.md 3.11) for it.
+    /// The result of `base_match` (docs/SEMANTICS.md §3.11) for it.
     pub matched: bool,
     /// Why.
     pub rule: Rule,
 }
 
-/// The rule of SEMANTICS.md 3.2 to 3.11 / DECISIONS.md R4 to R9 that
+/// The rule of docs/SEMANTICS.md §3.2 to 3.11 / docs/DECISIONS.md R4 to R9 that
 /// decided a condition or a value check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "rule", rename_all = "kebab-case")]
@@ -540,7 +540,7 @@ fn explain_condition(c: &CompiledCondition, ctx: &Context) -> ConditionExplanati
     }
 }
 
-/// `base_match` of SEMANTICS.md 3.11 for one context value, with its rule.
+/// `base_match` of docs/SEMANTICS.md §3.11 for one context value, with its rule.
 /// Mirrors [`crate::evaluate`]'s `base_match` value by value.
 fn check(c: &CompiledCondition, v: &str, ctx: &Context) -> ValueCheck {
     let negated = c.operator.base.is_negated();

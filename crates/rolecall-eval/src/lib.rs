@@ -2,14 +2,14 @@
 //! identity may assume an IAM role under the role's trust policy.
 //!
 //! The crate turns *what STS sees* into a request, compiles a trust policy
-//! once, and evaluates it. The semantics are those of `SEMANTICS.md` and
+//! once, and evaluates it. The semantics are those of `docs/SEMANTICS.md` and
 //! `docs/DECISIONS.md`; every rule that AWS leaves open is named there and
 //! cited here where the code makes it.
 //!
 //! # Contents
 //!
 //! * [`compile`]: [`CompiledPolicy::compile`] validates a parsed policy
-//!   (refusing what IAM refuses, DECISIONS.md R1) and prepares it; it is the
+//!   (refusing what IAM refuses, docs/DECISIONS.md R1) and prepares it; it is the
 //!   only form the evaluator runs. [`CompiledPolicy::from_json`] parses and
 //!   compiles in one call.
 //! * [`evaluate()`]: the [`Decision`] for one request, allocation-free;
@@ -83,8 +83,8 @@
 //!   understood ([`CompileError`]).
 //! * Token claims are type-checked before use; a claim STS would read in a
 //!   way rolecall does not model (a multi-valued session tag, an unknown
-//!   member of the tags claim) is an error, never ignored (SEMANTICS.md
-//!   decision 10).
+//!   member of the tags claim) is an error, never ignored (docs/SEMANTICS.md
+//!   D10).
 #![deny(missing_docs)]
 
 pub mod claims;

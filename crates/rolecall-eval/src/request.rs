@@ -1,4 +1,4 @@
-//! The request a trust policy is evaluated against (DECISIONS.md R11).
+//! The request a trust policy is evaluated against (docs/DECISIONS.md R11).
 //!
 //! A [`Request`] is three things:
 //!
@@ -9,7 +9,7 @@
 //! * the **action**, one string such as `sts:AssumeRoleWithWebIdentity`;
 //! * the **context**: condition keys with their values. A key is either
 //!   *single-valued* (one string) or *multivalued* (a list, even of one
-//!   element, SEMANTICS.md decision 6). Key names compare ignoring case
+//!   element, docs/SEMANTICS.md D6). Key names compare ignoring case
 //!   (R6), so two keys equal after folding make the request invalid.
 //!
 //! # Case-insensitive keys without per-lookup work
@@ -122,7 +122,7 @@ pub enum ContextValue {
     /// One string.
     Single(String),
     /// A list of strings, possibly empty or of one element; plain
-    /// (unqualified) operators are false on it (SEMANTICS.md decision 5).
+    /// (unqualified) operators are false on it (docs/SEMANTICS.md D5).
     Multi(Vec<String>),
 }
 
@@ -466,7 +466,7 @@ impl Request {
     }
 
     /// The same principal and context with another action: STS authorizes
-    /// each implied action separately (SEMANTICS.md 2.1 step 5).
+    /// each implied action separately (docs/SEMANTICS.md §2.1 step 5).
     pub fn with_action(&self, action: impl Into<String>) -> Request {
         Request {
             principal: self.principal.clone(),

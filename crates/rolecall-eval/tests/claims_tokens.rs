@@ -1,5 +1,5 @@
 //! Tokens of real providers, decoded and turned into requests as STS does
-//! (SEMANTICS.md 2.5, 4.1 to 4.5).
+//! (docs/SEMANTICS.md §2.5, 4.1 to 4.5).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -65,7 +65,7 @@ fn eks_service_account_token() {
     let id = identity(json!({
         "iss": format!("https://{EKS}"),
         "sub": "system:serviceaccount:default:my-sa",
-        // EKS always sends a one-element array: single-valued (decision 6).
+        // EKS always sends a one-element array: single-valued (docs/SEMANTICS.md D6).
         "aud": ["sts.amazonaws.com"],
         "exp": 1_900_000_000, "iat": 1_800_000_000,
         "kubernetes.io": {"namespace": "default", "serviceaccount": {"name": "my-sa"}},
@@ -222,7 +222,7 @@ fn github_enterprise_issuer_keeps_the_slug() {
         format!("arn:aws:iam::111122223333:oidc-provider/{GH}/octocat-inc")
     );
     assert!(single(&id, &format!("{GH}/octocat-inc:sub")).is_some());
-    // SEMANTICS.md 9 case 82: the key without the slug is absent.
+    // docs/SEMANTICS.md §9 case 82: the key without the slug is absent.
     assert!(id.context().lookup(&format!("{GH}:sub")).is_none());
     // The host still selects GitHub's row of the claim table.
     assert_eq!(

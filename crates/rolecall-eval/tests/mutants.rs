@@ -1,6 +1,6 @@
 //! Tests added because cargo-mutants showed the rest of the suite would not
 //! notice a change there (TESTING.md, "Mutation testing"). Each asserts
-//! behaviour that SEMANTICS.md or DECISIONS.md defines (or the documented
+//! behaviour that docs/SEMANTICS.md or docs/DECISIONS.md defines (or the documented
 //! public API of `matcher`), never a particular code path.
 #![allow(
     clippy::unwrap_used,
@@ -459,7 +459,7 @@ fn explained_rule(policy: &CompiledPolicy, ctx: &[(&str, &str)]) -> rolecall_eva
     e.details[0].conditions[0].rule
 }
 
-/// R9 / SEMANTICS 3.6: the explanation of `ForAllValues:Null` names the
+/// R9 / docs/SEMANTICS.md §3.6: the explanation of `ForAllValues:Null` names the
 /// always-true rule and `ForAnyValue:Null` the always-false one.
 #[test]
 fn null_with_a_qualifier_is_explained_by_its_qualifier() {
@@ -501,7 +501,7 @@ fn unresolved_variable_is_named_only_when_every_value_is_unresolved() {
     assert_eq!(explained_rule(&empty, &ctx), Rule::NoValueMatched);
 }
 
-/// DECISIONS R12: the claim table is data; `with_table` uses the table it is
+/// docs/DECISIONS.md R12: the claim table is data; `with_table` uses the table it is
 /// given (and only that table).
 #[test]
 fn claim_rules_use_the_table_they_are_given() {

@@ -106,7 +106,7 @@ fn rule(condition: &str, ctx: &[(&str, V<'_>)]) -> Rule {
 
 #[test]
 fn missing_key_table() {
-    // SEMANTICS 3.2: positive false, negated true; IfExists true; R9.
+    // docs/SEMANTICS.md §3.2: positive false, negated true; IfExists true; R9.
     let k = "k";
     for (cond, want) in [
         (r#"{"StringEquals":{"k":"a"}}"#, false),
@@ -157,7 +157,7 @@ fn missing_key_table() {
 
 #[test]
 fn empty_value_arrays() {
-    // SEMANTICS 3.9.
+    // docs/SEMANTICS.md §3.9.
     assert!(!holds(r#"{"StringEquals":{"k":[]}}"#, &[("k", S("a"))]));
     assert!(holds(r#"{"StringNotEquals":{"k":[]}}"#, &[("k", S("a"))]));
     assert!(holds(r#"{"ForAllValues:StringEquals":{"k":[]}}"#, &[]));
@@ -179,7 +179,7 @@ fn empty_value_arrays() {
 
 #[test]
 fn set_operators() {
-    // SEMANTICS 3.7, D5, R9.
+    // docs/SEMANTICS.md §3.7, D5, R9.
     let amr = |v: &'static [&'static str]| [("k", M(v))];
     assert!(holds(
         r#"{"ForAnyValue:StringEquals":{"k":"b"}}"#,
@@ -260,7 +260,7 @@ fn string_operators() {
 
 #[test]
 fn policy_variables() {
-    // R4, SEMANTICS 3.10.
+    // R4, docs/SEMANTICS.md §3.10.
     let ctx = [("k", S("alice")), ("user", S("alice")), ("tags", M(&["a"]))];
     assert!(holds(r#"{"StringEquals":{"k":"${user}"}}"#, &ctx));
     assert!(holds(r#"{"StringEquals":{"k":"${USER}"}}"#, &ctx));
@@ -460,7 +460,7 @@ fn arn_components() {
         r#"{"ArnLike":{"aws:FederatedProvider":"arn:aws:iam::*:oidc-provider/oidc.eks.*.amazonaws.com/id/*"}}"#,
         &fp(p_eks)
     ));
-    // SEMANTICS 9 case 65: ArnLike matches per component, StringLike does not.
+    // docs/SEMANTICS.md §9 case 65: ArnLike matches per component, StringLike does not.
     let v =
         "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt";
     let pat = "arn:aws:someservice:*:111122223333:finance/*";
@@ -524,7 +524,7 @@ fn arn_components() {
     .is_err());
 }
 
-/// SEMANTICS 9 case G72: `transitive_tag_keys: []` behaves as an absent
+/// docs/SEMANTICS.md §9 case G72: `transitive_tag_keys: []` behaves as an absent
 /// key, so `Null {"sts:TransitiveTagKeys": "false"}` fails.
 #[test]
 fn g72_empty_transitive_tag_keys_is_absent() {

@@ -1,4 +1,4 @@
-//! Reading requests from JSON: the strict shape of DECISIONS.md R11.
+//! Reading requests from JSON: the strict shape of docs/DECISIONS.md R11.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,13 +1,13 @@
 //! Conditions: operator names (R1.7), policy variables (R4), wildcards (R5),
 //! typed operators (R7), ARN operators (R8) and the missing-key and set
-//! rules (R9), following the pseudocode of SEMANTICS.md 3.11.
+//! rules (R9), following the pseudocode of docs/SEMANTICS.md §3.11.
 
 use crate::values;
 use crate::wildcard::{self, Pat};
 use crate::{fold, Context, ContextValue};
 use serde_json::Value;
 
-/// Every base operator: (name, positive counterpart, negated). SEMANTICS 3.3, 3.4, 3.6.
+/// Every base operator: (name, positive counterpart, negated). docs/SEMANTICS.md §3.3, 3.4, 3.6.
 const BASE_OPERATORS: &[(&str, &str, bool)] = &[
     ("StringEquals", "StringEquals", false),
     ("StringNotEquals", "StringEquals", true),
@@ -42,7 +42,7 @@ const BASE_OPERATORS: &[(&str, &str, bool)] = &[
     ("Null", "Null", false),
 ];
 
-/// `ForAllValues:` / `ForAnyValue:` (SEMANTICS 3.7).
+/// `ForAllValues:` / `ForAnyValue:` (docs/SEMANTICS.md §3.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Qualifier {
     ForAllValues,
@@ -98,7 +98,7 @@ impl Operator {
 }
 
 /// The text of a condition value: a string as is, a number as serde_json
-/// prints it, a boolean as `true`/`false` (R1.6, SEMANTICS 1.10).
+/// prints it, a boolean as `true`/`false` (R1.6, docs/SEMANTICS.md §1.10).
 pub(crate) fn value_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -121,7 +121,7 @@ pub(crate) enum Piece {
     },
 }
 
-/// Reads the variables of a value (R4, SEMANTICS 3.10); `Err` is R1.17.
+/// Reads the variables of a value (R4, docs/SEMANTICS.md §3.10); `Err` is R1.17.
 pub(crate) fn read_variables(text: &str) -> Result<Vec<Piece>, String> {
     let chars: Vec<char> = text.chars().collect();
     let mut rest = chars.as_slice();
@@ -280,7 +280,7 @@ pub(crate) fn check_value(op: &Operator, text: &str, v2012: bool) -> Result<(), 
     }
 }
 
-/// `eval_key` of SEMANTICS 3.11 with the R9 refinements.
+/// `eval_key` of docs/SEMANTICS.md §3.11 with the R9 refinements.
 pub(crate) fn eval_key(
     op: &Operator,
     key: &str,
@@ -290,7 +290,7 @@ pub(crate) fn eval_key(
 ) -> bool {
     let found = ctx.get(key);
     if op.positive == "Null" {
-        // SEMANTICS 3.6: `true` asks for absence, `false` for presence.
+        // docs/SEMANTICS.md §3.6: `true` asks for absence, `false` for presence.
         let wants = |lit: &str| policy_values.iter().any(|v| v.eq_ignore_ascii_case(lit));
         let result = (wants("true") && found.is_none()) || (wants("false") && found.is_some());
         // R9: with a qualifier, Null is constant.
@@ -306,11 +306,11 @@ pub(crate) fn eval_key(
     }
     let base = |v: &str| base_match(op, v, policy_values, ctx, v2012);
     match (op.qualifier, found) {
-        // SEMANTICS 3.7: a missing key or an empty R is true for ForAllValues
+        // docs/SEMANTICS.md §3.7: a missing key or an empty R is true for ForAllValues
         // and false for ForAnyValue.
         (Some(Qualifier::ForAllValues), _) => set_of(found).iter().all(|v| base(v)),
         (Some(Qualifier::ForAnyValue), _) => set_of(found).iter().any(|v| base(v)),
-        // SEMANTICS 3.2: a missing key is false, or true for a negated operator.
+        // docs/SEMANTICS.md §3.2: a missing key is false, or true for a negated operator.
         (None, None) => op.negated,
         // D5, R9: a plain operator on a multivalued key is false.
         (None, Some(ContextValue::Multi(_))) => false,
@@ -331,7 +331,7 @@ fn set_of(found: Option<&ContextValue>) -> Vec<&str> {
     }
 }
 
-/// `base_match` of SEMANTICS 3.11: OR over the values, NOR when negated.
+/// `base_match` of docs/SEMANTICS.md §3.11: OR over the values, NOR when negated.
 fn base_match(
     op: &Operator,
     v: &str,

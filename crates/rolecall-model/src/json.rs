@@ -1,5 +1,5 @@
 //! Strict JSON reading: `serde_json::Value`, but duplicate member names are
-//! an error (SEMANTICS.md decision 1, DECISIONS.md R1.3).
+//! an error (docs/SEMANTICS.md D1, docs/DECISIONS.md R1.3).
 //!
 //! serde_json's own `Value` keeps the last of two equal keys silently, so the
 //! model builds the `Value` itself through this visitor.

@@ -8,9 +8,9 @@
 //! keys), then recurses over `serde_json::Value`. It is slow on purpose and
 //! meant to be read next to the semantics:
 //!
-//! * `../shared/spec/SEMANTICS.md` sections 1 to 3 (grammar, decision
+//! * `docs/SEMANTICS.md` §1 to §3 (grammar, decision
 //!   algorithm, condition operators, the pseudocode of 3.11);
-//! * `docs/DECISIONS.md` rules R1 to R11, which settle what SEMANTICS.md
+//! * `docs/DECISIONS.md` rules R1 to R11, which settle what docs/SEMANTICS.md
 //!   leaves open. Every rule in the code names its section or rule number.
 //!
 //! The shared test vectors in `testdata/` run against this model (see
@@ -63,14 +63,14 @@ use std::fmt;
 pub enum ContextValue {
     /// A single-valued key.
     Single(String),
-    /// A multivalued key, even with one element (SEMANTICS decision 6).
+    /// A multivalued key, even with one element (docs/SEMANTICS.md D6).
     Multi(Vec<String>),
 }
 
 /// A request: one principal, one action, and the condition context (R11).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
-    /// The calling principal, e.g. an OIDC provider ARN (SEMANTICS 2.3).
+    /// The calling principal, e.g. an OIDC provider ARN (docs/SEMANTICS.md §2.3).
     pub principal: String,
     /// The action, e.g. `sts:AssumeRoleWithWebIdentity`.
     pub action: String,
@@ -78,7 +78,7 @@ pub struct Request {
     pub context: Vec<(String, ContextValue)>,
 }
 
-/// The result of evaluation (SEMANTICS 2.2).
+/// The result of evaluation (docs/SEMANTICS.md §2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decision {
     /// An `Allow` statement matched and no `Deny` did.
@@ -103,9 +103,9 @@ pub struct Outcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModelError {
-    /// The policy is invalid under DECISIONS R1.
+    /// The policy is invalid under docs/DECISIONS.md R1.
     InvalidPolicy(String),
-    /// The request is invalid under DECISIONS R11.
+    /// The request is invalid under docs/DECISIONS.md R11.
     InvalidRequest(String),
 }
 
@@ -120,7 +120,7 @@ impl fmt::Display for ModelError {
 
 impl std::error::Error for ModelError {}
 
-/// Whether the policy is valid (DECISIONS R1).
+/// Whether the policy is valid (docs/DECISIONS.md R1).
 ///
 /// ```
 /// assert!(!rolecall_model::is_valid_policy(r#"{"Statement":[]}"#));
@@ -129,7 +129,7 @@ pub fn is_valid_policy(policy_json: &str) -> bool {
     validity::check(policy_json).is_ok()
 }
 
-/// Evaluates a request against a trust policy (SEMANTICS 2.2, DECISIONS R10).
+/// Evaluates a request against a trust policy (docs/SEMANTICS.md §2.2, docs/DECISIONS.md R10).
 ///
 /// # Errors
 ///
@@ -172,7 +172,7 @@ pub fn evaluate(policy_json: &str, request: &Request) -> Result<Outcome, ModelEr
     })
 }
 
-/// SEMANTICS 2.2 `matches`: principal, action and condition all hold.
+/// docs/SEMANTICS.md §2.2 `matches`: principal, action and condition all hold.
 fn statement_matches(
     s: &serde_json::Map<String, Value>,
     request: &Request,
@@ -193,7 +193,7 @@ fn strings(v: &Value) -> Vec<&str> {
     }
 }
 
-/// R2 (SEMANTICS 2.3).
+/// R2 (docs/SEMANTICS.md §2.3).
 fn principal_matches(principal: Option<&Value>, who: &str) -> bool {
     match principal {
         Some(Value::String(s)) => s == "*",
@@ -227,7 +227,7 @@ fn account_covers(aws: &str, who: &str) -> bool {
     }
 }
 
-/// R3 (SEMANTICS 2.4).
+/// R3 (docs/SEMANTICS.md §2.4).
 fn action_matches(s: &serde_json::Map<String, Value>, action: &str) -> bool {
     let one = |pattern: &&str| {
         *pattern == "*"
@@ -247,7 +247,7 @@ fn action_matches(s: &serde_json::Map<String, Value>, action: &str) -> bool {
     }
 }
 
-/// SEMANTICS 3.1 and 3.11: operators ANDed, keys ANDed; `{}` is true (D7).
+/// docs/SEMANTICS.md §3.1 and 3.11: operators ANDed, keys ANDed; `{}` is true (D7).
 fn conditions_match(condition: Option<&Value>, ctx: &Context<'_>, v2012: bool) -> bool {
     let Some(Value::Object(operators)) = condition else {
         return true;
@@ -289,7 +289,7 @@ impl<'a> Context<'a> {
         Ok(Context { entries })
     }
 
-    /// Looks a key up ignoring case (SEMANTICS 3.8).
+    /// Looks a key up ignoring case (docs/SEMANTICS.md §3.8).
     fn get(&self, name: &str) -> Option<&'a ContextValue> {
         let folded = fold(name);
         self.entries

@@ -1,4 +1,4 @@
-//! DECISIONS.md R1: when a policy is invalid. Each check names its R1 item.
+//! docs/DECISIONS.md R1: when a policy is invalid. Each check names its R1 item.
 
 use crate::condition::{check_value, value_text, Operator};
 use crate::{fold, json, wildcard_match};
@@ -41,7 +41,7 @@ pub(crate) fn check(text: &str) -> Result<Value, String> {
     let top = doc.as_object().ok_or("the top level is not an object")?;
     only_members(top, &["Version", "Id", "Statement"])?; // R1.4
     let v2012 = match top.get("Version") {
-        None => false, // SEMANTICS decision 3: a missing Version is 2008-10-17
+        None => false, // docs/SEMANTICS.md D3: a missing Version is 2008-10-17
         Some(Value::String(v)) if v == "2012-10-17" => true,
         Some(Value::String(v)) if v == "2008-10-17" => false,
         Some(_) => return Err("`Version` is not `2012-10-17` or `2008-10-17`".into()), // R1.5, R1.8

@@ -1,4 +1,4 @@
-//! Reading typed values (DECISIONS.md R7, SEMANTICS.md 3.4). Each function
+//! Reading typed values (docs/DECISIONS.md R7, docs/SEMANTICS.md §3.4). Each function
 //! returns `None` for text that does not parse; the caller decides whether
 //! that makes the policy invalid (R1.18) or only fails to match (R7, last
 //! bullet).

@@ -1,4 +1,4 @@
-//! IAM wildcards (DECISIONS.md R5, SEMANTICS.md 3.3): `*` is any run of zero
+//! IAM wildcards (docs/DECISIONS.md R5, docs/SEMANTICS.md §3.3): `*` is any run of zero
 //! or more characters, `?` exactly one; matching is anchored at both ends and
 //! works on Unicode scalar values.
 

@@ -45,7 +45,7 @@ fn vectors_are_well_formed() {
     }
 }
 
-/// Every evaluation case of SEMANTICS.md section 9 (A to H, and the
+/// Every evaluation case of docs/SEMANTICS.md §9 (A to H, and the
 /// evaluation cases of I) has at least one vector named after it.
 #[test]
 fn every_golden_case_has_a_vector() {
@@ -64,7 +64,7 @@ fn every_golden_case_has_a_vector() {
         .collect();
     assert!(
         missing.is_empty(),
-        "SEMANTICS 9 cases without a vector: {missing:?}"
+        "docs/SEMANTICS.md §9 cases without a vector: {missing:?}"
     );
 }
 

@@ -99,7 +99,7 @@ impl Policy {
     }
 
     /// The policy language version in force: a missing `Version` means
-    /// 2008-10-17 (SEMANTICS.md decision 3), in which `${...}` is literal text.
+    /// 2008-10-17 (docs/SEMANTICS.md D3), in which `${...}` is literal text.
     ///
     /// Returns `None` for an unrecognised `Version` string.
     pub fn language_version(&self) -> Option<LanguageVersion> {
@@ -153,7 +153,7 @@ pub enum Effect {
     /// `"Deny"`.
     Deny,
     /// Any other string, such as `"allow"`. Effect is case-sensitive
-    /// (SEMANTICS.md 1.6), so IAM refuses it; see [`crate::validate`].
+    /// (docs/SEMANTICS.md §1.6), so IAM refuses it; see [`crate::validate`].
     Other(String),
 }
 
@@ -247,8 +247,8 @@ impl PrincipalKind {
 /// The `Condition` element: operator blocks in the order written.
 ///
 /// Operators are ANDed, keys under one operator are ANDed, and the values of
-/// one key are ORed (SEMANTICS.md 3.1). No operator appears twice (a parse
-/// error, SEMANTICS.md decision 1).
+/// one key are ORed (docs/SEMANTICS.md §3.1). No operator appears twice (a parse
+/// error, docs/SEMANTICS.md D1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Condition {
     /// The operator blocks.
@@ -292,7 +292,7 @@ pub enum ConditionValue {
 impl ConditionValue {
     /// The value's canonical text: a string as is, a number or boolean in
     /// its JSON spelling (`123`, `1.5`, `true`). Operators compare this text
-    /// (SEMANTICS.md 1.10).
+    /// (docs/SEMANTICS.md §1.10).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         match self {
             ConditionValue::String(s) => std::borrow::Cow::Borrowed(s),

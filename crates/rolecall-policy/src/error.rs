@@ -135,7 +135,7 @@ pub enum ParseErrorKind {
     #[error("input is not valid UTF-8")]
     InvalidUtf8,
     /// A character outside TAB, LF, CR and U+0020 to U+00FF, in the raw text
-    /// or in a decoded string (SEMANTICS.md 1.1, DECISIONS.md R1 item 2).
+    /// or in a decoded string (docs/SEMANTICS.md §1.1, docs/DECISIONS.md R1 item 2).
     #[error(
         "character {} is not allowed in a policy (allowed: TAB, LF, CR and U+0020 to U+00FF)",
         char_name(*.ch)
@@ -185,7 +185,7 @@ pub enum ParseErrorKind {
     /// Text that starts like a number but is not a JSON number.
     #[error("invalid number")]
     InvalidNumber,
-    /// A number serde_json refuses (too large for `f64`; DECISIONS.md R1
+    /// A number serde_json refuses (too large for `f64`; docs/DECISIONS.md R1
     /// item 6).
     #[error("number `{text}` is out of range")]
     NumberOutOfRange {
@@ -198,7 +198,7 @@ pub enum ParseErrorKind {
         /// The JSON type found.
         found: &'static str,
     },
-    /// An object has the same member name twice (SEMANTICS.md decision 1).
+    /// An object has the same member name twice (docs/SEMANTICS.md D1).
     #[error("duplicate member `{name}` (first at line {first_line}, column {first_column})")]
     DuplicateKey {
         /// The member name.
@@ -209,7 +209,7 @@ pub enum ParseErrorKind {
         first_column: u32,
     },
     /// Two condition keys of one operator that are equal ignoring case
-    /// (SEMANTICS.md decision 1, DECISIONS.md R6).
+    /// (docs/SEMANTICS.md D1, docs/DECISIONS.md R6).
     #[error(
         "duplicate condition key `{name}`: equal ignoring case to `{first}` \
          (first at line {first_line}, column {first_column})"
@@ -310,7 +310,7 @@ fn char_name(c: char) -> String {
 
 fn unknown_member_hint(suggestion: &Option<&'static str>, expected: &[&str]) -> String {
     match suggestion {
-        // Element names are case-sensitive (SEMANTICS.md 1.1).
+        // Element names are case-sensitive (docs/SEMANTICS.md §1.1).
         Some(s) => format!(": did you mean `{s}`? (names are case-sensitive)"),
         None => {
             let names: Vec<String> = expected.iter().map(|n| format!("`{n}`")).collect();

@@ -1,7 +1,7 @@
 //! A strict, positioned JSON reader.
 //!
 //! Why not serde_json: it keeps the last of two duplicate member names
-//! silently (SEMANTICS.md decision 1 needs them to be an error) and it does
+//! silently (docs/SEMANTICS.md D1 needs them to be an error) and it does
 //! not give the position of each value, which every diagnostic needs. A nom
 //! grammar was considered; a hand-written recursive descent over bytes is
 //! as short, checks the nesting depth before each recursion, and keeps line
@@ -68,7 +68,7 @@ pub(crate) struct Limits {
 }
 
 /// Whether `c` may appear in a policy: TAB, LF, CR and U+0020..=U+00FF
-/// (SEMANTICS.md 1.1 "Allowed characters", DECISIONS.md R1 item 2).
+/// (docs/SEMANTICS.md §1.1 "Allowed characters", docs/DECISIONS.md R1 item 2).
 pub(crate) fn is_allowed_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FF}')
 }

@@ -1,5 +1,5 @@
 //! From bytes to the syntax tree: the parser, its limits, and the strict
-//! element checks of DECISIONS.md R1 items 1 to 7.
+//! element checks of docs/DECISIONS.md R1 items 1 to 7.
 
 use std::collections::HashMap;
 
@@ -13,7 +13,7 @@ use crate::json::{line_column, Limits, Member, Node, Origin, Reader, Value};
 use crate::span::{Span, Spanned};
 
 /// Default for [`ParserBuilder::max_input_bytes`]: 1 MiB. A role trust
-/// policy is at most 8,192 characters without whitespace (SEMANTICS.md 1.11);
+/// policy is at most 8,192 characters without whitespace (docs/SEMANTICS.md §1.11);
 /// 1 MiB leaves room for pretty-printing and `aws iam get-role` output while
 /// bounding the work an untrusted input can cause.
 pub const DEFAULT_MAX_INPUT_BYTES: usize = 1 << 20;
@@ -120,7 +120,7 @@ impl Parser {
         Parser::default()
     }
 
-    /// Reads a policy document: one JSON object, strictly (DECISIONS.md R1
+    /// Reads a policy document: one JSON object, strictly (docs/DECISIONS.md R1
     /// items 1 to 7). Spans are byte offsets into `input`.
     pub fn parse(&self, input: &[u8]) -> Result<Policy, ParseError> {
         let text = self.check_input(input)?;
@@ -204,7 +204,7 @@ const PRINCIPAL_KINDS: [PrincipalKind; 4] = [
 
 /// The member names of one object seen so far, for objects whose members
 /// come from a fixed list: an unknown name and a repeated name are errors
-/// (DECISIONS.md R1 items 3 and 4). `first[i]` is the span of the first
+/// (docs/DECISIONS.md R1 items 3 and 4). `first[i]` is the span of the first
 /// member named `names[i]`.
 struct KnownMembers<const N: usize> {
     names: &'static [&'static str],
@@ -223,7 +223,7 @@ impl<const N: usize> KnownMembers<N> {
     fn check(&mut self, member: &Member<'_>) -> Result<usize, ParseError> {
         let key: &str = &member.key;
         let Some(i) = self.names.iter().position(|n| *n == key) else {
-            // Names are case-sensitive (SEMANTICS.md 1.1): suggest the name
+            // Names are case-sensitive (docs/SEMANTICS.md §1.1): suggest the name
             // that differs only in case.
             let suggestion = self
                 .names
@@ -475,7 +475,7 @@ fn condition(node: Node<'_>) -> Result<Spanned<Condition>, ParseError> {
     let mut blocks: Vec<ConditionBlock> = Vec::with_capacity(members.len());
     for member in members {
         // Canonical spelling only; the error names the closest operator
-        // (SEMANTICS.md decision 2, DECISIONS.md R1 item 7).
+        // (docs/SEMANTICS.md D2, docs/DECISIONS.md R1 item 7).
         let operator = parse_operator(&member.key)
             .map_err(|e| ParseError::at(member.key_span, ParseErrorKind::Operator(e)))?;
         // Two operators are equal only when spelled the same, so this is the
@@ -496,7 +496,7 @@ fn condition(node: Node<'_>) -> Result<Spanned<Condition>, ParseError> {
     Ok(Spanned::new(Condition { blocks }, span))
 }
 
-/// Case folding of condition key names (DECISIONS.md R6).
+/// Case folding of condition key names (docs/DECISIONS.md R6).
 fn fold(s: &str) -> impl Iterator<Item = char> + '_ {
     s.chars().flat_map(char::to_lowercase)
 }
@@ -505,7 +505,7 @@ fn fold(s: &str) -> impl Iterator<Item = char> + '_ {
 ///
 /// For ASCII text, Unicode lower-casing is ASCII lower-casing, so the
 /// byte-wise comparison gives the same answer. It made parsing the IRSA
-/// policy of SEMANTICS.md 5.1 (two 75-byte keys sharing a 70-byte prefix)
+/// policy of docs/SEMANTICS.md §5.1 (two 75-byte keys sharing a 70-byte prefix)
 /// about 1.9x faster: 1.73 us to 0.9 us.
 fn eq_folded(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
@@ -578,7 +578,7 @@ fn condition_entries(node: Node<'_>, operator: &str) -> Result<Vec<ConditionEntr
 }
 
 /// A condition value (a string, number or boolean) or an array of them
-/// (DECISIONS.md R1 item 5).
+/// (docs/DECISIONS.md R1 item 5).
 fn condition_values(
     node: Node<'_>,
     key: &str,

@@ -5,15 +5,15 @@
 //! reviewer should hear about. Each [`Finding`] has a stable rule id, a
 //! [`FindingClass`] and the [`Span`] of the offending node.
 //!
-//! The classes follow SEMANTICS.md decision 9:
+//! The classes follow docs/SEMANTICS.md D9:
 //!
 //! * [`FindingClass::Refused`]: IAM never accepts such a document for a role
-//!   (DECISIONS.md R1 items 8 to 19, exactly). The evaluator refuses to
+//!   (docs/DECISIONS.md R1 items 8 to 19, exactly). The evaluator refuses to
 //!   evaluate a policy with any of these ([`refusals`] is its gate), and the
 //!   reference model mirrors the same list.
 //! * [`FindingClass::Guardrail`]: IAM refuses to *create or update* such a
 //!   trust policy today, but existing policies keep working, so evaluation
-//!   runs as AWS runs it (the identity-provider controls of SEMANTICS.md 6.3).
+//!   runs as AWS runs it (the identity-provider controls of docs/SEMANTICS.md §6.3).
 //! * [`FindingClass::Advice`]: Access Analyzer-style checks that IAM does
 //!   not (or is not known to) enforce.
 //!
@@ -50,13 +50,13 @@
 //! | `TPV-PRINCIPAL-PARTIAL-WILDCARD` | Advice (warning) | `*` inside an `AWS`, `Service` or `CanonicalUser` value | S1.7 |
 //! | `TPV-AWS-PRINCIPAL-SYNTAX` | Advice (warning) | an `AWS` value that is not `*`, an account id or an ARN | S1.7 |
 //! | `TP-ACTION-PRINCIPAL-MISMATCH` | Advice (warning) | a provider principal whose assume action the statement does not allow | S1.7 |
-//! | `TPV-MISSING-QUALIFIER` | Advice (warning) | a plain operator on a known multivalued key (`*:amr`, `aws:TagKeys`, `sts:TransitiveTagKeys`) | S3.7, decision 5 |
+//! | `TPV-MISSING-QUALIFIER` | Advice (warning) | a plain operator on a known multivalued key (`*:amr`, `aws:TagKeys`, `sts:TransitiveTagKeys`) | S3.7, D5 |
 //! | `TPV-NULL-QUALIFIER` | Advice (warning) | `ForAllValues:Null` / `ForAnyValue:Null` (constant) | S3.6, R9 |
 //! | `TPV-VARIABLE-IN-2008` | Advice (warning) | `${` in a value under 2008-10-17, where it is literal text | S1.2 |
 //! | `TP-POLICY-SIZE` | Advice (warning) | over 2,048 characters without whitespace (default quota) | S1.11 |
 //! | `TPV-EMPTY-SID` | Advice (info) | `"Sid": ""` | S1.5 |
 //!
-//! (`R` = docs/DECISIONS.md, `S` = SEMANTICS.md.) Refused and Guardrail
+//! (`R` = docs/DECISIONS.md, `S` = docs/SEMANTICS.md.) Refused and Guardrail
 //! findings are [`Severity::Error`]. Parse-level rules (unknown members,
 //! wrong types, duplicate keys, unknown operators, `NullIfExists`) are
 //! parse errors and never reach this module.
@@ -152,10 +152,10 @@ impl fmt::Display for Severity {
 }
 
 /// What IAM and the evaluator do with a policy that has the finding
-/// (SEMANTICS.md decision 9).
+/// (docs/SEMANTICS.md D9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FindingClass {
-    /// IAM never accepts it; evaluation refuses it (kind (a), DECISIONS.md
+    /// IAM never accepts it; evaluation refuses it (kind (a), docs/DECISIONS.md
     /// R1 items 8-19).
     Refused,
     /// IAM refuses new or updated policies with it (kind (b)); evaluation
@@ -172,7 +172,7 @@ pub fn validate(policy: &Policy) -> Vec<Finding> {
 }
 
 /// Only the [`FindingClass::Refused`] findings: the evaluator's gate. A
-/// policy with any of them is invalid (DECISIONS.md R1).
+/// policy with any of them is invalid (docs/DECISIONS.md R1).
 ///
 /// Equal to `validate` filtered to the refused class, but the guardrail and
 /// advice rules do not run at all: running them and dropping their findings
@@ -196,10 +196,10 @@ fn run(policy: &Policy, advice: bool) -> Vec<Finding> {
     findings
 }
 
-/// The role trust policy length quota's default (SEMANTICS.md 1.11).
+/// The role trust policy length quota's default (docs/SEMANTICS.md §1.11).
 pub const TRUST_POLICY_QUOTA: usize = 2048;
 
-/// The actions a role trust policy may grant (DECISIONS.md R1 item 14).
+/// The actions a role trust policy may grant (docs/DECISIONS.md R1 item 14).
 pub const TRUST_ACTIONS: [&str; 5] = [
     "AssumeRole",
     "AssumeRoleWithSAML",
@@ -208,10 +208,10 @@ pub const TRUST_ACTIONS: [&str; 5] = [
     "SetSourceIdentity",
 ];
 
-/// The GitHub Actions OIDC issuer host (SEMANTICS.md 6.1).
+/// The GitHub Actions OIDC issuer host (docs/SEMANTICS.md §6.1).
 const GITHUB_ISSUER: &str = "token.actions.githubusercontent.com";
 
-/// DECISIONS.md R6: "ignoring case" compares `char::to_lowercase` sequences.
+/// docs/DECISIONS.md R6: "ignoring case" compares `char::to_lowercase` sequences.
 fn fold(s: &str) -> String {
     // For ASCII text that is ASCII lower-casing, done in one copy: the
     // char-by-char fold was half of `validate(IRSA)` (about 20 k of 39 k
@@ -223,7 +223,7 @@ fn fold(s: &str) -> String {
 }
 
 /// Whether an `Action` value is one IAM accepts in a trust policy
-/// (DECISIONS.md R1 item 14).
+/// (docs/DECISIONS.md R1 item 14).
 pub fn is_trust_action(value: &str) -> bool {
     if value == "*" {
         return true;
@@ -251,7 +251,7 @@ fn trust_glob_matches(name: &str) -> bool {
 }
 
 /// Whether the action pattern `value` matches the action `sts:<name>`
-/// (DECISIONS.md R3).
+/// (docs/DECISIONS.md R3).
 fn action_allows(value: &str, name: &str) -> bool {
     if value == "*" {
         return true;
@@ -698,7 +698,7 @@ impl Validator {
                     match parse_template(s) {
                         Ok(t) => {
                             has_vars = t.has_variables();
-                            // DECISIONS.md R8: only literal colons split an ARN.
+                            // docs/DECISIONS.md R8: only literal colons split an ARN.
                             literal_colons = t
                                 .parts
                                 .iter()
@@ -772,7 +772,7 @@ impl Validator {
         }
     }
 
-    /// SEMANTICS.md 6.3: identity-provider controls, applied by IAM when a
+    /// docs/SEMANTICS.md §6.3: identity-provider controls, applied by IAM when a
     /// trust policy is created or updated. Deny statements grant nothing and
     /// are not checked.
     fn guardrails(&mut self, st: &Statement, label: Label<'_>) {
@@ -843,14 +843,14 @@ impl Validator {
 }
 
 /// The github.com issuer or a GitHub Enterprise issuer under it
-/// (`token.actions.githubusercontent.com/<enterprise>`, SEMANTICS.md 6.1).
+/// (`token.actions.githubusercontent.com/<enterprise>`, docs/SEMANTICS.md §6.1).
 fn is_github(provider: &str) -> bool {
     provider
         .strip_prefix(GITHUB_ISSUER)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
-/// The GitHub control as probed (SEMANTICS.md 6.3, cases 84-85): a plain
+/// The GitHub control as probed (docs/SEMANTICS.md §6.3, cases 84-85): a plain
 /// `StringEquals`, `StringLike` or `StringEqualsIgnoreCase` (no qualifier, no
 /// `IfExists`) on `<provider>:sub` or `<provider>:job_workflow_ref` whose
 /// first value is not `*`. IAM was observed to inspect only the first value:
@@ -882,7 +882,7 @@ fn github_scoped(st: &Statement, provider: &str) -> bool {
 }
 
 /// Google's control: plain `StringEquals` on `accounts.google.com:aud`,
-/// `:oaud` or `:azp` (the application ids Google tokens carry, SEMANTICS.md
+/// `:oaud` or `:azp` (the application ids Google tokens carry, docs/SEMANTICS.md
 /// 4.2) with at least one value.
 fn google_app_pinned(st: &Statement) -> bool {
     let keys = [
@@ -902,7 +902,7 @@ fn google_app_pinned(st: &Statement) -> bool {
 }
 
 /// The length in chars of the compact JSON rendering of `policy`: what the
-/// trust policy quota counts (SEMANTICS.md 1.11, DECISIONS.md R15), and the
+/// trust policy quota counts (docs/SEMANTICS.md §1.11, docs/DECISIONS.md R15), and the
 /// number `TP-POLICY-SIZE` compares with [`TRUST_POLICY_QUOTA`] in both
 /// `rolecall check` and `rolecall audit`.
 ///
@@ -916,7 +916,7 @@ pub fn policy_size(policy: &Policy) -> usize {
     // serializing a serde_json `Value` cost about 26 k instructions per IRSA
     // policy, counting costs 6.8 k (callgrind). The count equals the
     // rendering's (pinned by `policy_size_is_pinned`) for every tree without
-    // two equal member names, which the parser refuses (DECISIONS.md R1
+    // two equal member names, which the parser refuses (docs/DECISIONS.md R1
     // item 3).
     compact::policy(policy)
 }
@@ -1139,7 +1139,7 @@ mod tests {
           "Condition": {"ForAnyValue:StringLikeIfExists": {"k:é\t": ["a\nb", "\r", "ÿ"]},
                         "NumericLessThan": {"n": 1.50, "m": [-3, 2e3]}, "Bool": {"b": true, "c": [false, "true"]}}}}"#;
         let mut control = crate::parse(irsa).unwrap();
-        // Control characters cannot be parsed (DECISIONS.md R1 item 2) but a
+        // Control characters cannot be parsed (docs/DECISIONS.md R1 item 2) but a
         // tree built in code may hold them: `\u0001` style, 6 chars.
         if let OneOrMany::Many(list) = &mut control.statement.node {
             list[0].sid = Some(Spanned::synthetic("\u{1}\u{1f}\u{7f}\u{8}\u{c}".into()));

@@ -1,5 +1,5 @@
 //! What the parser refuses, and exactly where it says the problem is
-//! (DECISIONS.md R1 items 1 to 7); and what it must accept although IAM
+//! (docs/DECISIONS.md R1 items 1 to 7); and what it must accept although IAM
 //! would refuse it at write time (validation's job).
 #![allow(
     clippy::unwrap_used,

@@ -1,5 +1,5 @@
 //! Write-time validation: one firing and one quiet case per rule, and the
-//! SEMANTICS.md section 9 cases 84-87.
+//! docs/SEMANTICS.md §9 cases 84-87.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -354,7 +354,7 @@ fn typed_values() {
     let var = cond("Bool", "aws:Key", r#""${aws:x}""#);
     quiet(&var, "TPV-BOOL-VALUE");
     fires(&var.replace("2012-10-17", "2008-10-17"), "TPV-BOOL-VALUE");
-    // DECISIONS.md R8: a `:` inside `${...}` does not split an ARN.
+    // docs/DECISIONS.md R8: a `:` inside `${...}` does not split an ARN.
     fires(
         &cond("ArnEquals", "aws:Key", r#""arn:aws:iam:${a:b:c:d}""#),
         "TPV-ARN-VALUE",
@@ -522,7 +522,7 @@ fn document_order() {
 }
 
 // ---------------------------------------------------------------------------
-// Guardrails (SEMANTICS.md 6.3) and section 9 cases 84-87.
+// Guardrails (docs/SEMANTICS.md §6.3) and §9 cases 84-87.
 
 const GH_SUB: &str = "token.actions.githubusercontent.com:sub";
 
@@ -607,7 +607,7 @@ fn case_85_github_probes() {
         &probe("StringLike", GH_SUB, r#""*""#).replace(r#""Allow""#, r#""Deny""#),
         rule,
     );
-    // An enterprise issuer needs its own key (SEMANTICS.md 9 case 82).
+    // An enterprise issuer needs its own key (docs/SEMANTICS.md §9 case 82).
     let ent = GH.replace("githubusercontent.com", "githubusercontent.com/octo");
     let json = probe("StringLike", GH_SUB, r#""repo:a/b:*""#).replace(GH, &ent);
     fires(&json, rule);

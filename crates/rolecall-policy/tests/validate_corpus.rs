@@ -23,12 +23,12 @@ fn index(dir: &std::path::Path) -> Vec<(String, String)> {
         .collect()
 }
 
-/// INVALID verdicts whose reason DECISIONS.md R1 does not make a refusal,
+/// INVALID verdicts whose reason docs/DECISIONS.md R1 does not make a refusal,
 /// with the finding that reports the reason instead.
 const INVALID_NOT_REFUSED: &[(&str, &str)] = &[
     // Access Analyzer's MISMATCHED_ACTION_FOR_PRINCIPAL (`sts:AssumeRole`
     // with a Federated principal). Whether IAM refuses it is UNCONFIRMED
-    // (SEMANTICS.md 1.7), so it is advice, not a refusal.
+    // (docs/SEMANTICS.md §1.7), so it is advice, not a refusal.
     (
         "aws-cli__validate-policy-cognito-assumerole.json",
         "TP-ACTION-PRINCIPAL-MISMATCH",

@@ -1,7 +1,7 @@
-//! The whole `AssumeRoleWithWebIdentity` call, offline (SEMANTICS.md 2.1,
+//! The whole `AssumeRoleWithWebIdentity` call, offline (docs/SEMANTICS.md §2.1,
 //! 5.3, 5.4).
 //!
-//! [`assume_role_with_web_identity`] runs STS's checks in SEMANTICS.md 5.3's
+//! [`assume_role_with_web_identity`] runs STS's checks in docs/SEMANTICS.md §5.3's
 //! order and stops at the first failure, as STS does:
 //!
 //! 1. API parameters (2.1 step 1): role ARN 20-2048 characters and a role
@@ -37,7 +37,7 @@
 //!   requirements" (with **two** spaces after the comma, as in the raw STS
 //!   XML quoted in aws-sdk-rust #827 and SDK logs; documentation pages that
 //!   collapse whitespace show one), and "Not authorized to perform
-//!   sts:AssumeRoleWithWebIdentity": observed (SEMANTICS.md 5.4).
+//!   sts:AssumeRoleWithWebIdentity": observed (docs/SEMANTICS.md §5.4).
 //! * "Token expired: current date/time `<now>` must be before the expiration
 //!   date/time `<exp>`" (unix seconds): observed in aws-sdk-java-v2 #5709
 //!   (2024). Earlier reports (awslabs/aws-orbit-workbench #707, 2021) show
@@ -54,15 +54,15 @@
 //!
 //! * Only `RS256` is accepted: "Only tokens with RSA algorithms (RS256) are
 //!   supported" (STS API reference). RS384/RS512/PS256 might be accepted by
-//!   STS; rolecall refuses them (fail closed, decision 10).
+//!   STS; rolecall refuses them (fail closed, docs/SEMANTICS.md D10).
 //! * An `aud` array passes the audience check when **any** element is a
-//!   registered client ID (SEMANTICS.md 4.3, open question 3).
+//!   registered client ID (docs/SEMANTICS.md §4.3, open question 3).
 //! * Clock skew: `exp` may be up to 300 s in the past (`now - exp = 300`
 //!   passes, 301 fails); `nbf` up to 300 s in the future. `iat` is not
 //!   checked. A token without `exp` is refused.
 //! * A token header without `kid` is refused even when the key set has one
 //!   key.
-//! * `sts:RoleSessionName` is in the context (SEMANTICS.md 2.5).
+//! * `sts:RoleSessionName` is in the context (docs/SEMANTICS.md §2.5).
 
 use jsonwebtoken::{Algorithm, DecodingKey};
 use rolecall_eval::claims::{decode_jwt, ClaimRules, DecodedToken, RoleAccount, WebIdentity};
@@ -75,11 +75,11 @@ use crate::policy::{ActionResult, TrustPolicy};
 use crate::providers::ProviderRegistry;
 
 /// Clock skew STS allows on `exp` (and rolecall on `nbf`), in seconds
-/// (SEMANTICS.md 5.3 step 7).
+/// (docs/SEMANTICS.md §5.3 step 7).
 pub const CLOCK_SKEW_SECONDS: i64 = 300;
 /// The session name used when none is given.
 pub const DEFAULT_SESSION_NAME: &str = "rolecall";
-/// The only signing algorithm accepted (SEMANTICS.md 5.3 step 5).
+/// The only signing algorithm accepted (docs/SEMANTICS.md §5.3 step 5).
 pub const ACCEPTED_ALGORITHM: &str = "RS256";
 
 /// STS's generic description of `InvalidIdentityToken` (API reference).
@@ -280,7 +280,7 @@ pub enum Outcome {
         actions: Vec<ActionResult>,
     },
     /// The inputs do not say enough to decide (e.g. a provider whose client
-    /// IDs are unknown). Never an allow (decision 10).
+    /// IDs are unknown). Never an allow (docs/SEMANTICS.md D10).
     Undetermined {
         /// What is missing.
         reason: String,
@@ -373,7 +373,7 @@ fn session_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)
 }
 
-/// Parameter constraints (SEMANTICS.md 2.1 step 1), in AWS's
+/// Parameter constraints (docs/SEMANTICS.md §2.1 step 1), in AWS's
 /// `ValidationError` phrasing.
 fn parameter_errors(role_arn: &str, session: &str, token: &str) -> Vec<String> {
     let mut errors = Vec::new();

@@ -63,7 +63,7 @@ pub enum Note {
     /// No `aud` claim (or an empty array): STS refuses the token.
     MissingAudience,
     /// `aud` is an array of two or more: `<provider>:aud` is multivalued,
-    /// so plain operators on it are false (decision 6).
+    /// so plain operators on it are false (docs/SEMANTICS.md D6).
     AudienceArray {
         /// Its elements.
         values: Vec<String>,

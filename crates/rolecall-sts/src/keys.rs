@@ -1,4 +1,4 @@
-//! The issuer's signing keys, offline (SEMANTICS.md 5.3 step 3).
+//! The issuer's signing keys, offline (docs/SEMANTICS.md §5.3 step 3).
 //!
 //! STS fetches `<iss>/.well-known/openid-configuration`, then the JSON Web
 //! Key Set its `jwks_uri` names, and picks the key whose `kid` the token

@@ -1,5 +1,5 @@
 //! The role's trust policy and its evaluation for each required action
-//! (SEMANTICS.md 2.1 steps 4-5, 2.2), by `rolecall-eval`.
+//! (docs/SEMANTICS.md §2.1 steps 4-5, 2.2), by `rolecall-eval`.
 
 use rolecall_eval::claims::WebIdentity;
 use rolecall_eval::compile::CompiledPolicy;
@@ -31,7 +31,7 @@ pub struct ActionResult {
 /// A statement, by position and `Sid`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatementRef {
-    /// Position in the document, from 0 (DECISIONS.md R10).
+    /// Position in the document, from 0 (docs/DECISIONS.md R10).
     pub index: usize,
     /// Its `Sid`, when it has one.
     pub sid: Option<String>,
@@ -55,7 +55,7 @@ impl TrustPolicy {
     ///
     /// # Errors
     ///
-    /// When the policy is invalid under DECISIONS.md R1 (unparsable, or
+    /// When the policy is invalid under docs/DECISIONS.md R1 (unparsable, or
     /// refused by IAM's write-time grammar); the error has its position.
     pub fn from_json(text: &str) -> Result<TrustPolicy, PolicyError> {
         CompiledPolicy::from_json(text).map(TrustPolicy::from_compiled)

@@ -1,5 +1,5 @@
 //! The IAM OIDC providers of an account: what STS looks a token's issuer
-//! up in (SEMANTICS.md 2.3, 5.3 step 2).
+//! up in (docs/SEMANTICS.md §2.3, 5.3 step 2).
 //!
 //! [`ProviderRegistry::from_json`] reads any of these forms, told apart by
 //! their top-level shape:
@@ -15,7 +15,7 @@
 //! names the providers and their account, each get output adds the client
 //! IDs of one of them.
 //!
-//! Reading is strict (SEMANTICS.md decision 10): an unknown member, a
+//! Reading is strict (docs/SEMANTICS.md D10): an unknown member, a
 //! duplicate member or a wrong type is an error with its line and column,
 //! never ignored.
 
@@ -204,7 +204,7 @@ fn check_account(account: &str) -> Result<(), ProviderError> {
 }
 
 /// The URL with `https://`: get output prints it without a scheme, and IAM
-/// only ever registers `https://` URLs (SEMANTICS.md 2.3).
+/// only ever registers `https://` URLs (docs/SEMANTICS.md §2.3).
 fn normalise_url(url: &str) -> Result<String, ProviderError> {
     let bad = || ProviderError::BadUrl {
         url: url.to_owned(),
@@ -357,7 +357,7 @@ impl ProviderRegistry {
 
     /// The provider STS would find for `issuer` in `account`: its URL equals
     /// the issuer byte for byte (case-sensitive, trailing slash included,
-    /// SEMANTICS.md 2.3), and it belongs to `account` or to no stated
+    /// docs/SEMANTICS.md §2.3), and it belongs to `account` or to no stated
     /// account.
     pub fn find(&self, issuer: &str, account: &str) -> Option<&OidcProvider> {
         self.providers

@@ -1,6 +1,6 @@
 //! End-to-end `AssumeRoleWithWebIdentity` runs with tokens signed inside the
 //! test by a freshly generated RSA key (nothing secret is committed), one
-//! test per STS error of SEMANTICS.md 5.4.
+//! test per STS error of docs/SEMANTICS.md §5.4.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -263,7 +263,7 @@ fn audience_array_passes_when_one_element_is_registered() {
     claims["aud"] = json!(["other", "sts.amazonaws.com"]);
     let result = run(&sign(&claims));
     // The audience check passes (UNCONFIRMED choice); the policy's plain
-    // StringEquals on a multivalued `aud` is then false (decision 6).
+    // StringEquals on a multivalued `aud` is then false (docs/SEMANTICS.md D6).
     assert!(result
         .checks
         .iter()

@@ -19,7 +19,7 @@ use proptest::strategy::{Strategy, ValueTree};
 use rolecall_model::{ContextValue, Request};
 
 /// The claim universe: condition keys that web-identity trust policies use
-/// (SEMANTICS.md 4.1 to 4.5), including GitHub's 2026 claim keys.
+/// (docs/SEMANTICS.md §4.1 to 4.5), including GitHub's 2026 claim keys.
 pub const KEYS: &[&str] = &[
     "oidc.eks.us-east-1.amazonaws.com/id/ABC123:sub",
     "oidc.eks.us-east-1.amazonaws.com/id/ABC123:aud",
@@ -248,7 +248,7 @@ const FAMILIES: &[&Family] = &[
 ];
 
 /// Policy variables and escapes that string and ARN values may hold
-/// (DECISIONS R4), some of them malformed (R1.17).
+/// (docs/DECISIONS.md R4), some of them malformed (R1.17).
 const VARIABLES: &[&str] = &[
     "${token.actions.githubusercontent.com:repository}",
     "${aws:RequestTag/team, 'dev'}",

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 pub enum Expected {
     /// A decision, with [`Vector::statements`] as the deciding statements.
     Decision(Decision),
-    /// Evaluation refuses the input: the policy (DECISIONS R1) or the
+    /// Evaluation refuses the input: the policy (docs/DECISIONS.md R1) or the
     /// request (R11) is invalid.
     Invalid,
 }

@@ -1,4 +1,4 @@
-//! IAM wildcard matching (DECISIONS.md R5, R6).
+//! IAM wildcard matching (docs/DECISIONS.md R5, R6).
 //!
 //! In `StringLike`, `StringNotLike`, the ARN operators and action names, a
 //! policy value is a *glob*: `*` matches any run of zero or more characters
@@ -13,7 +13,7 @@
 //!   syntax; [`Pattern::from_tokens`] takes already-split tokens, which is
 //!   how a literal `*` (written `${*}` in a 2012-10-17 policy, or coming from
 //!   a substituted policy variable) reaches the matcher without becoming a
-//!   wildcard (SEMANTICS.md decision 4).
+//!   wildcard (docs/SEMANTICS.md D4).
 //! * [`Case`] chooses exact matching (`StringLike`, ARNs) or matching after
 //!   R6 case folding (action names).
 //! * [`PatternSet`] answers "does any of these patterns match?" for the many
@@ -76,7 +76,7 @@ pub enum Case {
     /// Characters are compared exactly (`StringLike`, ARN operators).
     Sensitive,
     /// Both sides are compared as `s.chars().flat_map(char::to_lowercase)`
-    /// (DECISIONS.md R6): action names. A `?` then matches one character of
+    /// (docs/DECISIONS.md R6): action names. A `?` then matches one character of
     /// the *folded* text.
     Insensitive,
 }

@@ -1,4 +1,4 @@
-//! Amazon Resource Names (DECISIONS.md R8).
+//! Amazon Resource Names (docs/DECISIONS.md R8).
 //!
 //! An ARN is `arn:partition:service:region:account:resource`: the text is
 //! split at its first five colons, and the sixth component keeps any further
@@ -120,7 +120,7 @@ pub fn is_account_id(s: &str) -> bool {
 
 /// Parses an OIDC provider ARN: partition non-empty, service `iam`, empty
 /// region, a 12-digit account, and a resource `oidc-provider/<provider>`
-/// with a non-empty provider (DECISIONS.md R1 item 16).
+/// with a non-empty provider (docs/DECISIONS.md R1 item 16).
 ///
 /// ```
 /// use rolecall_policy::grammar::arn::parse_oidc_provider_arn;

@@ -1,4 +1,4 @@
-//! `Date*` operator values (DECISIONS.md R7, SEMANTICS.md 3.4).
+//! `Date*` operator values (docs/DECISIONS.md R7, docs/SEMANTICS.md §3.4).
 //!
 //! ```text
 //! value    := epoch | iso            (iso when the text has `-`, `T` or `t`)
@@ -12,7 +12,7 @@
 //! month in the proleptic Gregorian calendar, hour 0-23, minute and second
 //! 0-59, zone hour 0-23 and minute 0-59). No zone means UTC. The result is
 //! nanoseconds since the Unix epoch, so epoch and ISO values compare in one
-//! unit (SEMANTICS.md 3.4 names the mixed-unit trap).
+//! unit (docs/SEMANTICS.md §3.4 names the mixed-unit trap).
 //!
 //! The calendar arithmetic is written here rather than taken from `time`
 //! or `chrono`: their parsers accept other ISO 8601 spellings, and this

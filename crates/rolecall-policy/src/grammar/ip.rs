@@ -1,4 +1,4 @@
-//! `IpAddress` / `NotIpAddress` values (DECISIONS.md R7, SEMANTICS.md 3.4).
+//! `IpAddress` / `NotIpAddress` values (docs/DECISIONS.md R7, docs/SEMANTICS.md §3.4).
 //!
 //! An IPv4 or IPv6 address in Rust `std::net` syntax, optionally followed by
 //! `/prefix` (decimal digits, 0-32 for IPv4, 0-128 for IPv6). No prefix means

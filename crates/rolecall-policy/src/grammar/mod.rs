@@ -7,12 +7,12 @@
 //!
 //! | module | language | source |
 //! |---|---|---|
-//! | [`operator`] | condition operator names | SEMANTICS.md 1.10, decision 2 |
-//! | [`arn`] | ARNs and OIDC provider ARNs | DECISIONS.md R8 |
-//! | [`principal`] | `AWS` and `Federated` principal values | DECISIONS.md R1 item 16, R2 |
-//! | [`variable`] | policy variables `${...}` | DECISIONS.md R4 |
-//! | [`pattern`] | `*` / `?` wildcards | DECISIONS.md R5 |
-//! | [`date`], [`ip`], [`number`], [`decode_binary`], [`parse_bool`] | typed operator values | DECISIONS.md R7 |
+//! | [`operator`] | condition operator names | docs/SEMANTICS.md §1.10, D2 |
+//! | [`arn`] | ARNs and OIDC provider ARNs | docs/DECISIONS.md R8 |
+//! | [`principal`] | `AWS` and `Federated` principal values | docs/DECISIONS.md R1 item 16, R2 |
+//! | [`variable`] | policy variables `${...}` | docs/DECISIONS.md R4 |
+//! | [`pattern`] | `*` / `?` wildcards | docs/DECISIONS.md R5 |
+//! | [`date`], [`ip`], [`number`], [`decode_binary`], [`parse_bool`] | typed operator values | docs/DECISIONS.md R7 |
 
 pub mod arn;
 pub mod date;
@@ -47,7 +47,7 @@ pub struct BinaryError {
 }
 
 /// Decodes a `BinaryEquals` policy value: standard base64 with padding
-/// (DECISIONS.md R7). The `base64` crate's `STANDARD` engine refuses missing
+/// (docs/DECISIONS.md R7). The `base64` crate's `STANDARD` engine refuses missing
 /// or extra padding and non-zero trailing bits, so one spelling decodes per
 /// byte string.
 pub fn decode_binary(s: &str) -> Result<Vec<u8>, BinaryError> {
@@ -69,7 +69,7 @@ pub fn decode_binary(s: &str) -> Result<Vec<u8>, BinaryError> {
 }
 
 /// Reads a `Bool` or `Null` literal: `true` or `false`, ASCII
-/// case-insensitive (DECISIONS.md R6, R7). Anything else is `None`.
+/// case-insensitive (docs/DECISIONS.md R6, R7). Anything else is `None`.
 pub fn parse_bool(s: &str) -> Option<bool> {
     if s.eq_ignore_ascii_case("true") {
         Some(true)

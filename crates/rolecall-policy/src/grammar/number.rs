@@ -1,4 +1,4 @@
-//! `Numeric*` operator values (DECISIONS.md R7, SEMANTICS.md 3.4):
+//! `Numeric*` operator values (docs/DECISIONS.md R7, docs/SEMANTICS.md §3.4):
 //! `-?[0-9]+(\.[0-9]+)?`, read as `f64`.
 //!
 //! No exponent, no leading `+`, no `.5` or `5.`, no whitespace. A value with

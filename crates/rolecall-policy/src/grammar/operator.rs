@@ -1,6 +1,6 @@
 //! Condition operator names: `[ForAllValues:|ForAnyValue:]Base[IfExists]`.
 //!
-//! Only AWS's canonical spelling is accepted (SEMANTICS.md decision 2);
+//! Only AWS's canonical spelling is accepted (docs/SEMANTICS.md D2);
 //! anything else is an error that names the closest valid operator.
 
 use std::fmt;
@@ -24,7 +24,7 @@ pub struct Operator {
     pub if_exists: bool,
 }
 
-/// A set qualifier for multivalued keys (SEMANTICS.md 3.7).
+/// A set qualifier for multivalued keys (docs/SEMANTICS.md §3.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SetQualifier {
     /// `ForAllValues:`: every context value must match; true when none.
@@ -33,7 +33,7 @@ pub enum SetQualifier {
     ForAnyValue,
 }
 
-/// The operator families of SEMANTICS.md section 3.
+/// The operator families of docs/SEMANTICS.md §3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OperatorFamily {
     /// `String*` operators.
@@ -79,7 +79,7 @@ macro_rules! base_operators {
 
             /// Whether the operator is a negation (`StringNotEquals`,
             /// `NotIpAddress`, ...): true when the key is missing, and NOR
-            /// over its values (SEMANTICS.md 3.1, 3.2).
+            /// over its values (docs/SEMANTICS.md §3.1, 3.2).
             pub fn is_negated(self) -> bool {
                 match self { $(BaseOperator::$variant => $negated,)* }
             }
@@ -124,7 +124,7 @@ base_operators! {
 
 impl BaseOperator {
     /// Whether policy variables (`${...}`) are substituted in this
-    /// operator's values: String, ARN and Bool operators (SEMANTICS.md 3.10,
+    /// operator's values: String, ARN and Bool operators (docs/SEMANTICS.md §3.10,
     /// 3.4). In the others `${` is literal text.
     pub fn accepts_variables(self) -> bool {
         matches!(
@@ -196,7 +196,7 @@ fn suggestion_text(s: &Option<String>) -> String {
 
 /// Parses an operator name in canonical spelling:
 /// `[ForAllValues:|ForAnyValue:]Base[IfExists]`, case-sensitive
-/// (SEMANTICS.md decision 2).
+/// (docs/SEMANTICS.md D2).
 ///
 /// An unknown name gets the closest valid operator as a suggestion: a name
 /// equal to one ignoring ASCII case, else the nearest by edit distance when
@@ -235,7 +235,7 @@ pub fn parse_operator(name: &str) -> Result<Operator, OperatorError> {
         .copied()
         .find(|b| b.name() == base_name)
         .ok_or_else(unknown)?;
-    // SEMANTICS.md 1.10: `IfExists` cannot be appended to `Null`.
+    // docs/SEMANTICS.md §1.10: `IfExists` cannot be appended to `Null`.
     if base == BaseOperator::Null && if_exists {
         return Err(OperatorError::NullIfExists);
     }

@@ -1,4 +1,4 @@
-//! IAM wildcards (DECISIONS.md R5, SEMANTICS.md 3.3).
+//! IAM wildcards (docs/DECISIONS.md R5, docs/SEMANTICS.md §3.3).
 //!
 //! In `StringLike`, `StringNotLike`, the ARN operators and `Action` values,
 //! `*` is any run of zero or more characters and `?` exactly one character,

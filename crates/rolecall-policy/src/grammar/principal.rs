@@ -1,9 +1,9 @@
 //! Principal values: what may follow `Federated` and `AWS` in a principal
-//! map (DECISIONS.md R1 item 16, R2; SEMANTICS.md 1.7).
+//! map (docs/DECISIONS.md R1 item 16, R2; docs/SEMANTICS.md §1.7).
 
 use super::arn::{is_account_id, parse_arn, parse_oidc_provider_arn, Arn, OidcProviderArn};
 
-/// The built-in web identity providers (SEMANTICS.md 1.7).
+/// The built-in web identity providers (docs/SEMANTICS.md §1.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BuiltinProvider {
     /// Amazon Cognito identity pools: `cognito-identity.amazonaws.com`.
@@ -37,7 +37,7 @@ impl BuiltinProvider {
     }
 
     /// The provider with this exact name (principal values are compared byte
-    /// for byte, DECISIONS.md R2).
+    /// for byte, docs/DECISIONS.md R2).
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.name() == name)
     }
@@ -87,7 +87,7 @@ pub enum PrincipalErrorKind {
     InvalidAws,
 }
 
-/// Parses a `Federated` principal value (DECISIONS.md R1 item 16).
+/// Parses a `Federated` principal value (docs/DECISIONS.md R1 item 16).
 ///
 /// ```
 /// use rolecall_policy::grammar::principal::{parse_federated, BuiltinProvider, FederatedPrincipal};

@@ -1,4 +1,4 @@
-//! Policy variables in condition values (DECISIONS.md R4, SEMANTICS.md 3.10).
+//! Policy variables in condition values (docs/DECISIONS.md R4, docs/SEMANTICS.md §3.10).
 //!
 //! Grammar, applied only under `Version` 2012-10-17 and only to the values of
 //! String, ARN and Bool operators (the caller decides; see

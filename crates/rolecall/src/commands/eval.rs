@@ -53,7 +53,7 @@ pub(crate) struct EvalResult {
 }
 
 /// Evaluates every action; the call is allowed only if every action is,
-/// and explicitly denied if any action is (SEMANTICS.md 2.1 step 5).
+/// and explicitly denied if any action is (docs/SEMANTICS.md §2.1 step 5).
 pub(crate) fn run_subject(policy: &CompiledPolicy, subject: &Subject) -> EvalResult {
     match subject {
         Subject::Token(identity) => {

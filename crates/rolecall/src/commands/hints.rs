@@ -9,7 +9,7 @@ use rolecall_policy::grammar::operator::parse_operator;
 use rolecall_policy::grammar::pattern::has_wildcard;
 use rolecall_policy::{BaseOperator, OperatorFamily};
 
-/// Claims every OIDC provider exposes as condition keys (SEMANTICS.md 4.2).
+/// Claims every OIDC provider exposes as condition keys (docs/SEMANTICS.md §4.2).
 const BASE_CLAIMS: &[&str] = &["sub", "aud", "amr", "azp"];
 
 /// What is known about the request beyond its keys.
