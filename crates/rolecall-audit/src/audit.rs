@@ -16,8 +16,9 @@
 //!
 //! A witness must satisfy *every* condition of the Allow statement for that issuer and must not
 //! be matched by any applicable Deny, so a Deny that cancels a loose Allow removes the finding.
-//! Each finding quotes the witness. I chose witnesses over the automata construction of
-//! ANALYSIS.md §4 because the issuer grammars are small and fixed, witnesses are exactly what a
+//! Each finding quotes the witness. I chose witnesses over an exact automata construction
+//! (each `StringEquals`/`StringLike` condition compiled to a finite automaton, statements
+//! combined by product and difference, emptiness decided) because the issuer grammars are small and fixed, witnesses are exactly what a
 //! report should show, and they reuse the evaluator's matcher instead of a second
 //! implementation of IAM globbing. The cost is completeness: a witness search can miss an
 //! admitted subject that none of the fills produces, so "open" findings are sound (each has a

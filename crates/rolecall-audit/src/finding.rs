@@ -45,7 +45,8 @@ impl Severity {
         Severity::ALL.into_iter().find(|v| v.as_str() == s)
     }
 
-    /// One level lower (tenant-scoped issuers, AUDIT-RULES.md §1.2); `Info` stays `Info`.
+    /// One level lower (for tenant-scoped issuers, whose tokens only one tenant can obtain:
+    /// default severities assume a shared issuer); `Info` stays `Info`.
     pub fn lowered(self) -> Severity {
         match self {
             Severity::Critical => Severity::High,
@@ -91,7 +92,7 @@ impl Verdict {
 /// One problem found in one policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// The stable rule id (`TP-...`, AUDIT-RULES.md §3).
+    /// The stable rule id (`TP-...`, listed in `docs/RULES.md`).
     pub rule: &'static str,
     /// Severity after tenancy adjustment and configured overrides.
     pub severity: Severity,

@@ -1,5 +1,7 @@
-//! Issuer knowledge: who can mint tokens, which keys STS exposes, and each issuer's subject
-//! grammar (AUDIT-RULES.md §1.2, §3 B–E; ANALYSIS.md §4.4).
+//! Issuer knowledge: who can mint tokens (anyone, for a shared issuer such as GitHub or Google;
+//! only one tenant's workloads, for a tenant-scoped one, whose findings are one severity level
+//! lower), which keys STS exposes, and each issuer's subject grammar, which the issuer-specific
+//! rules of `docs/RULES.md` (`TP-GHA-*`, `TP-IRSA-*`, ...) reason about.
 //!
 //! Everything issuer-specific the rules need is in this one table so that adding an issuer is
 //! a data change. The claim-key lists mirror docs/SEMANTICS.md §4.3–4.4; the 2026 provider-specific
@@ -156,7 +158,7 @@ pub fn is_multivalued(kind: IssuerKind, claim: &str) -> bool {
     kind == IssuerKind::Cognito && claim == "amr"
 }
 
-/// The keys that bound the caller's identity (AUDIT-RULES.md TP-OIDC-NO-SUB).
+/// The keys that bound the caller's identity (docs/RULES.md, TP-OIDC-NO-SUB).
 pub fn identity_claims(kind: IssuerKind, pre_2026: bool) -> &'static [&'static str] {
     use IssuerKind as K;
     match kind {

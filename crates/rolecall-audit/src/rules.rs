@@ -1,4 +1,4 @@
-//! The rule catalogue: stable ids from AUDIT-RULES.md §3 with their texts.
+//! The rule catalogue: stable ids with their texts. `docs/RULES.md` is generated from it.
 //!
 //! The logic lives in [`crate::audit`]; this table is what reports (SARIF `rules[]`) and
 //! configuration validation read.
@@ -22,7 +22,8 @@ pub struct RuleInfo {
     pub references: &'static [&'static str],
 }
 
-const AR: &str = "AUDIT-RULES.md (rolecall spec)";
+/// The rule reference generated from this table, cited by every rule.
+const AR: &str = "docs/RULES.md";
 const DD: &str = "https://securitylabs.datadoghq.com/articles/exploring-github-to-aws-keyless-authentication-flaws/";
 const AA: &str =
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html";
@@ -245,7 +246,7 @@ rules! {
         "Pin `aud`/`app_id` to your client id.", [];
 }
 
-/// Rules of AUDIT-RULES.md §3 that are deliberately not implemented, with the reason.
+/// Rule ids the catalogue reserves but deliberately does not implement, with the reason.
 pub const NOT_IMPLEMENTED: &[(&str, &str)] = &[
     (
         "TP-IRSA-SA-CROSSCHECK",

@@ -109,7 +109,7 @@ use crate::span::{Span, Spanned};
 /// One validation finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// The stable rule id (`TP-...` where AUDIT-RULES.md names the same
+    /// The stable rule id (`TP-...` where the audit catalogue, `docs/RULES.md`, has the same
     /// fact, else `TPV-...`).
     pub rule: &'static str,
     /// How loudly to report it.

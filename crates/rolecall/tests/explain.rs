@@ -1,5 +1,5 @@
 //! `rolecall explain` on real policy and token pairs: one snapshot per
-//! denial cause people actually hit (USER-NEEDS.md section 1). The tokens
+//! denial cause people actually hit (`docs/SEMANTICS.md` §5.4). The tokens
 //! are built here (unsigned: explain does not check signatures).
 #![allow(
     clippy::unwrap_used,

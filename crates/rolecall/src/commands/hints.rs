@@ -1,6 +1,7 @@
 //! Hints for `explain`: recognisable causes of a failed part, in the words
-//! of the problem rather than of the rule (USER-NEEDS.md section 1 lists
-//! the causes people hit).
+//! of the problem rather than of the rule: the denial causes people report
+//! most (a wrong `sub`, a claim STS does not expose, a missing
+//! `sts:TagSession`, ...; `docs/SEMANTICS.md` §5.4).
 
 use rolecall_eval::claims::{ClaimRules, WebIdentity, SET_SOURCE_IDENTITY, TAG_SESSION};
 use rolecall_eval::explain::{ConditionExplanation, ContextValues, Rule, StatementExplanation};
