@@ -78,7 +78,7 @@ fn gh_claims(sub: &str) -> Vec<(String, String)> {
 }
 
 /// The four comparisons the IRSA policy boils down to, by hand, over the
-/// rolecall request (same as `benches/eval.rs`): the floor for any engine.
+/// rolecall request (same as `benches/benches/eval.rs`): the floor for any engine.
 fn baseline(request: &Request, keys: &[FoldedKey; 2]) -> bool {
     let ctx = request.context();
     let single = |k| match ctx.get(k).map(|e| e.value()) {

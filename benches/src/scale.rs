@@ -1,5 +1,5 @@
-//! Inputs that grow along one dimension, for `benches/scale.rs`, the
-//! peak-memory driver `examples/scale_rss.rs` and the whole-process
+//! Inputs that grow along one dimension, for `benches/benches/scale.rs`, the
+//! peak-memory driver `benches/examples/scale_rss.rs` and the whole-process
 //! script `scripts/bench-process.sh`.
 //!
 //! Every generator is deterministic, so two runs measure the same bytes.
