@@ -1,5 +1,6 @@
 //! Compiling a parsed policy into the form the evaluator runs
-//! (STYLE.md item 1: "two representations, one door").
+//! (two representations, the syntax tree and this one, with one door
+//! between them).
 //!
 //! [`CompiledPolicy::compile`] is the only way to build a [`CompiledPolicy`],
 //! and [`crate::evaluate()`] accepts nothing else. Compiling first applies

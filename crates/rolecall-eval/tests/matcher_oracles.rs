@@ -69,7 +69,7 @@ fn tokens() -> impl Strategy<Value = Vec<PatternToken>> {
 }
 
 /// A pattern derived from the value by keeping, replacing or inserting
-/// wildcards, so that matches are likely (STYLE.md item 8).
+/// wildcards, so that matches are likely.
 fn derived() -> impl Strategy<Value = (Vec<PatternToken>, String)> {
     (value(), prop::collection::vec(0u8..6, 12)).prop_map(|(v, edits)| {
         let mut toks = Vec::new();

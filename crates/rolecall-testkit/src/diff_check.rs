@@ -1,5 +1,5 @@
 //! The differential properties: the engine (`rolecall-eval`) and the
-//! reference model (`rolecall-model`) decide alike (STYLE.md items 7, 9),
+//! reference model (`rolecall-model`) decide alike,
 //! on generated policies and on arbitrary input.
 
 use arbitrary::Unstructured;

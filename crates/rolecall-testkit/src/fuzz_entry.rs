@@ -2,7 +2,7 @@
 //! when its property fails. The fuzz targets in `fuzz/fuzz_targets/` are
 //! one-line calls to these, and the replay test runs every committed corpus
 //! and regression file through [`TARGETS`], so a fuzz finding becomes an
-//! ordinary stable test by committing its input (STYLE.md items 9, 15).
+//! ordinary stable test by committing its input.
 
 /// `parse`: parse, print, parse is the identity; never panics.
 pub fn parse(bytes: &[u8]) {

@@ -1,5 +1,5 @@
 //! Generators of trust policies (as JSON **text**) and requests that are
-//! likely to collide (STYLE.md item 8, after cedar-policy-generators).
+//! likely to collide (after cedar-policy-generators' constant pool).
 //!
 //! Everything is drawn from a fixed claim universe ([`KEYS`]) and a small
 //! value pool ([`POOL`]), so that the requests name the keys the policy

@@ -2,8 +2,7 @@
 //!
 //! Each property is one check function here, called from a proptest, from a
 //! cargo-fuzz target and from a `#[test]` that replays the checked-in seed
-//! corpus and regressions, so stable `cargo test` runs every property
-//! (STYLE.md item 9).
+//! corpus and regressions, so stable `cargo test` runs every property.
 //!
 //! * [`vectors`]: the shared `testdata/*.toml` vectors, typed.
 //! * [`gen`]: generators of policies (JSON text) and requests from a claim

@@ -1,5 +1,5 @@
-//! The `matchers` property: four IAM wildcard matchers agree (STYLE.md
-//! item 6): the engine's char matcher, the model's naive recursive matcher,
+//! The `matchers` property: four IAM wildcard matchers agree:
+//! the engine's char matcher, the model's naive recursive matcher,
 //! a regex translation, and the globset-backed `PatternSet`.
 
 use arbitrary::Unstructured;

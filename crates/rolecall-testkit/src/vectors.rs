@@ -2,7 +2,7 @@
 //! loaded once into typed [`Vector`]s for every runner: engine, model and CLI.
 //!
 //! Names must be unique across all files; a duplicate is a load error, so a
-//! copy-pasted vector cannot silently shadow another (STYLE.md item 10).
+//! copy-pasted vector cannot silently shadow another.
 
 use rolecall_model::{ContextValue, Decision, Request};
 use serde::Deserialize;

@@ -1,5 +1,5 @@
-//! Measures what the generators produce, so they can be tuned (STYLE.md
-//! item 8): the share of each outcome under the reference model. Run with
+//! Measures what the generators produce, so they can be tuned to make
+//! collisions likely: the share of each outcome under the reference model. Run with
 //! `cargo test -p rolecall-testkit --test distribution -- --nocapture`.
 #![allow(
     clippy::unwrap_used,

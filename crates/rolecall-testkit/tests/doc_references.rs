@@ -7,7 +7,7 @@
 //!   `crates/`, `scripts/`, `fuzz/`, `benches/` or `.ci/` (a glob such as
 //!   `testdata/*.toml` must match at least one file), and
 //! * bare mentions (no folder) of the documents SEMANTICS, DECISIONS, RULES,
-//!   README, TESTING and BENCHMARKS (each with `.md`), which must exist at the
+//!   README, TESTING, BENCHMARKS and STYLE (each with `.md`), which must exist at the
 //!   workspace root or beside the file that names them, so that code cites
 //!   the semantics as `docs/SEMANTICS.md`.
 //!
@@ -121,7 +121,7 @@ fn extract(text: &str) -> Vec<Reference> {
     });
     static BARE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?:^|[^A-Za-z0-9_./\-])((?:SEMANTICS|DECISIONS|RULES|README|TESTING|BENCHMARKS)\.md)",
+            r"(?:^|[^A-Za-z0-9_./\-])((?:SEMANTICS|DECISIONS|RULES|README|TESTING|BENCHMARKS|STYLE)\.md)",
         )
         .expect("bare-name regex")
     });

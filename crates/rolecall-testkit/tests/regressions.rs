@@ -1,5 +1,5 @@
-//! Regression tests, each named after what it caught, with the root cause
-//! (STYLE.md item 15). The minimized fuzz input of each also sits under
+//! Regression tests, each named after what it caught, with the root cause.
+//! The minimized fuzz input of each also sits under
 //! `fuzz/regressions/<target>/`, replayed by `tests/replay.rs`.
 #![allow(
     clippy::unwrap_used,

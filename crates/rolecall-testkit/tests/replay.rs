@@ -1,7 +1,7 @@
 //! Replays every committed fuzz input (`fuzz/corpus/<target>/*` and
 //! `fuzz/regressions/<target>/*`) through the target's check function, so
 //! stable `cargo test` runs every fuzz property on its seeds and on every
-//! minimized failure (STYLE.md items 9, 15).
+//! minimized failure.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,6 +1,6 @@
 //! Every shared vector (`testdata/*.toml`) through the engine AND the
 //! model: a vector passes only if engine == model == expected, decision and
-//! deciding statements (STYLE.md item 10).
+//! deciding statements.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

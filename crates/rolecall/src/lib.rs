@@ -7,7 +7,7 @@
 //! The binary is glue over the library crates: `rolecall-policy` reads
 //! documents, `rolecall-eval` decides, `rolecall-audit` finds loose
 //! policies. This crate turns command-line arguments into calls to them and
-//! renders what they return (STYLE.md item 14: arguments are validated, then
+//! renders what they return (arguments are validated first, then
 //! turned into work).
 //!
 //! Exit codes are stable and documented in `rolecall --help`:
