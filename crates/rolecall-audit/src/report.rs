@@ -66,14 +66,12 @@ impl Report {
             .findings()
             .map(|(p, f)| {
                 let index = RULES.iter().position(|r| r.id == f.rule).unwrap_or(0);
-                // Embedded policies: point at the role's line in the container file; the span
-                // inside the embedded document goes into the message and properties.
-                let (line, column) = if p.location.embedded {
-                    (p.location.line.unwrap_or(1), 1)
-                } else {
-                    (f.span.line.max(1), f.span.column.max(1))
-                };
-                let role = p.location.role.as_deref().map_or(String::new(), |r| format!(" [{r}]"));
+                let (line, column) = file_position(p, f).unwrap_or((1, 1));
+                let role = p
+                    .location
+                    .role
+                    .as_deref()
+                    .map_or(String::new(), |r| format!(" [{r}]"));
                 let text = format!("{}{role}: {}", f.title, f.message);
                 json!({
                     "ruleId": f.rule,
@@ -87,7 +85,7 @@ impl Report {
                         }
                     }],
                     "partialFingerprints": {
-                        "rolecall/v1": fingerprint(&[f.rule, &p.location.path, p.location.role.as_deref().unwrap_or(""), &f.message])
+                        FINGERPRINT_KEY: finding_fingerprint(p, f)
                     },
                     "properties": {
                         "severity": f.severity.as_str(),
@@ -107,13 +105,58 @@ impl Report {
                 "tool": { "driver": {
                     "name": "rolecall",
                     "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://example.invalid/rolecall",
                     "rules": rules,
                 }},
                 "results": results,
             }]
         })
     }
+}
+
+/// Where a finding is in the file the user gave: the span's line and column for a policy file;
+/// for a policy embedded in a dump, plan or template (whose span refers to the embedded
+/// document), the line where the role is declared, column 1. `None` when neither is known.
+pub fn file_position(p: &AuditedPolicy, f: &Finding) -> Option<(u32, u32)> {
+    if p.location.embedded || f.span.is_synthetic() {
+        p.location.line.map(|l| (l.max(1), 1))
+    } else {
+        Some((f.span.line.max(1), f.span.column.max(1)))
+    }
+}
+
+/// The key of rolecall's SARIF `partialFingerprints` entry. v1 hashed the message text, so
+/// rewording a message broke baselines and code-scanning alert tracking; v2 does not.
+pub const FINGERPRINT_KEY: &str = "rolecall/v2";
+
+/// A finding's fingerprint: rule id, path (without a leading `./`), role and the finding's
+/// position in the policy document, and not the message, so that rewording a message keeps
+/// it. The same for the SARIF `partialFingerprints` and for `--baseline` matching.
+pub fn finding_fingerprint(p: &AuditedPolicy, f: &Finding) -> String {
+    fingerprint_of(
+        f.rule,
+        &p.location.path,
+        p.location.role.as_deref(),
+        f.span.line,
+        f.span.column,
+    )
+}
+
+/// [`finding_fingerprint`] from its parts (as a JSON report holds them).
+pub fn fingerprint_of(
+    rule: &str,
+    path: &str,
+    role: Option<&str>,
+    line: u32,
+    column: u32,
+) -> String {
+    let path = path.strip_prefix("./").unwrap_or(path);
+    fingerprint(&[
+        rule,
+        path,
+        role.unwrap_or(""),
+        &line.to_string(),
+        &column.to_string(),
+    ])
 }
 
 /// SARIF level for a severity: critical/high `error`, medium `warning`, low/info `note`.
@@ -144,8 +187,13 @@ fn sarif_rule(r: &RuleInfo) -> Value {
             c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
         }).collect::<String>(),
         "shortDescription": { "text": r.title },
-        "fullDescription": { "text": r.why },
-        "help": { "text": format!("{} Fix: {}", r.why, r.fix) },
+        "fullDescription": { "text": r.detects },
+        // No `helpUri`: SARIF wants an absolute URI, and the project has no public home yet;
+        // the rule reference ships with rolecall as docs/RULES.md.
+        "help": {
+            "text": format!("{} Why: {} Fix: {} Reference: docs/RULES.md#{}", r.detects, r.why, r.fix, r.anchor()),
+            "markdown": format!("{}\n\n**Why.** {}\n\n**Fix.** {}\n\nSee `docs/RULES.md#{}` in the rolecall repository.", r.detects, r.why, r.fix, r.anchor()),
+        },
         "defaultConfiguration": { "level": level(r.severity) },
         "properties": {
             "tags": ["security", "iam", "trust-policy"],

@@ -123,6 +123,10 @@ pub(crate) enum AuditFormat {
     Json,
     /// SARIF 2.1.0, as GitHub code scanning accepts it.
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=...`): annotations on pull requests.
+    Github,
+    /// A Markdown summary table, for a pull-request comment.
+    Markdown,
 }
 
 /// A finding severity, for `--min-severity`.
@@ -138,11 +142,15 @@ pub(crate) enum SeverityArg {
 #[derive(Debug, Args)]
 pub(crate) struct AuditArgs {
     /// Files or directories to audit; `-` reads standard input.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "list_rules", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
     pub format: AuditFormat,
+    /// Print the rule catalogue (id, title, default severity, what it detects, why, fix, an
+    /// example) instead of auditing; with --format text, json or markdown (docs/RULES.md).
+    #[arg(long, conflicts_with = "paths")]
+    pub list_rules: bool,
     /// Report only findings at or above this severity; any such finding makes the exit code 1.
     #[arg(long, value_enum, default_value_t = SeverityArg::Low)]
     pub min_severity: SeverityArg,

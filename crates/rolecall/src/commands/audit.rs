@@ -4,7 +4,8 @@ use std::io::Write;
 use std::path::Path;
 
 use rolecall_audit::config::Config;
-use rolecall_audit::report::Report;
+use rolecall_audit::report::{self, Report};
+use rolecall_audit::rules::{self, RULES};
 use rolecall_audit::source::{audit_source, AuditedPolicy};
 use rolecall_audit::{AuditOptions, Finding, Severity};
 
@@ -24,6 +25,9 @@ const DEFAULT_CONFIG: &str = ".rolecall.toml";
 pub(crate) const PROGRESS_MIN_INPUTS: usize = 20;
 
 pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
+    if args.list_rules {
+        return list_rules(args.format);
+    }
     let config = load_config(args.config.as_deref())?;
     let mut options = AuditOptions::new();
     options.pre_2026_claims = args.pre_2026_claims;
@@ -92,6 +96,8 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
                 .map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
+        AuditFormat::Github => write_github(&mut out, &report, hidden)?,
+        AuditFormat::Markdown => write_markdown(&mut out, &report, &unreadable, hidden)?,
     }
     out.flush()?;
     if args.format != AuditFormat::Text {
@@ -236,5 +242,242 @@ fn write_text(
         )?;
     }
     writeln!(w, ")")?;
+    Ok(())
+}
+
+/// `--list-rules`: the rule catalogue, as text, JSON or Markdown (docs/RULES.md).
+fn list_rules(format: AuditFormat) -> Result<ExitCode, CliError> {
+    let mut out = output::stdout();
+    match format {
+        AuditFormat::Text => {
+            for r in RULES {
+                writeln!(out, "{}  {}  {}", r.id, r.severity, r.title)?;
+                writeln!(out, "  detects:    {}", r.detects)?;
+                writeln!(out, "  why:        {}", r.why)?;
+                writeln!(out, "  fix:        {}", r.fix)?;
+                for u in r.references {
+                    writeln!(out, "  reference:  {u}")?;
+                }
+                writeln!(out, "  example:    {}", r.example.file)?;
+                for line in r.example.text.lines() {
+                    writeln!(out, "    {line}")?;
+                }
+                if let Some(p) = r.example.providers {
+                    writeln!(out, "  with --providers:")?;
+                    for line in p.lines() {
+                        writeln!(out, "    {line}")?;
+                    }
+                }
+                writeln!(out)?;
+            }
+            writeln!(out, "{} rules", RULES.len())?;
+        }
+        AuditFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &rules::catalogue_json())
+                .map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        AuditFormat::Markdown => out.write_all(rules::catalogue_markdown().as_bytes())?,
+        AuditFormat::Sarif | AuditFormat::Github => {
+            return Err(CliError::Usage(
+                "--list-rules prints --format text, json or markdown".into(),
+            ))
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::Clean)
+}
+
+/// Rows of the Markdown summary: a pull-request comment must stay readable (and GitHub caps a
+/// comment at 65,536 characters), so the rest are counted, not listed.
+const MARKDOWN_ROWS: usize = 50;
+
+/// Characters of a finding's message shown in a Markdown row.
+const MARKDOWN_MESSAGE_CHARS: usize = 300;
+
+/// Text for one Markdown table cell: no line breaks, `|` escaped, bounded.
+fn markdown_cell(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (n, c) in text.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        match c {
+            '|' => out.push_str("\\|"),
+            '\r' | '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The counts line shared by the summaries: `2 critical, 1 high, ...` at `min` and above.
+fn counts(report: &Report) -> String {
+    Severity::ALL
+        .iter()
+        .rev()
+        .filter(|s| **s >= report.min_severity)
+        .map(|s| format!("{} {s}", report.summary.get(s).copied().unwrap_or(0)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `--format markdown`: a summary table for a pull-request comment, most severe first.
+fn write_markdown(
+    w: &mut impl Write,
+    report: &Report,
+    unreadable: &[(String, std::io::Error)],
+    hidden: usize,
+) -> Result<(), CliError> {
+    let mut findings: Vec<_> = report.findings().collect();
+    findings.sort_by_key(|(_, f)| std::cmp::Reverse(f.severity));
+    writeln!(
+        w,
+        "### rolecall audit: {}\n\nAudited {} polic{} (showing {} and above{}).\n",
+        counts(report),
+        report.policies.len(),
+        if report.policies.len() == 1 {
+            "y"
+        } else {
+            "ies"
+        },
+        report.min_severity,
+        if hidden > 0 {
+            format!("; {hidden} below it hidden")
+        } else {
+            String::new()
+        }
+    )?;
+    for (name, e) in unreadable {
+        writeln!(
+            w,
+            "* **cannot read** `{}`: {}",
+            markdown_cell(name, MARKDOWN_MESSAGE_CHARS),
+            markdown_cell(&e.to_string(), MARKDOWN_MESSAGE_CHARS)
+        )?;
+    }
+    if !unreadable.is_empty() {
+        writeln!(w)?;
+    }
+    if findings.is_empty() {
+        writeln!(w, "No findings.")?;
+        return Ok(());
+    }
+    writeln!(
+        w,
+        "| severity | rule | where | finding |\n|---|---|---|---|"
+    )?;
+    for (p, f) in findings.iter().take(MARKDOWN_ROWS) {
+        let mut place = p.location.path.clone();
+        if let Some((line, _)) = report::file_position(p, f) {
+            place = format!("{place}:{line}");
+        }
+        if let Some(role) = &p.location.role {
+            place = format!("{place} ({role})");
+        }
+        writeln!(
+            w,
+            "| {} | `{}` | `{}` | {}: {} |",
+            f.severity,
+            f.rule,
+            markdown_cell(&place, MARKDOWN_MESSAGE_CHARS).replace('`', "'"),
+            markdown_cell(f.title, MARKDOWN_MESSAGE_CHARS),
+            markdown_cell(&f.message, MARKDOWN_MESSAGE_CHARS)
+        )?;
+    }
+    if findings.len() > MARKDOWN_ROWS {
+        writeln!(
+            w,
+            "\n…and {} more finding{} not shown (the SARIF or JSON report has them all).",
+            findings.len() - MARKDOWN_ROWS,
+            if findings.len() - MARKDOWN_ROWS == 1 {
+                ""
+            } else {
+                "s"
+            }
+        )?;
+    }
+    Ok(())
+}
+
+/// Escapes a workflow command's message (`%`, CR, LF), as GitHub's toolkit does
+/// (`escapeData` in <https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts>;
+/// the command syntax is <https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions>).
+fn github_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value: as [`github_data`], and also `:` and `,`,
+/// which separate properties (`escapeProperty` in the same toolkit file).
+fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// `--format github`: one workflow command per finding (`::error`, `::warning` or `::notice`
+/// by severity, as the SARIF level), which GitHub Actions turns into annotations on the pull
+/// request's diff; then the counts as a plain log line.
+fn write_github(w: &mut impl Write, report: &Report, hidden: usize) -> Result<(), CliError> {
+    for (p, f) in report.findings() {
+        let command = match report::level(f.severity) {
+            "error" => "error",
+            "warning" => "warning",
+            _ => "notice",
+        };
+        let mut props = Vec::new();
+        if p.location.path != crate::inputs::STDIN_NAME {
+            let path = p
+                .location
+                .path
+                .strip_prefix("./")
+                .unwrap_or(&p.location.path);
+            props.push(format!("file={}", github_property(path)));
+            if let Some((line, column)) = report::file_position(p, f) {
+                props.push(format!("line={line}"));
+                props.push(format!("col={column}"));
+            }
+        }
+        props.push(format!(
+            "title={}",
+            github_property(&format!("{} [{}] {}", f.rule, f.severity, f.title))
+        ));
+        let role = p
+            .location
+            .role
+            .as_deref()
+            .map_or(String::new(), |r| format!("[{r}] "));
+        let message = format!(
+            "{role}{}\nwhy: {}\nfix: {}\nsee docs/RULES.md#{}",
+            f.message,
+            f.why,
+            f.fix,
+            f.rule.to_lowercase()
+        );
+        writeln!(
+            w,
+            "::{command} {}::{}",
+            props.join(","),
+            github_data(&message)
+        )?;
+    }
+    writeln!(
+        w,
+        "rolecall: audited {} polic{}: {} (showing {} and above{})",
+        report.policies.len(),
+        if report.policies.len() == 1 {
+            "y"
+        } else {
+            "ies"
+        },
+        counts(report),
+        report.min_severity,
+        if hidden > 0 {
+            format!("; {hidden} below it hidden")
+        } else {
+            String::new()
+        }
+    )?;
     Ok(())
 }

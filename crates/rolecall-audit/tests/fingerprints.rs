@@ -1,0 +1,77 @@
+//! Finding fingerprints (SARIF `partialFingerprints`, `--baseline`): rule id, path, role and
+//! position, never the message text.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use rolecall_audit::report::{finding_fingerprint, Report, FINGERPRINT_KEY};
+use rolecall_audit::source::audit_source;
+use rolecall_audit::{AuditOptions, Severity};
+
+const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+  "Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+  "Action":"sts:AssumeRoleWithWebIdentity",
+  "Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}}}]}"#;
+
+#[test]
+fn rewording_keeps_the_fingerprint_and_the_role_changes_it() {
+    let policies = audit_source("infra/trust.json", POLICY.as_bytes(), &AuditOptions::new());
+    let p = &policies[0];
+    let f = p
+        .findings
+        .iter()
+        .find(|f| f.rule == "TP-OIDC-NO-SUB")
+        .unwrap();
+    let before = finding_fingerprint(p, f);
+
+    let mut reworded = f.clone();
+    reworded.message = "a different wording of the same finding".into();
+    assert_eq!(finding_fingerprint(p, &reworded), before);
+
+    let mut other_role = p.clone();
+    other_role.location.role = Some("arn:aws:iam::111122223333:role/other".into());
+    assert_ne!(finding_fingerprint(&other_role, f), before);
+
+    let mut other_path = p.clone();
+    other_path.location.path = "infra/other.json".into();
+    assert_ne!(finding_fingerprint(&other_path, f), before);
+    // `./infra/trust.json` names the same file.
+    other_path.location.path = "./infra/trust.json".into();
+    assert_eq!(finding_fingerprint(&other_path, f), before);
+
+    let mut moved = f.clone();
+    moved.span.line += 1;
+    assert_ne!(finding_fingerprint(p, &moved), before);
+    let mut other_rule = f.clone();
+    other_rule.rule = "TP-OIDC-NO-COND";
+    assert_ne!(finding_fingerprint(p, &other_rule), before);
+}
+
+#[test]
+fn sarif_carries_the_fingerprint() {
+    let policies = audit_source("trust.json", POLICY.as_bytes(), &AuditOptions::new());
+    let expected: Vec<String> = policies[0]
+        .findings
+        .iter()
+        .map(|f| finding_fingerprint(&policies[0], f))
+        .collect();
+    let sarif = Report::new(policies, Severity::Info).to_sarif();
+    let got: Vec<String> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"][FINGERPRINT_KEY]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(got, expected);
+    assert!(sarif["runs"][0]["tool"]["driver"]
+        .get("informationUri")
+        .is_none());
+}
