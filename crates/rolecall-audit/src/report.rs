@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::finding::{Finding, Severity};
@@ -22,6 +22,9 @@ pub struct Report {
     pub min_severity: Severity,
     /// The policies audited (all of them, including those without findings).
     pub policies: Vec<AuditedPolicy>,
+    /// With `--baseline`: how many findings the baseline held, and were therefore left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_suppressed: Option<usize>,
 }
 
 impl Report {
@@ -39,7 +42,33 @@ impl Report {
             policies,
             summary,
             min_severity,
+            baseline_suppressed: None,
         }
+    }
+
+    /// Leaves out the findings the baseline holds (matched by [`finding_fingerprint`]; a
+    /// fingerprint the baseline holds `n` times covers `n` findings), updates the counts and
+    /// returns how many were left out.
+    pub fn apply_baseline(&mut self, baseline: &Baseline) -> usize {
+        let mut left = baseline.fingerprints.clone();
+        let mut suppressed = 0;
+        for p in &mut self.policies {
+            let findings = std::mem::take(&mut p.findings);
+            for f in findings {
+                match left.get_mut(&finding_fingerprint(p, &f)) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        suppressed += 1;
+                        if let Some(c) = self.summary.get_mut(&f.severity) {
+                            *c = c.saturating_sub(1);
+                        }
+                    }
+                    _ => p.findings.push(f),
+                }
+            }
+        }
+        self.baseline_suppressed = Some(suppressed);
+        suppressed
     }
 
     /// Every finding with its policy.
@@ -108,6 +137,7 @@ impl Report {
                     "rules": rules,
                 }},
                 "results": results,
+                "properties": self.baseline_suppressed.map_or(json!({}), |n| json!({ "baselineSuppressed": n })),
             }]
         })
     }
@@ -212,4 +242,133 @@ fn fingerprint(parts: &[&str]) -> String {
         }
     }
     format!("{h:016x}")
+}
+
+/// The findings of an earlier report, by fingerprint, for `rolecall audit --baseline`: the
+/// way a team adopts the audit on an existing estate (record today's findings, fail only on
+/// new ones).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Baseline {
+    /// How many findings of the earlier report had each fingerprint.
+    fingerprints: BTreeMap<String, usize>,
+}
+
+/// Why a baseline file could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{column}: {message}")]
+pub struct BaselineError {
+    /// What is wrong, in lowercase.
+    pub message: String,
+    /// 1-based line (0 when the error is not about one place).
+    pub line: usize,
+    /// 1-based column (0 when the error is not about one place).
+    pub column: usize,
+}
+
+/// The parts of a report a baseline reads. Typed, so that serde refuses a duplicate `runs`,
+/// `policies` or member of a finding instead of keeping the last one.
+#[derive(Deserialize)]
+struct AnyReport {
+    runs: Option<Vec<SarifRun>>,
+    policies: Option<Vec<JsonPolicy>>,
+}
+
+#[derive(Deserialize)]
+struct SarifRun {
+    #[serde(default)]
+    results: Vec<SarifResult>,
+}
+
+#[derive(Deserialize)]
+struct SarifResult {
+    #[serde(rename = "partialFingerprints", default)]
+    partial_fingerprints: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct JsonPolicy {
+    location: JsonLocation,
+    findings: Vec<JsonFinding>,
+}
+
+#[derive(Deserialize)]
+struct JsonLocation {
+    path: String,
+    role: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct JsonFinding {
+    rule: String,
+    span: JsonSpan,
+}
+
+#[derive(Deserialize)]
+struct JsonSpan {
+    line: u32,
+    column: u32,
+}
+
+impl Baseline {
+    /// Reads an earlier `rolecall audit --format json` report or SARIF log.
+    ///
+    /// # Errors
+    ///
+    /// When the text is neither, or a SARIF result lacks rolecall's fingerprint (a log from
+    /// another tool, or from a rolecall before fingerprints stopped depending on messages).
+    pub fn parse(text: &str) -> Result<Baseline, BaselineError> {
+        let report: AnyReport = serde_json::from_str(text).map_err(|e| BaselineError {
+            message: format!("not a rolecall JSON or SARIF report: {e}"),
+            line: e.line(),
+            column: e.column(),
+        })?;
+        let error = |message: String| BaselineError {
+            message,
+            line: 0,
+            column: 0,
+        };
+        let mut fingerprints: BTreeMap<String, usize> = BTreeMap::new();
+        match (report.runs, report.policies) {
+            (Some(runs), None) => {
+                for (n, r) in runs.iter().flat_map(|run| &run.results).enumerate() {
+                    let fp = r.partial_fingerprints.get(FINGERPRINT_KEY).ok_or_else(|| {
+                        error(format!(
+                            "SARIF result {n} has no `{FINGERPRINT_KEY}` fingerprint: the log is not from this version of rolecall; make the baseline again"
+                        ))
+                    })?;
+                    *fingerprints.entry(fp.clone()).or_default() += 1;
+                }
+            }
+            (None, Some(policies)) => {
+                for p in &policies {
+                    for f in &p.findings {
+                        let fp = fingerprint_of(
+                            &f.rule,
+                            &p.location.path,
+                            p.location.role.as_deref(),
+                            f.span.line,
+                            f.span.column,
+                        );
+                        *fingerprints.entry(fp).or_default() += 1;
+                    }
+                }
+            }
+            _ => {
+                return Err(error(
+                    "not a rolecall JSON report (`policies`) or SARIF log (`runs`)".into(),
+                ))
+            }
+        }
+        Ok(Baseline { fingerprints })
+    }
+
+    /// How many findings the baseline holds.
+    pub fn len(&self) -> usize {
+        self.fingerprints.values().sum()
+    }
+
+    /// Whether the baseline holds no finding.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }

@@ -154,6 +154,11 @@ pub(crate) struct AuditArgs {
     /// Report only findings at or above this severity; any such finding makes the exit code 1.
     #[arg(long, value_enum, default_value_t = SeverityArg::Low)]
     pub min_severity: SeverityArg,
+    /// An earlier `--format json` or `--format sarif` report: report only findings that are
+    /// not in it (matched by rule, file, role and position, not by message), and set the exit
+    /// code on those.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// Configuration file (default: `.rolecall.toml` in the current directory, if present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -157,3 +157,144 @@ fn sarif_has_no_placeholder_uri() {
         .unwrap();
     assert_eq!(fp.len(), 16);
 }
+
+/// A directory holding two bad policies, audited with paths relative to it.
+fn estate(name: &str) -> std::path::PathBuf {
+    let dir = tempdir(name);
+    std::fs::create_dir_all(dir.join("infra")).unwrap();
+    for f in ["irsa-namespace-prefix.bad.json", "github-org-wide.bad.json"] {
+        std::fs::copy(examples().join(f), dir.join("infra").join(f)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn baseline_reports_only_new_findings() {
+    for format in ["json", "sarif"] {
+        let dir = estate(&format!("baseline-{format}"));
+        let base = stdout(
+            rolecall()
+                .current_dir(&dir)
+                .args(["audit", "infra", "--format", format]),
+            1,
+        );
+        let file = dir.join(format!("baseline.{format}"));
+        std::fs::write(&file, &base).unwrap();
+        // Nothing new: exit 0, and the summary says what the baseline held.
+        let out = stdout(
+            rolecall()
+                .current_dir(&dir)
+                .args(["audit", "infra", "--baseline"])
+                .arg(&file),
+            0,
+        );
+        assert!(
+            out.contains("audited 2 policies: 0 critical, 0 high, 0 medium, 0 low")
+                && out.contains("; 4 in the baseline not shown)"),
+            "{format}: {out}"
+        );
+        // A new bad policy: only its findings, and the exit code follows them. `./infra`
+        // names the same files as `infra`.
+        std::fs::copy(
+            examples().join("irsa-no-sub.bad.json"),
+            dir.join("infra/new.json"),
+        )
+        .unwrap();
+        let report: serde_json::Value = serde_json::from_str(&stdout(
+            rolecall()
+                .current_dir(&dir)
+                .args(["audit", "./infra", "--format", "json", "--baseline"])
+                .arg(&file),
+            1,
+        ))
+        .unwrap();
+        let paths: Vec<&str> = report["policies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| !p["findings"].as_array().unwrap().is_empty())
+            .map(|p| p["location"]["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(paths, ["./infra/new.json"], "{format}: {report}");
+        assert_eq!(report["baseline_suppressed"], 4, "{format}");
+    }
+}
+
+#[test]
+fn baseline_matching_ignores_messages_but_not_roles() {
+    let dir = estate("baseline-reworded");
+    let base = stdout(
+        rolecall()
+            .current_dir(&dir)
+            .args(["audit", "infra", "--format", "json"]),
+        1,
+    );
+    // A later rolecall rewords every message: the baseline still covers the findings.
+    let mut report: serde_json::Value = serde_json::from_str(&base).unwrap();
+    for p in report["policies"].as_array_mut().unwrap() {
+        for f in p["findings"].as_array_mut().unwrap() {
+            f["message"] = "reworded".into();
+        }
+    }
+    std::fs::write(dir.join("reworded.json"), report.to_string()).unwrap();
+    rolecall()
+        .current_dir(&dir)
+        .args(["audit", "infra", "--baseline", "reworded.json"])
+        .assert()
+        .code(0);
+    // The same findings for another role are new.
+    for p in report["policies"].as_array_mut().unwrap() {
+        p["location"]["role"] = "arn:aws:iam::111122223333:role/other".into();
+    }
+    std::fs::write(dir.join("other-role.json"), report.to_string()).unwrap();
+    rolecall()
+        .current_dir(&dir)
+        .args(["audit", "infra", "--baseline", "other-role.json"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn a_baseline_that_is_not_a_report_is_an_error() {
+    let dir = estate("baseline-bad");
+    let cases = [
+        (
+            "not-json.json",
+            "{",
+            "cannot use baseline: not a rolecall JSON or SARIF report",
+        ),
+        (
+            "other.json",
+            r#"{"findings": []}"#,
+            "not a rolecall JSON report (`policies`) or SARIF log (`runs`)",
+        ),
+        (
+            "dup.json",
+            r#"{"policies": [], "policies": []}"#,
+            "duplicate field `policies`",
+        ),
+        (
+            "old.sarif",
+            r#"{"runs": [{"results": [{"partialFingerprints": {"rolecall/v1": "0011223344556677"}}]}]}"#,
+            "has no `rolecall/v2` fingerprint",
+        ),
+    ];
+    for (name, text, message) in cases {
+        std::fs::write(dir.join(name), text).unwrap();
+        let out = rolecall()
+            .current_dir(&dir)
+            .args(["audit", "infra", "--baseline", name])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(out).unwrap();
+        assert!(err.contains(name) && err.contains(message), "{name}: {err}");
+    }
+    rolecall()
+        .current_dir(&dir)
+        .args(["audit", "infra", "--baseline", "missing.json"])
+        .assert()
+        .code(2);
+}

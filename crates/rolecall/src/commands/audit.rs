@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use rolecall_audit::config::Config;
-use rolecall_audit::report::{self, Report};
+use rolecall_audit::report::{self, Baseline, Report};
 use rolecall_audit::rules::{self, RULES};
 use rolecall_audit::source::{audit_source, AuditedPolicy};
 use rolecall_audit::{AuditOptions, Finding, Severity};
@@ -80,7 +80,10 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
         .flat_map(|p| &p.findings)
         .filter(|f| f.severity < min)
         .count();
-    let report = Report::new(policies, min);
+    let mut report = Report::new(policies, min);
+    if let Some(path) = &args.baseline {
+        report.apply_baseline(&load_baseline(path)?);
+    }
 
     let mut out = output::stdout();
     match args.format {
@@ -112,6 +115,35 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
         ExitCode::Findings
     } else {
         ExitCode::Clean
+    })
+}
+
+/// The most bytes of a `--baseline` report read: a report of a 10,000-role account dump
+/// is far smaller.
+const BASELINE_LIMIT: u64 = 256 * 1024 * 1024;
+
+/// Reads `--baseline FILE`. A baseline that cannot be read or understood stops the run:
+/// ignoring it would report the whole estate's findings as new (or, worse, silently hide
+/// nothing while the user believes it does).
+fn load_baseline(path: &Path) -> Result<Baseline, CliError> {
+    use std::io::Read as _;
+    let fail = |e: String| CliError::Usage(format!("{}: cannot use baseline: {e}", path.display()));
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(BASELINE_LIMIT + 1).read_to_end(&mut bytes))
+        .map_err(|e| fail(e.to_string()))?;
+    if bytes.len() as u64 > BASELINE_LIMIT {
+        return Err(fail(format!("larger than the {BASELINE_LIMIT}-byte limit")));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| fail("not UTF-8 text".into()))?;
+    Baseline::parse(&text).map_err(|e| {
+        CliError::Usage(format!(
+            "{}:{}:{}: cannot use baseline: {}",
+            path.display(),
+            e.line,
+            e.column,
+            e.message
+        ))
     })
 }
 
@@ -241,6 +273,9 @@ fn write_text(
             "; {hidden} below it hidden, --min-severity info shows them"
         )?;
     }
+    if let Some(n) = report.baseline_suppressed {
+        write!(w, "; {n} in the baseline not shown")?;
+    }
     writeln!(w, ")")?;
     Ok(())
 }
@@ -323,6 +358,18 @@ fn counts(report: &Report) -> String {
         .join(", ")
 }
 
+/// What the counts leave out: findings below `--min-severity`, and those in the baseline.
+fn scope_notes(report: &Report, hidden: usize) -> String {
+    let mut s = String::new();
+    if hidden > 0 {
+        s.push_str(&format!("; {hidden} below it hidden"));
+    }
+    if let Some(n) = report.baseline_suppressed {
+        s.push_str(&format!("; {n} in the baseline not shown"));
+    }
+    s
+}
+
 /// `--format markdown`: a summary table for a pull-request comment, most severe first.
 fn write_markdown(
     w: &mut impl Write,
@@ -343,11 +390,7 @@ fn write_markdown(
             "ies"
         },
         report.min_severity,
-        if hidden > 0 {
-            format!("; {hidden} below it hidden")
-        } else {
-            String::new()
-        }
+        scope_notes(report, hidden)
     )?;
     for (name, e) in unreadable {
         writeln!(
@@ -473,11 +516,7 @@ fn write_github(w: &mut impl Write, report: &Report, hidden: usize) -> Result<()
         },
         counts(report),
         report.min_severity,
-        if hidden > 0 {
-            format!("; {hidden} below it hidden")
-        } else {
-            String::new()
-        }
+        scope_notes(report, hidden)
     )?;
     Ok(())
 }
