@@ -50,6 +50,11 @@ const EKS: &str =
     "https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html";
 const PODID: &str = "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html";
 const DEPUTY: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html";
+const GITLAB: &str = "https://docs.gitlab.com/ee/ci/cloud_services/aws/";
+const TFC: &str = "https://developer.hashicorp.com/terraform/cloud-docs/workspaces/dynamic-provider-credentials/aws-configuration";
+const COGNITO: &str =
+    "https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html";
+const QUOTAS: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html";
 const GRAMMAR: &str =
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html";
 
@@ -280,7 +285,7 @@ rules! {
     "TP-POLICY-SIZE", Low, "Policy exceeds the default trust-policy size quota",
         "A policy longer than the default trust-policy quota of 2,048 characters, counted without whitespace between JSON tokens.",
         "The default role trust policy quota is 2,048 characters (whitespace not counted).",
-        "Shorten the policy or raise the quota.", [], "TP-POLICY-SIZE.json";
+        "Shorten the policy or raise the quota.", [QUOTAS], "TP-POLICY-SIZE.json";
     "TP-VERSION-2008", Info, "Version missing or 2008-10-17",
         "A policy without `Version`, or with `\"Version\": \"2008-10-17\"`.",
         "Policy variables (`${...}`) are not substituted under 2008-10-17.",
@@ -288,27 +293,27 @@ rules! {
     "TP-GITLAB-GROUP-WIDE", High, "Any project in the GitLab group",
         "A GitLab `sub` pattern that admits any project of the group (`project_path:acme/*`).",
         "Every project in the group at any subgroup depth, any ref, can assume the role.",
-        "Pin `project_path:<group>/<project>:ref_type:branch:ref:<branch>`.", [], "TP-GITLAB-GROUP-WIDE.json";
+        "Pin `project_path:<group>/<project>:ref_type:branch:ref:<branch>`.", [GITLAB], "TP-GITLAB-GROUP-WIDE.json";
     "TP-GITLAB-ANY-REF", Medium, "Any ref of the GitLab project",
         "A GitLab `sub` pattern that pins the project but admits any ref (`project_path:acme/app:*`).",
         "Any branch (including merge-request source branches) matches.",
-        "Pin the ref.", [], "TP-GITLAB-ANY-REF.json";
+        "Pin the ref.", [GITLAB], "TP-GITLAB-ANY-REF.json";
     "TP-GITLAB-REFTYPE-WILDCARD", Medium, "ref_type wildcarded",
         "A GitLab `sub` pattern whose `ref_type` is a wildcard, so a tag matches where a branch was meant.",
         "A tag named like the protected branch satisfies the pattern.",
-        "Pin `ref_type:branch`.", [], "TP-GITLAB-REFTYPE-WILDCARD.json";
+        "Pin `ref_type:branch`.", [GITLAB], "TP-GITLAB-REFTYPE-WILDCARD.json";
     "TP-TFC-ORG-UNPINNED", Critical, "HCP Terraform organisation not pinned",
         "An HCP Terraform `sub` pattern whose `organization:` segment is a wildcard.",
         "The `aud` of app.terraform.io is the same for every customer; only `organization:` scopes the tenant.",
-        "Pin `organization:<org>:project:<p>:workspace:<w>:run_phase:<phase>`.", [], "TP-TFC-ORG-UNPINNED.json";
+        "Pin `organization:<org>:project:<p>:workspace:<w>:run_phase:<phase>`.", [TFC], "TP-TFC-ORG-UNPINNED.json";
     "TP-TFC-WORKSPACE-WILDCARD", Medium, "Any HCP Terraform workspace",
         "An HCP Terraform `sub` pattern that pins the organisation but admits any project or workspace.",
         "Every workspace of the organisation/project can assume the role.",
-        "Pin the workspace.", [], "TP-TFC-WORKSPACE-WILDCARD.json";
+        "Pin the workspace.", [TFC], "TP-TFC-WORKSPACE-WILDCARD.json";
     "TP-TFC-RUN-PHASE-ANY", Info, "Plan and apply share the role",
         "An HCP Terraform `sub` value or pattern that admits both `run_phase:plan` and `run_phase:apply`.",
         "Speculative plans execute provider code and get the same credentials as apply.",
-        "Use separate plan and apply roles.", [], "TP-TFC-RUN-PHASE-ANY.json";
+        "Use separate plan and apply roles.", [TFC], "TP-TFC-RUN-PHASE-ANY.json";
     "TP-CIRCLECI-PROJECT-WILDCARD", Medium, "CircleCI project not pinned",
         "A CircleCI `sub` pattern that pins the organisation but admits any project (`org/<org>/project/*/user/*`).",
         "Every project and user in the CircleCI organisation can assume the role.",
@@ -320,15 +325,15 @@ rules! {
     "TP-COGNITO-NO-AUD", Critical, "Cognito identity pool not pinned",
         "A `cognito-identity.amazonaws.com` principal without a positive condition on `cognito-identity.amazonaws.com:aud` (the identity pool id).",
         "Any identity pool in any account can obtain credentials for the role.",
-        "Add StringEquals on `cognito-identity.amazonaws.com:aud` with the pool id.", [], "TP-COGNITO-NO-AUD.json";
+        "Add StringEquals on `cognito-identity.amazonaws.com:aud` with the pool id.", [COGNITO], "TP-COGNITO-NO-AUD.json";
     "TP-COGNITO-NO-AMR", Medium, "Cognito amr not checked",
         "A Cognito principal without a condition on `cognito-identity.amazonaws.com:amr`, or one whose values admit both `authenticated` and `unauthenticated`.",
         "Both authenticated and guest identities of the pool match.",
-        "Add `ForAnyValue:StringLike` on `cognito-identity.amazonaws.com:amr` = `authenticated`.", [], "TP-COGNITO-NO-AMR.json";
+        "Add `ForAnyValue:StringLike` on `cognito-identity.amazonaws.com:amr` = `authenticated`.", [COGNITO], "TP-COGNITO-NO-AMR.json";
     "TP-COGNITO-GUEST", Info, "Role for unauthenticated Cognito identities",
         "A Cognito principal whose `amr` condition admits `unauthenticated` (guest) identities only.",
         "Anyone on the internet can obtain these credentials by design.",
-        "Review the role's permission policies.", [], "TP-COGNITO-GUEST.json";
+        "Review the role's permission policies.", [COGNITO], "TP-COGNITO-GUEST.json";
     "TP-CONSUMER-IDP-NO-APPID", Critical, "Consumer IdP without app id",
         "A Google, Login with Amazon or Facebook principal with conditions on the issuer's keys but none that pins the app or client id (`aud`, `oaud`, `azp`, `app_id`).",
         "Any user of any app of Google/Facebook/Amazon can assume the role.",
