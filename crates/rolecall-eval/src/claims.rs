@@ -346,11 +346,47 @@ pub enum TokenError {
         /// Which part.
         part: TokenPart,
     },
+    /// A member name appears twice in one object of the header or claims
+    /// (at any depth). RFC 7519 section 4 lets a parser keep the last one;
+    /// rolecall refuses the token instead, as it refuses such policies, so
+    /// that no reader of the same token can see another value
+    /// (DECISIONS.md R16).
+    #[error(
+        "member `{member}` appears more than once in the token {part} (line {line}, column {column} of the decoded json): refused rather than pick one of the values"
+    )]
+    DuplicateMember {
+        /// Which part.
+        part: TokenPart,
+        /// The member, with a path for nested ones (`https://aws.amazon.com/tags.principal_tags.team`,
+        /// `groups[0].name`); long names are shortened.
+        member: String,
+        /// 1-based line of the second occurrence in the decoded JSON.
+        line: usize,
+        /// 1-based column just after the second occurrence's name.
+        column: usize,
+    },
+    /// The header's `crit` is not a non-empty array of strings (RFC 7515
+    /// section 4.1.11).
+    #[error("header `crit` is {found}: it must be a non-empty array of header parameter names (RFC 7515 section 4.1.11)")]
+    InvalidCritical {
+        /// What it is instead.
+        found: &'static str,
+    },
+    /// The header's `crit` names extensions rolecall does not implement
+    /// (it implements none): RFC 7515 section 4.1.11 requires refusing the
+    /// token (DECISIONS.md R17).
+    #[error("header `crit` requires extension(s) {names} that rolecall does not implement: the token must be refused (RFC 7515 section 4.1.11)")]
+    UnsupportedCritical {
+        /// The names listed, each in backticks, shortened when long.
+        names: String,
+    },
     /// A claim STS reads has the wrong JSON type.
-    #[error("claim `{claim}` must be {expected}")]
+    #[error("claim `{claim}` is present but is {found}: it must be {expected}")]
     ClaimType {
         /// The claim, with a path for nested ones (`https://aws.amazon.com/tags.principal_tags`).
         claim: String,
+        /// What it is (`a string`, `an array`, ...).
+        found: &'static str,
         /// What it must be.
         expected: &'static str,
     },
@@ -400,6 +436,7 @@ pub fn decode_jwt(token: &str) -> Result<DecodedToken, TokenError> {
         return Err(TokenError::NotThreeParts { parts: parts.len() });
     };
     let header = decode_part(header, 0, TokenPart::Header)?;
+    check_critical(&header)?;
     let claims = decode_part(claims, header_len(token), TokenPart::Claims)?;
     let map = claims.as_object().ok_or(TokenError::NotAnObject {
         part: TokenPart::Claims,
@@ -424,19 +461,19 @@ fn decode_part(text: &str, start: usize, part: TokenPart) -> Result<Value, Token
             };
             TokenError::Base64 { part, offset }
         })?;
-    let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
-        let full = e.to_string();
-        let message = full
-            .rfind(" at line ")
-            .and_then(|i| full.get(..i))
-            .unwrap_or(&full)
-            .to_owned();
-        TokenError::Json {
+    let value = read_json_strict(&bytes).map_err(|e| match e.duplicate {
+        Some(member) => TokenError::DuplicateMember {
             part,
-            line: e.line(),
-            column: e.column(),
-            message,
-        }
+            member,
+            line: e.line,
+            column: e.column,
+        },
+        None => TokenError::Json {
+            part,
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        },
     })?;
     if !value.is_object() {
         return Err(TokenError::NotAnObject { part });
@@ -444,10 +481,261 @@ fn decode_part(text: &str, start: usize, part: TokenPart) -> Result<Value, Token
     Ok(value)
 }
 
-fn claim_type(claim: &str, expected: &'static str) -> TokenError {
+/// Longest user-supplied name echoed in a message, in characters.
+const MAX_ECHOED_NAME: usize = 120;
+/// Most `crit` names listed in a message.
+const MAX_LISTED_CRIT: usize = 5;
+
+/// `text`, cut to [`MAX_ECHOED_NAME`] characters with `...` when longer, so
+/// that a message about a hostile token stays short.
+fn clipped(text: &str) -> String {
+    match text.char_indices().nth(MAX_ECHOED_NAME) {
+        Some((at, _)) => format!("{}...", text.get(..at).unwrap_or_default()),
+        None => text.to_owned(),
+    }
+}
+
+/// RFC 7515 section 4.1.11: a `crit` header lists extensions the recipient
+/// must understand, or refuse the token. rolecall implements no JWS
+/// extension, so any valid `crit` is refused, and so is one that is not a
+/// non-empty array of strings (invalid).
+fn check_critical(header: &Value) -> Result<(), TokenError> {
+    let Some(crit) = header.get("crit") else {
+        return Ok(());
+    };
+    let names: Vec<&str> = match crit {
+        Value::Array(items) if !items.is_empty() => items
+            .iter()
+            .map(Value::as_str)
+            .collect::<Option<Vec<&str>>>()
+            .ok_or(TokenError::InvalidCritical {
+                found: json_type(crit),
+            })?,
+        Value::Array(_) => return Err(TokenError::InvalidCritical { found: "empty" }),
+        other => {
+            return Err(TokenError::InvalidCritical {
+                found: json_type(other),
+            })
+        }
+    };
+    let mut shown: Vec<String> = names
+        .iter()
+        .take(MAX_LISTED_CRIT)
+        .map(|n| format!("`{}`", clipped(n)))
+        .collect();
+    if names.len() > MAX_LISTED_CRIT {
+        shown.push(format!("and {} more", names.len() - MAX_LISTED_CRIT));
+    }
+    Err(TokenError::UnsupportedCritical {
+        names: shown.join(", "),
+    })
+}
+
+/// The JSON type of a value, as a phrase for messages.
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "`null`",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(items) if items.iter().any(|i| !i.is_string()) => {
+            "an array holding a value that is not a string"
+        }
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn claim_type(claim: &str, found: &Value, expected: &'static str) -> TokenError {
     TokenError::ClaimType {
         claim: claim.to_owned(),
+        found: json_type(found),
         expected,
+    }
+}
+
+/// Why [`read_json_strict`] refused a text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} at line {line}, column {column}")]
+pub struct StrictJsonError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong, without the position.
+    pub message: String,
+    /// For a repeated member name: the member, with its path from the
+    /// top (`a.b`, `keys[0].n`), shortened when long.
+    pub duplicate: Option<String>,
+}
+
+/// Reads one JSON document as a `serde_json::Value`, refusing a member
+/// name that appears twice in any object, at any depth (and, as
+/// serde_json does, trailing text and nesting deeper than 128).
+///
+/// Tokens, key sets and discovery documents are read with it: serde_json
+/// keeps the last of two equal names silently and has no option to refuse
+/// them, and `rolecall_policy`'s positioned reader is internal to that
+/// crate (it serves the policy grammar). So this is a small serde visitor,
+/// written here; it records the path of the repeated member for the
+/// message.
+///
+/// ```
+/// use rolecall_eval::claims::read_json_strict;
+///
+/// assert!(read_json_strict(br#"{"a": {"b": 1}, "c": [1]}"#).is_ok());
+/// let e = read_json_strict(br#"{"a": [{"b": 1, "b": 2}]}"#).unwrap_err();
+/// assert_eq!(e.duplicate.as_deref(), Some("a[0].b"));
+/// ```
+///
+/// # Errors
+///
+/// Text that is not one JSON value, or a repeated member name.
+pub fn read_json_strict(bytes: &[u8]) -> Result<Value, StrictJsonError> {
+    use serde::de::DeserializeSeed as _;
+    let mut trail = Trail::default();
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let result = StrictSeed { trail: &mut trail }
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v));
+    result.map_err(|e| {
+        let full = e.to_string();
+        let message = full
+            .rfind(" at line ")
+            .and_then(|i| full.get(..i))
+            .unwrap_or(&full)
+            .to_owned();
+        StrictJsonError {
+            line: e.line(),
+            column: e.column(),
+            message,
+            duplicate: trail.duplicate,
+        }
+    })
+}
+
+/// One step of the path to a member: a name or an array index.
+enum Step {
+    Name(String),
+    Index(usize),
+}
+
+/// Where the reader is, and the repeated member once one is found.
+#[derive(Default)]
+struct Trail {
+    path: Vec<Step>,
+    duplicate: Option<String>,
+}
+
+impl Trail {
+    fn render(&self) -> String {
+        let mut out = String::new();
+        for step in &self.path {
+            match step {
+                Step::Name(n) if out.is_empty() => out.push_str(&clipped(n)),
+                Step::Name(n) => {
+                    out.push('.');
+                    out.push_str(&clipped(n));
+                }
+                Step::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        out
+    }
+}
+
+/// Builds a `Value`, refusing repeated member names (see
+/// [`read_json_strict`]).
+struct StrictSeed<'t> {
+    trail: &'t mut Trail,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for StrictSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for StrictSeed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Value, E> {
+        // serde_json refuses out-of-range numbers itself; NaN cannot come
+        // from JSON text.
+        serde_json::Number::from_f64(n)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("number out of range"))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        loop {
+            self.trail.path.push(Step::Index(items.len()));
+            let item = seq.next_element_seed(StrictSeed {
+                trail: &mut *self.trail,
+            })?;
+            self.trail.path.pop();
+            match item {
+                Some(v) => items.push(v),
+                None => return Ok(Value::Array(items)),
+            }
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let repeated = members.contains_key(&key);
+            self.trail.path.push(Step::Name(key));
+            if repeated {
+                self.trail.duplicate = Some(self.trail.render());
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate member `{}`",
+                    self.trail.render()
+                )));
+            }
+            let value = map.next_value_seed(StrictSeed {
+                trail: &mut *self.trail,
+            })?;
+            match self.trail.path.pop() {
+                Some(Step::Name(key)) => {
+                    members.insert(key, value);
+                }
+                // The step pushed above is a name.
+                _ => return Err(serde::de::Error::custom("internal: member path lost")),
+            }
+        }
+        Ok(Value::Object(members))
     }
 }
 
@@ -463,18 +751,18 @@ fn is_string_or_strings(v: &Value) -> bool {
 /// anything.
 fn check_claim_types(claims: &Map<String, Value>) -> Result<(), TokenError> {
     for name in ["iss", "sub", "azp", SOURCE_IDENTITY_CLAIM] {
-        if claims.get(name).is_some_and(|v| !v.is_string()) {
-            return Err(claim_type(name, "a string"));
+        if let Some(v) = claims.get(name).filter(|v| !v.is_string()) {
+            return Err(claim_type(name, v, "a string"));
         }
     }
     for name in ["aud", "amr"] {
-        if claims.get(name).is_some_and(|v| !is_string_or_strings(v)) {
-            return Err(claim_type(name, "a string or an array of strings"));
+        if let Some(v) = claims.get(name).filter(|v| !is_string_or_strings(v)) {
+            return Err(claim_type(name, v, "a string or an array of strings"));
         }
     }
     for name in ["exp", "nbf", "iat"] {
-        if claims.get(name).is_some_and(|v| !v.is_number()) {
-            return Err(claim_type(name, "a number"));
+        if let Some(v) = claims.get(name).filter(|v| !v.is_number()) {
+            return Err(claim_type(name, v, "a number"));
         }
     }
     if let Some(tags) = claims.get(TAGS_CLAIM) {
@@ -492,14 +780,14 @@ struct SessionTags {
 fn session_tags(v: &Value) -> Result<SessionTags, TokenError> {
     let obj = v
         .as_object()
-        .ok_or_else(|| claim_type(TAGS_CLAIM, "an object"))?;
+        .ok_or_else(|| claim_type(TAGS_CLAIM, v, "an object"))?;
     let mut tags = Vec::new();
     let mut transitive = None;
     for (name, value) in obj {
         match name.as_str() {
             "principal_tags" => {
                 let map = value.as_object().ok_or_else(|| {
-                    claim_type(&format!("{TAGS_CLAIM}.principal_tags"), "an object")
+                    claim_type(&format!("{TAGS_CLAIM}.principal_tags"), value, "an object")
                 })?;
                 for (key, vals) in map {
                     let one = match vals {
@@ -508,6 +796,7 @@ fn session_tags(v: &Value) -> Result<SessionTags, TokenError> {
                             [_] => {
                                 return Err(claim_type(
                                     &format!("{TAGS_CLAIM}.principal_tags.{key}"),
+                                    vals,
                                     "an array of one string",
                                 ))
                             }
@@ -516,6 +805,7 @@ fn session_tags(v: &Value) -> Result<SessionTags, TokenError> {
                         _ => {
                             return Err(claim_type(
                                 &format!("{TAGS_CLAIM}.principal_tags.{key}"),
+                                vals,
                                 "an array of one string",
                             ))
                         }
@@ -530,6 +820,7 @@ fn session_tags(v: &Value) -> Result<SessionTags, TokenError> {
                     .ok_or_else(|| {
                         claim_type(
                             &format!("{TAGS_CLAIM}.transitive_tag_keys"),
+                            value,
                             "an array of strings",
                         )
                     })?;
@@ -544,6 +835,7 @@ fn session_tags(v: &Value) -> Result<SessionTags, TokenError> {
             other => {
                 return Err(claim_type(
                     &format!("{TAGS_CLAIM}.{other}"),
+                    value,
                     "absent (only `principal_tags` and `transitive_tag_keys` are known)",
                 ))
             }

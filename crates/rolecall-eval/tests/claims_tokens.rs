@@ -532,11 +532,131 @@ fn decode_errors_are_typed() {
     assert_eq!(
         TokenError::ClaimType {
             claim: "aud".into(),
+            found: "a number",
             expected: "a string or an array of strings"
         }
         .to_string(),
-        "claim `aud` must be a string or an array of strings"
+        "claim `aud` is present but is a number: it must be a string or an array of strings"
     );
+    // The type found is named: `exp: "123"` is present, as a string.
+    assert!(decode_jwt(&jwt(&json!({"exp": "123"})))
+        .unwrap_err()
+        .to_string()
+        .contains("claim `exp` is present but is a string: it must be a number"));
+}
+
+/// A token from raw header and claims text (so duplicates survive).
+fn raw_jwt(header: &str, claims: &str) -> String {
+    format!(
+        "{}.{}.c2lnbmF0dXJl",
+        b64(header.as_bytes()),
+        b64(claims.as_bytes())
+    )
+}
+
+const HEADER: &str = r#"{"alg":"RS256","kid":"k1"}"#;
+
+fn duplicate(token: &str) -> (TokenPart, String) {
+    match decode_jwt(token).unwrap_err() {
+        TokenError::DuplicateMember { part, member, .. } => (part, member),
+        other => panic!("{token}: {other:?}"),
+    }
+}
+
+/// RFC 7519 section 4 allows keeping the last duplicate; rolecall refuses
+/// (DECISIONS.md R16). Before, serde_json kept the last `sub`.
+#[test]
+fn duplicate_members_are_refused_in_claims_and_header() {
+    let admin = "system:serviceaccount:kube-system:admin";
+    let app = "system:serviceaccount:prod:payments-api";
+    let claims =
+        format!(r#"{{"iss":"https://i.example.com","sub":"{admin}","aud":"a","sub":"{app}"}}"#);
+    let token = raw_jwt(HEADER, &claims);
+    assert_eq!(duplicate(&token), (TokenPart::Claims, "sub".to_owned()));
+    let e = decode_jwt(&token).unwrap_err().to_string();
+    assert!(
+        e.starts_with("member `sub` appears more than once in the token claims (line 1, column"),
+        "{e}"
+    );
+    assert!(!e.contains(app) && !e.contains(admin), "{e}");
+
+    // Two `aud`, and a header with two `alg`.
+    let two_aud = raw_jwt(
+        HEADER,
+        r#"{"iss":"https://i","sub":"s","aud":"x","aud":"y"}"#,
+    );
+    assert_eq!(duplicate(&two_aud), (TokenPart::Claims, "aud".to_owned()));
+    let two_alg = raw_jwt(
+        r#"{"alg":"none","alg":"RS256","kid":"k1"}"#,
+        r#"{"iss":"https://i","sub":"s","aud":"a"}"#,
+    );
+    assert_eq!(duplicate(&two_alg), (TokenPart::Header, "alg".to_owned()));
+
+    // Nested, in objects and inside arrays, named with their path.
+    let nested = raw_jwt(
+        HEADER,
+        r#"{"iss":"https://i","sub":"s","aud":"a",
+            "https://aws.amazon.com/tags":{"principal_tags":{"team":["a"],"team":["b"]}}}"#,
+    );
+    assert_eq!(
+        duplicate(&nested).1,
+        "https://aws.amazon.com/tags.principal_tags.team"
+    );
+    let in_array = raw_jwt(HEADER, r#"{"groups":[{"n":1},{"n":1,"n":2}]}"#);
+    assert_eq!(duplicate(&in_array).1, "groups[1].n");
+    // Equal names in different objects are not duplicates.
+    let ok = raw_jwt(
+        HEADER,
+        r#"{"iss":"https://i","sub":"s","aud":"a","x":{"sub":1},"y":[{"sub":2}]}"#,
+    );
+    assert!(decode_jwt(&ok).is_ok());
+    // A very long repeated name is shortened in the message.
+    let long = "k".repeat(5000);
+    let e = decode_jwt(&raw_jwt(HEADER, &format!(r#"{{"{long}":1,"{long}":2}}"#)))
+        .unwrap_err()
+        .to_string();
+    assert!(e.len() < 400, "{} bytes", e.len());
+}
+
+/// RFC 7515 section 4.1.11 (DECISIONS.md R17): rolecall implements no JWS
+/// extension, so any `crit` is refused, and an invalid one too.
+#[test]
+fn crit_header_is_refused() {
+    let claims = r#"{"iss":"https://i","sub":"s","aud":"a"}"#;
+    let with = |crit: &str| {
+        decode_jwt(&raw_jwt(
+            &format!(r#"{{"alg":"RS256","kid":"k1","crit":{crit},"exp":1}}"#),
+            claims,
+        ))
+    };
+    match with(r#"["exp"]"#).unwrap_err() {
+        TokenError::UnsupportedCritical { names } => assert_eq!(names, "`exp`"),
+        other => panic!("{other:?}"),
+    }
+    let e = with(r#"["b64","x"]"#).unwrap_err().to_string();
+    assert!(e.contains("`b64`, `x`") && e.contains("RFC 7515"), "{e}");
+    let many = format!(
+        "[{}]",
+        (0..50)
+            .map(|i| format!("\"e{i}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let e = with(&many).unwrap_err().to_string();
+    assert!(e.contains("and 45 more") && !e.contains("`e5`"), "{e}");
+    for (crit, found) in [
+        ("[]", "empty"),
+        (r#""exp""#, "a string"),
+        ("[1]", "an array holding a value that is not a string"),
+        ("null", "`null`"),
+    ] {
+        assert_eq!(
+            with(crit).unwrap_err(),
+            TokenError::InvalidCritical { found },
+            "{crit}"
+        );
+    }
+    assert!(decode_jwt(&raw_jwt(HEADER, claims)).is_ok());
 }
 
 #[test]

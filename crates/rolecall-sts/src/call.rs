@@ -7,14 +7,18 @@
 //! 1. API parameters (2.1 step 1): role ARN 20-2048 characters and a role
 //!    ARN; session name 2-64 characters of `[\w+=,.@-]`; token 4-20,000
 //!    characters. Failure: `ValidationError`.
-//! 2. The token is a JWT (three base64url parts, JSON objects, claims STS
-//!    reads of the right type). Failure: `InvalidIdentityToken`.
+//! 2. The token is a JWT (three base64url parts, JSON objects with no
+//!    member name twice, no `crit` header, claims STS reads of the right
+//!    type, `exp` and `nbf` usable times when present;
+//!    [`crate::token::read_token`]). Failure: `InvalidIdentityToken`.
 //! 3. `iss` names an IAM OIDC provider of the role's account, byte for
 //!    byte. Failure: `InvalidIdentityToken: No OpenIDConnect provider found
 //!    in your account for <iss>`.
-//! 4. The header's `alg` is `RS256`, and the key set has an RSA key with
-//!    the header's `kid`. Failure: `InvalidIdentityToken`, "Couldn't
-//!    retrieve verification key ..." for a missing key.
+//! 4. The key set is the issuer's (a mirror directory's discovery
+//!    `issuer` equals `iss`), the header's `alg` is `RS256`, and the key
+//!    set has an RSA key with the header's `kid`. Failure:
+//!    `InvalidIdentityToken`, "Couldn't retrieve verification key ..." for
+//!    a missing key or another issuer's keys.
 //! 5. The signature verifies. Failure: `InvalidIdentityToken`.
 //! 6. `aud` is present and one of the provider's client IDs. Failure:
 //!    `Missing a required claim: aud`, `Incorrect token audience`.
@@ -65,7 +69,7 @@
 //! * `sts:RoleSessionName` is in the context (docs/SEMANTICS.md §2.5).
 
 use jsonwebtoken::{Algorithm, DecodingKey};
-use rolecall_eval::claims::{decode_jwt, ClaimRules, DecodedToken, RoleAccount, WebIdentity};
+use rolecall_eval::claims::{ClaimRules, DecodedToken, RoleAccount, WebIdentity};
 use rolecall_eval::request::ContextValue;
 use serde::Serialize;
 use serde_json::Value;
@@ -73,17 +77,20 @@ use serde_json::Value;
 use crate::keys::{key_type, KeySet};
 use crate::policy::{ActionResult, TrustPolicy};
 use crate::providers::ProviderRegistry;
+use crate::token::{length_violation, read_token, token_length_violation, validation_message};
 
 /// Clock skew STS allows on `exp` (and rolecall on `nbf`), in seconds
 /// (docs/SEMANTICS.md §5.3 step 7).
 pub const CLOCK_SKEW_SECONDS: i64 = 300;
 /// The session name used when none is given.
 pub const DEFAULT_SESSION_NAME: &str = "rolecall";
+/// Most registered providers listed in a message.
+const MAX_LISTED: usize = 10;
 /// The only signing algorithm accepted (docs/SEMANTICS.md §5.3 step 5).
 pub const ACCEPTED_ALGORITHM: &str = "RS256";
 
 /// STS's generic description of `InvalidIdentityToken` (API reference).
-const INVALID_TOKEN_DOC: &str = "The web identity token that was passed could not be validated by Amazon Web Services. Get a new identity token from the identity provider and then retry the request.";
+pub(crate) const INVALID_TOKEN_DOC: &str = "The web identity token that was passed could not be validated by Amazon Web Services. Get a new identity token from the identity provider and then retry the request.";
 /// Observed verbatim, two spaces included (see the module docs).
 const NO_KEY: &str = "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements";
 
@@ -377,37 +384,22 @@ fn session_char(c: char) -> bool {
 /// `ValidationError` phrasing.
 fn parameter_errors(role_arn: &str, session: &str, token: &str) -> Vec<String> {
     let mut errors = Vec::new();
-    let mut length = |name: &str, value: Option<&str>, len: usize, min: usize, max: usize| {
-        let at = match value {
-            Some(v) => format!("Value '{v}' at '{name}'"),
-            // The token is a sensitive parameter: AWS does not echo it.
-            None => format!("Value at '{name}'"),
-        };
-        if len < min {
-            errors.push(format!(
-                "{at} failed to satisfy constraint: Member must have length greater than or equal to {min}"
-            ));
-        } else if len > max {
-            errors.push(format!(
-                "{at} failed to satisfy constraint: Member must have length less than or equal to {max}"
-            ));
-        }
-    };
-    length(
+    errors.extend(length_violation(
         "roleArn",
         Some(role_arn),
         role_arn.chars().count(),
         20,
         2048,
-    );
-    length(
+    ));
+    errors.extend(length_violation(
         "roleSessionName",
         Some(session),
         session.chars().count(),
         2,
         64,
-    );
-    length("webIdentityToken", None, token.chars().count(), 4, 20_000);
+    ));
+    // The token is a sensitive parameter: AWS does not echo it.
+    errors.extend(token_length_violation(token));
     if !session.chars().all(session_char) {
         errors.push(format!(
             "Value '{session}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*"
@@ -427,18 +419,6 @@ fn audiences(claims: &Value) -> Option<Vec<String>> {
         _ => return None,
     };
     (!list.is_empty()).then_some(list)
-}
-
-/// A numeric claim as whole seconds (fractions rounded down: JWT
-/// NumericDate allows them).
-fn seconds(claims: &Value, name: &str) -> Option<i64> {
-    let n = claims.get(name)?;
-    n.as_i64().or_else(|| {
-        n.as_f64()
-            .filter(|f| f.is_finite() && f.abs() < 9.0e15)
-            // In range by the filter, so the cast is exact after `floor`.
-            .map(|f| f.floor() as i64)
-    })
 }
 
 fn role_name(role_arn: &str) -> &str {
@@ -482,12 +462,7 @@ fn call(input: &CallInput<'_>, session: &str, run: &mut Run) -> Outcome {
     let role = match (role, errors.is_empty()) {
         (Some(role), true) => role,
         _ => {
-            let n = errors.len();
-            let message = format!(
-                "{n} validation error{} detected: {}",
-                if n == 1 { "" } else { "s" },
-                errors.join("; ")
-            );
+            let message = validation_message(&errors);
             return run.fail(
                 Check::Parameters,
                 StsErrorCode::ValidationError,
@@ -506,13 +481,17 @@ fn call(input: &CallInput<'_>, session: &str, run: &mut Run) -> Outcome {
     );
 
     // 2. The JWT.
-    let token = match decode_jwt(input.token) {
+    let read = match read_token(input.token) {
         Ok(t) => t,
-        Err(e) => return run.invalid(Check::TokenFormat, format!("the token is not a JWT: {e}")),
+        Err(rejection) => {
+            let e = rejection.error;
+            return run.fail(e.check, e.code, e.message, e.wording, e.cause);
+        }
     };
+    let token = &read.decoded;
     run.pass(
         Check::TokenFormat,
-        "three base64url parts; header and claims are JSON objects",
+        "three base64url parts; header and claims are JSON objects without repeated members; no `crit`",
     );
 
     // 3. The issuer.
@@ -529,9 +508,19 @@ fn call(input: &CallInput<'_>, session: &str, run: &mut Run) -> Outcome {
     let provider = match input.providers.find(iss, account) {
         Some(p) => p,
         None => {
-            let mut cause = format!(
-                "issuer `{iss}` equals the url of no IAM OIDC provider of account {account} (urls compare byte for byte)"
-            );
+            let elsewhere = input.providers.providers().iter().find_map(|p| {
+                p.account
+                    .as_deref()
+                    .filter(|a| p.url == iss && *a != account)
+            });
+            let mut cause = match elsewhere {
+                Some(other) => format!(
+                    "provider `{iss}` is registered in account {other}, the role is in account {account}: STS looks the issuer up in the role's account only"
+                ),
+                None => format!(
+                    "issuer `{iss}` equals the url of no IAM OIDC provider of account {account} (urls compare byte for byte)"
+                ),
+            };
             if !iss.starts_with("https://") {
                 cause.push_str("; the issuer must start with `https://`");
             }
@@ -541,12 +530,18 @@ fn call(input: &CallInput<'_>, session: &str, run: &mut Run) -> Outcome {
                     near.url
                 ));
             }
-            let registered: Vec<&str> = input
-                .providers
-                .providers()
+            let all = input.providers.providers();
+            let mut registered: Vec<String> = all
                 .iter()
-                .map(|p| p.url.as_str())
+                .take(MAX_LISTED)
+                .map(|p| match &p.account {
+                    Some(a) => format!("{} (account {a})", p.url),
+                    None => p.url.clone(),
+                })
                 .collect();
+            if all.len() > MAX_LISTED {
+                registered.push(format!("and {} more", all.len() - MAX_LISTED));
+            }
             cause.push_str(&format!("; registered: [{}]", registered.join(", ")));
             return run.fail(
                 Check::Issuer,
@@ -563,8 +558,23 @@ fn call(input: &CallInput<'_>, session: &str, run: &mut Run) -> Outcome {
         format!("issuer `{iss}` is provider `{provider_arn}`"),
     );
 
-    // 4. Algorithm and key.
-    let key = match verification_key(&token, input.keys, run) {
+    // 4. Algorithm and key. A mirror directory is the issuer's only if its
+    // discovery document says so (OpenID Connect Discovery 1.0 section 4.3:
+    // the `issuer` returned must be identical to the issuer whose keys are
+    // wanted); another issuer's keys must never verify the token.
+    if let Some(mirrored) = input.keys.discovery_issuer().filter(|d| *d != iss) {
+        return run.fail(
+            Check::VerificationKey,
+            StsErrorCode::InvalidIdentityToken,
+            NO_KEY,
+            Wording::Approximated,
+            format!(
+                "the key set `{}` is a mirror of issuer `{mirrored}` (its openid-configuration `issuer`), not of the token's issuer `{iss}` (compared byte for byte)",
+                input.keys.source()
+            ),
+        );
+    }
+    let key = match verification_key(token, input.keys, run) {
         Ok(key) => key,
         Err(outcome) => return *outcome,
     };
@@ -637,8 +647,8 @@ fn call(input: &CallInput<'_>, session: &str, run: &mut Run) -> Outcome {
         }
     }
 
-    // 7. Expiry.
-    let Some(exp) = seconds(&token.claims, "exp") else {
+    // 7. Expiry (`read_token` refused a present but unusable `exp`).
+    let Some(exp) = read.exp else {
         return run.fail(
             Check::Expiry,
             StsErrorCode::InvalidIdentityToken,
@@ -666,7 +676,7 @@ fn call(input: &CallInput<'_>, session: &str, run: &mut Run) -> Outcome {
     );
 
     // 8. Not before.
-    if let Some(nbf) = seconds(&token.claims, "nbf") {
+    if let Some(nbf) = read.nbf {
         if nbf > now.saturating_add(CLOCK_SKEW_SECONDS) {
             return run.fail(
                 Check::NotBefore,
@@ -686,7 +696,7 @@ fn call(input: &CallInput<'_>, session: &str, run: &mut Run) -> Outcome {
     }
 
     // 9. The request, then the policy.
-    let mut identity = match WebIdentity::from_token(&token, &role, &input.rules) {
+    let mut identity = match WebIdentity::from_token(token, &role, &input.rules) {
         Ok(id) => id,
         Err(e) => {
             return run.invalid(

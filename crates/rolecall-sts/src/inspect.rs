@@ -1,14 +1,18 @@
 //! Token inspection: what a token says, what STS would make of it, and what
 //! is unusual about it. No signature check and no provider lookup: this
 //! answers "what is in this token", [`crate::call`] answers "would the call
-//! succeed".
+//! succeed". The token is read by [`crate::token::read_token`], as the call
+//! reads it, so a token the call refuses before any lookup (too long,
+//! repeated members, `crit`, an unusable `exp`) is refused here with the
+//! same error.
 
-use rolecall_eval::claims::{decode_jwt, ClaimRules, RoleAccount, WebIdentity};
+use rolecall_eval::claims::{ClaimRules, RoleAccount, WebIdentity};
 use rolecall_eval::request::ContextValue;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::call::{ACCEPTED_ALGORITHM, CLOCK_SKEW_SECONDS};
+use crate::call::{StsError, ACCEPTED_ALGORITHM, CLOCK_SKEW_SECONDS};
+use crate::token::read_token;
 
 /// The account used to name keys when no role is given; the principal is
 /// then left out of the report.
@@ -152,8 +156,12 @@ pub struct TokenReport {
     pub header: Option<Value>,
     /// The decoded claims, or `None` when the token is not a JWT.
     pub claims: Option<Value>,
-    /// Why the token could not be decoded.
+    /// Why the text is not a JWT at all.
     pub error: Option<String>,
+    /// The error STS returns for a JWT it refuses before any lookup (the
+    /// same as `rolecall sts` gives); header and claims are then not shown,
+    /// since a token with a repeated member has no one value to show.
+    pub refused: Option<StsError>,
     /// The `iss` claim.
     pub issuer: Option<String>,
     /// The provider: the issuer without `https://`, prefix of the keys.
@@ -181,6 +189,7 @@ pub fn inspect(
         header: None,
         claims: None,
         error: None,
+        refused: None,
         issuer: None,
         provider: None,
         principal: None,
@@ -188,13 +197,18 @@ pub fn inspect(
         actions: Vec::new(),
         notes: Vec::new(),
     };
-    let decoded = match decode_jwt(token.trim()) {
-        Ok(d) => d,
-        Err(e) => {
-            report.error = Some(e.to_string());
+    let read = match read_token(token.trim()) {
+        Ok(read) => read,
+        Err(rejection) if rejection.not_a_jwt => {
+            report.error = Some(rejection.reason);
+            return report;
+        }
+        Err(rejection) => {
+            report.refused = Some(rejection.error);
             return report;
         }
     };
+    let decoded = read.decoded;
     let claims = &decoded.claims;
     let alg = decoded.header.get("alg").and_then(Value::as_str);
     if alg != Some(ACCEPTED_ALGORITHM) {
@@ -205,23 +219,16 @@ pub fn inspect(
     if decoded.header.get("kid").and_then(Value::as_str).is_none() {
         report.notes.push(Note::NoKeyId);
     }
-    let number = |name: &str| claims.get(name).and_then(Value::as_f64);
-    match (number("exp"), now) {
+    match (read.exp, now) {
         (None, _) => report.notes.push(Note::NoExpiry),
-        (Some(exp), Some(now)) if (now as f64) > exp + CLOCK_SKEW_SECONDS as f64 => {
-            report.notes.push(Note::Expired {
-                exp: exp.floor() as i64,
-                now,
-            });
+        (Some(exp), Some(now)) if now > exp.saturating_add(CLOCK_SKEW_SECONDS) => {
+            report.notes.push(Note::Expired { exp, now });
         }
         _ => {}
     }
-    if let (Some(nbf), Some(now)) = (number("nbf"), now) {
-        if nbf > (now + CLOCK_SKEW_SECONDS) as f64 {
-            report.notes.push(Note::NotYetValid {
-                nbf: nbf.floor() as i64,
-                now,
-            });
+    if let (Some(nbf), Some(now)) = (read.nbf, now) {
+        if nbf > now.saturating_add(CLOCK_SKEW_SECONDS) {
+            report.notes.push(Note::NotYetValid { nbf, now });
         }
     }
     match claims.get("aud") {

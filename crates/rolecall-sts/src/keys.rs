@@ -13,14 +13,20 @@
 //!   serves `<issuer>/keys`, so the file is `<dir>/keys`; GitHub serves
 //!   `<issuer>/.well-known/jwks`, so it is `<dir>/.well-known/jwks`.
 //!
-//! Reading is strict: only a `keys` member at the top level, each key a
-//! well-formed JWK; errors carry the file, line and column.
+//! Reading is strict: no member name twice in any object of either
+//! document, only a `keys` member at the top level, each key a well-formed
+//! JWK, and a discovery document that names its `issuer` (OpenID Connect
+//! Discovery 1.0 section 3: REQUIRED); errors carry the file, line and
+//! column. The call refuses a mirror whose `issuer` is not the token's
+//! `iss` ([`KeySet::discovery_issuer`]).
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 use jsonwebtoken::jwk::{AlgorithmParameters, Jwk};
 use serde::Deserialize;
+
+use rolecall_eval::claims::read_json_strict;
 
 use crate::providers::strip_position;
 
@@ -79,7 +85,7 @@ struct JwksFile {
 /// Discovery defines many more, so others are allowed.
 #[derive(Deserialize)]
 struct Discovery {
-    issuer: Option<String>,
+    issuer: String,
     jwks_uri: String,
 }
 
@@ -88,6 +94,21 @@ fn read(path: &Path) -> Result<String, KeySetError> {
         path: path.display().to_string(),
         message: e.to_string(),
     })
+}
+
+/// Refuses a member name repeated anywhere in the document (serde_json
+/// keeps the last one, even inside a JWK, whose fields are flattened).
+fn check_duplicates(what: &'static str, source_name: &str, text: &str) -> Result<(), KeySetError> {
+    match read_json_strict(text.as_bytes()) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(KeySetError::Json {
+            what,
+            source_name: source_name.to_owned(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        }),
+    }
 }
 
 fn json_error(what: &'static str, source_name: &str, e: &serde_json::Error) -> KeySetError {
@@ -128,6 +149,7 @@ impl KeySet {
     ///
     /// Not JSON, a member other than `keys`, a key that is not a JWK.
     pub fn from_jwks_json(text: &str, source_name: &str) -> Result<KeySet, KeySetError> {
+        check_duplicates("jwks", source_name, text)?;
         let file: JwksFile =
             serde_json::from_str(text).map_err(|e| json_error("jwks", source_name, &e))?;
         Ok(KeySet {
@@ -150,17 +172,19 @@ impl KeySet {
         }
         let config_path = path.join(".well-known").join("openid-configuration");
         let config_name = config_path.display().to_string();
-        let discovery: Discovery = serde_json::from_str(&read(&config_path)?)
+        let config = read(&config_path)?;
+        check_duplicates("openid-configuration", &config_name, &config)?;
+        let discovery: Discovery = serde_json::from_str(&config)
             .map_err(|e| json_error("openid-configuration", &config_name, &e))?;
         let file =
-            jwks_file(path, discovery.issuer.as_deref(), &discovery.jwks_uri).ok_or_else(|| {
+            jwks_file(path, Some(&discovery.issuer), &discovery.jwks_uri).ok_or_else(|| {
                 KeySetError::BadJwksUri {
                     source_name: config_name.clone(),
                     uri: discovery.jwks_uri.clone(),
                 }
             })?;
         let mut set = KeySet::from_jwks_json(&read(&file)?, &file.display().to_string())?;
-        set.discovery_issuer = discovery.issuer;
+        set.discovery_issuer = Some(discovery.issuer);
         Ok(set)
     }
 
@@ -174,7 +198,8 @@ impl KeySet {
         &self.source
     }
 
-    /// The `issuer` of the discovery document, when read from a directory.
+    /// The `issuer` of the discovery document, when read from a directory:
+    /// the only issuer whose tokens these keys may verify.
     pub fn discovery_issuer(&self) -> Option<&str> {
         self.discovery_issuer.as_deref()
     }
@@ -238,6 +263,27 @@ mod tests {
         );
         assert_eq!(jwks_file(dir, None, "http://x.example.com/keys"), None);
         assert_eq!(jwks_file(dir, Some(gh), gh), None);
+    }
+
+    /// serde_json alone keeps the last of two members, even inside a key.
+    #[test]
+    fn duplicate_members_in_jwks_are_refused() {
+        let key = r#"{"kty": "RSA", "kid": "a", "n": "AQAB", "e": "AQAB"}"#;
+        assert!(KeySet::from_jwks_json(&format!(r#"{{"keys": [{key}]}}"#), "k.json").is_ok());
+        let twice = r#"{"keys": [{"kty": "RSA", "kid": "a",
+            "kid": "b", "n": "AQAB", "e": "AQAB"}]}"#;
+        match KeySet::from_jwks_json(twice, "k.json").unwrap_err() {
+            KeySetError::Json {
+                line, ref message, ..
+            } => {
+                assert_eq!(line, 2);
+                assert_eq!(message, "duplicate member `keys[0].kid`");
+            }
+            ref other => panic!("{other:?}"),
+        }
+        let e = KeySet::from_jwks_json(&format!(r#"{{"keys": [], "keys": [{key}]}}"#), "k.json")
+            .unwrap_err();
+        assert!(e.to_string().contains("duplicate member `keys`"), "{e}");
     }
 
     #[test]

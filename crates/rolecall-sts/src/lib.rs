@@ -6,6 +6,7 @@ pub mod inspect;
 pub mod keys;
 pub mod policy;
 pub mod providers;
+pub mod token;
 
 pub use call::{
     assume_role_with_web_identity, CallInput, CallResult, Outcome, StsError, StsErrorCode,
@@ -14,3 +15,4 @@ pub use inspect::{inspect, TokenReport};
 pub use keys::{KeySet, KeySetError};
 pub use policy::{PolicyError, TrustPolicy};
 pub use providers::{OidcProvider, ProviderError, ProviderRegistry};
+pub use token::{read_token, ReadToken, TokenRejection};

@@ -226,7 +226,16 @@ fn provider_of_another_account_is_not_found() {
     ))
     .unwrap();
     let result = run_with(&sign(&eks_claims()), &irsa_policy(), &registry, NOW);
-    assert_eq!(result.error().unwrap().check, Check::Issuer);
+    let error = result.error().unwrap();
+    assert_eq!(error.check, Check::Issuer);
+    // Said as such, not only "no provider" (issue 13).
+    assert!(
+        error.cause.starts_with(&format!(
+            "provider `https://{EKS}` is registered in account 444455556666, the role is in account {ACCOUNT}"
+        )),
+        "{}",
+        error.cause
+    );
 }
 
 #[test]
@@ -591,6 +600,247 @@ fn inspect_reports_keys_and_oddities() {
         .iter()
         .any(|k| k.name == format!("{GH}:repository")));
     assert!(report.notes.is_empty(), "{:?}", report.notes);
-    let report = inspect("x.y", &ClaimRules::default(), None, None);
+    let report = inspect("xx.yy", &ClaimRules::default(), None, None);
     assert!(report.error.is_some());
+    // Shorter than STS's 4 characters: refused as STS refuses it.
+    let report = inspect("x.y", &ClaimRules::default(), None, None);
+    assert!(report.refused.is_some());
+}
+
+/// A token signed over the header and claims *text* given, so that
+/// repeated members reach the reader as written.
+fn sign_raw(header: &str, claims: &str) -> String {
+    let message = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header),
+        URL_SAFE_NO_PAD.encode(claims)
+    );
+    let key = EncodingKey::from_rsa_pem(key().private_pem.as_bytes()).unwrap();
+    let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &key, Algorithm::RS256).unwrap();
+    format!("{message}.{signature}")
+}
+
+fn rs256_header() -> String {
+    format!(r#"{{"alg":"RS256","typ":"JWT","kid":"{KID}"}}"#)
+}
+
+/// The EKS claims as text, `extra` members inserted after `sub`.
+fn eks_claims_text(extra: &str) -> String {
+    format!(
+        r#"{{"iss":"https://{EKS}","sub":"system:serviceaccount:prod:app",{extra}"aud":["sts.amazonaws.com"],"iat":{},"exp":{}}}"#,
+        NOW - 60,
+        NOW + 3600
+    )
+}
+
+fn expect_refused(result: &CallResult, cause: &str) {
+    let error = result
+        .error()
+        .unwrap_or_else(|| panic!("expected a refusal, got {result:#?}"));
+    assert_eq!(error.code, StsErrorCode::InvalidIdentityToken, "{error:#?}");
+    assert_eq!(error.check, Check::TokenFormat, "{error:#?}");
+    assert!(error.cause.contains(cause), "{}", error.cause);
+}
+
+/// Correctly signed tokens with repeated members: serde_json kept the last
+/// one, so each of these succeeded before (DECISIONS.md R16).
+#[test]
+fn repeated_members_are_invalid_identity_tokens() {
+    assert!(run(&sign_raw(&rs256_header(), &eks_claims_text(""))).is_success());
+    // Two `sub`: the policy allows the last one.
+    let two_subs = format!(
+        r#"{{"iss":"https://{EKS}","sub":"system:serviceaccount:kube-system:admin","sub":"system:serviceaccount:prod:app","aud":"sts.amazonaws.com","exp":{}}}"#,
+        NOW + 3600
+    );
+    let result = run(&sign_raw(&rs256_header(), &two_subs));
+    expect_refused(
+        &result,
+        "the token is refused: member `sub` appears more than once in the token claims",
+    );
+    assert!(!result.error().unwrap().cause.contains("kube-system"));
+    // Two `aud`.
+    let two_auds = eks_claims_text(r#""aud":"evil","#);
+    expect_refused(
+        &run(&sign_raw(&rs256_header(), &two_auds)),
+        "member `aud` appears more than once in the token claims",
+    );
+    // `alg` twice in the header, `none` first.
+    let header = format!(r#"{{"alg":"none","alg":"RS256","kid":"{KID}"}}"#);
+    expect_refused(
+        &run(&sign_raw(&header, &eks_claims_text(""))),
+        "member `alg` appears more than once in the token header",
+    );
+    // Nested: a session tag given twice.
+    let tags = eks_claims_text(
+        r#""https://aws.amazon.com/tags":{"principal_tags":{"team":["a"],"team":["b"]}},"#,
+    );
+    expect_refused(
+        &run(&sign_raw(&rs256_header(), &tags)),
+        "member `https://aws.amazon.com/tags.principal_tags.team` appears more than once",
+    );
+}
+
+/// RFC 7515 section 4.1.11 (DECISIONS.md R17); accepted before.
+#[test]
+fn crit_headers_are_refused() {
+    let header = format!(r#"{{"alg":"RS256","kid":"{KID}","crit":["exp"],"exp":1}}"#);
+    expect_refused(
+        &run(&sign_raw(&header, &eks_claims_text(""))),
+        "header `crit` requires extension(s) `exp` that rolecall does not implement",
+    );
+    let header = format!(r#"{{"alg":"RS256","kid":"{KID}","crit":[]}}"#);
+    expect_refused(
+        &run(&sign_raw(&header, &eks_claims_text(""))),
+        "header `crit` is empty",
+    );
+}
+
+/// A present but unusable `exp` was reported as missing, a negative one as
+/// expired, and an unusable `nbf` was ignored (DECISIONS.md R18).
+#[test]
+fn unusable_times_are_named_as_present() {
+    for (exp, why) in [
+        (
+            json!(1e30),
+            "claim `exp` is present but unusable: `1e+30` is after 9999-12-31T23:59:59Z",
+        ),
+        (
+            json!(-1),
+            "claim `exp` is present but unusable: `-1` is negative",
+        ),
+        (
+            json!("123"),
+            "claim `exp` is present but is a string: it must be a number",
+        ),
+    ] {
+        let mut claims = eks_claims();
+        claims["exp"] = exp;
+        let result = run(&sign(&claims));
+        expect_refused(&result, why);
+        assert!(!result.error().unwrap().message.contains("Missing"));
+    }
+    let mut claims = eks_claims();
+    claims["nbf"] = json!(1e30);
+    expect_refused(
+        &run(&sign(&claims)),
+        "claim `nbf` is present but unusable: `1e+30` is after",
+    );
+    // A missing `exp` is still reported as missing, at the expiry check.
+    let mut claims = eks_claims();
+    claims.as_object_mut().unwrap().remove("exp");
+    expect_error(
+        &run(&sign(&claims)),
+        StsErrorCode::InvalidIdentityToken,
+        Check::Expiry,
+        "Missing a required claim: exp",
+    );
+}
+
+/// A directory mirroring `issuer` with the test key.
+fn mirror(name: &str, discovery: &Value) -> std::path::PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("rolecall-sts-mirror-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(dir.join(".well-known")).unwrap();
+    std::fs::write(
+        dir.join(".well-known/openid-configuration"),
+        discovery.to_string(),
+    )
+    .unwrap();
+    std::fs::write(dir.join("keys"), &key().jwks).unwrap();
+    dir
+}
+
+/// Keys mirrored for GitHub's issuer verified an EKS token before.
+#[test]
+fn a_mirror_of_another_issuer_does_not_verify() {
+    let token = sign(&eks_claims());
+    let run_dir = |dir: &std::path::Path| {
+        let keys = KeySet::from_path(dir).unwrap();
+        let (policy, registry) = (irsa_policy(), providers());
+        assume_role_with_web_identity(&CallInput::new(
+            ROLE, &policy, &token, &registry, &keys, NOW,
+        ))
+    };
+    let own = mirror(
+        "own",
+        &json!({"issuer": format!("https://{EKS}"), "jwks_uri": format!("https://{EKS}/keys")}),
+    );
+    assert!(run_dir(&own).is_success());
+    let other = mirror(
+        "other",
+        &json!({"issuer": format!("https://{GH}"), "jwks_uri": format!("https://{GH}/keys")}),
+    );
+    let result = run_dir(&other);
+    let error = result.error().unwrap();
+    assert_eq!(error.check, Check::VerificationKey);
+    assert_eq!(error.wording, Wording::Approximated);
+    assert!(
+        error
+            .cause
+            .contains(&format!("is a mirror of issuer `https://{GH}`"))
+            && error
+                .cause
+                .contains(&format!("not of the token's issuer `https://{EKS}`")),
+        "{}",
+        error.cause
+    );
+    // Byte for byte: a trailing slash is another issuer.
+    let slash = mirror(
+        "slash",
+        &json!({"issuer": format!("https://{EKS}/"), "jwks_uri": format!("https://{EKS}/keys")}),
+    );
+    assert_eq!(
+        run_dir(&slash).error().unwrap().check,
+        Check::VerificationKey
+    );
+    // No `issuer` at all, or one given twice: the mirror is refused.
+    let none = mirror("none", &json!({"jwks_uri": format!("https://{EKS}/keys")}));
+    let e = KeySet::from_path(&none).unwrap_err();
+    assert!(e.to_string().contains("missing field `issuer`"), "{e}");
+    let twice =
+        std::env::temp_dir().join(format!("rolecall-sts-mirror-{}-twice", std::process::id()));
+    std::fs::create_dir_all(twice.join(".well-known")).unwrap();
+    std::fs::write(
+        twice.join(".well-known/openid-configuration"),
+        format!(
+            r#"{{"issuer": "https://{GH}", "jwks_uri": "https://{EKS}/keys", "issuer": "https://{EKS}"}}"#
+        ),
+    )
+    .unwrap();
+    std::fs::write(twice.join("keys"), &key().jwks).unwrap();
+    let e = KeySet::from_path(&twice).unwrap_err();
+    assert!(e.to_string().contains("duplicate member `issuer`"), "{e}");
+    for dir in [own, other, slash, none, twice] {
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
+
+/// `inspect` refuses what the call refuses before any lookup, with the
+/// same error; before, it decoded a 25,000-character token and took
+/// `exp: 1e30` as a valid time.
+#[test]
+fn inspect_and_call_share_the_token_checks() {
+    use rolecall_eval::claims::ClaimRules;
+    use rolecall_sts::inspect::inspect;
+
+    let mut long = eks_claims();
+    long["padding"] = json!("x".repeat(25_000));
+    let mut far = eks_claims();
+    far["exp"] = json!(1e30);
+    let two_subs = sign_raw(
+        &rs256_header(),
+        &eks_claims_text(r#""sub":"system:serviceaccount:kube-system:admin","#),
+    );
+    for token in [sign(&long), sign(&far), two_subs] {
+        let call = run(&token);
+        let report = inspect(&token, &ClaimRules::default(), None, Some(NOW));
+        assert_eq!(report.refused.as_ref(), call.error(), "{report:#?}");
+        assert!(report.header.is_none() && report.claims.is_none());
+        assert!(report.context.is_empty());
+    }
+    let report = inspect(&sign(&long), &ClaimRules::default(), None, Some(NOW));
+    assert_eq!(
+        report.refused.unwrap().message,
+        "1 validation error detected: Value at 'webIdentityToken' failed to satisfy constraint: Member must have length less than or equal to 20000"
+    );
 }
