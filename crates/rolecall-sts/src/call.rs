@@ -67,6 +67,12 @@
 //! * A token header without `kid` is refused even when the key set has one
 //!   key.
 //! * `sts:RoleSessionName` is in the context (docs/SEMANTICS.md §2.5).
+//! * A member name twice in the token's header or claims, and any `crit`
+//!   header, are `InvalidIdentityToken` (docs/DECISIONS.md R16, R17); so
+//!   is an `exp` or `nbf` that is present but not a time from 1970 to 9999
+//!   (R18).
+//! * A key set read from an issuer mirror verifies only tokens of the
+//!   mirror's discovery `issuer` (docs/DECISIONS.md R19).
 
 use jsonwebtoken::{Algorithm, DecodingKey};
 use rolecall_eval::claims::{ClaimRules, DecodedToken, RoleAccount, WebIdentity};

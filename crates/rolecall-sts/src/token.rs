@@ -5,7 +5,7 @@
 //! are usable times (R18).
 //!
 //! [`read_token`] is the one function both [`crate::call`] and
-//! [`crate::inspect`] use, so that `rolecall token inspect` refuses what
+//! [`crate::inspect()`] use, so that `rolecall token inspect` refuses what
 //! `rolecall sts` refuses, with the same words.
 
 use rolecall_eval::claims::{decode_jwt, DecodedToken, TokenError};

@@ -193,6 +193,54 @@ fn bad_inputs_are_clear_errors() {
         .stderr(predicate::str::contains(":8:19: error: policy is refused"));
 }
 
+/// Before, eval said Allow for payments-api's trust policy under `--role-arn
+/// …/other` (issue 13).
+#[test]
+fn get_role_output_of_another_role_is_refused() {
+    let dir = std::env::temp_dir().join(format!("rolecall-eval-role-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy: Value = serde_json::from_str(
+        &std::fs::read_to_string(examples().join("irsa-single-service-account.json")).unwrap(),
+    )
+    .unwrap();
+    let payments = "arn:aws:iam::111122223333:role/payments-api";
+    let get_role = dir.join("get-role.json");
+    let doc = json!({"Role": {"RoleName": "payments-api", "Arn": payments,
+        "AssumeRolePolicyDocument": policy}});
+    std::fs::write(&get_role, doc.to_string()).unwrap();
+    let claims = json!({"iss": format!("https://{EKS}"), "aud": "sts.amazonaws.com",
+        "sub": "system:serviceaccount:payments:payments-api"});
+    let token = format!(
+        "{}.{}.x",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256","kid":"k"}"#),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let eval = |role: &str| {
+        rolecall()
+            .args(["eval", "--role-arn", role, "--token", "-", "--policy"])
+            .arg(&get_role)
+            .write_stdin(token.clone())
+            .assert()
+    };
+    eval("arn:aws:iam::111122223333:role/other")
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(format!(
+            "this `aws iam get-role` output is for role `{payments}`, not for --role-arn `arn:aws:iam::111122223333:role/other`"
+        )));
+    eval(payments)
+        .code(0)
+        .stdout(predicate::str::starts_with("Allow\n"));
+    // Only a role name in the output: compared with the ARN's name.
+    let doc = json!({"Role": {"RoleName": "payments-api", "AssumeRolePolicyDocument": doc["Role"]["AssumeRolePolicyDocument"]}});
+    std::fs::write(&get_role, doc.to_string()).unwrap();
+    eval("arn:aws:iam::111122223333:role/other")
+        .code(2)
+        .stderr(predicate::str::contains("is for role name `payments-api`"));
+    eval("arn:aws:iam::111122223333:role/team/payments-api").code(0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// Runs `eval --batch` on `input` (it must exit 0) and reads its JSON lines.
 fn batch(input: String) -> Vec<Value> {
     let out = rolecall()

@@ -353,3 +353,50 @@ fn json_output_has_hints_and_the_trace() {
         .unwrap()
         .contains("namespace differs"));
 }
+
+/// Before, explain evaluated payments-api's trust policy for `--role-arn
+/// …/other` without a word (issue 13).
+#[test]
+fn get_role_output_of_another_role_is_refused() {
+    let d = dir();
+    let payments = format!("arn:aws:iam::{ACCOUNT}:role/payments-api");
+    let get_role = d.join("get-role-payments.json");
+    let doc = json!({"Role": {"RoleName": "payments-api", "Arn": payments,
+        "AssumeRolePolicyDocument": irsa_policy()}});
+    std::fs::write(&get_role, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let token = d.join("get-role.jwt");
+    std::fs::write(
+        &token,
+        jwt(irsa_token("system:serviceaccount:payments:payments-api")),
+    )
+    .unwrap();
+    let run = |role_flag: &str, role: &str| {
+        Command::cargo_bin("rolecall")
+            .unwrap()
+            .env("NO_COLOR", "1")
+            .args(["explain", role_flag, role, "--policy"])
+            .arg(&get_role)
+            .arg("--token")
+            .arg(&token)
+            .output()
+            .unwrap()
+    };
+    let out = run("--role-arn", &format!("arn:aws:iam::{ACCOUNT}:role/other"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(&format!(
+            "this `aws iam get-role` output is for role `{payments}`, not for --role-arn `arn:aws:iam::{ACCOUNT}:role/other`"
+        )),
+        "{err}"
+    );
+    // Another account's id, with --account.
+    let out = run("--account", "444455556666");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().contains(&format!(
+        "is for role `{payments}` of account {ACCOUNT}, not of --account 444455556666"
+    )));
+    assert_eq!(run("--role-arn", &payments).status.code(), Some(0));
+    assert_eq!(run("--account", ACCOUNT).status.code(), Some(0));
+}

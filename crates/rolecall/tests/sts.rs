@@ -407,3 +407,230 @@ fn sts_takes_the_role_from_an_account_dump() {
             "has no role `arn:aws:iam::111122223333:role/missing`",
         ));
 }
+
+/// `aws iam get-role` output for `role`, holding the fixture's policy.
+fn get_role(f: &Fixture, role: &str) -> PathBuf {
+    let policy: Value =
+        serde_json::from_str(&std::fs::read_to_string(f.path("policy.json")).unwrap()).unwrap();
+    let name = role.rsplit('/').next().unwrap();
+    let out = f.path(&format!("get-role-{name}.json"));
+    let doc = json!({"Role": {"Path": "/", "RoleName": name, "RoleId": "AROAEXAMPLE",
+        "Arn": role, "CreateDate": "2024-01-01T00:00:00+00:00",
+        "AssumeRolePolicyDocument": policy}});
+    std::fs::write(&out, doc.to_string()).unwrap();
+    out
+}
+
+fn sts_with(f: &Fixture, role: Option<&str>, policy: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("rolecall").unwrap();
+    cmd.env("NO_COLOR", "1")
+        .args(["sts", "assume-role-with-web-identity"]);
+    if let Some(role) = role {
+        cmd.args(["--role-arn", role]);
+    }
+    cmd.arg("--policy")
+        .arg(policy)
+        .arg("--token")
+        .arg(f.path("token.jwt"))
+        .arg("--providers")
+        .arg(f.path("provider.json"))
+        .arg("--jwks")
+        .arg(f.path("jwks.json"))
+        .args(["--now", &NOW.to_string()]);
+    cmd
+}
+
+/// Before, `--role-arn …/other` with get-role output of payments-api
+/// printed `success: …assumed-role/other/…` (issue 13).
+#[test]
+fn sts_refuses_get_role_output_of_another_role() {
+    let f = Fixture::new(
+        "get-role",
+        &sign(&claims("system:serviceaccount:prod:app", NOW + 3600)),
+    );
+    let payments = "arn:aws:iam::111122223333:role/payments-api";
+    let doc = get_role(&f, payments);
+    sts_with(&f, Some("arn:aws:iam::111122223333:role/other"), &doc)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(format!(
+            "this `aws iam get-role` output is for role `{payments}`, not for --role-arn `arn:aws:iam::111122223333:role/other`"
+        )));
+    // Exactly, as the account-dump lookup compares: letter case counts.
+    sts_with(
+        &f,
+        Some("arn:aws:iam::111122223333:role/Payments-Api"),
+        &doc,
+    )
+    .assert()
+    .code(2);
+    sts_with(&f, Some(payments), &doc)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("assumed-role/payments-api/"));
+    sts_with(&f, None, &doc)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("assumed-role/payments-api/"));
+}
+
+/// Before: "unknown member RoleDetailList".
+#[test]
+fn sts_asks_for_role_arn_with_an_account_dump() {
+    let f = Fixture::new("dump-no-arn", "unused");
+    let roles: Vec<Value> = (0..8)
+        .map(|i| json!({"Arn": format!("arn:aws:iam::111122223333:role/r{i}"), "RoleName": format!("r{i}"),
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}))
+        .collect();
+    let dump = f.path("dump.json");
+    std::fs::write(&dump, json!({"RoleDetailList": roles}).to_string()).unwrap();
+    sts_with(&f, None, &dump)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is `aws iam get-account-authorization-details` output: give --role-arn to choose the role (its roles: `r0`, `r1`, `r2`, `r3`, `r4`, and 3 more)",
+        ))
+        .stderr(predicate::str::contains("RoleDetailList").not());
+}
+
+/// The EKS fixture claims as text with `extra` members first, signed as
+/// written (so a repeated member reaches rolecall).
+fn sign_text(header: &str, extra: &str) -> String {
+    let claims = format!(
+        r#"{{{extra}"iss":"https://{EKS}","sub":"system:serviceaccount:prod:app","aud":["sts.amazonaws.com"],"exp":{}}}"#,
+        NOW + 3600
+    );
+    let message = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header),
+        URL_SAFE_NO_PAD.encode(claims)
+    );
+    let key = EncodingKey::from_rsa_pem(key().0.as_bytes()).unwrap();
+    let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &key, Algorithm::RS256).unwrap();
+    format!("{message}.{signature}")
+}
+
+fn rs256() -> String {
+    format!(r#"{{"alg":"RS256","kid":"{KID}"}}"#)
+}
+
+const ADMIN: &str = "system:serviceaccount:kube-system:admin";
+
+/// A correctly signed token with `sub` twice: before, the last `sub` won
+/// and sts said success, inspect showed one `sub`, eval said Allow.
+#[test]
+fn duplicate_claims_are_refused_by_sts_inspect_and_eval() {
+    let token = sign_text(&rs256(), &format!(r#""sub":"{ADMIN}","#));
+    let f = Fixture::new("dup-sub", &token);
+    f.sts()
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error: InvalidIdentityToken: "))
+        .stdout(predicate::str::contains("check: token-format"))
+        .stdout(predicate::str::contains(
+            "member `sub` appears more than once in the token claims",
+        ));
+    let out = inspect(&[&token, "--now", &NOW.to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("refused: InvalidIdentityToken: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("member `sub` appears more than once"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(ADMIN) && !text.contains("prod:app"),
+        "{text}"
+    );
+    let out = inspect(&[&token, "--format", "json"]).output().unwrap();
+    let v = json_of(&out.stdout);
+    assert_eq!(v["refused"]["code"], "InvalidIdentityToken");
+    assert_eq!(v["claims"], Value::Null);
+    rolecall_eval_token(&f)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("InvalidIdentityToken"))
+        .stderr(predicate::str::contains(
+            "member `sub` appears more than once",
+        ));
+
+    // `alg` twice in the header, and a `crit` header.
+    for (header, cause) in [
+        (
+            format!(r#"{{"alg":"none","alg":"RS256","kid":"{KID}"}}"#),
+            "member `alg` appears more than once in the token header",
+        ),
+        (
+            format!(r#"{{"alg":"RS256","kid":"{KID}","crit":["b64"],"b64":false}}"#),
+            "header `crit` requires extension(s) `b64`",
+        ),
+    ] {
+        let token = sign_text(&header, "");
+        let f = Fixture::new("dup-alg", &token);
+        f.sts()
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(cause));
+        inspect(&[&token])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(cause));
+    }
+}
+
+fn rolecall_eval_token(f: &Fixture) -> Command {
+    let mut cmd = Command::cargo_bin("rolecall").unwrap();
+    cmd.env("NO_COLOR", "1")
+        .args(["eval", "--role-arn", ROLE, "--policy"])
+        .arg(f.path("policy.json"))
+        .arg("--token")
+        .arg(f.path("token.jwt"));
+    cmd
+}
+
+/// Before, inspect decoded a 25,000-character token and took `exp: 1e30`
+/// as a time, and sts said "no `exp` claim" for it.
+#[test]
+fn inspect_applies_the_sts_limits_with_the_same_words() {
+    let mut long = claims("system:serviceaccount:prod:app", NOW + 3600);
+    long["padding"] = json!("x".repeat(25_000));
+    let mut far = claims("system:serviceaccount:prod:app", NOW + 3600);
+    far["exp"] = json!(1e30);
+    for (token, code, said) in [
+        (
+            sign(&long),
+            "ValidationError",
+            "Member must have length less than or equal to 20000",
+        ),
+        (
+            sign(&far),
+            "InvalidIdentityToken",
+            "claim `exp` is present but unusable: `1e+30` is after 9999-12-31T23:59:59Z",
+        ),
+    ] {
+        let f = Fixture::new("limits", &token);
+        let sts = f.sts().args(["--format", "json"]).output().unwrap();
+        assert_eq!(sts.status.code(), Some(1));
+        let sts = json_of(&sts.stdout)["outcome"]["error"].clone();
+        let path = f.path("token.jwt");
+        let ins = inspect(&[path.to_str().unwrap(), "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(ins.status.code(), Some(1));
+        let ins = json_of(&ins.stdout)["refused"].clone();
+        assert_eq!(ins, sts);
+        assert_eq!(sts["code"], code);
+        assert!(sts["cause"].as_str().unwrap().contains(said), "{sts}");
+        assert!(
+            !sts["cause"].as_str().unwrap().contains("no `exp`"),
+            "{sts}"
+        );
+    }
+}

@@ -93,6 +93,50 @@ pub(crate) struct LoadedPolicy {
     pub compiled: CompiledPolicy,
     /// `Role.Arn` when the file is `aws iam get-role` output.
     pub role_arn: Option<String>,
+    /// `Role.RoleName` when the file is `aws iam get-role` output.
+    pub role_name: Option<String>,
+}
+
+/// Whether the role ARN given on the command line names the role a
+/// document is for. Exact, byte for byte: the account dump's role lookup
+/// and the get-role check both use it, so the two paths cannot disagree.
+pub(crate) fn same_role(given: &str, found: &str) -> bool {
+    given == found
+}
+
+/// The role name of a role ARN: the last segment of `role/[path/]name`.
+fn role_name_of(arn: &str) -> Option<&str> {
+    arn.split_once(":role/")
+        .and_then(|(_, rest)| rest.rsplit('/').next())
+}
+
+/// Refuses a policy read from `aws iam get-role` output for another role
+/// than `--role-arn` (or than `--account`): the decision would be about
+/// one role's trust policy under another role's name. Other input forms
+/// say nothing about their role and pass.
+pub(crate) fn check_role(
+    policy: &LoadedPolicy,
+    role_arn: Option<&str>,
+    account: Option<&str>,
+) -> Result<(), CliError> {
+    let name = &policy.name;
+    match (&policy.role_arn, &policy.role_name, role_arn) {
+        (Some(found), _, Some(given)) if !same_role(given, found) => Err(usage(format!(
+            "{name}: this `aws iam get-role` output is for role `{found}`, not for --role-arn `{given}`: give the get-role output of `{given}`, or --role-arn `{found}`"
+        ))),
+        (None, Some(found), Some(given)) if role_name_of(given) != Some(found.as_str()) => {
+            Err(usage(format!(
+                "{name}: this `aws iam get-role` output is for role name `{found}`, not for --role-arn `{given}`"
+            )))
+        }
+        (Some(found), _, None) => match (account, found.split(':').nth(4)) {
+            (Some(id), Some(owner)) if id != owner => Err(usage(format!(
+                "{name}: this `aws iam get-role` output is for role `{found}` of account {owner}, not of --account {id}"
+            ))),
+            _ => Ok(()),
+        },
+        _ => Ok(()),
+    }
 }
 
 pub(crate) fn load_policy(args: &RequestArgs) -> Result<LoadedPolicy, CliError> {
@@ -105,7 +149,9 @@ pub(crate) fn load_policy(args: &RequestArgs) -> Result<LoadedPolicy, CliError> 
             "--policy and --token cannot both read standard input",
         ));
     }
-    load_policy_file(path)
+    let loaded = load_policy_file(path)?;
+    check_role(&loaded, args.role_arn.as_deref(), args.account.as_deref())?;
+    Ok(loaded)
 }
 
 /// Reads, parses and compiles a policy file (any input form); errors name
@@ -150,6 +196,7 @@ pub(crate) fn load_policy_bytes(name: String, bytes: &[u8]) -> Result<LoadedPoli
         text,
         compiled,
         role_arn: doc.role_arn,
+        role_name: doc.role_name,
     })
 }
 
@@ -157,7 +204,13 @@ pub(crate) fn load_subject(args: &RequestArgs) -> Result<Subject, CliError> {
     if let Some(path) = &args.token {
         let bytes = read_input(path)?;
         let text = String::from_utf8(bytes).map_err(|_| usage("the token is not UTF-8 text"))?;
-        let token = decode_jwt(text.trim()).map_err(|e| usage(format!("invalid token: {e}")))?;
+        // A token STS would refuse as `InvalidIdentityToken` (repeated
+        // members, `crit`, claim types) is refused here too, with the reason.
+        let token = decode_jwt(text.trim()).map_err(|e| {
+            usage(format!(
+                "invalid token (STS returns InvalidIdentityToken): {e}"
+            ))
+        })?;
         let role = match (&args.role_arn, &args.account) {
             (Some(arn), _) => RoleAccount::from_role_arn(arn)
                 .map_err(|e| usage(format!("--role-arn `{arn}`: {e}")))?,

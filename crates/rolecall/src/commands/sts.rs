@@ -13,7 +13,7 @@ use rolecall_sts::{
     assume_role_with_web_identity, CallInput, KeySet, ProviderRegistry, TrustPolicy,
 };
 
-use super::request::{read_input, usage};
+use super::request::{check_role, read_input, same_role, usage};
 use crate::args::Format;
 use crate::output::{self, CliError, ExitCode};
 
@@ -144,24 +144,64 @@ struct AccountDump<'a> {
 struct DumpRole<'a> {
     #[serde(rename = "Arn")]
     arn: String,
+    #[serde(rename = "RoleName", default)]
+    name: Option<String>,
     #[serde(rename = "AssumeRolePolicyDocument", borrow)]
     document: &'a serde_json::value::RawValue,
 }
 
+/// Most role names an error lists from an account dump.
+const MAX_LISTED_ROLES: usize = 5;
+
 /// The policy, compiled, and the role ARN of get-role output. With a role
 /// ARN, `path` may also be an account dump: the role's document is used.
+/// Get-role output for another role than `role_arn` is refused.
 fn load_policy(
     path: &Path,
     role_arn: Option<&str>,
 ) -> Result<(TrustPolicy, Option<String>), CliError> {
     let name = name_of(path);
     let bytes = read_input(path)?;
-    if let (Some(arn), Ok(dump)) = (role_arn, serde_json::from_slice::<AccountDump<'_>>(&bytes)) {
-        let role = dump.roles.iter().find(|r| r.arn == arn).ok_or_else(|| {
-            usage(format!(
-                "{name}: the account dump has no role `{arn}` in `RoleDetailList`"
-            ))
-        })?;
+    let dump = serde_json::from_slice::<AccountDump<'_>>(&bytes);
+    if let (None, Ok(dump)) = (role_arn, &dump) {
+        let mut names: Vec<String> = dump
+            .roles
+            .iter()
+            .take(MAX_LISTED_ROLES)
+            // IAM role names are at most 64 characters; a longer one is cut.
+            .map(|r| {
+                let role: String = r
+                    .name
+                    .as_deref()
+                    .unwrap_or(&r.arn)
+                    .chars()
+                    .take(64)
+                    .collect();
+                format!("`{role}`")
+            })
+            .collect();
+        if dump.roles.len() > MAX_LISTED_ROLES {
+            names.push(format!("and {} more", dump.roles.len() - MAX_LISTED_ROLES));
+        }
+        let listed = if names.is_empty() {
+            "it lists no role".to_owned()
+        } else {
+            format!("its roles: {}", names.join(", "))
+        };
+        return Err(usage(format!(
+            "{name} is `aws iam get-account-authorization-details` output: give --role-arn to choose the role ({listed})"
+        )));
+    }
+    if let (Some(arn), Ok(dump)) = (role_arn, dump) {
+        let role = dump
+            .roles
+            .iter()
+            .find(|r| same_role(arn, &r.arn))
+            .ok_or_else(|| {
+                usage(format!(
+                    "{name}: the account dump has no role `{arn}` in `RoleDetailList`"
+                ))
+            })?;
         let raw = role.document.get();
         // A string holds the document's JSON text or its URL-encoded form.
         let text = if raw.starts_with('"') {
@@ -180,6 +220,7 @@ fn load_policy(
         ));
     }
     let loaded = super::request::load_policy_bytes(name, &bytes)?;
+    check_role(&loaded, role_arn, None)?;
     Ok((TrustPolicy::from_compiled(loaded.compiled), loaded.role_arn))
 }
 

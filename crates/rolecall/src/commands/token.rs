@@ -28,7 +28,7 @@ pub(crate) enum TokenCommand {
     /// Decode a token (without verifying it) and show its header, claims,
     /// provider, the condition keys STS would derive, and what is unusual.
     #[command(after_help = "\
-Exit codes: 0 decoded, 1 STS would refuse the token whatever the policy (expired, no aud, alg not RS256, no kid, ...), 2 not a token or unreadable.
+Exit codes: 0 decoded, 1 STS would refuse the token whatever the policy (too long, a member given twice, a `crit` header, expired, no aud, alg not RS256, no kid, ...), 2 not a token or unreadable.
 
 Examples:
   rolecall token inspect token.jwt --role-arn arn:aws:iam::111122223333:role/app
@@ -97,7 +97,7 @@ fn run_inspect(args: &InspectArgs) -> Result<ExitCode, CliError> {
     let report = inspect(&text, &rules, role.as_ref(), Some(now));
     let code = if report.error.is_some() {
         ExitCode::Error
-    } else if report.notes.iter().any(|n| n.refuses()) {
+    } else if report.refused.is_some() || report.notes.iter().any(|n| n.refuses()) {
         ExitCode::Findings
     } else {
         ExitCode::Clean
@@ -132,6 +132,14 @@ fn pretty(v: &Value) -> String {
 fn write_text(w: &mut impl Write, report: &TokenReport) -> Result<(), CliError> {
     if let Some(e) = &report.error {
         writeln!(w, "{RED}error{RED:#}: not a token: {e}")?;
+        return Ok(());
+    }
+    if let Some(e) = &report.refused {
+        // As `rolecall sts` prints it; nothing of the token is shown, since
+        // a member given twice has no one value.
+        writeln!(w, "{RED}refused{RED:#}: {e}")?;
+        writeln!(w, "  check: {}", e.check.as_str())?;
+        writeln!(w, "  cause: {}", e.cause)?;
         return Ok(());
     }
     if let Some(h) = &report.header {
