@@ -350,7 +350,7 @@ pub enum TokenError {
     /// (at any depth). RFC 7519 section 4 lets a parser keep the last one;
     /// rolecall refuses the token instead, as it refuses such policies, so
     /// that no reader of the same token can see another value
-    /// (DECISIONS.md R16).
+    /// (docs/DECISIONS.md R16).
     #[error(
         "member `{member}` appears more than once in the token {part} (line {line}, column {column} of the decoded json): refused rather than pick one of the values"
     )]
@@ -374,7 +374,7 @@ pub enum TokenError {
     },
     /// The header's `crit` names extensions rolecall does not implement
     /// (it implements none): RFC 7515 section 4.1.11 requires refusing the
-    /// token (DECISIONS.md R17).
+    /// token (docs/DECISIONS.md R17).
     #[error("header `crit` requires extension(s) {names} that rolecall does not implement: the token must be refused (RFC 7515 section 4.1.11)")]
     UnsupportedCritical {
         /// The names listed, each in backticks, shortened when long.

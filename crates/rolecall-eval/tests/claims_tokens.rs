@@ -564,7 +564,7 @@ fn duplicate(token: &str) -> (TokenPart, String) {
 }
 
 /// RFC 7519 section 4 allows keeping the last duplicate; rolecall refuses
-/// (DECISIONS.md R16). Before, serde_json kept the last `sub`.
+/// (docs/DECISIONS.md R16). Before, serde_json kept the last `sub`.
 #[test]
 fn duplicate_members_are_refused_in_claims_and_header() {
     let admin = "system:serviceaccount:kube-system:admin";
@@ -618,7 +618,7 @@ fn duplicate_members_are_refused_in_claims_and_header() {
     assert!(e.len() < 400, "{} bytes", e.len());
 }
 
-/// RFC 7515 section 4.1.11 (DECISIONS.md R17): rolecall implements no JWS
+/// RFC 7515 section 4.1.11 (docs/DECISIONS.md R17): rolecall implements no JWS
 /// extension, so any `crit` is refused, and an invalid one too.
 #[test]
 fn crit_header_is_refused() {

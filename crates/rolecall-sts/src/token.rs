@@ -1,6 +1,6 @@
 //! Reading a token as STS's first checks do, before any provider or key is
 //! looked up: the length limit of the `WebIdentityToken` parameter, the
-//! JWT's form (including duplicate members and `crit`, DECISIONS.md R16,
+//! JWT's form (including duplicate members and `crit`, docs/DECISIONS.md R16,
 //! R17), the types of the claims STS reads, and whether `exp` and `nbf`
 //! are usable times (R18).
 //!
@@ -18,7 +18,7 @@ pub const MIN_TOKEN_CHARS: usize = 4;
 /// The longest `WebIdentityToken` STS accepts, in characters.
 pub const MAX_TOKEN_CHARS: usize = 20_000;
 /// The latest time rolecall reads in `exp` and `nbf`: 9999-12-31T23:59:59Z
-/// (DECISIONS.md R18).
+/// (docs/DECISIONS.md R18).
 pub const MAX_NUMERIC_DATE: i64 = 253_402_300_799;
 
 /// A token that passed [`read_token`].
@@ -99,7 +99,7 @@ pub(crate) fn validation_message(errors: &[String]) -> String {
 
 /// A `exp`/`nbf` claim as whole seconds: `Ok(None)` when absent, an error
 /// naming the value when present but not a time rolecall can use
-/// (DECISIONS.md R18). Fractions are rounded down (a JWT NumericDate may
+/// (docs/DECISIONS.md R18). Fractions are rounded down (a JWT NumericDate may
 /// have them, RFC 7519 section 2).
 ///
 /// # Errors

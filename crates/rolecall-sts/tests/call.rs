@@ -643,7 +643,7 @@ fn expect_refused(result: &CallResult, cause: &str) {
 }
 
 /// Correctly signed tokens with repeated members: serde_json kept the last
-/// one, so each of these succeeded before (DECISIONS.md R16).
+/// one, so each of these succeeded before (docs/DECISIONS.md R16).
 #[test]
 fn repeated_members_are_invalid_identity_tokens() {
     assert!(run(&sign_raw(&rs256_header(), &eks_claims_text(""))).is_success());
@@ -680,7 +680,7 @@ fn repeated_members_are_invalid_identity_tokens() {
     );
 }
 
-/// RFC 7515 section 4.1.11 (DECISIONS.md R17); accepted before.
+/// RFC 7515 section 4.1.11 (docs/DECISIONS.md R17); accepted before.
 #[test]
 fn crit_headers_are_refused() {
     let header = format!(r#"{{"alg":"RS256","kid":"{KID}","crit":["exp"],"exp":1}}"#);
@@ -696,7 +696,7 @@ fn crit_headers_are_refused() {
 }
 
 /// A present but unusable `exp` was reported as missing, a negative one as
-/// expired, and an unusable `nbf` was ignored (DECISIONS.md R18).
+/// expired, and an unusable `nbf` was ignored (docs/DECISIONS.md R18).
 #[test]
 fn unusable_times_are_named_as_present() {
     for (exp, why) in [
