@@ -89,41 +89,305 @@ pub const PSEUDO_PARAMETERS: &[(&str, &str)] = &[
     ("AWS::StackName", "stack"),
 ];
 
-/// Finds and audits every trust policy in a file.
+/// Finds and audits every trust policy in a file that is meant to hold them (one named on the
+/// command line): a file that is not a policy or a recognised container is read as a policy, so
+/// its `TP-INVALID-POLICY` finding says why it is none. Directory walks use [`discover`] instead,
+/// which tells such files apart.
 pub fn audit_source(name: &str, bytes: &[u8], options: &AuditOptions) -> Vec<AuditedPolicy> {
-    let lower = name.to_lowercase();
-    // `from_utf8` checks ASCII a word at a time; `from_utf8_lossy` walked the whole file chunk
-    // by chunk (3.6 % of a 1,000-role dump audit's instructions).
-    let text = match std::str::from_utf8(bytes) {
-        Ok(s) => Cow::Borrowed(s),
-        Err(_) => String::from_utf8_lossy(bytes),
-    };
-    if lower.ends_with(".yaml")
-        || lower.ends_with(".yml")
-        || lower.ends_with(".template") && !text.trim_start().starts_with('{')
-    {
-        return match serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text) {
-            Ok(y) => cloudformation(name, &text, &yaml_to_json(y), options),
-            Err(e) => {
-                let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-                vec![whole_file_invalid(
-                    name,
-                    SourceKind::CloudFormation,
-                    format!("the YAML does not parse: {e}"),
-                    line,
-                    column,
-                )]
-            }
-        };
+    match discover(name, bytes, options) {
+        Discovered::Policies(found) => found,
+        Discovered::NoTrustPolicy(_) => vec![policy_file(name, bytes, options)],
     }
-    // Only valid UTF-8 can be JSON (`from_slice` refused invalid bytes before; the lossy text
-    // would parse where the bytes do not).
-    if let Cow::Borrowed(json) = &text {
-        if let Some(found) = json_container(name, json, options) {
-            return found;
+}
+
+/// What [`discover`] found in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Discovered {
+    /// The file is a policy or a recognised container (get-role output, account dump, Terraform
+    /// plan, CloudFormation template, URL-encoded policy), or looks meant to be one and does not
+    /// parse (then a `TP-INVALID-POLICY` finding says where): every policy in it, audited. A
+    /// container with no role in it gives an empty list.
+    Policies(Vec<AuditedPolicy>),
+    /// The file holds no trust policy: it is none of the above and nothing in it names a trust
+    /// policy (a `package.json`, a Kubernetes manifest, an empty file).
+    NoTrustPolicy(NoTrustPolicy),
+}
+
+/// Why a file holds no trust policy ([`Discovered::NoTrustPolicy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NoTrustPolicy {
+    /// Nothing but white space.
+    #[error("the file is empty")]
+    Empty,
+    /// JSON, but neither a policy (no top-level `Statement` or `Version`) nor a recognised
+    /// container.
+    #[error("JSON that is neither a policy (no top-level `Statement` or `Version`) nor get-role output, an account dump, a Terraform plan or a CloudFormation template")]
+    OtherJson,
+    /// Not JSON, and nothing in it names a trust policy.
+    #[error("not JSON, and nothing in it names a trust policy")]
+    NotJson,
+    /// YAML with no CloudFormation template (a mapping with `Resources`) among its documents.
+    #[error(
+        "YAML with no CloudFormation template (a mapping with `Resources`) among its documents"
+    )]
+    OtherYaml,
+}
+
+/// Names that only a trust policy or a container of them holds. A file that does not parse but
+/// has one of these is reported as broken, not skipped (quoted: JSON keys).
+const JSON_MARKERS: &[&str] = &[
+    "\"Statement\"",
+    "\"Version\"",
+    "\"AssumeRolePolicyDocument\"",
+    "\"RoleDetailList\"",
+    "AWS::IAM::Role",
+    "AWSTemplateFormatVersion",
+];
+
+/// The YAML counterparts of [`JSON_MARKERS`] (keys are usually unquoted).
+const YAML_MARKERS: &[&str] = &[
+    "AssumeRolePolicyDocument",
+    "AWS::IAM::Role",
+    "AWSTemplateFormatVersion",
+];
+
+/// What a file holds, as far as trust policies go: the kind of file to audit, or why it holds
+/// none. A file that looks meant to be a policy or a container but does not parse is classified
+/// as that kind (auditing it reports where it breaks), never as holding no trust policy.
+///
+/// The content decides, not the name: a text starting with `{` or `[` is read as JSON, one
+/// starting with `%7B` as a URL-encoded policy, anything else as YAML (a stream of documents,
+/// each read on its own, so a CloudFormation template may share a file with other documents).
+/// This is what [`discover`] decides before it audits.
+///
+/// # Errors
+///
+/// [`NoTrustPolicy`] when the file is neither a policy nor a recognised container.
+pub fn classify(bytes: &[u8]) -> Result<SourceKind, NoTrustPolicy> {
+    let text = String::from_utf8_lossy(bytes);
+    match sniff(&text, std::str::from_utf8(bytes).is_ok()) {
+        Sniff::UrlEncoded => Ok(SourceKind::Policy),
+        Sniff::Json(shape) => json_kind(&shape),
+        Sniff::Yaml => yaml_kind(&yaml_documents(&text)),
+        Sniff::Nothing(why) => Err(why),
+    }
+}
+
+/// How [`classify`] and [`discover`] read a text.
+enum Sniff<'a> {
+    UrlEncoded,
+    Json(JsonShape<'a>),
+    Yaml,
+    Nothing(NoTrustPolicy),
+}
+
+fn sniff(text: &str, utf8: bool) -> Sniff<'_> {
+    let start = text.trim_start();
+    if start.is_empty() {
+        return Sniff::Nothing(NoTrustPolicy::Empty);
+    }
+    if start
+        .get(..3)
+        .is_some_and(|p| p.eq_ignore_ascii_case("%7B"))
+    {
+        return Sniff::UrlEncoded;
+    }
+    if start.starts_with(['{', '[']) {
+        // Only valid UTF-8 can be JSON (the lossy text would parse where the bytes do not).
+        return Sniff::Json(if utf8 {
+            json_shape(text)
+        } else {
+            JsonShape::Invalid {
+                marked: has_marker(text, JSON_MARKERS),
+            }
+        });
+    }
+    Sniff::Yaml
+}
+
+fn has_marker(text: &str, markers: &[&str]) -> bool {
+    markers.iter().any(|m| text.contains(m))
+}
+
+/// The top level of a JSON text, read shallowly.
+enum JsonShape<'a> {
+    /// An object, its members raw (duplicate keys: the last wins, as in `serde_json::Value`).
+    Object(BTreeMap<String, &'a RawValue>),
+    /// An array of objects (the pages of an account dump, perhaps).
+    Pages(Vec<BTreeMap<String, &'a RawValue>>),
+    /// Any other valid JSON.
+    Other,
+    /// Not valid JSON; `marked` when it names a trust policy ([`JSON_MARKERS`]).
+    Invalid { marked: bool },
+}
+
+/// Reads the top level of `json` as borrowed [`RawValue`]s: building a `serde_json::Value`
+/// of a whole 8.7 MiB dump alone peaked at 6.9x the dump's size (BENCHMARKS.md, audit rows).
+/// Parsing into raw values still checks the whole text is JSON, as the `Value` read did.
+fn json_shape(json: &str) -> JsonShape<'_> {
+    let invalid = || JsonShape::Invalid {
+        marked: has_marker(json, JSON_MARKERS),
+    };
+    match json.trim_start().as_bytes().first() {
+        Some(b'{') => serde_json::from_str(json).map_or_else(|_| invalid(), JsonShape::Object),
+        Some(b'[') => {
+            let Ok(pages) = serde_json::from_str::<Vec<&RawValue>>(json) else {
+                return invalid();
+            };
+            // A non-object page has no `RoleDetailList`, so the file is not a dump.
+            pages
+                .iter()
+                .map(|p| serde_json::from_str(p.get()))
+                .collect::<Result<_, _>>()
+                .map_or(JsonShape::Other, JsonShape::Pages)
+        }
+        _ => invalid(),
+    }
+}
+
+fn is_plan(top: &BTreeMap<String, &RawValue>) -> bool {
+    top.contains_key("planned_values") || top.contains_key("resource_changes")
+}
+
+fn json_kind(shape: &JsonShape<'_>) -> Result<SourceKind, NoTrustPolicy> {
+    match shape {
+        JsonShape::Object(top) if top.contains_key("RoleDetailList") => Ok(SourceKind::AccountDump),
+        JsonShape::Object(top) if is_plan(top) => Ok(SourceKind::TerraformPlan),
+        JsonShape::Object(top)
+            if top
+                .get("Resources")
+                .is_some_and(|r| r.get().starts_with('{')) =>
+        {
+            Ok(SourceKind::CloudFormation)
+        }
+        // A policy, or get-role output (`Role`).
+        JsonShape::Object(top)
+            if ["Statement", "Version", "Role"]
+                .iter()
+                .any(|k| top.contains_key(*k)) =>
+        {
+            Ok(SourceKind::Policy)
+        }
+        JsonShape::Pages(pages)
+            if !pages.is_empty() && pages.iter().all(|p| p.contains_key("RoleDetailList")) =>
+        {
+            Ok(SourceKind::AccountDump)
+        }
+        JsonShape::Invalid { marked: true } => Ok(SourceKind::Policy),
+        JsonShape::Invalid { marked: false } => Err(NoTrustPolicy::NotJson),
+        JsonShape::Object(_) | JsonShape::Pages(_) | JsonShape::Other => {
+            Err(NoTrustPolicy::OtherJson)
         }
     }
-    vec![policy_file(name, bytes, options)]
+}
+
+/// The documents of a YAML stream that are CloudFormation templates (a mapping with a
+/// `Resources` mapping), converted to JSON values; and the error that stopped the reading, if
+/// one did, with its line and column.
+struct YamlDocuments {
+    templates: Vec<Value>,
+    error: Option<(String, usize, usize)>,
+    marked: bool,
+}
+
+fn yaml_documents(text: &str) -> YamlDocuments {
+    use serde::Deserialize as _;
+    let mut out = YamlDocuments {
+        templates: Vec::new(),
+        error: None,
+        marked: has_marker(text, YAML_MARKERS),
+    };
+    for document in serde_yaml_ng::Deserializer::from_str(text) {
+        match serde_yaml_ng::Value::deserialize(document) {
+            Ok(y) => {
+                let v = yaml_to_json(y);
+                if v.get("Resources").is_some_and(Value::is_object) {
+                    out.templates.push(v);
+                }
+            }
+            Err(e) => {
+                let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+                out.error = Some((e.to_string(), line, column));
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn yaml_kind(docs: &YamlDocuments) -> Result<SourceKind, NoTrustPolicy> {
+    if !docs.templates.is_empty() || docs.marked {
+        Ok(SourceKind::CloudFormation)
+    } else if docs.error.is_some() {
+        // Not YAML either (or a template language such as Helm's), and nothing in it names a
+        // trust policy.
+        Err(NoTrustPolicy::NotJson)
+    } else {
+        Err(NoTrustPolicy::OtherYaml)
+    }
+}
+
+/// Finds and audits every trust policy in a file found by a directory walk or read from standard
+/// input: [`classify`], then the policies of a file that holds some. A file that holds none is
+/// [`Discovered::NoTrustPolicy`]; one meant to hold policies that does not parse gives a
+/// `TP-INVALID-POLICY` finding.
+pub fn discover(name: &str, bytes: &[u8], options: &AuditOptions) -> Discovered {
+    // `from_utf8` checks ASCII a word at a time; `from_utf8_lossy` walked the whole file chunk
+    // by chunk (3.6 % of a 1,000-role dump audit's instructions).
+    let (text, utf8) = match std::str::from_utf8(bytes) {
+        Ok(s) => (Cow::Borrowed(s), true),
+        Err(_) => (String::from_utf8_lossy(bytes), false),
+    };
+    let policy = || Discovered::Policies(vec![policy_file(name, bytes, options)]);
+    match sniff(&text, utf8) {
+        Sniff::UrlEncoded => policy(),
+        Sniff::Nothing(why) => Discovered::NoTrustPolicy(why),
+        Sniff::Json(shape) => match json_kind(&shape) {
+            Err(why) => Discovered::NoTrustPolicy(why),
+            Ok(SourceKind::Policy) => policy(),
+            Ok(SourceKind::AccountDump) => Discovered::Policies(match &shape {
+                JsonShape::Object(top) => account_dump(name, &text, &[top], options),
+                JsonShape::Pages(pages) => {
+                    let refs: Vec<&BTreeMap<String, &RawValue>> = pages.iter().collect();
+                    account_dump(name, &text, &refs, options)
+                }
+                JsonShape::Other | JsonShape::Invalid { .. } => Vec::new(),
+            }),
+            Ok(kind) => {
+                // Valid JSON (the shape is an object), so this parse succeeds.
+                let Ok(v) = serde_json::from_str::<Value>(&text) else {
+                    return policy();
+                };
+                Discovered::Policies(if kind == SourceKind::TerraformPlan {
+                    terraform_plan(name, &text, &v, options)
+                } else {
+                    cloudformation(name, &text, &v, options)
+                })
+            }
+        },
+        Sniff::Yaml => {
+            let docs = yaml_documents(&text);
+            if let Err(why) = yaml_kind(&docs) {
+                return Discovered::NoTrustPolicy(why);
+            }
+            let mut found = Vec::new();
+            for template in &docs.templates {
+                found.extend(cloudformation(name, &text, template, options));
+            }
+            if let Some((message, line, column)) = docs.error {
+                found.push(whole_file_invalid(
+                    name,
+                    SourceKind::CloudFormation,
+                    format!("the YAML does not parse: {message}"),
+                    line,
+                    column,
+                ));
+            }
+            Discovered::Policies(found)
+        }
+    }
 }
 
 fn whole_file_invalid(
@@ -236,51 +500,6 @@ impl Cursor<'_> {
             .saturating_add(u32::try_from(skipped.matches('\n').count()).unwrap_or(u32::MAX));
         self.pos += at + needle.len();
         Some(self.line)
-    }
-}
-
-/// Recognises a JSON container (account dump, Terraform plan, CloudFormation template) and
-/// audits it; `None` when `json` is not JSON or is none of them (then it is read as a policy).
-///
-/// The top level is read shallowly, as borrowed [`RawValue`]s: building a `serde_json::Value`
-/// of a whole 8.7 MiB dump alone peaked at 6.9x the dump's size (BENCHMARKS.md, audit rows).
-/// Parsing into raw values still checks the whole text is JSON, as the `Value` read did.
-fn json_container(name: &str, json: &str, options: &AuditOptions) -> Option<Vec<AuditedPolicy>> {
-    match json.trim_start().as_bytes().first() {
-        Some(b'{') => {
-            // Duplicate keys: the last wins, as in `serde_json::Value`.
-            let top: BTreeMap<String, &RawValue> = serde_json::from_str(json).ok()?;
-            if top.contains_key("RoleDetailList") {
-                return Some(account_dump(name, json, &[&top], options));
-            }
-            if top.contains_key("planned_values") || top.contains_key("resource_changes") {
-                let v: Value = serde_json::from_str(json).ok()?;
-                return Some(terraform_plan(name, json, &v, options));
-            }
-            if top
-                .get("Resources")
-                .is_some_and(|r| r.get().starts_with('{'))
-            {
-                let v: Value = serde_json::from_str(json).ok()?;
-                return Some(cloudformation(name, json, &v, options));
-            }
-            None
-        }
-        Some(b'[') => {
-            let pages: Vec<&RawValue> = serde_json::from_str(json).ok()?;
-            // A non-object page has no `RoleDetailList`, so the file is not a dump.
-            let pages: Vec<BTreeMap<String, &RawValue>> = pages
-                .iter()
-                .map(|p| serde_json::from_str(p.get()))
-                .collect::<Result<_, _>>()
-                .ok()?;
-            let dump = !pages.is_empty() && pages.iter().all(|p| p.contains_key("RoleDetailList"));
-            dump.then(|| {
-                let refs: Vec<&BTreeMap<String, &RawValue>> = pages.iter().collect();
-                account_dump(name, json, &refs, options)
-            })
-        }
-        _ => None,
     }
 }
 

@@ -89,11 +89,27 @@ struct Discovery {
     jwks_uri: String,
 }
 
+/// The most bytes read from a JWKS or discovery document file: real ones are
+/// a few KiB. A read stops one byte past it, so `/dev/zero` or an endless
+/// pipe given as `--jwks` costs no more than this.
+pub const MAX_DOCUMENT_BYTES: u64 = 1024 * 1024;
+
 fn read(path: &Path) -> Result<String, KeySetError> {
-    fs::read_to_string(path).map_err(|e| KeySetError::Io {
+    use std::io::Read as _;
+    let io = |message: String| KeySetError::Io {
         path: path.display().to_string(),
-        message: e.to_string(),
-    })
+        message,
+    };
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|f| f.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| io(e.to_string()))?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > MAX_DOCUMENT_BYTES {
+        return Err(io(format!(
+            "larger than the {MAX_DOCUMENT_BYTES}-byte limit for a key set or discovery document"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| io("not UTF-8 text".to_owned()))
 }
 
 /// Refuses a member name repeated anywhere in the document (serde_json

@@ -112,6 +112,9 @@ pub(crate) struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// List each file of a walked directory that was not checked, and why.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 /// Output format for `audit`.
@@ -172,6 +175,9 @@ pub(crate) struct AuditArgs {
     /// TP-AUD-NOT-IN-CLIENTLIST: `aud` values no registered client ID satisfies.
     #[arg(long, value_name = "FILE")]
     pub providers: Vec<PathBuf>,
+    /// List each file of a walked directory that was not audited, and why.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -49,14 +49,18 @@ fn every_bad_example_has_a_finding() {
             continue;
         }
         bad += 1;
-        let report = json_of(
-            rolecall()
-                .args(["audit", "--format", "json", "--min-severity", "info"])
-                .arg(&path),
-            1,
-        );
+        let out = rolecall()
+            .args(["audit", "--format", "json", "--min-severity", "info"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let findings = report["policies"][0]["findings"].as_array().unwrap();
         assert!(!findings.is_empty(), "{name}: no finding");
+        // A policy that does not parse fails the run (2); findings give 1.
+        let unparsable = findings.iter().any(|f| f["rule"] == "TP-INVALID-POLICY");
+        let code = if unparsable { 2 } else { 1 };
+        assert_eq!(out.status.code(), Some(code), "{name}");
     }
     assert!(bad >= 10, "expected the bundled bad examples, found {bad}");
 }
@@ -133,12 +137,13 @@ fn json_report_key_order_is_stable() {
 
 #[test]
 fn sarif_has_what_github_code_scanning_needs() {
+    // 2: the examples include a policy that does not parse; the report is still written.
     let sarif = json_of(
         rolecall()
             .arg("audit")
             .arg(examples())
             .args(["--format", "sarif"]),
-        1,
+        2,
     );
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];

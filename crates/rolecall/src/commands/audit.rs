@@ -6,12 +6,12 @@ use std::path::Path;
 use rolecall_audit::config::Config;
 use rolecall_audit::report::{self, Baseline, Report};
 use rolecall_audit::rules::{self, RULES};
-use rolecall_audit::source::{audit_source, AuditedPolicy};
+use rolecall_audit::source::{discover, AuditedPolicy, Discovered};
 use rolecall_audit::{AuditOptions, Finding, Severity};
 
 use crate::args::{AuditArgs, AuditFormat, SeverityArg};
-use crate::diagnostic::{render, Diagnostic, Level};
-use crate::inputs;
+use crate::diagnostic::{render, Diagnostic, Level, Location};
+use crate::inputs::{self, Kind};
 use crate::output::{self, CliError, ExitCode};
 
 /// File extensions searched in directories: policies, dumps and plans are
@@ -47,26 +47,49 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
         None => options,
     };
 
-    let inputs = inputs::collect(&args.paths, EXTENSIONS);
-    if inputs.is_empty() {
+    let collected = inputs::collect(&args.paths, EXTENSIONS);
+    if collected.candidates.is_empty() && collected.skipped.is_empty() {
         return Err(CliError::Usage(
             "no input files found (directories are searched for *.json, *.yaml, *.yml, *.template)"
                 .into(),
         ));
     }
+    let mut skipped: Vec<(String, String)> = collected
+        .skipped
+        .into_iter()
+        .map(|s| (s.name, s.reason.to_owned()))
+        .collect();
     // indicatif draws only when stderr is a terminal, so piped runs and CI stay silent.
-    let progress = if inputs.len() >= PROGRESS_MIN_INPUTS {
-        indicatif::ProgressBar::new(inputs.len() as u64)
+    let progress = if collected.candidates.len() >= PROGRESS_MIN_INPUTS {
+        indicatif::ProgressBar::new(collected.candidates.len() as u64)
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let mut unreadable = Vec::new();
+    let mut unreadable: Vec<InputError> = Vec::new();
     let mut policies: Vec<AuditedPolicy> = Vec::new();
-    for input in inputs {
-        progress.set_message(input.name.clone());
+    // One input in memory at a time.
+    for candidate in collected.candidates {
+        progress.set_message(candidate.name.clone());
+        let input = candidate.read(Kind::Container);
         match input.bytes {
-            Ok(bytes) => policies.extend(audit_source(&input.name, &bytes, &options)),
-            Err(e) => unreadable.push((input.name, e)),
+            Ok(bytes) => match discover(&input.name, &bytes, &options) {
+                Discovered::Policies(found) => policies.extend(found),
+                // Named on the command line (or standard input): it must hold policies.
+                Discovered::NoTrustPolicy(why) if input.explicit => {
+                    unreadable.push(InputError::new(
+                        input.name,
+                        "no-trust-policy",
+                        format!("holds no trust policy: {why}"),
+                    ));
+                }
+                Discovered::NoTrustPolicy(why) => skipped.push((input.name, why.to_string())),
+                _ => {}
+            },
+            Err(e) => unreadable.push(InputError::new(
+                input.name,
+                "unreadable",
+                format!("cannot read input: {e}"),
+            )),
         }
         progress.inc(1);
     }
@@ -75,6 +98,27 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
         c.filter(&mut policies);
     }
     let min = severity(args.min_severity);
+    // A policy that does not parse fails the run whatever `--min-severity`; one its filter
+    // would hide is reported with the unreadable inputs, so the exit code has a reason shown.
+    let invalid = policies
+        .iter()
+        .flat_map(|p| &p.findings)
+        .any(|f| f.rule == INVALID_POLICY);
+    for p in &policies {
+        for f in p
+            .findings
+            .iter()
+            .filter(|f| f.rule == INVALID_POLICY && f.severity < min)
+        {
+            let name = match &p.location.role {
+                Some(role) => format!("{} ({role})", p.location.path),
+                None => p.location.path.clone(),
+            };
+            let mut e = InputError::new(name, INVALID_POLICY, f.message.clone());
+            e.location = (!f.span.is_synthetic()).then(|| f.span.into());
+            unreadable.push(e);
+        }
+    }
     let hidden = policies
         .iter()
         .flat_map(|p| &p.findings)
@@ -87,7 +131,10 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
 
     let mut out = output::stdout();
     match args.format {
-        AuditFormat::Text => write_text(&mut out, &report, &unreadable, hidden)?,
+        AuditFormat::Text => {
+            write_text(&mut out, &report, &unreadable, hidden)?;
+            write_skipped(&mut out, &skipped, args.verbose)?;
+        }
         AuditFormat::Json => {
             // Written straight from the report: building the `Value` first
             // held a second copy of the whole report (see BENCHMARKS.md).
@@ -105,11 +152,21 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
     out.flush()?;
     if args.format != AuditFormat::Text {
         let mut err = anstream::stderr();
-        for (name, e) in &unreadable {
-            writeln!(err, "rolecall: error: {name}: cannot read input: {e}")?;
+        for e in &unreadable {
+            match e.location {
+                Some(l) => writeln!(
+                    err,
+                    "rolecall: error: {}:{}:{}: {}",
+                    e.name, l.line, l.column, e.message
+                )?,
+                None => writeln!(err, "rolecall: error: {}: {}", e.name, e.message)?,
+            }
+        }
+        if args.verbose {
+            write_skipped(&mut err, &skipped, true)?;
         }
     }
-    Ok(if !unreadable.is_empty() {
+    Ok(if !unreadable.is_empty() || invalid {
         ExitCode::Error
     } else if report.worst().is_some() {
         ExitCode::Findings
@@ -147,6 +204,59 @@ fn load_baseline(path: &Path) -> Result<Baseline, CliError> {
     })
 }
 
+/// The rule of a policy that does not parse.
+const INVALID_POLICY: &str = "TP-INVALID-POLICY";
+
+/// An input that fails the run (exit code 2): unreadable, holding no trust
+/// policy although named on the command line, or a policy that does not parse
+/// where `--min-severity` would hide its finding.
+struct InputError {
+    name: String,
+    code: &'static str,
+    message: String,
+    location: Option<Location>,
+}
+
+impl InputError {
+    fn new(name: String, code: &'static str, message: String) -> Self {
+        InputError {
+            name,
+            code,
+            message,
+            location: None,
+        }
+    }
+}
+
+/// The files of walked directories that were not audited: a count, and
+/// with `--verbose` each one and why.
+pub(crate) fn write_skipped(
+    w: &mut impl Write,
+    skipped: &[(String, String)],
+    verbose: bool,
+) -> Result<(), CliError> {
+    if skipped.is_empty() {
+        return Ok(());
+    }
+    if verbose {
+        for (name, why) in skipped {
+            writeln!(w, "skipped {name}: {why}")?;
+        }
+    }
+    let n = skipped.len();
+    write!(
+        w,
+        "skipped {n} file{} that hold{} no trust policy",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "s" } else { "" }
+    )?;
+    if !verbose {
+        write!(w, " (--verbose lists them)")?;
+    }
+    writeln!(w)?;
+    Ok(())
+}
+
 fn severity(s: SeverityArg) -> Severity {
     match s {
         SeverityArg::Info => Severity::Info,
@@ -165,7 +275,7 @@ fn load_config(path: Option<&Path>) -> Result<Option<Config>, CliError> {
         Some(p) => (p.to_path_buf(), true),
         None => (Path::new(DEFAULT_CONFIG).to_path_buf(), false),
     };
-    let text = match std::fs::read_to_string(&path) {
+    let text = match inputs::read_text(&path, Kind::Config) {
         Ok(text) => text,
         Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
@@ -213,20 +323,20 @@ fn diagnostic(f: &Finding) -> Diagnostic {
 fn write_text(
     w: &mut impl Write,
     report: &Report,
-    unreadable: &[(String, std::io::Error)],
+    unreadable: &[InputError],
     hidden: usize,
 ) -> Result<(), CliError> {
-    for (name, e) in unreadable {
+    for e in unreadable {
         let d = Diagnostic {
             level: Level::Error,
             label: None,
-            code: Some("unreadable".into()),
-            message: format!("cannot read input: {e}"),
-            location: None,
+            code: Some(e.code.into()),
+            message: e.message.clone(),
+            location: e.location,
             hint: None,
             notes: Vec::new(),
         };
-        render(w, name, None, &d)?;
+        render(w, &e.name, None, &d)?;
     }
     for p in &report.policies {
         if p.findings.is_empty() {
@@ -240,7 +350,7 @@ fn write_text(
         let source = match &p.policy_text {
             Some(t) => Some(t.as_str()),
             None => {
-                file_text = std::fs::read_to_string(&p.location.path).ok();
+                file_text = inputs::read_text(Path::new(&p.location.path), Kind::Container).ok();
                 file_text.as_deref()
             }
         };
@@ -374,7 +484,7 @@ fn scope_notes(report: &Report, hidden: usize) -> String {
 fn write_markdown(
     w: &mut impl Write,
     report: &Report,
-    unreadable: &[(String, std::io::Error)],
+    unreadable: &[InputError],
     hidden: usize,
 ) -> Result<(), CliError> {
     let mut findings: Vec<_> = report.findings().collect();
@@ -392,12 +502,12 @@ fn write_markdown(
         report.min_severity,
         scope_notes(report, hidden)
     )?;
-    for (name, e) in unreadable {
+    for e in unreadable {
         writeln!(
             w,
             "* **cannot read** `{}`: {}",
-            markdown_cell(name, MARKDOWN_MESSAGE_CHARS),
-            markdown_cell(&e.to_string(), MARKDOWN_MESSAGE_CHARS)
+            markdown_cell(&e.name, MARKDOWN_MESSAGE_CHARS),
+            markdown_cell(&e.message, MARKDOWN_MESSAGE_CHARS)
         )?;
     }
     if !unreadable.is_empty() {

@@ -8,8 +8,9 @@ use serde_json::json;
 
 use crate::args::{CheckArgs, Format};
 use crate::diagnostic::{render, Diagnostic, Level, Location};
-use crate::inputs::{self, Input};
+use crate::inputs::{self, Input, Kind};
 use crate::output::{self, CliError, ExitCode};
+use rolecall_audit::source::{classify, SourceKind};
 
 /// What happened to one input.
 enum Outcome {
@@ -19,18 +20,37 @@ enum Outcome {
 }
 
 pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, CliError> {
-    let inputs = inputs::collect(&args.paths, &["json"]);
-    if inputs.is_empty() {
+    let collected = inputs::collect(&args.paths, &["json"]);
+    if collected.candidates.is_empty() && collected.skipped.is_empty() {
         return Err(CliError::Usage(
             "no policy files found (directories are searched for *.json)".into(),
         ));
     }
+    let mut skipped: Vec<(String, String)> = collected
+        .skipped
+        .into_iter()
+        .map(|s| (s.name, s.reason.to_owned()))
+        .collect();
     // indicatif draws only when stderr is a terminal: piped runs stay silent.
-    let progress = if inputs.len() >= super::audit::PROGRESS_MIN_INPUTS {
-        indicatif::ProgressBar::new(inputs.len() as u64)
+    let progress = if collected.candidates.len() >= super::audit::PROGRESS_MIN_INPUTS {
+        indicatif::ProgressBar::new(collected.candidates.len() as u64)
     } else {
         indicatif::ProgressBar::hidden()
     };
+    let mut inputs = Vec::with_capacity(collected.candidates.len());
+    for candidate in collected.candidates {
+        let input = candidate.read(Kind::Policy);
+        // A file found in a directory is checked only when it is a policy (or
+        // looks meant to be one); one named on the command line always is.
+        match input.bytes.as_deref().map(classify) {
+            Ok(Err(why)) if !input.explicit => skipped.push((input.name, why.to_string())),
+            Ok(Ok(kind)) if !input.explicit && kind != SourceKind::Policy => skipped.push((
+                input.name,
+                format!("{}: `rolecall audit` reads it", kind_name(kind)),
+            )),
+            _ => inputs.push(input),
+        }
+    }
     let results: Vec<(Input, Outcome)> = inputs
         .into_iter()
         .map(|input| {
@@ -52,11 +72,29 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, CliError> {
 
     let mut out = output::stdout();
     match args.format {
-        Format::Text => write_text(&mut out, &results)?,
-        Format::Json => write_json(&mut out, &results)?,
+        Format::Text => {
+            write_text(&mut out, &results)?;
+            super::audit::write_skipped(&mut out, &skipped, args.verbose)?;
+        }
+        Format::Json => {
+            write_json(&mut out, &results)?;
+            if args.verbose {
+                super::audit::write_skipped(&mut anstream::stderr(), &skipped, true)?;
+            }
+        }
     }
     out.flush()?;
     Ok(exit_code(&results))
+}
+
+/// What a container is, for the message of a skipped one.
+fn kind_name(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::AccountDump => "an account dump",
+        SourceKind::TerraformPlan => "a Terraform plan",
+        SourceKind::CloudFormation => "a CloudFormation template",
+        _ => "a file that is not a policy",
+    }
 }
 
 /// 2 when an input could not be read or parsed, else 1 when any finding is

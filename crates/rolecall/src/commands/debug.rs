@@ -11,13 +11,8 @@ use crate::output::{self, CliError, ExitCode};
 pub(crate) fn run(cmd: &DebugCommand) -> Result<ExitCode, CliError> {
     match cmd {
         DebugCommand::Parse { path } => {
-            let input = inputs::collect(std::slice::from_ref(path), &["json"])
-                .into_iter()
-                .next()
-                .ok_or_else(|| CliError::Usage(format!("no input at `{}`", path.display())))?;
-            let bytes = input
-                .bytes
-                .map_err(|e| CliError::Usage(format!("{}: cannot read input: {e}", input.name)))?;
+            let bytes = super::request::read_input(path, inputs::Kind::Policy)?;
+            let name = super::sts::name_of(path);
             let mut out = output::stdout();
             match parse_document(&bytes) {
                 Ok(doc) => {
@@ -25,7 +20,7 @@ pub(crate) fn run(cmd: &DebugCommand) -> Result<ExitCode, CliError> {
                     Ok(ExitCode::Clean)
                 }
                 Err(e) => {
-                    writeln!(out, "{}: error[{}]: {e}", input.name, e.code())?;
+                    writeln!(out, "{name}: error[{}]: {e}", e.code())?;
                     Ok(ExitCode::Error)
                 }
             }

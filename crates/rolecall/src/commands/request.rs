@@ -9,6 +9,7 @@ use rolecall_eval::CompiledPolicy;
 use rolecall_policy::parse_document;
 
 use crate::args::Format;
+use crate::inputs::Kind;
 use crate::output::CliError;
 
 /// The action a web-identity call always needs.
@@ -74,16 +75,15 @@ pub(crate) fn usage(message: impl Into<String>) -> CliError {
     CliError::Usage(message.into())
 }
 
-pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>, CliError> {
-    if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-            .map_err(|e| usage(format!("<stdin>: cannot read input: {e}")))?;
-        Ok(bytes)
-    } else {
-        std::fs::read(path)
-            .map_err(|e| usage(format!("{}: cannot read input: {e}", path.display())))
-    }
+/// Reads a file, or standard input for `-`, within the limit of `kind`
+/// (`crate::inputs::read`); errors name the input.
+pub(crate) fn read_input(path: &Path, kind: Kind) -> Result<Vec<u8>, CliError> {
+    crate::inputs::read(path, kind).map_err(|e| {
+        usage(format!(
+            "{}: cannot read input: {e}",
+            super::sts::name_of(path)
+        ))
+    })
 }
 
 /// The policy, compiled; its text for rendering; its name for messages.
@@ -162,7 +162,7 @@ pub(crate) fn load_policy_file(path: &Path) -> Result<LoadedPolicy, CliError> {
     } else {
         path.display().to_string()
     };
-    let bytes = read_input(path)?;
+    let bytes = read_input(path, Kind::Policy)?;
     load_policy_bytes(name, &bytes)
 }
 
@@ -202,7 +202,7 @@ pub(crate) fn load_policy_bytes(name: String, bytes: &[u8]) -> Result<LoadedPoli
 
 pub(crate) fn load_subject(args: &RequestArgs) -> Result<Subject, CliError> {
     if let Some(path) = &args.token {
-        let bytes = read_input(path)?;
+        let bytes = read_input(path, Kind::Token)?;
         let text = String::from_utf8(bytes).map_err(|_| usage("the token is not UTF-8 text"))?;
         // A token STS would refuse as `InvalidIdentityToken` (repeated
         // members, `crit`, claim types) is refused here too, with the reason.
@@ -237,7 +237,7 @@ pub(crate) fn load_subject(args: &RequestArgs) -> Result<Subject, CliError> {
         .ok_or_else(|| usage("give --token, or --principal with --action and --context"))?;
     let context = match &args.context_file {
         Some(path) => {
-            let bytes = read_input(path)?;
+            let bytes = read_input(path, Kind::Context)?;
             serde_json::from_slice::<Context>(&bytes).map_err(|e| {
                 usage(format!(
                     "{}:{}:{}: invalid context: {e}",

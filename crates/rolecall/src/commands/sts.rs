@@ -15,6 +15,7 @@ use rolecall_sts::{
 
 use super::request::{check_role, read_input, same_role, usage};
 use crate::args::Format;
+use crate::inputs::Kind;
 use crate::output::{self, CliError, ExitCode};
 
 /// `rolecall sts ...`.
@@ -117,7 +118,7 @@ pub(crate) fn name_of(path: &Path) -> String {
 pub(crate) fn load_providers(paths: &[PathBuf]) -> Result<ProviderRegistry, CliError> {
     let mut providers = ProviderRegistry::new();
     for path in paths {
-        let registry = ProviderRegistry::from_json(&text_of(path)?)
+        let registry = ProviderRegistry::from_json(&text_of(path, Kind::Providers)?)
             .map_err(|e| usage(format!("{}: {e}", name_of(path))))?;
         providers
             .merge(registry)
@@ -126,8 +127,8 @@ pub(crate) fn load_providers(paths: &[PathBuf]) -> Result<ProviderRegistry, CliE
     Ok(providers)
 }
 
-fn text_of(path: &Path) -> Result<String, CliError> {
-    String::from_utf8(read_input(path)?)
+fn text_of(path: &Path, kind: Kind) -> Result<String, CliError> {
+    String::from_utf8(read_input(path, kind)?)
         .map_err(|_| usage(format!("{}: not UTF-8 text", name_of(path))))
 }
 
@@ -161,7 +162,8 @@ fn load_policy(
     role_arn: Option<&str>,
 ) -> Result<(TrustPolicy, Option<String>), CliError> {
     let name = name_of(path);
-    let bytes = read_input(path)?;
+    // An account dump is allowed here, so the container limit applies.
+    let bytes = read_input(path, Kind::Container)?;
     let dump = serde_json::from_slice::<AccountDump<'_>>(&bytes);
     if let (None, Ok(dump)) = (role_arn, &dump) {
         let mut names: Vec<String> = dump
@@ -237,7 +239,7 @@ fn assume(args: &AssumeArgs) -> Result<ExitCode, CliError> {
     let role_arn = args.role_arn.clone().or(doc_role).ok_or_else(|| {
         usage("--role-arn is required (unless --policy is `aws iam get-role` output)")
     })?;
-    let token = text_of(&args.token)?;
+    let token = text_of(&args.token, Kind::Token)?;
     let providers = load_providers(&args.providers)?;
     let keys = KeySet::from_path(&args.jwks).map_err(|e| usage(e.to_string()))?;
     let now = parse_now(args.now.as_deref())?;
@@ -282,7 +284,7 @@ pub(crate) fn verify_token(
             "--verify needs --token, --role-arn, --providers and --jwks",
         ));
     };
-    let token = text_of(token_path)?;
+    let token = text_of(token_path, Kind::Token)?;
     let providers = load_providers(&args.providers)?;
     let keys = KeySet::from_path(jwks).map_err(|e| usage(e.to_string()))?;
     let now = parse_now(args.now.as_deref())?;

@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::request::{read_input, usage};
 use super::sts::parse_now;
 use crate::args::Format;
+use crate::inputs::Kind;
 use crate::output::{self, CliError, ExitCode};
 
 /// `rolecall token ...`.
@@ -67,8 +68,10 @@ pub(crate) fn run(args: &TokenArgs) -> Result<ExitCode, CliError> {
 /// else the argument itself when it looks like a compact JWT.
 fn token_text(arg: &str) -> Result<String, CliError> {
     let path = Path::new(arg);
-    if arg == "-" || path.is_file() {
-        return String::from_utf8(read_input(path)?)
+    // Any existing path but a directory: a pipe such as `<(cat t.jwt)`
+    // (`/dev/fd/63`) is read too, bounded as a token.
+    if arg == "-" || path.exists() && !path.is_dir() {
+        return String::from_utf8(read_input(path, Kind::Token)?)
             .map_err(|_| usage(format!("{arg}: not UTF-8 text")));
     }
     if arg.matches('.').count() == 2 && !arg.contains('/') {
