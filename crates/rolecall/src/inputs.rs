@@ -110,14 +110,45 @@ pub(crate) fn read(path: &Path, kind: Kind) -> io::Result<Vec<u8>> {
 }
 
 /// Reads `reader` to its end, or to the limit of `kind` plus one byte.
+///
+/// An audit input ([`Kind::Container`], whose limit is large) is read a
+/// block at a time and refused at its first NUL byte, which no JSON, YAML or
+/// URL-encoded text holds: `/dev/zero`, a sparse file or a binary stops
+/// there instead of filling 256 MiB first. (Other kinds have small limits,
+/// and their parsers say where such a byte is.)
 fn read_bounded(reader: impl Read, kind: Kind, size_hint: u64) -> io::Result<Vec<u8>> {
+    const BLOCK: usize = 64 * 1024;
     let limit = kind.limit();
     // The size of a regular file, plus one byte to see its end: no regrowth.
     let capacity = usize::try_from(size_hint.min(limit).saturating_add(1)).unwrap_or(0);
     let mut bytes = Vec::with_capacity(capacity);
-    reader
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)?;
+    let mut reader = reader.take(limit.saturating_add(1));
+    if kind == Kind::Container {
+        let mut block = vec![0u8; BLOCK];
+        loop {
+            let n = match reader.read(&mut block) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            let new = block.get(..n).unwrap_or_default();
+            // `contains` on bytes is memchr: the scan costs nothing next to the read.
+            if new.contains(&0) {
+                let at = new.iter().position(|&b| b == 0).unwrap_or(0);
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "a NUL byte at offset {}: not JSON, YAML or URL-encoded text",
+                        bytes.len() + at
+                    ),
+                ));
+            }
+            bytes.extend_from_slice(new);
+        }
+    } else {
+        reader.read_to_end(&mut bytes)?;
+    }
     if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
         return Err(kind.too_large());
     }
@@ -325,6 +356,21 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn audit_inputs_stop_at_the_first_nul_byte() {
+        let err = read_bounded(io::repeat(0), Kind::Container, 0).err();
+        assert_eq!(
+            err.map(|e| e.to_string()),
+            Some("a NUL byte at offset 0: not JSON, YAML or URL-encoded text".to_owned())
+        );
+        let mut text = vec![b'{'; 70_000];
+        text.push(0);
+        let err = read_bounded(text.as_slice(), Kind::Container, 0).err();
+        assert!(err.is_some_and(|e| e.to_string().contains("offset 70000")));
+        let ok = read_bounded(&b"{}"[..], Kind::Container, 2).ok();
+        assert_eq!(ok.as_deref(), Some(&b"{}"[..]));
+    }
 
     #[test]
     fn reads_stop_at_the_limit_plus_one_byte() {

@@ -85,6 +85,10 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
                 Discovered::NoTrustPolicy(why) => skipped.push((input.name, why.to_string())),
                 _ => {}
             },
+            // A binary file found in a directory holds no trust policy either.
+            Err(e) if !input.explicit && e.kind() == std::io::ErrorKind::InvalidData => {
+                skipped.push((input.name, e.to_string()));
+            }
             Err(e) => unreadable.push(InputError::new(
                 input.name,
                 "unreadable",

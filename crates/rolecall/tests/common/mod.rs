@@ -42,7 +42,8 @@ pub struct Bounded {
     /// The first [`CAPTURE`] bytes of stderr.
     pub stderr: String,
     /// The child's peak resident set size in KiB (the largest `VmHWM` seen
-    /// while polling; see [`run_bounded_in`]); `None` where `/proc` is absent.
+    /// while polling; see [`run_bounded_in`]); `None` where `/proc` is absent
+    /// or the child ended before the first poll.
     pub peak_rss_kib: Option<u64>,
     /// Wall time from spawn to exit.
     pub elapsed: std::time::Duration,
@@ -118,15 +119,17 @@ pub fn run_bounded<S: AsRef<std::ffi::OsStr>>(args: &[S], stdin: Feed) -> Bounde
 /// memory).
 ///
 /// Peak memory: `/proc/<pid>/status`'s `VmHWM` (the kernel's high-water mark
-/// of the resident set) is read every millisecond while the child runs and
+/// of the resident set) is read every half millisecond while the child runs and
 /// the largest value kept. Chosen over `getrusage(RUSAGE_CHILDREN)`, which is
 /// the maximum over every child this test process has reaped, so tests
 /// running in parallel (and earlier cases) would pollute each other's figure;
 /// and over `wait4`'s per-child rusage, which needs `unsafe` or an unmaintained
 /// crate. The cost: memory taken in the last millisecond before exit can be
-/// missed, so the figure is a lower bound; the runaway cases these tests guard
-/// against (reading `/dev/zero` whole) grow for far longer than that. Where
-/// `/proc` is absent (not Linux) the figure is `None` and not asserted.
+/// missed, so the figure is a lower bound, and a child that exits before the
+/// first poll has none; the runaway cases these tests guard against (reading
+/// `/dev/zero` whole) grow for far longer than that: faulting in 64 MiB
+/// alone takes several milliseconds. Where `/proc` is absent (not Linux) the
+/// figure is `None` and not asserted.
 pub fn run_bounded_in<S: AsRef<std::ffi::OsStr>>(
     dir: Option<&std::path::Path>,
     args: &[S],
@@ -207,7 +210,7 @@ pub fn run_bounded_in<S: AsRef<std::ffi::OsStr>>(
             let _ = child.kill();
             break child.wait().expect("wait after kill");
         }
-        std::thread::sleep(Duration::from_millis(1));
+        std::thread::sleep(Duration::from_micros(500));
     };
     let elapsed = start.elapsed();
     if let Some(f) = feeder {
