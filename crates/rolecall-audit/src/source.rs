@@ -963,6 +963,89 @@ mod tests {
         assert!(first.3.unwrap().starts_with("{\n  \"Statement\": ["));
     }
 
+    /// A file holding no trust policy is told apart from a broken one.
+    #[test]
+    fn classification_tells_no_trust_policy_from_broken() {
+        let cases: &[(&str, Result<SourceKind, NoTrustPolicy>)] = &[
+            ("", Err(NoTrustPolicy::Empty)),
+            (" \n\t", Err(NoTrustPolicy::Empty)),
+            (
+                r#"{"name": "app", "version": "1.0.0"}"#,
+                Err(NoTrustPolicy::OtherJson),
+            ),
+            ("[1, 2]", Err(NoTrustPolicy::OtherJson)),
+            ("{\n // jsonc\n \"a\": 1,\n}", Err(NoTrustPolicy::NotJson)),
+            (
+                "apiVersion: v1\nkind: Pod\n---\nkind: Service\n",
+                Err(NoTrustPolicy::OtherYaml),
+            ),
+            ("name: {{ .Values.name }}\n: :", Err(NoTrustPolicy::NotJson)),
+            (
+                r#"{"Version": "2012-10-17", "Statement": []}"#,
+                Ok(SourceKind::Policy),
+            ),
+            (r#"{"Statement": [,]}"#, Ok(SourceKind::Policy)),
+            (r#"{"Role": {}}"#, Ok(SourceKind::Policy)),
+            ("%7B%22Statement%22%3A%5B%5D%7D", Ok(SourceKind::Policy)),
+            (r#"{"RoleDetailList": []}"#, Ok(SourceKind::AccountDump)),
+            (
+                r#"[{"RoleDetailList": []}, {"RoleDetailList": []}]"#,
+                Ok(SourceKind::AccountDump),
+            ),
+            (r#"{"resource_changes": []}"#, Ok(SourceKind::TerraformPlan)),
+            (r#"{"Resources": {}}"#, Ok(SourceKind::CloudFormation)),
+            (
+                "kind: Pod\n---\nResources:\n  A:\n    Type: AWS::S3::Bucket\n",
+                Ok(SourceKind::CloudFormation),
+            ),
+            // Broken YAML that names a role is a broken template, not skipped.
+            (
+                "Resources:\n  R:\n    Type: AWS::IAM::Role\n   bad: [",
+                Ok(SourceKind::CloudFormation),
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(&classify(text.as_bytes()), expected, "{text:?}");
+        }
+        // Not UTF-8: JSON only when it names a policy (then it is reported as broken).
+        assert_eq!(classify(b"{\"x\": \"\xff\"}"), Err(NoTrustPolicy::NotJson));
+        assert_eq!(
+            classify(b"{\"Statement\": \"\xff\"}"),
+            Ok(SourceKind::Policy)
+        );
+    }
+
+    /// `discover` audits what `classify` accepts, document by document in a
+    /// YAML stream, and says why it skips the rest.
+    #[test]
+    fn discover_reads_yaml_streams_and_skips_other_files() {
+        let opts = AuditOptions::default();
+        let stream = "kind: ConfigMap\n---\nResources:\n  Ci:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement: []\n---\nkind: Service\n";
+        let Discovered::Policies(found) = discover("<stdin>", stream.as_bytes(), &opts) else {
+            panic!("no template found");
+        };
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found.first().and_then(|p| p.location.role.as_deref()),
+            Some("Ci")
+        );
+        assert_eq!(
+            discover("package.json", br#"{"name": "x"}"#, &opts),
+            Discovered::NoTrustPolicy(NoTrustPolicy::OtherJson)
+        );
+        let Discovered::Policies(broken) = discover("p.json", br#"{"Statement": [,]}"#, &opts)
+        else {
+            panic!("a broken policy must be audited");
+        };
+        assert_eq!(
+            broken
+                .first()
+                .and_then(|p| p.findings.first())
+                .map(|f| f.rule),
+            Some("TP-INVALID-POLICY")
+        );
+    }
+
     #[test]
     fn sub_resolves_pseudo_parameters_only() {
         assert_eq!(

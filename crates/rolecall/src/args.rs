@@ -34,6 +34,11 @@ pub(crate) enum Command {
     #[command(after_help = "\
 Prints file:line:column, the source line, a caret under the offending token, the rule id and a hint.
 
+Directories are searched for *.json as `audit` searches them (.gitignore applies; .git/,
+node_modules/, .terraform/, FIFOs, devices and links to directories are skipped); JSON files there
+that are not policies are skipped and counted (--verbose lists them). A policy is read up to
+1 MiB; a larger input is an error.
+
 Exit codes: 0 clean, 1 findings (errors or warnings), 2 unreadable or unparsable input.
 
 Examples:
@@ -45,11 +50,25 @@ Examples:
     #[command(after_help = "\
 Reads policy files, URL-encoded policies, `aws iam get-role` output, `aws iam
 get-account-authorization-details` dumps, Terraform plan JSON (`terraform show -json`) and
-CloudFormation templates (JSON or YAML). Directories are searched recursively.
+CloudFormation templates (JSON or YAML, also inside a multi-document stream). Standard input is
+recognised by its content.
+
+Directories are searched recursively for *.json, *.yaml, *.yml and *.template, as a scanner does:
+.gitignore rules apply (also outside a git checkout); .git/, node_modules/ and .terraform/ are
+never entered; FIFOs, sockets and devices are skipped; symbolic links are followed to files only,
+never into directories (so a link cycle cannot loop), and each file is read once. A file found
+there that holds no trust policy (package.json, a Kubernetes manifest, an empty file) is skipped
+and counted; --verbose lists each one. A file that looks like a policy but does not parse is
+reported. A file named on the command line must hold a trust policy.
+
+Inputs are read up to a limit: 256 MiB for an audit input (and a NUL byte stops the read: no
+JSON or YAML holds one), 1 MiB for --config, 4 MiB for --providers. More is an error.
 
 Configuration: `.rolecall.toml` in the current directory, or --config FILE.
 
-Exit codes: 0 no finding at or above --min-severity, 1 findings, 2 unreadable input or bad config.
+Exit codes: 0 no finding at or above --min-severity, 1 findings, 2 an input that cannot be read
+or parsed (a policy that does not parse included, whatever --min-severity), a file named on the
+command line that holds no trust policy, or bad config.
 
 Examples:
   rolecall audit examples/

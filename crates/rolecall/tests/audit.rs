@@ -288,3 +288,200 @@ fn aud_values_are_checked_against_the_providers_client_ids() {
         .assert()
         .code(2);
 }
+
+/// A policy that does not parse: looks like one (`Statement`), is broken.
+const BROKEN_POLICY: &str =
+    "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\",,}\n  ]\n}\n";
+
+/// A directory as a real repository has it: a broken trust policy beside a
+/// `package.json`, `node_modules/`, `.git/`, `.terraform/`, a gitignored
+/// file (no `.git` needed), an empty file, a Kubernetes multi-document YAML
+/// and a `tsconfig.json` with comments. Returns the directory.
+fn scanner_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let put = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    put("infra/bad.json", BROKEN_POLICY);
+    put("package.json", r#"{"name": "app", "version": "1.0.0"}"#);
+    put("node_modules/dep/policy.json", BROKEN_POLICY);
+    put(".git/policy.json", BROKEN_POLICY);
+    put(".terraform/modules/policy.json", BROKEN_POLICY);
+    put(".gitignore", "/ignored.json\n");
+    put("ignored.json", BROKEN_POLICY);
+    put("empty.json", "");
+    put(
+        "k8s/deploy.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: b\n",
+    );
+    put(
+        "tsconfig.json",
+        "{\n  // comments make this JSONC\n  \"compilerOptions\": {},\n}\n",
+    );
+    dir
+}
+
+/// Issue 12's scanner behaviour: only the broken policy is reported; the
+/// rest is skipped (and counted, listed with `--verbose`) or never entered;
+/// the run fails (2) because a policy does not parse.
+#[test]
+fn a_directory_walk_reports_only_trust_policies() {
+    let dir = scanner_tree();
+    let out = rolecall()
+        .arg("audit")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("bad.json:4:24: high[TP-INVALID-POLICY]"),
+        "{out}"
+    );
+    for absent in [
+        "node_modules",
+        ".git",
+        ".terraform",
+        "ignored.json",
+        "package.json",
+        "deploy.yaml",
+    ] {
+        assert!(!out.contains(absent), "{absent} in:\n{out}");
+    }
+    assert!(
+        out.contains("skipped 4 files that hold no trust policy (--verbose lists them)"),
+        "{out}"
+    );
+    let report = json_of(
+        rolecall()
+            .args(["audit", "--format", "json"])
+            .arg(dir.path()),
+        2,
+    );
+    let policies = report["policies"].as_array().unwrap();
+    assert_eq!(policies.len(), 1, "{policies:#?}");
+    assert!(policies[0]["location"]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("bad.json"));
+    // --verbose names each skipped file and why.
+    rolecall()
+        .args(["audit", "--verbose"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(
+            "package.json: JSON that is neither a policy",
+        ))
+        .stdout(predicate::str::contains("empty.json: the file is empty"))
+        .stdout(predicate::str::contains(
+            "tsconfig.json: not JSON, and nothing in it names a trust policy",
+        ))
+        .stdout(predicate::str::contains(
+            "deploy.yaml: YAML with no CloudFormation template",
+        ))
+        .stdout(predicate::str::contains(
+            "skipped 4 files that hold no trust policy\n",
+        ));
+    // Without the broken policy, the same tree is clean.
+    std::fs::remove_file(dir.path().join("infra/bad.json")).unwrap();
+    rolecall().arg("audit").arg(dir.path()).assert().code(0);
+}
+
+/// Fail closed: an unparsable policy exits 2 under every `--min-severity`,
+/// in every format, given as a file or found in a directory; where the
+/// filter would hide its finding, the error is still shown.
+#[test]
+fn an_unparsable_policy_exits_2_whatever_the_min_severity() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, BROKEN_POLICY).unwrap();
+    for severity in ["info", "low", "medium", "high", "critical"] {
+        for target in [&bad, &dir.path().to_path_buf()] {
+            rolecall()
+                .arg("audit")
+                .arg(target)
+                .args(["--min-severity", severity])
+                .assert()
+                .code(2)
+                .stdout(predicate::str::contains("bad.json:4:24:"))
+                .stdout(predicate::str::contains("TP-INVALID-POLICY"));
+            for format in ["json", "sarif"] {
+                let assert = rolecall()
+                    .arg("audit")
+                    .arg(target)
+                    .args(["--min-severity", severity, "--format", format])
+                    .assert()
+                    .code(2);
+                if severity == "critical" {
+                    assert.stderr(predicate::str::contains(
+                        "bad.json:4:24: the policy does not parse",
+                    ));
+                }
+            }
+        }
+        // An unreadable input too.
+        rolecall()
+            .arg("audit")
+            .arg(dir.path().join("missing.json"))
+            .args(["--min-severity", severity])
+            .assert()
+            .code(2);
+    }
+}
+
+/// A file named on the command line (or standard input) that holds no trust
+/// policy is an error, not a skip.
+#[test]
+fn an_explicit_file_without_a_trust_policy_is_an_error() {
+    let dir = scanner_tree();
+    rolecall()
+        .arg("audit")
+        .arg(dir.path().join("package.json"))
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(
+            "package.json: error[no-trust-policy]: holds no trust policy: JSON that is neither a policy",
+        ));
+    rolecall()
+        .args(["audit", "-", "--format", "json"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "<stdin>: holds no trust policy: the file is empty",
+        ));
+}
+
+/// A CloudFormation template in a multi-document YAML stream (beside
+/// Kubernetes documents) is found and audited; YAML on standard input is read
+/// as YAML (it used to be refused as JSON).
+#[test]
+fn cloudformation_in_a_yaml_stream_and_on_stdin() {
+    let template = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Ci:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal:\n              Federated: arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com\n            Action: sts:AssumeRoleWithWebIdentity\n            Condition:\n              StringLike:\n                token.actions.githubusercontent.com:sub: 'repo:octo-org/*'\n";
+    let stream = format!("apiVersion: v1\nkind: ConfigMap\n---\n{template}---\nkind: Service\n");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("stack.yaml"), &stream).unwrap();
+    for (cmd_input, stdin) in [
+        (Some(dir.path()), None),
+        (None, Some(stream.clone())),
+        (None, Some(template.to_owned())),
+    ] {
+        let mut cmd = rolecall();
+        cmd.args(["audit", "--format", "json"]);
+        match (cmd_input, stdin) {
+            (Some(p), _) => cmd.arg(p),
+            (None, Some(s)) => cmd.arg("-").write_stdin(s),
+            (None, None) => unreachable!(),
+        };
+        let report = json_of(&mut cmd, 1);
+        let policies = report["policies"].as_array().unwrap();
+        assert_eq!(policies.len(), 1, "{policies:#?}");
+        assert_eq!(policies[0]["location"]["role"], "Ci");
+        assert_eq!(policies[0]["location"]["kind"], "cloud-formation");
+    }
+}

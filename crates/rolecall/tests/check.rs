@@ -208,3 +208,46 @@ fn a_container_file_gets_pointed_to_audit() {
         .code(2)
         .stdout(predicate::str::contains("rolecall audit").not());
 }
+
+/// `check` of a directory checks the policies in it and skips the other
+/// JSON files (counted; listed with `--verbose`); a file named on the
+/// command line is always checked.
+#[test]
+fn a_directory_walk_checks_only_policies() {
+    let dir = tempfile::tempdir().unwrap();
+    let put = |rel: &str, text: &str| std::fs::write(dir.path().join(rel), text).unwrap();
+    std::fs::copy(
+        examples().join("irsa-single-service-account.json"),
+        dir.path().join("policy.json"),
+    )
+    .unwrap();
+    put("package.json", r#"{"name": "app", "version": "1.0.0"}"#);
+    put("empty.json", "");
+    put("dump.json", r#"{"RoleDetailList": []}"#);
+    rolecall()
+        .args(["check", "--verbose"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("checked 1 input"))
+        .stdout(predicate::str::contains(
+            "dump.json: an account dump: `rolecall audit` reads it",
+        ))
+        .stdout(predicate::str::contains(
+            "skipped 3 files that hold no trust policy\n",
+        ));
+    // A broken policy among them fails the run.
+    put("bad.json", "{\"Statement\": [,]}");
+    rolecall()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("bad.json:1:"));
+    // Named on the command line, package.json is checked (and is no policy).
+    rolecall()
+        .arg("check")
+        .arg(dir.path().join("package.json"))
+        .assert()
+        .code(2);
+}
