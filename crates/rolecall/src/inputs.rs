@@ -43,6 +43,9 @@ pub(crate) enum Kind {
     Context,
     /// `--config` / `.rolecall.toml`: 1 MiB.
     Config,
+    /// `audit --baseline`: an earlier report, 256 MiB (a 10,000-role
+    /// dump's report is far smaller).
+    Baseline,
 }
 
 impl Kind {
@@ -51,7 +54,7 @@ impl Kind {
         const MIB: u64 = 1024 * 1024;
         match self {
             Kind::Policy => rolecall_policy::DEFAULT_MAX_INPUT_BYTES as u64,
-            Kind::Container => 256 * MIB,
+            Kind::Container | Kind::Baseline => 256 * MIB,
             Kind::Token => 64 * 1024,
             Kind::Providers => 4 * MIB,
             Kind::Context | Kind::Config => MIB,
@@ -67,6 +70,7 @@ impl Kind {
             Kind::Providers => "a providers file",
             Kind::Context => "a context file",
             Kind::Config => "a configuration file",
+            Kind::Baseline => "a baseline report",
         }
     }
 
@@ -111,8 +115,8 @@ pub(crate) fn read(path: &Path, kind: Kind) -> io::Result<Vec<u8>> {
 
 /// Reads `reader` to its end, or to the limit of `kind` plus one byte.
 ///
-/// An audit input ([`Kind::Container`], whose limit is large) is read a
-/// block at a time and refused at its first NUL byte, which no JSON, YAML or
+/// An audit input or a baseline ([`Kind::Container`], [`Kind::Baseline`],
+/// whose limits are large) is read a block at a time and refused at its first NUL byte, which no JSON, YAML or
 /// URL-encoded text holds: `/dev/zero`, a sparse file or a binary stops
 /// there instead of filling 256 MiB first. (Other kinds have small limits,
 /// and their parsers say where such a byte is.)
@@ -123,7 +127,7 @@ fn read_bounded(reader: impl Read, kind: Kind, size_hint: u64) -> io::Result<Vec
     let capacity = usize::try_from(size_hint.min(limit).saturating_add(1)).unwrap_or(0);
     let mut bytes = Vec::with_capacity(capacity);
     let mut reader = reader.take(limit.saturating_add(1));
-    if kind == Kind::Container {
+    if matches!(kind, Kind::Container | Kind::Baseline) {
         let mut block = vec![0u8; BLOCK];
         loop {
             let n = match reader.read(&mut block) {
@@ -232,9 +236,9 @@ pub(crate) struct Collected {
 const NEVER_ENTERED: &[&str] = &[".git", "node_modules", ".terraform"];
 
 /// Expands the paths: `-` is standard input; a directory contributes every
-/// file below it whose extension is in `extensions` (see the module
-/// documentation for what a walk skips); any other path is taken as is,
-/// whatever it is. Nothing is read yet.
+/// file below it whose extension is in `extensions` and that no earlier path
+/// or name led to (see the module documentation for what a walk skips); any
+/// other path is taken as is, whatever it is. Nothing is read yet.
 pub(crate) fn collect(paths: &[PathBuf], extensions: &[&str]) -> Collected {
     let mut out = Collected::default();
     let mut seen = HashSet::new();
@@ -247,7 +251,10 @@ pub(crate) fn collect(paths: &[PathBuf], extensions: &[&str]) -> Collected {
             });
         } else if path.is_dir() {
             walk(path, extensions, &mut seen, &mut out);
-        } else if first_time(&mut seen, path) {
+        } else {
+            // Named on the command line: read as often as named (a walk
+            // does not read it again).
+            first_time(&mut seen, path);
             out.candidates.push(Candidate {
                 name: path.display().to_string(),
                 explicit: true,

@@ -156,6 +156,7 @@ fn endless_devices_as_every_file_input() {
                 vec!["audit", &policy, "--providers", dev],
                 "limit for a providers file",
             ),
+            (vec!["audit", &policy, "--baseline", dev], "NUL byte"),
             (vec!["token", "inspect", dev], "limit for a token"),
             (
                 vec![

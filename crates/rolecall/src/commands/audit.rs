@@ -179,24 +179,12 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
     })
 }
 
-/// The most bytes of a `--baseline` report read: a report of a 10,000-role account dump
-/// is far smaller.
-const BASELINE_LIMIT: u64 = 256 * 1024 * 1024;
-
 /// Reads `--baseline FILE`. A baseline that cannot be read or understood stops the run:
 /// ignoring it would report the whole estate's findings as new (or, worse, silently hide
 /// nothing while the user believes it does).
 fn load_baseline(path: &Path) -> Result<Baseline, CliError> {
-    use std::io::Read as _;
-    let fail = |e: String| CliError::Usage(format!("{}: cannot use baseline: {e}", path.display()));
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(BASELINE_LIMIT + 1).read_to_end(&mut bytes))
-        .map_err(|e| fail(e.to_string()))?;
-    if bytes.len() as u64 > BASELINE_LIMIT {
-        return Err(fail(format!("larger than the {BASELINE_LIMIT}-byte limit")));
-    }
-    let text = String::from_utf8(bytes).map_err(|_| fail("not UTF-8 text".into()))?;
+    let text = inputs::read_text(path, Kind::Baseline)
+        .map_err(|e| CliError::Usage(format!("{}: cannot use baseline: {e}", path.display())))?;
     Baseline::parse(&text).map_err(|e| {
         CliError::Usage(format!(
             "{}:{}:{}: cannot use baseline: {}",
