@@ -272,7 +272,10 @@ fn first_time(seen: &mut HashSet<PathBuf>, path: &Path) -> bool {
 }
 
 fn walk(dir: &Path, extensions: &[&str], seen: &mut HashSet<PathBuf>, out: &mut Collected) {
-    let walker = ignore::WalkBuilder::new(dir)
+    // A trailing separator makes a root given as a link to a directory
+    // resolve (a link named on the command line is followed; links met
+    // inside are not).
+    let walker = ignore::WalkBuilder::new(dir.join(""))
         // Hidden files may hold policies (`.github/`, `.aws/`): only the
         // directories in NEVER_ENTERED are left out.
         .hidden(false)

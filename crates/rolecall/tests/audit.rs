@@ -481,3 +481,39 @@ fn cloudformation_in_a_yaml_stream_and_on_stdin() {
         assert_eq!(policies[0]["location"]["kind"], "cloud-formation");
     }
 }
+
+/// `.gitignore` applies in a directory that is no git checkout (no `.git`
+/// anywhere above the temporary directory), and a directory named on the
+/// command line through a symbolic link is walked (links met inside a walk
+/// are not followed).
+#[cfg(unix)]
+#[test]
+fn gitignore_applies_without_git_and_a_linked_root_is_walked() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    std::fs::write(real.join(".gitignore"), "/ignored.json\n").unwrap();
+    std::fs::write(real.join("ignored.json"), BROKEN_POLICY).unwrap();
+    std::fs::copy(
+        examples().join("irsa-namespace-prefix.bad.json"),
+        real.join("loose.json"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&real, dir.path().join("link")).unwrap();
+    for root in [real.clone(), dir.path().join("link")] {
+        let report = json_of(rolecall().args(["audit", "--format", "json"]).arg(&root), 1);
+        let policies = report["policies"].as_array().unwrap();
+        assert_eq!(policies.len(), 1, "{policies:#?}");
+        assert!(policies[0]["location"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("loose.json"));
+        // The root itself is not reported as a skipped link.
+        rolecall()
+            .args(["audit", "--verbose"])
+            .arg(&root)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("skipped").not());
+    }
+}
