@@ -517,3 +517,22 @@ fn gitignore_applies_without_git_and_a_linked_root_is_walked() {
             .stdout(predicate::str::contains("skipped").not());
     }
 }
+
+/// Text output shows the source line of a policy read from standard input
+/// (or a pipe): the text as read is kept, not read again from a path.
+#[test]
+fn source_lines_of_a_policy_on_stdin_are_shown() {
+    let policy =
+        std::fs::read_to_string(examples().join("irsa-namespace-prefix.bad.json")).unwrap();
+    rolecall()
+        .args(["audit", "-"])
+        .write_stdin(policy)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "<stdin>:10:100: high[TP-IRSA-NAMESPACE-PREFIX]",
+        ))
+        .stdout(predicate::str::contains(
+            "10 |         \"StringLike\": {\"oidc.eks.us-east-1.amazonaws.com/id/",
+        ));
+}

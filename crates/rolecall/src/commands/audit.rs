@@ -67,13 +67,26 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
     };
     let mut unreadable: Vec<InputError> = Vec::new();
     let mut policies: Vec<AuditedPolicy> = Vec::new();
+    let mut sources = std::collections::HashMap::new();
     // One input in memory at a time.
     for candidate in collected.candidates {
         progress.set_message(candidate.name.clone());
         let input = candidate.read(Kind::Container);
         match input.bytes {
             Ok(bytes) => match discover(&input.name, &bytes, &options) {
-                Discovered::Policies(found) => policies.extend(found),
+                Discovered::Policies(found) => {
+                    // Text output shows source lines of policies that are the file itself.
+                    let shown_from_file = args.format == AuditFormat::Text
+                        && found
+                            .iter()
+                            .any(|p| p.policy_text.is_none() && !p.findings.is_empty());
+                    if shown_from_file {
+                        if let Ok(text) = String::from_utf8(bytes) {
+                            sources.insert(input.name.clone(), text);
+                        }
+                    }
+                    policies.extend(found);
+                }
                 // Named on the command line (or standard input): it must hold policies.
                 Discovered::NoTrustPolicy(why) if input.explicit => {
                     unreadable.push(InputError::new(
@@ -136,7 +149,7 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
     let mut out = output::stdout();
     match args.format {
         AuditFormat::Text => {
-            write_text(&mut out, &report, &unreadable, hidden)?;
+            write_text(&mut out, &report, &unreadable, hidden, &sources)?;
             write_skipped(&mut out, &skipped, args.verbose)?;
         }
         AuditFormat::Json => {
@@ -317,6 +330,7 @@ fn write_text(
     report: &Report,
     unreadable: &[InputError],
     hidden: usize,
+    sources: &std::collections::HashMap<String, String>,
 ) -> Result<(), CliError> {
     for e in unreadable {
         let d = Diagnostic {
@@ -338,14 +352,12 @@ fn write_text(
             Some(role) => format!("{} ({role})", p.location.path),
             None => p.location.path.clone(),
         };
-        let file_text;
-        let source = match &p.policy_text {
-            Some(t) => Some(t.as_str()),
-            None => {
-                file_text = inputs::read_text(Path::new(&p.location.path), Kind::Container).ok();
-                file_text.as_deref()
-            }
-        };
+        // The policy's own text, or the file's as it was read (not read again: a pipe or
+        // standard input cannot be, and a file may have changed).
+        let source = p
+            .policy_text
+            .as_deref()
+            .or_else(|| sources.get(&p.location.path).map(String::as_str));
         for f in &p.findings {
             render(w, &name, source, &diagnostic(f))?;
         }
