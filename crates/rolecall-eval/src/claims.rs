@@ -352,7 +352,7 @@ pub enum TokenError {
     /// that no reader of the same token can see another value
     /// (docs/DECISIONS.md R16).
     #[error(
-        "member `{member}` appears more than once in the token {part} (line {line}, column {column} of the decoded json): refused rather than pick one of the values"
+        "member `{member}` appears more than once in the token {part} (line {line}, column {column} of the decoded json); rolecall never picks one of the values"
     )]
     DuplicateMember {
         /// Which part.
