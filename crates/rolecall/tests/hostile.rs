@@ -457,4 +457,320 @@ fn symlink_loops_end_with_each_file_once() {
 
 // --- tokens ---
 
+/// A compact JWT from header and claims *text* (so repeated members
+/// survive), with a placeholder signature: every case here is refused
+/// before any signature check.
+fn raw_token(header: &str, claims: &str) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    format!(
+        "{}.{}.c2lnbmF0dXJl",
+        URL_SAFE_NO_PAD.encode(header),
+        URL_SAFE_NO_PAD.encode(claims)
+    )
+}
+
+const TOKEN_HEADER: &str = r#"{"alg":"RS256","kid":"k1"}"#;
+const EKS_ISS: &str =
+    "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+
+/// Claims with `sub` twice: the admin first, the allowed one last (the one
+/// serde_json used to keep).
+fn two_subs() -> String {
+    format!(
+        r#"{{"iss":"{EKS_ISS}","sub":"system:serviceaccount:kube-system:admin","aud":"sts.amazonaws.com","sub":"system:serviceaccount:payments:payments-api","exp":4102444800}}"#
+    )
+}
+
+/// `sts` inputs that get as far as reading the token: a policy, providers
+/// and a JWKS in `dir`, and the token file `token.jwt`.
+fn sts_args(dir: &std::path::Path, token: &str) -> Vec<std::ffi::OsString> {
+    std::fs::write(dir.join("token.jwt"), token).unwrap();
+    std::fs::write(
+        dir.join("providers.json"),
+        format!(r#"{{"account": "111122223333", "providers": [{{"url": "{EKS_ISS}", "client_ids": ["sts.amazonaws.com"]}}]}}"#),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("jwks.json"),
+        r#"{"keys": [{"kty": "RSA", "kid": "k1", "alg": "RS256", "n": "AQAB", "e": "AQAB"}]}"#,
+    )
+    .unwrap();
+    let mut args: Vec<std::ffi::OsString> = [
+        "sts",
+        "assume-role-with-web-identity",
+        "--role-arn",
+        "arn:aws:iam::111122223333:role/payments-api",
+        "--now",
+        "1750000000",
+        "--policy",
+    ]
+    .iter()
+    .map(Into::into)
+    .collect();
+    args.push(examples().join("irsa-single-service-account.json").into());
+    for (flag, file) in [
+        ("--token", "token.jwt"),
+        ("--providers", "providers.json"),
+        ("--jwks", "jwks.json"),
+    ] {
+        args.push(flag.into());
+        args.push(dir.join(file).into());
+    }
+    args
+}
+
+/// A token with `sub` twice, through every command that reads tokens:
+/// refused (InvalidIdentityToken) with the member named and neither value
+/// shown; before, sts said success, inspect showed the last `sub` and eval
+/// said Allow.
+#[test]
+fn tokens_with_a_repeated_sub() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = raw_token(TOKEN_HEADER, &two_subs());
+    let run = run_bounded(&sts_args(dir.path(), &token), Feed::Null);
+    run.assert_bounded(1, SMALL_OUTPUT, SMALL_RSS_MIB)
+        .says("InvalidIdentityToken")
+        .says("member `sub` appears more than once in the token claims");
+    eprintln!("sts, two sub: {}", run.figures());
+    for (label, args, feed) in [
+        (
+            "inspect arg",
+            vec!["token", "inspect", token.as_str()],
+            Feed::Null,
+        ),
+        (
+            "inspect stdin",
+            vec!["token", "inspect", "-"],
+            Feed::Bytes(token.clone().into_bytes()),
+        ),
+        (
+            "inspect json",
+            vec!["token", "inspect", token.as_str(), "--format", "json"],
+            Feed::Null,
+        ),
+    ] {
+        let run = run_bounded(&args, feed);
+        run.assert_bounded(1, SMALL_OUTPUT, SMALL_RSS_MIB)
+            .says("member `sub` appears more than once");
+        assert!(
+            !run.stdout.contains("kube-system") && !run.stdout.contains("payments:payments-api"),
+            "{run:#?}"
+        );
+        eprintln!("{label}, two sub: {}", run.figures());
+    }
+    let policy = examples().join("irsa-single-service-account.json");
+    for command in ["eval", "explain"] {
+        let args: Vec<std::ffi::OsString> = vec![
+            command.into(),
+            "--account".into(),
+            "111122223333".into(),
+            "--token".into(),
+            "-".into(),
+            "--policy".into(),
+            policy.clone().into(),
+        ];
+        let run = run_bounded(&args, Feed::Bytes(token.clone().into_bytes()));
+        run.assert_bounded(2, SMALL_OUTPUT, SMALL_RSS_MIB)
+            .stderr_has("InvalidIdentityToken")
+            .stderr_has("member `sub` appears more than once");
+        assert!(run.stdout.is_empty(), "{run:#?}");
+        eprintln!("{command}, two sub: {}", run.figures());
+    }
+}
+
+/// Two `aud`, `alg` twice (`none` first), a nested repeated tag, `crit`:
+/// each refused by sts and inspect with the member or extension named.
+#[test]
+fn tokens_with_repeated_header_members_nested_duplicates_and_crit() {
+    let claims = |extra: &str| {
+        format!(
+            r#"{{"iss":"{EKS_ISS}","sub":"s",{extra}"aud":"sts.amazonaws.com","exp":4102444800}}"#
+        )
+    };
+    let cases = [
+        (
+            "two aud",
+            raw_token(TOKEN_HEADER, &claims(r#""aud":"x","#)),
+            "member `aud` appears more than once",
+        ),
+        (
+            "alg none then RS256",
+            raw_token(r#"{"alg":"none","alg":"RS256","kid":"k1"}"#, &claims("")),
+            "member `alg` appears more than once in the token header",
+        ),
+        (
+            "tag twice",
+            raw_token(
+                TOKEN_HEADER,
+                &claims(
+                    r#""https://aws.amazon.com/tags":{"principal_tags":{"t":["a"],"t":["b"]}},"#,
+                ),
+            ),
+            "member `https://aws.amazon.com/tags.principal_tags.t` appears more than once",
+        ),
+        (
+            "crit [exp]",
+            raw_token(
+                r#"{"alg":"RS256","kid":"k1","crit":["exp"],"exp":1}"#,
+                &claims(""),
+            ),
+            "header `crit` requires extension(s) `exp`",
+        ),
+        (
+            "crit []",
+            raw_token(r#"{"alg":"RS256","kid":"k1","crit":[]}"#, &claims("")),
+            "header `crit` is empty",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (label, token, said) in cases {
+        let run = run_bounded(&sts_args(dir.path(), &token), Feed::Null);
+        run.assert_bounded(1, SMALL_OUTPUT, SMALL_RSS_MIB)
+            .says(said);
+        eprintln!("sts, {label}: {}", run.figures());
+        let run = run_bounded(&["token", "inspect", token.as_str()], Feed::Null);
+        run.assert_bounded(1, SMALL_OUTPUT, SMALL_RSS_MIB)
+            .says(said);
+        eprintln!("inspect, {label}: {}", run.figures());
+    }
+}
+
+/// Tokens built to make messages or memory grow: a 100,000-character
+/// member name given twice, 20,000 repeated `crit` names, a 1 MiB claims
+/// object whose last member repeats the first, claims nested 100,000 deep,
+/// and a 25,000-character token (over STS's limit; inspect used to accept
+/// it). Output stays a few lines, memory bounded.
+#[test]
+fn tokens_built_to_grow_output_or_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "n".repeat(100_000);
+    let many_crit = format!(
+        r#"{{"alg":"RS256","crit":[{}]}}"#,
+        (0..20_000)
+            .map(|i| format!("\"c{i}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let mut big = String::from(r#"{"iss":"https://i.example.com","m0":0"#);
+    let mut i = 1;
+    while big.len() < 1024 * 1024 - 64 {
+        big.push_str(&format!(r#","m{i}":{i}"#));
+        i += 1;
+    }
+    big.push_str(r#","m0":1}"#);
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_claims = format!(r#"{{"x":{deep}}}"#);
+    let mut padded = String::from(
+        r#"{"iss":"https://i.example.com","sub":"s","aud":"a","exp":4102444800,"p":""#,
+    );
+    padded.push_str(&"x".repeat(19_000));
+    padded.push_str("\"}");
+    let cases = [
+        (
+            "100k-char name twice",
+            raw_token(TOKEN_HEADER, &format!(r#"{{"{long}":1,"{long}":2}}"#)),
+            2,
+            "appears more than once",
+        ),
+        (
+            "20,000 crit names",
+            raw_token(&many_crit, "{}"),
+            2,
+            "and 19995 more",
+        ),
+        (
+            "1 MiB claims, first member repeated last",
+            raw_token(TOKEN_HEADER, &big),
+            2,
+            "member `m0` appears more than once",
+        ),
+        (
+            "claims nested 100,000 deep",
+            raw_token(TOKEN_HEADER, &deep_claims),
+            2,
+            "recursion limit exceeded",
+        ),
+        (
+            "25,000-character token",
+            raw_token(TOKEN_HEADER, &padded),
+            0,
+            "",
+        ),
+    ];
+    let policy = examples().join("irsa-single-service-account.json");
+    for (label, token, eval_code, said) in cases {
+        let path = dir.path().join("t.jwt");
+        std::fs::write(&path, &token).unwrap();
+        // eval reads tokens of any length (no STS parameter limit).
+        let args: Vec<std::ffi::OsString> = vec![
+            "eval".into(),
+            "--account".into(),
+            "111122223333".into(),
+            "--token".into(),
+            path.clone().into(),
+            "--policy".into(),
+            policy.clone().into(),
+        ];
+        let run = run_bounded(&args, Feed::Null);
+        let expected = if eval_code == 0 { 1 } else { eval_code };
+        run.assert_bounded(expected, SMALL_OUTPUT, SMALL_RSS_MIB)
+            .says(said);
+        eprintln!("eval, {label} ({} B): {}", token.len(), run.figures());
+        // inspect applies the STS limit first: every one of these is over
+        // 20,000 characters.
+        let run = run_bounded(
+            &[
+                std::ffi::OsString::from("token"),
+                "inspect".into(),
+                path.into(),
+            ],
+            Feed::Null,
+        );
+        run.assert_bounded(1, SMALL_OUTPUT, SMALL_RSS_MIB)
+            .says("refused: ValidationError: 1 validation error detected: Value at 'webIdentityToken' failed to satisfy constraint: Member must have length less than or equal to 20000");
+        eprintln!("inspect, {label}: {}", run.figures());
+    }
+}
+
+/// A JWKS whose key names its `kid` twice, and an issuer mirror whose
+/// discovery document names another issuer: neither verifies the token.
+#[test]
+fn key_sets_with_repeated_members_or_another_issuer() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = raw_token(
+        TOKEN_HEADER,
+        &format!(r#"{{"iss":"{EKS_ISS}","sub":"s","aud":"sts.amazonaws.com","exp":4102444800}}"#),
+    );
+    let args = sts_args(dir.path(), &token);
+    std::fs::write(
+        dir.path().join("jwks.json"),
+        r#"{"keys": [{"kty": "RSA", "kid": "other", "kid": "k1", "alg": "RS256", "n": "AQAB", "e": "AQAB"}]}"#,
+    )
+    .unwrap();
+    let run = run_bounded(&args, Feed::Null);
+    run.assert_bounded(2, SMALL_OUTPUT, SMALL_RSS_MIB)
+        .stderr_has("duplicate member `keys[0].kid`");
+    eprintln!("sts, jwks kid twice: {}", run.figures());
+    let mirror = dir.path().join("mirror");
+    std::fs::create_dir_all(mirror.join(".well-known")).unwrap();
+    std::fs::write(
+        mirror.join(".well-known/openid-configuration"),
+        r#"{"issuer": "https://token.actions.githubusercontent.com", "jwks_uri": "https://token.actions.githubusercontent.com/keys"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        mirror.join("keys"),
+        r#"{"keys": [{"kty": "RSA", "kid": "k1", "alg": "RS256", "n": "AQAB", "e": "AQAB"}]}"#,
+    )
+    .unwrap();
+    let mut args = args;
+    let last = args.len() - 1;
+    args[last] = mirror.into();
+    let run = run_bounded(&args, Feed::Null);
+    run.assert_bounded(1, SMALL_OUTPUT, SMALL_RSS_MIB)
+        .says("is a mirror of issuer `https://token.actions.githubusercontent.com`");
+    eprintln!("sts, mirror of another issuer: {}", run.figures());
+}
+
 // --- outputs ---
