@@ -636,57 +636,61 @@ fn tokens_with_repeated_header_members_nested_duplicates_and_crit() {
     }
 }
 
-/// Tokens built to make messages or memory grow: a 100,000-character
-/// member name given twice, 20,000 repeated `crit` names, a 1 MiB claims
-/// object whose last member repeats the first, claims nested 100,000 deep,
-/// and a 25,000-character token (over STS's limit; inspect used to accept
-/// it). Output stays a few lines, memory bounded.
+/// Tokens built to make messages or memory grow, each just under the
+/// 64 KiB token input limit: a 24,000-character member name given twice,
+/// 5,000 `crit` names, 47 KiB of claims whose last member repeats the
+/// first, claims nested 20,000 deep, and a 25,000-character token (over
+/// STS's 20,000; inspect used to accept it); then a 1 MiB token, over the
+/// input limit. Output stays a few lines, memory bounded.
 #[test]
 fn tokens_built_to_grow_output_or_memory() {
     let dir = tempfile::tempdir().unwrap();
-    let long = "n".repeat(100_000);
+    let long = "n".repeat(24_000);
     let many_crit = format!(
         r#"{{"alg":"RS256","crit":[{}]}}"#,
-        (0..20_000)
+        (0..5_000)
             .map(|i| format!("\"c{i}\""))
             .collect::<Vec<_>>()
             .join(",")
     );
     let mut big = String::from(r#"{"iss":"https://i.example.com","m0":0"#);
     let mut i = 1;
-    while big.len() < 1024 * 1024 - 64 {
+    while big.len() < 47 * 1024 {
         big.push_str(&format!(r#","m{i}":{i}"#));
         i += 1;
     }
     big.push_str(r#","m0":1}"#);
-    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let deep_claims = format!(r#"{{"x":{deep}}}"#);
+    let deep_claims = format!(r#"{{"x":{}{}}}"#, "[".repeat(20_000), "]".repeat(20_000));
     let mut padded = String::from(
         r#"{"iss":"https://i.example.com","sub":"s","aud":"a","exp":4102444800,"p":""#,
     );
     padded.push_str(&"x".repeat(19_000));
     padded.push_str("\"}");
+    let mut huge = String::from(r#"{"p":""#);
+    huge.push_str(&"x".repeat(1024 * 1024));
+    huge.push_str("\"}");
+    // (label, token, eval's exit, what eval says)
     let cases = [
         (
-            "100k-char name twice",
+            "24,000-character name twice",
             raw_token(TOKEN_HEADER, &format!(r#"{{"{long}":1,"{long}":2}}"#)),
             2,
             "appears more than once",
         ),
         (
-            "20,000 crit names",
+            "5,000 crit names",
             raw_token(&many_crit, "{}"),
             2,
-            "and 19995 more",
+            "and 4995 more",
         ),
         (
-            "1 MiB claims, first member repeated last",
+            "47 KiB claims, first member repeated last",
             raw_token(TOKEN_HEADER, &big),
             2,
             "member `m0` appears more than once",
         ),
         (
-            "claims nested 100,000 deep",
+            "claims nested 20,000 deep",
             raw_token(TOKEN_HEADER, &deep_claims),
             2,
             "recursion limit exceeded",
@@ -694,15 +698,21 @@ fn tokens_built_to_grow_output_or_memory() {
         (
             "25,000-character token",
             raw_token(TOKEN_HEADER, &padded),
-            0,
-            "",
+            1,
+            "ImplicitDeny",
+        ),
+        (
+            "1 MiB token",
+            raw_token(TOKEN_HEADER, &huge),
+            2,
+            "limit for a token",
         ),
     ];
     let policy = examples().join("irsa-single-service-account.json");
     for (label, token, eval_code, said) in cases {
         let path = dir.path().join("t.jwt");
         std::fs::write(&path, &token).unwrap();
-        // eval reads tokens of any length (no STS parameter limit).
+        // eval has no STS parameter limit, only the input limit.
         let args: Vec<std::ffi::OsString> = vec![
             "eval".into(),
             "--account".into(),
@@ -713,12 +723,11 @@ fn tokens_built_to_grow_output_or_memory() {
             policy.clone().into(),
         ];
         let run = run_bounded(&args, Feed::Null);
-        let expected = if eval_code == 0 { 1 } else { eval_code };
-        run.assert_bounded(expected, SMALL_OUTPUT, SMALL_RSS_MIB)
+        run.assert_bounded(eval_code, SMALL_OUTPUT, SMALL_RSS_MIB)
             .says(said);
         eprintln!("eval, {label} ({} B): {}", token.len(), run.figures());
-        // inspect applies the STS limit first: every one of these is over
-        // 20,000 characters.
+        // inspect applies STS's limit first: every one of these is over
+        // 20,000 characters (the 1 MiB one stops at the input limit).
         let run = run_bounded(
             &[
                 std::ffi::OsString::from("token"),
@@ -727,8 +736,13 @@ fn tokens_built_to_grow_output_or_memory() {
             ],
             Feed::Null,
         );
-        run.assert_bounded(1, SMALL_OUTPUT, SMALL_RSS_MIB)
-            .says("refused: ValidationError: 1 validation error detected: Value at 'webIdentityToken' failed to satisfy constraint: Member must have length less than or equal to 20000");
+        if token.len() > 64 * 1024 {
+            run.assert_bounded(2, SMALL_OUTPUT, SMALL_RSS_MIB)
+                .says("limit for a token");
+        } else {
+            run.assert_bounded(1, SMALL_OUTPUT, SMALL_RSS_MIB)
+                .says("refused: ValidationError: 1 validation error detected: Value at 'webIdentityToken' failed to satisfy constraint: Member must have length less than or equal to 20000");
+        }
         eprintln!("inspect, {label}: {}", run.figures());
     }
 }
