@@ -173,8 +173,10 @@ pub(crate) struct CompiledPrincipal {
     pub(crate) span: Span,
 }
 
+/// One value of a statement's `Principal` (read it through
+/// [`crate::view`]).
 #[derive(Debug, Clone)]
-pub(crate) struct PrincipalValue {
+pub struct PrincipalValue {
     pub(crate) kind: PrincipalKind,
     pub(crate) text: String,
     pub(crate) span: Span,
@@ -192,8 +194,10 @@ pub(crate) struct CompiledAction {
     pub(crate) span: Span,
 }
 
+/// One value of a statement's `Action` or `NotAction` (read it through
+/// [`crate::view`]).
 #[derive(Debug, Clone)]
-pub(crate) struct ActionValue {
+pub struct ActionValue {
     pub(crate) text: String,
     pub(crate) span: Span,
     pub(crate) matcher: ActionMatcher,

@@ -28,6 +28,8 @@
 //! * [`matcher`]: IAM `*`/`?` wildcard matching over chars, linear in the
 //!   worst case, and [`matcher::PatternSet`] for keys with many patterns.
 //! * [`decision`]: the exhaustive [`Decision`] enum.
+//! * [`view`]: a read-only view of compiled statements (principal, action,
+//!   conditions) for tools that reason about whole policies.
 //!
 //! # Example
 //!
@@ -94,6 +96,7 @@ pub mod evaluate;
 pub mod explain;
 pub mod matcher;
 pub mod request;
+pub mod view;
 
 pub use compile::{CompileError, CompiledPolicy, CompiledStatement, Effect, PolicyError};
 pub use decision::Decision;
