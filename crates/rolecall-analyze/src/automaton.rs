@@ -1,0 +1,896 @@
+//! Finite automata for the string languages of policy conditions, over a
+//! symbolic alphabet.
+//!
+//! # Alphabet
+//!
+//! IAM compares strings per Unicode scalar value (a Rust `char`). A policy
+//! only ever distinguishes the finitely many characters its values name, so
+//! the automata run over an [`Alphabet`] of *symbols*: one per character
+//! that some language of the analysis names ("interesting" characters),
+//! and one more, `OTHER`, that stands for every remaining character. Every
+//! character of `OTHER` behaves alike in every automaton built over the
+//! alphabet, so a path over symbols is a set of strings that all belong to
+//! the language or all do not, and any `OTHER` character can spell it.
+//!
+//! Case-insensitive languages (`StringEqualsIgnoreCase`, action names)
+//! compare `s.chars().flat_map(char::to_lowercase)`, as `rolecall-eval`
+//! does (docs/DECISIONS.md R6). For them the alphabet also holds every character
+//! whose lowercase form contains a character of the folded language
+//! (`K`, and U+212A KELVIN SIGN for `k`), and every character whose
+//! lowercase form is not exactly one character (U+0130 lowercases to two),
+//! so that `OTHER` still behaves alike after folding.
+//!
+//! # Languages
+//!
+//! An [`Nfa`] is a union of [`Elem`] sequences: one character of a class, or
+//! a run (zero or more) of a class. IAM's `*` is a run of any character and
+//! `?` one of any character (R5); a literal is a sequence of one-character
+//! classes. [`Dfa::build`] determinises it over an alphabet (subset
+//! construction), and [`Dfa`] has the boolean algebra: [`Dfa::product`]
+//! (intersection, union, difference), [`Dfa::complement`],
+//! [`Dfa::is_empty`], [`Dfa::includes`] and [`Dfa::shortest`] (a shortest
+//! accepted string, breadth-first, preferring readable characters).
+//!
+//! Every construction counts its states against a limit and stops with
+//! [`TooComplex`] when the limit is reached, so an adversarial pattern
+//! ends the query instead of exhausting memory or time.
+//!
+//! # Why hand-written
+//!
+//! `regex-automata` (the engine under `regex`) compiles regular expressions
+//! to DFAs for *matching*: its `dfa::dense::DFA` exposes search, state
+//! stepping and serialisation, but no intersection, complement, inclusion
+//! or shortest-string operation, and it runs over UTF-8 bytes, where IAM's
+//! `?` is one scalar value and IAM's case folding is `char::to_lowercase`
+//! rather than regex's simple case folding. The language algebra needs
+//! product construction and breadth-first search over the states, which is
+//! the small amount of code below; no maintained crate offers it over a
+//! symbolic alphabet (`l1-dfa` 0.0.5 has intersection and complement but
+//! is an early, byte-alphabet release).
+
+use std::collections::{BTreeSet, VecDeque};
+
+// foldhash: the state tables hash short integer keys, where std's SipHash
+// was a quarter of the analysis time (perf, generated policies).
+use foldhash::{HashMap, HashMapExt};
+use std::sync::OnceLock;
+
+/// The construction reached its state limit: the answer would need more
+/// automaton states than the analysis allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("pattern too complex (more than {limit} automaton states)")]
+pub struct TooComplex {
+    /// The limit that was reached.
+    pub limit: usize,
+}
+
+/// A set of characters for one position of a language.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Class {
+    /// Exactly these characters.
+    Only(Vec<char>),
+    /// Every character except these (`Except(vec![])` is any character).
+    Except(Vec<char>),
+}
+
+impl Class {
+    /// Any character.
+    pub fn any() -> Class {
+        Class::Except(Vec::new())
+    }
+
+    fn contains(&self, c: char) -> bool {
+        match self {
+            Class::Only(cs) => cs.contains(&c),
+            Class::Except(cs) => !cs.contains(&c),
+        }
+    }
+
+    fn chars(&self) -> &[char] {
+        match self {
+            Class::Only(cs) | Class::Except(cs) => cs,
+        }
+    }
+}
+
+/// One element of an [`Nfa`] alternative.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Elem {
+    /// One character of the class.
+    One(Class),
+    /// Zero or more characters of the class.
+    Run(Class),
+}
+
+impl Elem {
+    /// One given character.
+    pub fn char(c: char) -> Elem {
+        Elem::One(Class::Only(vec![c]))
+    }
+
+    /// IAM's `?`.
+    pub fn any_char() -> Elem {
+        Elem::One(Class::any())
+    }
+
+    /// IAM's `*`.
+    pub fn any_run() -> Elem {
+        Elem::Run(Class::any())
+    }
+}
+
+/// A union of element sequences: a nondeterministic automaton whose states
+/// are positions in the sequences.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Nfa {
+    alternatives: Vec<Vec<Elem>>,
+    fold: bool,
+}
+
+impl Nfa {
+    /// The union of `alternatives`. With `fold`, a string belongs to the
+    /// language when its lowercase form (`char::to_lowercase` per char,
+    /// R6) matches, and the elements must then name lowercase characters.
+    pub fn new(alternatives: Vec<Vec<Elem>>, fold: bool) -> Nfa {
+        Nfa { alternatives, fold }
+    }
+
+    /// The one string `s`.
+    pub fn literal(s: &str) -> Nfa {
+        Nfa::new(vec![s.chars().map(Elem::char).collect()], false)
+    }
+
+    /// Every string.
+    pub fn everything() -> Nfa {
+        Nfa::new(vec![vec![Elem::any_run()]], false)
+    }
+
+    /// No string.
+    pub fn nothing() -> Nfa {
+        Nfa::new(Vec::new(), false)
+    }
+
+    /// The strings of one character or more.
+    pub fn non_empty() -> Nfa {
+        Nfa::new(vec![vec![Elem::any_char(), Elem::any_run()]], false)
+    }
+
+    /// The alternatives.
+    pub fn alternatives(&self) -> &[Vec<Elem>] {
+        &self.alternatives
+    }
+
+    /// Whether the language compares lowercase forms.
+    pub fn folds(&self) -> bool {
+        self.fold
+    }
+
+    /// The characters the elements name.
+    pub fn chars(&self) -> impl Iterator<Item = char> + '_ {
+        self.alternatives.iter().flatten().flat_map(|e| match e {
+            Elem::One(c) | Elem::Run(c) => c.chars().iter().copied(),
+        })
+    }
+
+    /// Adds the closure of position `pos` of alternative `alt` (runs may
+    /// be skipped) to `out`, as state ids `offset[alt] + pos`.
+    fn close(&self, offsets: &[u32], alt: usize, pos: usize, out: &mut BTreeSet<u32>) {
+        let (Some(elems), Some(&base)) = (self.alternatives.get(alt), offsets.get(alt)) else {
+            return;
+        };
+        let mut pos = pos;
+        loop {
+            let Ok(p) = u32::try_from(pos) else { return };
+            out.insert(base + p);
+            match elems.get(pos) {
+                Some(Elem::Run(_)) => pos += 1,
+                _ => return,
+            }
+        }
+    }
+}
+
+/// Characters whose lowercase form is not the character itself, with that
+/// form; computed once per process (about 1,400 entries).
+fn lowercase_table() -> &'static [(char, Vec<char>)] {
+    static TABLE: OnceLock<Vec<(char, Vec<char>)>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .filter_map(|c| {
+                let mut lower = c.to_lowercase();
+                if lower.len() == 1 && lower.next() == Some(c) {
+                    None
+                } else {
+                    Some((c, c.to_lowercase().collect()))
+                }
+            })
+            .collect()
+    })
+}
+
+/// Collects the interesting characters of an analysis, then builds its
+/// [`Alphabet`].
+#[derive(Debug, Clone, Default)]
+pub struct AlphabetBuilder {
+    chars: BTreeSet<char>,
+    folds: bool,
+}
+
+impl AlphabetBuilder {
+    /// An empty builder.
+    pub fn new() -> AlphabetBuilder {
+        AlphabetBuilder::default()
+    }
+
+    /// Adds the characters an automaton names.
+    pub fn add(&mut self, nfa: &Nfa) {
+        if nfa.fold {
+            self.folds = true;
+            for c in nfa.chars() {
+                self.chars.insert(c);
+                for (upper, lower) in lowercase_table() {
+                    if lower.contains(&c) {
+                        self.chars.insert(*upper);
+                    }
+                }
+            }
+        } else {
+            self.chars.extend(nfa.chars());
+        }
+    }
+
+    /// Adds one character (one that witnesses should be able to use).
+    pub fn add_char(&mut self, c: char) {
+        self.chars.insert(c);
+    }
+
+    /// The alphabet.
+    pub fn build(mut self) -> Alphabet {
+        if self.folds {
+            // A character that lowercases to several characters must never
+            // hide in `OTHER`: `?` does not match it after folding.
+            for (c, lower) in lowercase_table() {
+                if lower.len() != 1 {
+                    self.chars.insert(*c);
+                }
+            }
+        }
+        let other = "xyzqjkvwbfghmnpuolicdrtesa0123456789"
+            .chars()
+            .chain(('\u{a1}'..='\u{ff}').chain('\u{100}'..='\u{d7ff}'))
+            .find(|c| !self.chars.contains(c) && c.to_lowercase().eq(std::iter::once(*c)))
+            .unwrap_or('\u{e000}');
+        let chars: Vec<char> = self.chars.into_iter().collect();
+        let mut order: Vec<u32> = (0..=chars.len())
+            .filter_map(|i| u32::try_from(i).ok())
+            .collect();
+        let rep = |s: u32| chars.get(s as usize).copied().unwrap_or(other);
+        order.sort_by_key(|&s| (readability(rep(s)), rep(s)));
+        Alphabet {
+            chars,
+            other,
+            order,
+        }
+    }
+}
+
+/// Lower is more readable: letters, digits, common punctuation, other
+/// printable ASCII, then everything else.
+fn readability(c: char) -> u8 {
+    match c {
+        'a'..='z' => 0,
+        '0'..='9' => 1,
+        'A'..='Z' => 2,
+        '-' | '_' | '.' | '/' | ':' | '@' => 3,
+        '!'..='~' => 4,
+        ' ' => 5,
+        _ => 6,
+    }
+}
+
+/// The symbols of an analysis: one per interesting character, plus
+/// `OTHER` (see the [module documentation](self)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alphabet {
+    /// Sorted, distinct; symbol `i` is `chars[i]`, symbol `chars.len()` is
+    /// `OTHER`.
+    chars: Vec<char>,
+    /// The character that spells `OTHER`.
+    other: char,
+    /// Every symbol, most readable first (the order of witness search).
+    order: Vec<u32>,
+}
+
+impl Alphabet {
+    /// The number of symbols.
+    pub fn len(&self) -> usize {
+        self.chars.len() + 1
+    }
+
+    /// Never: there is always `OTHER`.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The symbol of a character.
+    pub fn symbol(&self, c: char) -> u32 {
+        let i = self.chars.binary_search(&c).unwrap_or(self.chars.len());
+        u32::try_from(i).unwrap_or(u32::MAX)
+    }
+
+    /// A character the symbol stands for.
+    pub fn representative(&self, symbol: u32) -> char {
+        self.chars
+            .get(symbol as usize)
+            .copied()
+            .unwrap_or(self.other)
+    }
+}
+
+/// A complete deterministic automaton over an [`Alphabet`]; state 0 is the
+/// start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dfa {
+    symbols: usize,
+    /// `trans[state * symbols + symbol]`.
+    trans: Vec<u32>,
+    accept: Vec<bool>,
+}
+
+/// Automata with more states than this are fully minimised; smaller ones
+/// only have their dead and universal states merged (full minimisation by
+/// partition refinement takes as many rounds as the longest literal, and
+/// cost two thirds of the analysis time when run on every product).
+const MINIMIZE_ABOVE: usize = 256;
+
+/// How [`Dfa::product`] combines acceptance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// Both accept (intersection).
+    And,
+    /// Either accepts (union).
+    Or,
+    /// The first accepts and the second does not (difference).
+    AndNot,
+}
+
+impl Dfa {
+    /// The automaton of an [`Nfa`] (subset construction).
+    ///
+    /// # Errors
+    ///
+    /// [`TooComplex`] when it would have more than `limit` states.
+    pub fn build(nfa: &Nfa, alphabet: &Alphabet, limit: usize) -> Result<Dfa, TooComplex> {
+        let mut offsets = Vec::with_capacity(nfa.alternatives.len());
+        let mut total: u32 = 0;
+        for alt in &nfa.alternatives {
+            offsets.push(total);
+            let len = u32::try_from(alt.len() + 1).map_err(|_| TooComplex { limit })?;
+            total = total.checked_add(len).ok_or(TooComplex { limit })?;
+        }
+        // State id -> (alternative, position).
+        let mut where_is: Vec<(usize, usize)> = Vec::new();
+        for (a, alt) in nfa.alternatives.iter().enumerate() {
+            where_is.extend((0..=alt.len()).map(|p| (a, p)));
+        }
+        let elem = |id: u32| -> Option<&Elem> {
+            let &(a, p) = where_is.get(id as usize)?;
+            nfa.alternatives.get(a)?.get(p)
+        };
+        let accepting = |id: u32| -> bool {
+            where_is
+                .get(id as usize)
+                .and_then(|&(a, p)| nfa.alternatives.get(a).map(|alt| alt.len() == p))
+                .unwrap_or(false)
+        };
+        let step_char = |set: &BTreeSet<u32>, c: char| -> BTreeSet<u32> {
+            let mut out = BTreeSet::new();
+            for &id in set {
+                let Some(&(a, p)) = where_is.get(id as usize) else {
+                    continue;
+                };
+                match elem(id) {
+                    Some(Elem::One(cls)) if cls.contains(c) => {
+                        nfa.close(&offsets, a, p + 1, &mut out);
+                    }
+                    Some(Elem::Run(cls)) if cls.contains(c) => nfa.close(&offsets, a, p, &mut out),
+                    _ => {}
+                }
+            }
+            out
+        };
+        let symbols = alphabet.len();
+        let mut start = BTreeSet::new();
+        for a in 0..nfa.alternatives.len() {
+            nfa.close(&offsets, a, 0, &mut start);
+        }
+        let mut ids: HashMap<Vec<u32>, u32> = HashMap::new();
+        let mut sets: Vec<BTreeSet<u32>> = Vec::new();
+        let mut trans: Vec<u32> = Vec::new();
+        let mut accept: Vec<bool> = Vec::new();
+        let intern = |set: BTreeSet<u32>,
+                      ids: &mut HashMap<Vec<u32>, u32>,
+                      sets: &mut Vec<BTreeSet<u32>>,
+                      accept: &mut Vec<bool>|
+         -> Result<u32, TooComplex> {
+            let key: Vec<u32> = set.iter().copied().collect();
+            if let Some(&id) = ids.get(&key) {
+                return Ok(id);
+            }
+            if sets.len() >= limit {
+                return Err(TooComplex { limit });
+            }
+            let id = u32::try_from(sets.len()).map_err(|_| TooComplex { limit })?;
+            accept.push(set.iter().any(|&s| accepting(s)));
+            ids.insert(key, id);
+            sets.push(set);
+            Ok(id)
+        };
+        intern(start, &mut ids, &mut sets, &mut accept)?;
+        // A symbol whose character (lowercase form, when folding) the
+        // automaton does not name steps exactly like `OTHER`: compute one
+        // step per distinct behaviour only.
+        let named: BTreeSet<char> = nfa.chars().collect();
+        let other = symbols.saturating_sub(1);
+        let proxy: Vec<usize> = (0..symbols)
+            .map(|sym| {
+                let c = alphabet.representative(u32::try_from(sym).unwrap_or(u32::MAX));
+                let distinct = if nfa.fold {
+                    let mut lower = c.to_lowercase();
+                    lower.len() != 1 || lower.any(|l| named.contains(&l))
+                } else {
+                    named.contains(&c)
+                };
+                if distinct {
+                    sym
+                } else {
+                    other
+                }
+            })
+            .collect();
+        let mut next = 0usize;
+        while let Some(set) = sets.get(next).cloned() {
+            let row = trans.len();
+            for (sym, &via) in proxy.iter().enumerate() {
+                if via != sym {
+                    // Filled from `OTHER`'s target below.
+                    trans.push(0);
+                    continue;
+                }
+                let c = alphabet.representative(u32::try_from(sym).unwrap_or(u32::MAX));
+                let target = if nfa.fold {
+                    let mut s = set.clone();
+                    for lc in c.to_lowercase() {
+                        s = step_char(&s, lc);
+                    }
+                    s
+                } else {
+                    step_char(&set, c)
+                };
+                let id = intern(target, &mut ids, &mut sets, &mut accept)?;
+                trans.push(id);
+            }
+            let other_target = trans.get(row + other).copied().unwrap_or(0);
+            for (sym, &via) in proxy.iter().enumerate() {
+                if via != sym {
+                    if let Some(t) = trans.get_mut(row + sym) {
+                        *t = other_target;
+                    }
+                }
+            }
+            next += 1;
+        }
+        let dfa = Dfa {
+            symbols,
+            trans,
+            accept,
+        };
+        Ok(dfa.reduced())
+    }
+
+    /// The automaton of every string.
+    pub fn everything(alphabet: &Alphabet) -> Dfa {
+        Dfa {
+            symbols: alphabet.len(),
+            trans: vec![0; alphabet.len()],
+            accept: vec![true],
+        }
+    }
+
+    /// The automaton of no string.
+    pub fn nothing(alphabet: &Alphabet) -> Dfa {
+        Dfa {
+            symbols: alphabet.len(),
+            trans: vec![0; alphabet.len()],
+            accept: vec![false],
+        }
+    }
+
+    /// The number of states.
+    pub fn states(&self) -> usize {
+        self.accept.len()
+    }
+
+    fn next(&self, state: u32, symbol: usize) -> u32 {
+        self.trans
+            .get(state as usize * self.symbols + symbol)
+            .copied()
+            .unwrap_or(state)
+    }
+
+    fn accepts_state(&self, state: u32) -> bool {
+        self.accept.get(state as usize).copied().unwrap_or(false)
+    }
+
+    /// Whether the automaton accepts `s`.
+    pub fn accepts(&self, alphabet: &Alphabet, s: &str) -> bool {
+        let mut state = 0;
+        for c in s.chars() {
+            state = self.next(state, alphabet.symbol(c) as usize);
+        }
+        self.accepts_state(state)
+    }
+
+    /// The complement (every string this automaton rejects).
+    pub fn complement(&self) -> Dfa {
+        Dfa {
+            symbols: self.symbols,
+            trans: self.trans.clone(),
+            accept: self.accept.iter().map(|a| !a).collect(),
+        }
+    }
+
+    /// The product automaton of the reachable state pairs.
+    ///
+    /// # Errors
+    ///
+    /// [`TooComplex`] when it would have more than `limit` states.
+    pub fn product(&self, other: &Dfa, op: Op, limit: usize) -> Result<Dfa, TooComplex> {
+        let symbols = self.symbols.min(other.symbols);
+        let mut ids: HashMap<(u32, u32), u32> = HashMap::new();
+        let mut pairs: Vec<(u32, u32)> = vec![(0, 0)];
+        ids.insert((0, 0), 0);
+        let mut trans = Vec::new();
+        let mut accept = Vec::new();
+        let mut next = 0usize;
+        while let Some(&(a, b)) = pairs.get(next) {
+            let (x, y) = (self.accepts_state(a), other.accepts_state(b));
+            accept.push(match op {
+                Op::And => x && y,
+                Op::Or => x || y,
+                Op::AndNot => x && !y,
+            });
+            for sym in 0..symbols {
+                let pair = (self.next(a, sym), other.next(b, sym));
+                let id = match ids.get(&pair) {
+                    Some(&id) => id,
+                    None => {
+                        if pairs.len() >= limit {
+                            return Err(TooComplex { limit });
+                        }
+                        let id = u32::try_from(pairs.len()).map_err(|_| TooComplex { limit })?;
+                        ids.insert(pair, id);
+                        pairs.push(pair);
+                        id
+                    }
+                };
+                trans.push(id);
+            }
+            next += 1;
+        }
+        let product = Dfa {
+            symbols,
+            trans,
+            accept,
+        };
+        Ok(product.reduced())
+    }
+
+    /// The same language with fewer states: always the states that can
+    /// never accept merged into one, and those that always accept into
+    /// another (linear time); fully minimised above [`MINIMIZE_ABOVE`].
+    fn reduced(self) -> Dfa {
+        if self.states() > MINIMIZE_ABOVE {
+            return self.minimized();
+        }
+        let n = self.states();
+        let mut reverse: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for s in 0..n {
+            for sym in 0..self.symbols {
+                let t = self.next(u32::try_from(s).unwrap_or(0), sym);
+                if let Some(r) = reverse.get_mut(t as usize) {
+                    r.push(u32::try_from(s).unwrap_or(0));
+                }
+            }
+        }
+        // States from which some state with `accept == target` is reachable.
+        let reaches = |target: bool| -> Vec<bool> {
+            let mut seen = vec![false; n];
+            let mut stack: Vec<u32> = Vec::new();
+            for (s, &a) in self.accept.iter().enumerate() {
+                if a == target {
+                    if let Some(f) = seen.get_mut(s) {
+                        *f = true;
+                    }
+                    stack.push(u32::try_from(s).unwrap_or(0));
+                }
+            }
+            while let Some(s) = stack.pop() {
+                for &p in reverse
+                    .get(s as usize)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                {
+                    if let Some(f) = seen.get_mut(p as usize) {
+                        if !*f {
+                            *f = true;
+                            stack.push(p);
+                        }
+                    }
+                }
+            }
+            seen
+        };
+        let live = reaches(true);
+        let rejecting = reaches(false);
+        // Class of each state: 0 dead, 1 universal, 2 + s otherwise.
+        let class: Vec<u32> = (0..n)
+            .map(|s| {
+                if !live.get(s).copied().unwrap_or(false) {
+                    0
+                } else if !rejecting.get(s).copied().unwrap_or(true) {
+                    1
+                } else {
+                    2 + u32::try_from(s).unwrap_or(0)
+                }
+            })
+            .collect();
+        self.quotient(&class)
+    }
+
+    /// The automaton whose states are the classes of `class` (which must
+    /// respect transitions and acceptance), start class first.
+    fn quotient(&self, class: &[u32]) -> Dfa {
+        let mut renumber: HashMap<u32, u32> = HashMap::new();
+        let mut order: Vec<usize> = Vec::new();
+        for (s, c) in class.iter().enumerate() {
+            if !renumber.contains_key(c) {
+                let id = u32::try_from(renumber.len()).unwrap_or(u32::MAX);
+                renumber.insert(*c, id);
+                order.push(s);
+            }
+        }
+        let mut trans = Vec::with_capacity(order.len() * self.symbols);
+        let mut accept = Vec::with_capacity(order.len());
+        for &s in &order {
+            accept.push(self.accept.get(s).copied().unwrap_or(false));
+            for sym in 0..self.symbols {
+                let t = self.next(u32::try_from(s).unwrap_or(0), sym);
+                let c = class.get(t as usize).copied().unwrap_or(0);
+                trans.push(renumber.get(&c).copied().unwrap_or(0));
+            }
+        }
+        Dfa {
+            symbols: self.symbols,
+            trans,
+            accept,
+        }
+    }
+
+    /// The same language with indistinguishable states merged (Moore's
+    /// partition refinement); keeps later products small.
+    fn minimized(self) -> Dfa {
+        let n = self.states();
+        let mut class: Vec<u32> = self.accept.iter().map(|&a| u32::from(a)).collect();
+        loop {
+            let mut signatures: HashMap<Vec<u32>, u32> = HashMap::new();
+            let mut next_class = Vec::with_capacity(n);
+            for s in 0..n {
+                let mut sig = Vec::with_capacity(self.symbols + 1);
+                sig.push(class.get(s).copied().unwrap_or(0));
+                for sym in 0..self.symbols {
+                    let t = self.next(u32::try_from(s).unwrap_or(0), sym);
+                    sig.push(class.get(t as usize).copied().unwrap_or(0));
+                }
+                let fresh = u32::try_from(signatures.len()).unwrap_or(u32::MAX);
+                next_class.push(*signatures.entry(sig).or_insert(fresh));
+            }
+            let stable = signatures.len() == class.iter().collect::<BTreeSet<_>>().len();
+            class = next_class;
+            if stable {
+                break;
+            }
+        }
+        self.quotient(&class)
+    }
+
+    /// Whether the language is empty.
+    pub fn is_empty(&self) -> bool {
+        self.shortest_symbols(&[]).is_none()
+    }
+
+    /// Whether every string of `other` is in this language; otherwise a
+    /// shortest counterexample.
+    ///
+    /// # Errors
+    ///
+    /// [`TooComplex`] from the product.
+    pub fn includes(
+        &self,
+        other: &Dfa,
+        alphabet: &Alphabet,
+        limit: usize,
+    ) -> Result<Result<(), String>, TooComplex> {
+        let extra = other.product(self, Op::AndNot, limit)?;
+        Ok(match extra.shortest(alphabet) {
+            None => Ok(()),
+            Some(w) => Err(w),
+        })
+    }
+
+    /// A shortest accepted string, choosing among the shortest the one whose
+    /// characters are most readable (letters, digits, then punctuation).
+    pub fn shortest(&self, alphabet: &Alphabet) -> Option<String> {
+        let path = self.shortest_symbols(&alphabet.order)?;
+        Some(
+            path.into_iter()
+                .map(|s| alphabet.representative(s))
+                .collect(),
+        )
+    }
+
+    /// Breadth-first search for an accepting state; symbols are tried in
+    /// `order` (all of them in index order when `order` is empty).
+    fn shortest_symbols(&self, order: &[u32]) -> Option<Vec<u32>> {
+        let default: Vec<u32>;
+        let order = if order.is_empty() {
+            default = (0..self.symbols)
+                .filter_map(|s| u32::try_from(s).ok())
+                .collect();
+            &default
+        } else {
+            order
+        };
+        let mut parent: Vec<Option<(u32, u32)>> = vec![None; self.states()];
+        let mut seen = vec![false; self.states()];
+        let mut queue = VecDeque::from([0u32]);
+        if let Some(s) = seen.get_mut(0) {
+            *s = true;
+        }
+        while let Some(state) = queue.pop_front() {
+            if self.accepts_state(state) {
+                let mut path = Vec::new();
+                let mut at = state;
+                while let Some(Some((from, sym))) = parent.get(at as usize) {
+                    path.push(*sym);
+                    at = *from;
+                }
+                path.reverse();
+                return Some(path);
+            }
+            for &sym in order {
+                let t = self.next(state, sym as usize);
+                if let Some(flag) = seen.get_mut(t as usize) {
+                    if !*flag {
+                        *flag = true;
+                        if let Some(p) = parent.get_mut(t as usize) {
+                            *p = Some((state, sym));
+                        }
+                        queue.push_back(t);
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn glob(p: &str) -> Nfa {
+        Nfa::new(
+            vec![p
+                .chars()
+                .map(|c| match c {
+                    '*' => Elem::any_run(),
+                    '?' => Elem::any_char(),
+                    c => Elem::char(c),
+                })
+                .collect()],
+            false,
+        )
+    }
+
+    fn dfas(nfas: &[&Nfa]) -> (Alphabet, Vec<Dfa>) {
+        let mut b = AlphabetBuilder::new();
+        for n in nfas {
+            b.add(n);
+        }
+        let a = b.build();
+        let d = nfas
+            .iter()
+            .map(|n| Dfa::build(n, &a, 10_000).unwrap())
+            .collect();
+        (a, d)
+    }
+
+    #[test]
+    fn glob_language() {
+        let n = glob("a*b?");
+        let (a, d) = dfas(&[&n]);
+        let d = &d[0];
+        for (s, want) in [
+            ("ab?", true),
+            ("abx", true),
+            ("ab", false),
+            ("aXYbé", true),
+            ("a\u{1F600}bb", true),
+            ("abbb", true),
+            ("b", false),
+        ] {
+            assert_eq!(d.accepts(&a, s), want, "{s}");
+        }
+        assert_eq!(d.shortest(&a).as_deref(), Some("aba"));
+    }
+
+    #[test]
+    fn algebra() {
+        let (x, y) = (glob("repo:o/*"), glob("repo:*:ref:refs/heads/main"));
+        let (a, d) = dfas(&[&x, &y]);
+        let both = d[0].product(&d[1], Op::And, 1000).unwrap();
+        assert_eq!(
+            both.shortest(&a).as_deref(),
+            Some("repo:o/:ref:refs/heads/main")
+        );
+        assert!(d[0].includes(&both, &a, 1000).unwrap().is_ok());
+        let w = both.includes(&d[0], &a, 1000).unwrap().unwrap_err();
+        assert!(d[0].accepts(&a, &w) && !both.accepts(&a, &w));
+        assert!(d[0]
+            .product(&d[0].complement(), Op::And, 1000)
+            .unwrap()
+            .is_empty());
+        let either = d[0].product(&d[1], Op::Or, 1000).unwrap();
+        assert!(either.accepts(&a, "repo:x:ref:refs/heads/main"));
+        assert!(either.accepts(&a, "repo:o/z"));
+        assert!(!either.accepts(&a, "repo:x"));
+    }
+
+    #[test]
+    fn folding_matches_eval_rules() {
+        // `StringEqualsIgnoreCase` "kİ" folds to "ki\u{307}".
+        let n = Nfa::new(vec!["ki\u{307}".chars().map(Elem::char).collect()], true);
+        let q = Nfa::new(vec![vec![Elem::any_char()]], true);
+        let (a, d) = dfas(&[&n, &q]);
+        for (s, want) in [
+            ("KI\u{307}", true),
+            ("\u{212A}i\u{307}", true),
+            ("kİ", true),
+            ("ki", false),
+            ("K", false),
+        ] {
+            assert_eq!(d[0].accepts(&a, s), want, "{s}");
+        }
+        // `?` after folding does not match `İ` (two chars folded).
+        assert!(!d[1].accepts(&a, "İ"));
+        assert!(d[1].accepts(&a, "Z"));
+    }
+
+    #[test]
+    fn overlapping_stars_hit_the_limit() {
+        // `*a` then twenty `?`: the determinised language must remember
+        // the last 21 characters, about two million states.
+        let mut p = String::from("*a");
+        p.push_str(&"?".repeat(20));
+        let n = glob(&p);
+        let mut b = AlphabetBuilder::new();
+        b.add(&n);
+        let a = b.build();
+        let started = std::time::Instant::now();
+        assert_eq!(Dfa::build(&n, &a, 5_000), Err(TooComplex { limit: 5_000 }));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+}

@@ -1,0 +1,474 @@
+//! From a compiled policy to boxes: one per statement, over the request's
+//! principal, action and condition keys.
+//!
+//! A request's context gives each key one of three shapes: absent, one
+//! string, or a list of strings (of which the set operators read the
+//! non-empty ones, docs/DECISIONS.md R9). One condition (one key under one
+//! operator) is an [`Atom`]: its result when the key is absent, the
+//! language of single values it accepts, and what it asks of a list. The
+//! translation reads `rolecall-eval`'s compiled form through
+//! [`rolecall_eval::view`] and follows `condition_holds` there
+//! (docs/SEMANTICS.md §3.11 with R9): each rule below names the branch it mirrors.
+
+use rolecall_eval::request::FoldedKey;
+use rolecall_eval::view::{ActionPattern, ConditionValue, ConditionView, PrincipalView};
+use rolecall_eval::{CompiledPolicy, Effect};
+use rolecall_policy::{BaseOperator, OperatorFamily, SetQualifier, Span};
+
+use crate::automaton::{Alphabet, AlphabetBuilder, Class, Dfa, Elem, Nfa, Op};
+use crate::error::{AnalysisError, Reason};
+use crate::Limits;
+
+/// A language before the alphabet is known.
+#[derive(Debug, Clone)]
+pub(crate) enum Spec {
+    Nfa(Nfa),
+    Not(Box<Spec>),
+    And(Vec<Spec>),
+    Or(Vec<Spec>),
+}
+
+impl Spec {
+    fn collect(&self, b: &mut AlphabetBuilder) {
+        match self {
+            Spec::Nfa(n) => b.add(n),
+            Spec::Not(s) => s.collect(b),
+            Spec::And(v) | Spec::Or(v) => v.iter().for_each(|s| s.collect(b)),
+        }
+    }
+
+    fn build(&self, a: &Alphabet, limits: &Limits) -> Result<Dfa, AnalysisError> {
+        let limit = limits.max_states;
+        Ok(match self {
+            Spec::Nfa(n) => Dfa::build(n, a, limit)?,
+            Spec::Not(s) => s.build(a, limits)?.complement(),
+            Spec::And(v) => {
+                let mut acc = Dfa::everything(a);
+                for s in v {
+                    acc = acc.product(&s.build(a, limits)?, Op::And, limit)?;
+                }
+                acc
+            }
+            Spec::Or(v) => {
+                // Alternatives of one kind share one subset construction.
+                let mut merged: [Vec<Vec<Elem>>; 2] = [Vec::new(), Vec::new()];
+                let mut rest = Vec::new();
+                for s in v {
+                    match s {
+                        Spec::Nfa(n) => {
+                            let slot = usize::from(n.folds());
+                            if let Some(m) = merged.get_mut(slot) {
+                                m.extend(n.alternatives().iter().cloned());
+                            }
+                        }
+                        other => rest.push(other),
+                    }
+                }
+                let mut acc = Dfa::nothing(a);
+                for (fold, alts) in merged.into_iter().enumerate() {
+                    if !alts.is_empty() {
+                        let d = Dfa::build(&Nfa::new(alts, fold == 1), a, limit)?;
+                        acc = acc.product(&d, Op::Or, limit)?;
+                    }
+                }
+                for s in rest {
+                    acc = acc.product(&s.build(a, limits)?, Op::Or, limit)?;
+                }
+                acc
+            }
+        })
+    }
+}
+
+/// What a condition asks of a list value (the set `R` of its non-empty
+/// strings).
+#[derive(Debug, Clone)]
+pub(crate) enum Multi {
+    /// True or false whatever the list holds.
+    Const(bool),
+    /// Every element of `R` is in the language (true for an empty `R`).
+    All(Dfa),
+    /// Some element of `R` is in the language.
+    Any(Dfa),
+}
+
+/// One condition, as a predicate over one key's value.
+#[derive(Debug, Clone)]
+pub(crate) struct Atom {
+    /// The result when the key is absent.
+    pub(crate) absent: bool,
+    /// The single values that make it true.
+    pub(crate) single: Dfa,
+    /// What it asks of a list value.
+    pub(crate) multi: Multi,
+}
+
+impl Atom {
+    /// The predicate that is true exactly where this one is false.
+    pub(crate) fn negated(&self) -> Atom {
+        Atom {
+            absent: !self.absent,
+            single: self.single.complement(),
+            multi: match &self.multi {
+                Multi::Const(b) => Multi::Const(!b),
+                // not (every r in B) = some r outside B.
+                Multi::All(b) => Multi::Any(b.complement()),
+                // not (some r in A) = every r outside A.
+                Multi::Any(a) => Multi::All(a.complement()),
+            },
+        }
+    }
+}
+
+/// One condition before the alphabet is known.
+#[derive(Debug, Clone)]
+struct AtomSpec {
+    absent: bool,
+    single: Spec,
+    multi: MultiSpec,
+}
+
+#[derive(Debug, Clone)]
+enum MultiSpec {
+    Const(bool),
+    All,
+    Any,
+}
+
+/// The conditions of one statement on one key (folded name).
+#[derive(Debug, Clone)]
+pub(crate) struct KeyAtoms {
+    pub(crate) folded: FoldedKey,
+    /// The key as first written, used in witness requests.
+    pub(crate) name: String,
+    pub(crate) atoms: Vec<Atom>,
+}
+
+/// One statement as a box.
+#[derive(Debug, Clone)]
+pub(crate) struct StatementBox {
+    pub(crate) index: usize,
+    pub(crate) effect: Effect,
+    pub(crate) principal: Dfa,
+    pub(crate) action: Dfa,
+    pub(crate) keys: Vec<KeyAtoms>,
+}
+
+struct StatementSpec {
+    index: usize,
+    effect: Effect,
+    principal: Spec,
+    action: Spec,
+    /// (folded key, key as written, condition).
+    conditions: Vec<(FoldedKey, String, AtomSpec)>,
+}
+
+/// The boxes of one or more policies over one shared alphabet.
+#[derive(Debug, Clone)]
+pub(crate) struct Boxes {
+    pub(crate) alphabet: Alphabet,
+    /// Per policy, its statements' boxes in document order.
+    pub(crate) policies: Vec<Vec<StatementBox>>,
+}
+
+/// Builds the boxes of `policies` over one alphabet, so that their
+/// automata combine.
+pub(crate) fn boxes(policies: &[&CompiledPolicy], limits: &Limits) -> Result<Boxes, AnalysisError> {
+    let mut specs = Vec::with_capacity(policies.len());
+    for p in policies {
+        let mut statements = Vec::new();
+        for (index, s) in p.statements().iter().enumerate() {
+            let mut conditions = Vec::new();
+            for c in s.conditions() {
+                conditions.push((c.folded_key().clone(), c.key().to_owned(), atom_spec(&c)?));
+            }
+            statements.push(StatementSpec {
+                index,
+                effect: s.effect(),
+                principal: principal_spec(s.principal_view()),
+                action: action_spec(s),
+                conditions,
+            });
+        }
+        specs.push(statements);
+    }
+    let mut builder = AlphabetBuilder::new();
+    for s in specs.iter().flatten() {
+        s.principal.collect(&mut builder);
+        s.action.collect(&mut builder);
+        for (_, _, a) in &s.conditions {
+            a.single.collect(&mut builder);
+        }
+    }
+    let alphabet = builder.build();
+    let mut out = Vec::with_capacity(specs.len());
+    for statements in specs {
+        let mut built = Vec::with_capacity(statements.len());
+        for s in statements {
+            let mut keys: Vec<KeyAtoms> = Vec::new();
+            for (folded, name, spec) in s.conditions {
+                let single = spec.single.build(&alphabet, limits)?;
+                let multi = match spec.multi {
+                    MultiSpec::Const(b) => Multi::Const(b),
+                    MultiSpec::All => Multi::All(single.clone()),
+                    MultiSpec::Any => Multi::Any(single.clone()),
+                };
+                let atom = Atom {
+                    absent: spec.absent,
+                    single,
+                    multi,
+                };
+                match keys.iter_mut().find(|k| k.folded == folded) {
+                    Some(k) => k.atoms.push(atom),
+                    None => keys.push(KeyAtoms {
+                        folded,
+                        name,
+                        atoms: vec![atom],
+                    }),
+                }
+            }
+            built.push(StatementBox {
+                index: s.index,
+                effect: s.effect,
+                principal: s.principal.build(&alphabet, limits)?,
+                action: s.action.build(&alphabet, limits)?,
+                keys,
+            });
+        }
+        out.push(built);
+    }
+    Ok(Boxes {
+        alphabet,
+        policies: out,
+    })
+}
+
+/// R2: exact principals, `{"AWS": "*"}`, and account trust (the
+/// account's IAM and STS principals, never its identity providers).
+fn principal_spec(p: PrincipalView<'_>) -> Spec {
+    let values = match p {
+        PrincipalView::Everyone => return Spec::Nfa(Nfa::everything()),
+        PrincipalView::Values(v) => v,
+    };
+    let mut any = Vec::new();
+    for v in values {
+        if v.is_aws_wildcard() {
+            return Spec::Nfa(Nfa::everything());
+        }
+        any.push(Spec::Nfa(Nfa::literal(v.text())));
+        if let Some(account) = v.account() {
+            // `arn:<partition>:(iam|sts)::<account>:<rest>`, the partition
+            // without `:` (the first five colons split the ARN).
+            let arn = |service: &str, rest: &str| {
+                let mut elems: Vec<Elem> = "arn:".chars().map(Elem::char).collect();
+                elems.push(Elem::Run(Class::Except(vec![':'])));
+                elems.extend(
+                    format!(":{service}::{account}:{rest}")
+                        .chars()
+                        .map(Elem::char),
+                );
+                elems.push(Elem::any_run());
+                elems
+            };
+            let covered = Nfa::new(vec![arn("iam", ""), arn("sts", "")], false);
+            let providers = Nfa::new(
+                ["iam", "sts"]
+                    .iter()
+                    .flat_map(|s| [arn(s, "oidc-provider/"), arn(s, "saml-provider/")])
+                    .collect(),
+                false,
+            );
+            any.push(Spec::And(vec![
+                Spec::Nfa(covered),
+                Spec::Not(Box::new(Spec::Nfa(providers))),
+            ]));
+        }
+    }
+    Spec::Or(any)
+}
+
+/// R3: the request action split at its first `:`, both halves matched
+/// ignoring case.
+fn action_spec(s: &rolecall_eval::CompiledStatement) -> Spec {
+    let mut alts = Vec::new();
+    let mut everything = false;
+    for v in s.action_values() {
+        match v.pattern() {
+            ActionPattern::Everything => everything = true,
+            ActionPattern::Nothing => {}
+            ActionPattern::Literal(text) => {
+                if let Some((service, name)) = text.split_once(':') {
+                    let mut elems: Vec<Elem> = service
+                        .chars()
+                        .flat_map(char::to_lowercase)
+                        .map(Elem::char)
+                        .collect();
+                    elems.push(Elem::char(':'));
+                    elems.extend(name.chars().flat_map(char::to_lowercase).map(Elem::char));
+                    alts.push(elems);
+                }
+            }
+            ActionPattern::Split { service, name } => {
+                let mut elems = Vec::new();
+                for t in service.tokens() {
+                    push_token(&mut elems, t, Some(':'));
+                }
+                elems.push(Elem::char(':'));
+                for t in name.tokens() {
+                    push_token(&mut elems, t, None);
+                }
+                alts.push(elems);
+            }
+        }
+    }
+    let any = if everything {
+        Spec::Nfa(Nfa::everything())
+    } else {
+        Spec::Nfa(Nfa::new(alts, true))
+    };
+    if s.is_not_action() {
+        Spec::Not(Box::new(any))
+    } else {
+        any
+    }
+}
+
+/// A pattern token as elements; `except` is a character its wildcards
+/// cannot match (the service half of an action never holds `:`).
+fn push_token(out: &mut Vec<Elem>, t: rolecall_eval::matcher::PatternToken, except: Option<char>) {
+    use rolecall_eval::matcher::PatternToken;
+    let class = || Class::Except(except.into_iter().collect());
+    match t {
+        PatternToken::Literal(s) => out.extend(s.chars().map(Elem::char)),
+        PatternToken::AnyChar => out.push(Elem::One(class())),
+        PatternToken::AnyRun => out.push(Elem::Run(class())),
+    }
+}
+
+fn not_exact(c: &ConditionView<'_>, reason: Reason) -> AnalysisError {
+    let span: Span = c.key_span();
+    AnalysisError::NotExactlyAnalysable {
+        reason,
+        line: span.line,
+        column: span.column,
+    }
+}
+
+/// One condition as a predicate (`condition_holds` in rolecall-eval).
+fn atom_spec(c: &ConditionView<'_>) -> Result<AtomSpec, AnalysisError> {
+    let op = c.operator();
+    let base = op.base;
+    if base == BaseOperator::Null {
+        // `null_holds`: a qualifier makes it constant; otherwise it tests
+        // presence only.
+        let (absent, present) = match op.qualifier {
+            Some(SetQualifier::ForAllValues) => (true, true),
+            Some(SetQualifier::ForAnyValue) => (false, false),
+            None => {
+                let wants = |w: bool| {
+                    c.values()
+                        .any(|v| matches!(v, ConditionValue::Bool(b) if b == w))
+                };
+                (wants(true), wants(false))
+            }
+        };
+        let single = if present {
+            Nfa::everything()
+        } else {
+            Nfa::nothing()
+        };
+        return Ok(AtomSpec {
+            absent,
+            single: Spec::Nfa(single),
+            multi: MultiSpec::Const(present),
+        });
+    }
+    let family = base.family();
+    if !matches!(
+        family,
+        OperatorFamily::String | OperatorFamily::Bool | OperatorFamily::Binary
+    ) {
+        return Err(not_exact(
+            c,
+            Reason::Operator {
+                operator: op.to_string(),
+                key: c.key().to_owned(),
+            },
+        ));
+    }
+    let mut values = Vec::new();
+    for v in c.values() {
+        values.push(Spec::Nfa(match v {
+            ConditionValue::Text(t) => Nfa::literal(t),
+            ConditionValue::Folded(f) => Nfa::new(vec![f.chars().map(Elem::char).collect()], true),
+            ConditionValue::Pattern(p) => {
+                let mut elems = Vec::new();
+                for t in p.tokens() {
+                    push_token(&mut elems, t, None);
+                }
+                Nfa::new(
+                    vec![elems],
+                    p.case() == rolecall_eval::matcher::Case::Insensitive,
+                )
+            }
+            // R7: a Bool context value is `true`/`false` in any ASCII case.
+            ConditionValue::Bool(b) => {
+                let word = if b { "true" } else { "false" };
+                Nfa::new(
+                    vec![word
+                        .chars()
+                        .map(|ch| Elem::One(Class::Only(vec![ch, ch.to_ascii_uppercase()])))
+                        .collect()],
+                    false,
+                )
+            }
+            // R7: the decoded bytes equal the value's UTF-8 bytes.
+            ConditionValue::Bytes(b) => match std::str::from_utf8(b) {
+                Ok(s) => Nfa::literal(s),
+                Err(_) => Nfa::nothing(),
+            },
+            ConditionValue::Template(text) => {
+                return Err(not_exact(
+                    c,
+                    Reason::PolicyVariable {
+                        value: text.to_owned(),
+                        key: c.key().to_owned(),
+                    },
+                ))
+            }
+            ConditionValue::Arn(_)
+            | ConditionValue::Number(_)
+            | ConditionValue::Date(_)
+            | ConditionValue::Network(_) => {
+                return Err(not_exact(
+                    c,
+                    Reason::Operator {
+                        operator: op.to_string(),
+                        key: c.key().to_owned(),
+                    },
+                ))
+            }
+        }));
+    }
+    // `base_match`: OR over the values, NOR when negated.
+    let matched = Spec::Or(values);
+    let single = if base.is_negated() {
+        Spec::Not(Box::new(matched))
+    } else {
+        matched
+    };
+    // `condition_holds`: IfExists with a missing key is true first; then
+    // ForAllValues is true and ForAnyValue false on a missing key (empty
+    // set), a plain operator is its negation flag; a plain operator on a
+    // list is false.
+    let (absent, multi) = match op.qualifier {
+        Some(SetQualifier::ForAllValues) => (true, MultiSpec::All),
+        Some(SetQualifier::ForAnyValue) => (false, MultiSpec::Any),
+        None => (base.is_negated(), MultiSpec::Const(false)),
+    };
+    Ok(AtomSpec {
+        absent: absent || op.if_exists,
+        single,
+        multi,
+    })
+}
