@@ -30,6 +30,12 @@ pub fn explanation(bytes: &[u8]) {
     crate::explain_check::check_explanation_bytes(bytes);
 }
 
+/// `analyzer_vs_evaluator`: the analyzer's set, witnesses and implications
+/// agree with the evaluator.
+pub fn analyzer_vs_evaluator(bytes: &[u8]) {
+    crate::analyze_check::check_analyzer_bytes(bytes);
+}
+
 /// A fuzz target's check: panics when its property fails.
 pub type Check = fn(&[u8]);
 
@@ -41,4 +47,5 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("arbitrary_json", arbitrary_json),
     ("matchers", matchers),
     ("explanation", explanation),
+    ("analyzer_vs_evaluator", analyzer_vs_evaluator),
 ];

@@ -11,6 +11,8 @@
 //! * [`parse_check`]: parse, print, parse is the identity.
 //! * [`diff_check`]: engine vs model, on generated policies and on
 //!   arbitrary input; [`explain_check`]: explanations tell the truth.
+//! * [`analyze_check`]: the analyzer's allowed set, witnesses and
+//!   implications agree with the evaluator.
 //! * [`fuzz_entry`]: one `fn(&[u8])` per fuzz target, for cargo-fuzz and
 //!   the replay test alike.
 //!
@@ -27,6 +29,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod analyze_check;
 pub mod diff_check;
 pub mod explain_check;
 pub mod fuzz_entry;
