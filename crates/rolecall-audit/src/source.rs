@@ -299,6 +299,14 @@ fn yaml_documents(text: &str) -> YamlDocuments {
         error: None,
         marked: has_marker(text, YAML_MARKERS),
     };
+    if let Some((line, column)) = flow_too_deep(text) {
+        out.error = Some((
+            format!("flow collections (`[`, `{{`) nest deeper than {MAX_YAML_FLOW_DEPTH}"),
+            line,
+            column,
+        ));
+        return out;
+    }
     for document in serde_yaml_ng::Deserializer::from_str(text) {
         match serde_yaml_ng::Value::deserialize(document) {
             Ok(y) => {
@@ -315,6 +323,57 @@ fn yaml_documents(text: &str) -> YamlDocuments {
         }
     }
     out
+}
+
+/// The deepest nesting of YAML flow collections read. The YAML parser's time grows with the
+/// square of this depth (100,000 nested `[` took minutes); templates nest a handful deep.
+const MAX_YAML_FLOW_DEPTH: usize = 64;
+
+/// Where flow collections (`[...]`, `{...}`) first nest deeper than [`MAX_YAML_FLOW_DEPTH`], as
+/// 1-based line and column; `None` when they never do. Written by hand (a linear scan the YAML
+/// parser cannot offer): brackets inside quoted scalars and comments are not counted; one
+/// inside a plain scalar is, which can only make a deep file look deeper.
+fn flow_too_deep(text: &str) -> Option<(usize, usize)> {
+    #[derive(PartialEq)]
+    enum In {
+        Plain,
+        Single,
+        Double,
+        Comment,
+    }
+    let (mut state, mut depth, mut escaped) = (In::Plain, 0usize, false);
+    let (mut line, mut column, mut previous) = (1usize, 0usize, '\n');
+    for c in text.chars() {
+        column += 1;
+        match state {
+            In::Plain => match c {
+                '\'' => state = In::Single,
+                '"' => state = In::Double,
+                '#' if previous.is_whitespace() => state = In::Comment,
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_YAML_FLOW_DEPTH {
+                        return Some((line, column));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+            // `''` inside a single-quoted scalar is a quote: leaving and re-entering is the same.
+            In::Single if c == '\'' => state = In::Plain,
+            In::Double if escaped => escaped = false,
+            In::Double if c == '\\' => escaped = true,
+            In::Double if c == '"' => state = In::Plain,
+            In::Comment if c == '\n' => state = In::Plain,
+            In::Single | In::Double | In::Comment => {}
+        }
+        if c == '\n' {
+            line += 1;
+            column = 0;
+        }
+        previous = c;
+    }
+    None
 }
 
 fn yaml_kind(docs: &YamlDocuments) -> Result<SourceKind, NoTrustPolicy> {
@@ -1044,6 +1103,36 @@ mod tests {
                 .map(|f| f.rule),
             Some("TP-INVALID-POLICY")
         );
+    }
+
+    /// Deeply nested YAML flow collections are refused before the parser, whose time grows
+    /// with the square of the depth; brackets in quotes and comments do not count.
+    #[test]
+    fn deep_yaml_flow_nesting_is_refused_in_linear_time() {
+        let deep = format!("a: {}", "[".repeat(100_000));
+        let start = std::time::Instant::now();
+        assert_eq!(classify(deep.as_bytes()), Err(NoTrustPolicy::NotJson));
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(flow_too_deep(&deep), Some((1, 4 + MAX_YAML_FLOW_DEPTH)));
+        let marked = format!(
+            "Resources:\n  R:\n    Type: AWS::IAM::Role\n    P: {}",
+            "{".repeat(65)
+        );
+        let Discovered::Policies(found) =
+            discover("t.yaml", marked.as_bytes(), &AuditOptions::default())
+        else {
+            panic!("a marked template must be reported");
+        };
+        assert!(found.iter().any(|p| p
+            .findings
+            .iter()
+            .any(|f| f.message.contains("nest deeper than 64"))));
+        let quoted = format!(
+            "a: '{0}'\nb: \"{0}\\\"\"\nc: x # {0}\nd: [[1]]\n",
+            "[".repeat(100)
+        );
+        assert_eq!(flow_too_deep(&quoted), None);
+        assert_eq!(flow_too_deep(&format!("a: {}", "[".repeat(64))), None);
     }
 
     #[test]

@@ -455,6 +455,52 @@ fn symlink_loops_end_with_each_file_once() {
     }
 }
 
+/// YAML built to be slow or huge: 100,000 nested flow collections (the
+/// parser's time grows with the square of the depth: minutes) and an alias
+/// bomb (nine levels of nine references). Both end at once, bounded.
+#[test]
+fn hostile_yaml_ends_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("deep.yaml"),
+        format!("a: {}\n", "[".repeat(100_000)),
+    )
+    .unwrap();
+    let mut bomb = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for (name, prev) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+        .iter()
+        .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+    {
+        bomb.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{prev}"); 9].join(",")
+        ));
+    }
+    std::fs::write(dir.path().join("bomb.yaml"), bomb).unwrap();
+    for name in ["deep.yaml", "bomb.yaml"] {
+        let path = dir.path().join(name);
+        let run = run_bounded(
+            &[std::ffi::OsStr::new("audit"), path.as_os_str()],
+            Feed::Null,
+        );
+        run.assert_bounded(2, SMALL_OUTPUT, SMALL_RSS_MIB)
+            .says("holds no trust policy");
+        assert!(run.elapsed < std::time::Duration::from_secs(5), "{run:#?}");
+    }
+    let run = run_bounded(
+        &[
+            std::ffi::OsStr::new("audit"),
+            "--verbose".as_ref(),
+            dir.path().as_os_str(),
+        ],
+        Feed::Null,
+    );
+    run.assert_bounded(0, SMALL_OUTPUT, SMALL_RSS_MIB)
+        .says("skipped 2 files that hold no trust policy");
+}
+
 // --- tokens ---
 
 /// A compact JWT from header and claims *text* (so repeated members
