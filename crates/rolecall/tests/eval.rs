@@ -274,6 +274,58 @@ fn batch_keeps_going_after_bad_lines() {
     assert_eq!(lines[4]["decision"], "Allow");
 }
 
+/// A client that writes one request and waits for its answer before writing
+/// the next gets each answer while its stdin is still open (the output was
+/// block-buffered: nothing arrived before 8 KiB or end of input).
+#[test]
+fn batch_answers_each_line_while_the_client_waits() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("rolecall"))
+        .args(["eval", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let policy = json!({"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}});
+    for id in 0..3 {
+        let action = if id == 1 {
+            "sts:TagSession"
+        } else {
+            "sts:AssumeRole"
+        };
+        let request = json!({"id": id, "policy": policy, "principal": "arn:aws:iam::1:role/x", "action": action});
+        writeln!(stdin, "{request}").unwrap();
+        stdin.flush().unwrap();
+        let answer = rx.recv_timeout(Duration::from_secs(20));
+        let Ok(answer) = answer else {
+            let _ = child.kill();
+            panic!("no answer to request {id} while stdin is open");
+        };
+        let answer: Value = serde_json::from_str(&answer).unwrap();
+        assert_eq!(answer["id"], id);
+        let expected = if id == 1 { "ImplicitDeny" } else { "Allow" };
+        assert_eq!(answer["decision"], expected);
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    reader.join().unwrap();
+    assert!(rx.try_recv().is_err(), "one answer per request");
+}
+
 /// Every shared vector through `eval --batch`: the CLI must agree with the
 /// expected result exactly as the engine and the model do.
 #[test]

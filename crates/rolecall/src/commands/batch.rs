@@ -8,6 +8,7 @@
 //! Identical policies are compiled once: compiled policies are cached by
 //! their exact text.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::{self, BufRead, Write};
 use std::rc::Rc;
@@ -15,6 +16,9 @@ use std::rc::Rc;
 use rolecall_eval::request::{Context, Request};
 use rolecall_eval::{decide, CompiledPolicy};
 use rolecall_policy::parse_document;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -30,18 +34,21 @@ pub(crate) const MAX_LINE_BYTES: usize = 4 * 1024 * 1024;
 /// usually repeat a handful of policies, so a simple bound is enough.
 const CACHE_CAPACITY: usize = 1024;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One request line. Read by [`RequestVisitor`] rather than derived: a derived
+/// struct also accepts a positional array (`[42, {...}, "p", "a", {}]`) and
+/// `"context": null`, and its errors name Rust types (`struct InputLine`,
+/// `untagged enum Actions`) instead of the protocol's members.
 struct InputLine<'a> {
-    #[serde(default, borrow)]
     id: Option<&'a RawValue>,
-    #[serde(borrow)]
     policy: &'a RawValue,
     principal: String,
     action: Actions,
-    #[serde(default)]
     context: Option<Context>,
 }
+
+/// What a request is, in the words the README's protocol uses.
+const REQUEST_SHAPE: &str =
+    "an object with members `policy`, `principal`, `action` and optionally `id` and `context`";
 
 /// Only the id, to echo it when the rest of the line is wrong.
 #[derive(Deserialize)]
@@ -50,11 +57,262 @@ struct IdOnly<'a> {
     id: Option<&'a RawValue>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
 enum Actions {
     One(String),
     Many(Vec<String>),
+}
+
+/// The members of a request.
+enum Member {
+    Id,
+    Policy,
+    Principal,
+    Action,
+    Context,
+}
+
+impl<'de> Deserialize<'de> for Member {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Member, D::Error> {
+        struct MemberVisitor;
+        impl Visitor<'_> for MemberVisitor {
+            type Value = Member;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Member, E> {
+                Ok(match v {
+                    "id" => Member::Id,
+                    "policy" => Member::Policy,
+                    "principal" => Member::Principal,
+                    "action" => Member::Action,
+                    "context" => Member::Context,
+                    other => {
+                        return Err(E::custom(format_args!(
+                            "unknown member `{other}`: a request is {REQUEST_SHAPE}"
+                        )))
+                    }
+                })
+            }
+        }
+        d.deserialize_identifier(MemberVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for InputLine<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<InputLine<'de>, D::Error> {
+        d.deserialize_map(RequestVisitor)
+    }
+}
+
+/// Reads a request object; each member's value with an expectation that
+/// names the member.
+struct RequestVisitor;
+
+impl<'de> Visitor<'de> for RequestVisitor {
+    type Value = InputLine<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REQUEST_SHAPE)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<InputLine<'de>, A::Error> {
+        fn once<T, E: de::Error>(slot: &mut Option<T>, name: &str, value: T) -> Result<(), E> {
+            match slot.replace(value) {
+                Some(_) => Err(E::custom(format_args!("duplicate member `{name}`"))),
+                None => Ok(()),
+            }
+        }
+        let (mut id, mut policy, mut principal, mut action, mut context) =
+            (None, None, None, None, None);
+        while let Some(member) = map.next_key::<Member>()? {
+            match member {
+                Member::Id => once(&mut id, "id", map.next_value::<&RawValue>()?)?,
+                Member::Policy => once(&mut policy, "policy", map.next_value::<&RawValue>()?)?,
+                Member::Principal => {
+                    once(
+                        &mut principal,
+                        "principal",
+                        map.next_value_seed(PrincipalSeed)?,
+                    )?;
+                }
+                Member::Action => once(&mut action, "action", map.next_value_seed(ActionSeed)?)?,
+                Member::Context => {
+                    once(&mut context, "context", map.next_value_seed(ContextSeed)?)?;
+                }
+            }
+        }
+        let missing = |name: &str| de::Error::custom(format_args!("missing member `{name}`"));
+        Ok(InputLine {
+            // `"id": null` is an id like any other: it is echoed.
+            id,
+            policy: policy.ok_or_else(|| missing("policy"))?,
+            principal: principal.ok_or_else(|| missing("principal"))?,
+            action: action.ok_or_else(|| missing("action"))?,
+            context,
+        })
+    }
+}
+
+/// The visit methods of a member's visitor for the JSON kinds it does not
+/// accept, with errors in the protocol's words ("found an array"), where
+/// serde's defaults say "invalid type: sequence".
+macro_rules! refuse {
+    ($($kind:ident),*) => { $(refuse!(@ $kind);)* };
+    (@ bool) => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Err(found(&self, "a boolean"))
+        }
+    };
+    (@ number) => {
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Err(found(&self, "a number"))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Err(found(&self, "a number"))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Err(found(&self, "a number"))
+        }
+    };
+    (@ null) => {
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Err(found(&self, "null"))
+        }
+    };
+    (@ string) => {
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Err(found(&self, "a string"))
+        }
+    };
+    (@ array) => {
+        fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(found(&self, "an array"))
+        }
+    };
+    (@ object) => {
+        fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(found(&self, "an object"))
+        }
+    };
+}
+
+/// "expected member `x` to be ..., found an array".
+fn found<E: de::Error>(expected: &dyn de::Expected, what: &str) -> E {
+    E::custom(format_args!("expected {expected}, found {what}"))
+}
+
+/// `principal`: a string.
+struct PrincipalSeed;
+
+impl<'de> DeserializeSeed<'de> for PrincipalSeed {
+    type Value = String;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PrincipalSeed {
+    type Value = String;
+    refuse!(bool, number, null, array, object);
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("member `principal` to be a string")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+}
+
+/// `action`: a string or an array of strings.
+struct ActionSeed;
+
+impl<'de> DeserializeSeed<'de> for ActionSeed {
+    type Value = Actions;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Actions, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ActionSeed {
+    type Value = Actions;
+    refuse!(bool, number, null, object);
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("member `action` to be a string or an array of strings")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Actions, E> {
+        Ok(Actions::One(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Actions, E> {
+        Ok(Actions::One(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Actions, A::Error> {
+        let mut list = Vec::new();
+        while let Some(a) = seq.next_element_seed(ActionItem)? {
+            list.push(a);
+        }
+        Ok(Actions::Many(list))
+    }
+}
+
+/// One entry of an `action` array: a string.
+struct ActionItem;
+
+impl<'de> DeserializeSeed<'de> for ActionItem {
+    type Value = String;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ActionItem {
+    type Value = String;
+    refuse!(bool, number, null, array, object);
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("each entry of member `action` to be a string")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+}
+
+/// `context`: an object (not `null`: leaving the member out is how a request
+/// has no context).
+struct ContextSeed;
+
+impl<'de> DeserializeSeed<'de> for ContextSeed {
+    type Value = Context;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Context, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ContextSeed {
+    type Value = Context;
+    refuse!(bool, number, null, string, array);
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("member `context` to be an object of condition keys (leave it out for none)")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Context, A::Error> {
+        Context::deserialize(de::value::MapAccessDeserializer::new(map))
+    }
+}
+
+/// What a line that is not an object holds, by its first byte; `None` for
+/// an object or for text that is not JSON (serde_json says where it breaks).
+fn not_an_object(text: &str) -> Option<&'static str> {
+    Some(match text.trim_start().bytes().next()? {
+        b'[' => "an array",
+        b'"' => "a string",
+        b'-' | b'0'..=b'9' => "a number",
+        b't' | b'f' => "a boolean",
+        b'n' => "null",
+        _ => return None,
+    })
 }
 
 #[derive(Serialize)]
@@ -104,29 +362,66 @@ impl LineError {
     }
 }
 
+/// Input buffer: large enough that a file or a fast producer is read in few
+/// calls, each of which flushes the answers so far (see [`FlushBeforeRead`]).
+const INPUT_BUFFER: usize = 64 * 1024;
+
 pub(crate) fn run() -> Result<ExitCode, CliError> {
-    let stdin = io::stdin();
-    let mut input = stdin.lock();
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    process(&mut input, &mut out)?;
-    out.flush()?;
+    let out = RefCell::new(io::BufWriter::new(io::stdout().lock()));
+    let mut input = io::BufReader::with_capacity(
+        INPUT_BUFFER,
+        FlushBeforeRead {
+            input: io::stdin().lock(),
+            out: &out,
+        },
+    );
+    process(&mut input, &mut SharedOut(&out))?;
+    SharedOut(&out).flush()?;
     Ok(ExitCode::Clean)
+}
+
+/// Standard input that flushes the answers written so far before every
+/// read: a read is where rolecall may wait for its client, and a client that
+/// writes one request and waits for its answer must have it by then (the
+/// README: each line is written "as soon as it is known"). Reads happen only
+/// when the input buffer is empty, so a file or a fast producer costs one
+/// flush per [`INPUT_BUFFER`] bytes, where flushing after every line would
+/// cost a `write` call per line (BENCHMARKS.md, "batch output flushing").
+struct FlushBeforeRead<'a, R, W: Write> {
+    input: R,
+    out: &'a RefCell<W>,
+}
+
+impl<R: io::Read, W: Write> io::Read for FlushBeforeRead<'_, R, W> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        SharedOut(self.out).flush()?;
+        self.input.read(buf)
+    }
+}
+
+/// The output, shared with [`FlushBeforeRead`]; never borrowed twice at once
+/// (the reader flushes between answers), and an error rather than a panic if
+/// it were.
+struct SharedOut<'a, W>(&'a RefCell<W>);
+
+impl<W: Write> Write for SharedOut<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0
+            .try_borrow_mut()
+            .map_err(io::Error::other)?
+            .write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.try_borrow_mut().map_err(io::Error::other)?.flush()
+    }
 }
 
 /// Answers every line of `input` on `out`.
 pub(crate) fn process(input: &mut impl BufRead, out: &mut impl Write) -> Result<(), CliError> {
     let mut cache: HashMap<Box<str>, Result<Rc<CompiledPolicy>, LineError>> = HashMap::new();
     let mut line = Vec::new();
-    loop {
-        // Flush before a read that may block, so a client that writes one
-        // line and waits for the answer gets it; a file is answered in bulk.
-        if input.fill_buf().map(|b| b.is_empty()).unwrap_or(true) || input_is_drained(input) {
-            out.flush()?;
-        }
-        let Some(status) = read_line_bounded(input, &mut line, MAX_LINE_BYTES)? else {
-            break;
-        };
+    while let Some(status) = read_line_bounded(input, &mut line, MAX_LINE_BYTES)? {
         let answer = match status {
             LineStatus::TooLong => error_line(
                 None,
@@ -141,10 +436,6 @@ pub(crate) fn process(input: &mut impl BufRead, out: &mut impl Write) -> Result<
         out.write_all(b"\n")?;
     }
     Ok(())
-}
-
-fn input_is_drained(input: &mut impl BufRead) -> bool {
-    input.fill_buf().map(|b| b.is_empty()).unwrap_or(true)
 }
 
 /// An output line, owning what it borrows from the input line.
@@ -169,6 +460,15 @@ fn answer<'a>(
     };
     if text.trim().is_empty() {
         return error_line(None, LineError::new("empty-line", "empty line"));
+    }
+    if let Some(what) = not_an_object(text) {
+        // Not JSON at all (`nul`) still says "a request is an object".
+        let err = LineError::new(
+            "json",
+            format!("invalid request line: expected {REQUEST_SHAPE}, found {what}"),
+        )
+        .at(1, (text.len() - text.trim_start().len() + 1) as u64);
+        return error_line(None, err);
     }
     let parsed: InputLine<'a> = match serde_json::from_str(text) {
         Ok(p) => p,
@@ -386,6 +686,55 @@ mod tests {
         assert_eq!(out[0]["actions"][0]["decision"], "Allow");
         assert_eq!(out[0]["actions"][1]["decision"], "ImplicitDeny");
         assert_eq!(out[0]["id"], serde_json::Value::Null);
+    }
+
+    /// Requests are objects: a positional array (which a derived struct
+    /// reads field by field) and `"context": null` are refused, and the
+    /// errors name the protocol's members, never a Rust type.
+    #[test]
+    fn requests_are_objects_and_errors_speak_the_protocol() {
+        let ok = format!(
+            "{{\"policy\":{POLICY},\"principal\":\"accounts.google.com\",\"action\":\"sts:AssumeRoleWithWebIdentity\",\"context\":{{\"accounts.google.com:aud\":\"app\"}}}}"
+        );
+        let positional = format!(
+            "[42, {POLICY}, \"accounts.google.com\", \"sts:AssumeRoleWithWebIdentity\", {{\"accounts.google.com:aud\":\"app\"}}]"
+        );
+        let with = |member: &str| ok.replacen("{\"policy\"", &format!("{{{member},\"policy\""), 1);
+        let cases: Vec<(String, &str)> = vec![
+            (positional, "expected an object with members `policy`, `principal`, `action` and optionally `id` and `context`, found an array"),
+            ("[1,2]".into(), "found an array"),
+            ("  \"x\"".into(), "found a string"),
+            ("7".into(), "found a number"),
+            ("null".into(), "found null"),
+            (ok.replace("\"context\":{\"accounts.google.com:aud\":\"app\"}", "\"context\":null"), "expected member `context` to be an object"),
+            (ok.replace("\"action\":\"sts:AssumeRoleWithWebIdentity\"", "\"action\":5"), "expected member `action` to be a string or an array of strings"),
+            (ok.replace("\"action\":\"sts:AssumeRoleWithWebIdentity\"", "\"action\":[\"a\",5]"), "expected each entry of member `action` to be a string"),
+            (ok.replace("\"principal\":\"accounts.google.com\"", "\"principal\":[]"), "expected member `principal` to be a string"),
+            (ok.replace("\"principal\":\"accounts.google.com\",", ""), "missing member `principal`"),
+            (with("\"bogus\":1"), "unknown member `bogus`: a request is an object with members"),
+            (with("\"action\":\"a\""), "duplicate member `action`"),
+        ];
+        let input: String = cases.iter().map(|(l, _)| format!("{l}\n")).collect();
+        let out = run_lines(&format!("{ok}\n{input}"));
+        assert_eq!(out[0]["decision"], "Allow", "{}", out[0]);
+        for ((line, expected), got) in cases.iter().zip(&out[1..]) {
+            assert_eq!(got["decision"], "Error", "{line}");
+            assert_eq!(got["error"]["kind"], "json", "{line}");
+            let message = got["error"]["message"].as_str().unwrap();
+            assert!(message.contains(expected), "{line}\n{message}");
+            for rust in [
+                "struct",
+                "enum",
+                "InputLine",
+                "Actions",
+                "sequence",
+                "field",
+            ] {
+                assert!(!message.contains(rust), "{line}\n{message}");
+            }
+        }
+        assert_eq!(out[3]["error"]["column"], 3);
+        assert_eq!(out.len(), cases.len() + 1);
     }
 
     #[test]
