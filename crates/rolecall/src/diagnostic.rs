@@ -141,7 +141,19 @@ pub(crate) fn snippet(
     write_source_line(w, src, Location::from(span), level, indent)
 }
 
-/// The numbered source line and the caret line under it.
+/// Most chars of a source line shown; a longer line is cut around the caret
+/// (a one-line 200 MB file would otherwise be echoed whole by every
+/// diagnostic about it).
+pub(crate) const SNIPPET_CHARS: usize = 240;
+
+/// Chars kept before the caret when a line is cut.
+const SNIPPET_BEFORE: usize = 80;
+
+/// Marks where a cut line continues.
+const CUT: char = '…';
+
+/// The numbered source line, cut to [`SNIPPET_CHARS`] around the caret, and
+/// the caret line under it.
 fn write_source_line(
     w: &mut impl Write,
     src: &str,
@@ -155,20 +167,90 @@ fn write_source_line(
     let style = level.style();
     let number = loc.line.to_string();
     let pad = " ".repeat(number.len());
-    writeln!(w, "{indent}{GUTTER}{number} |{GUTTER:#} {line_text}")?;
     let col = usize::try_from(loc.column.saturating_sub(1)).unwrap_or(0);
-    // Copy tabs from the source line so the caret lines up in a terminal.
-    let caret_indent: String = line_text
+    let shown = Window::around(line_text, col);
+    let (before, after) = (
+        if shown.start > 0 { "…" } else { "" },
+        if shown.end < line_text.len() {
+            "…"
+        } else {
+            ""
+        },
+    );
+    let text = line_text.get(shown.start..shown.end).unwrap_or_default();
+    writeln!(
+        w,
+        "{indent}{GUTTER}{number} |{GUTTER:#} {before}{text}{after}"
+    )?;
+    // Copy tabs from the source line so the caret lines up in a terminal;
+    // the leading `…` takes one column.
+    let caret_indent: String = before
         .chars()
-        .take(col)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .map(|_| ' ')
+        .chain(
+            line_text
+                .get(shown.start..shown.caret)
+                .unwrap_or_default()
+                .chars()
+                .map(|c| if c == '\t' { '\t' } else { ' ' }),
+        )
         .collect();
-    let width = caret_width(src, line_start, line_text, loc, col);
+    let caret_at = line_start + shown.caret;
+    let room = line_text
+        .get(shown.caret..shown.end)
+        .unwrap_or_default()
+        .chars()
+        .count();
+    let width = caret_width(src, caret_at, line_start + shown.end, loc, room);
     writeln!(
         w,
         "{indent}{GUTTER}{pad} |{GUTTER:#} {caret_indent}{style}{}{style:#}",
         "^".repeat(width)
     )
+}
+
+/// The part of a line shown: byte offsets in the line, on char boundaries.
+#[derive(Debug, PartialEq, Eq)]
+struct Window {
+    start: usize,
+    /// Where the caret goes (the diagnostic's column, or the end of the
+    /// line when the column is past it).
+    caret: usize,
+    end: usize,
+}
+
+impl Window {
+    /// At most [`SNIPPET_CHARS`] chars of `line` around the char index
+    /// `col`: the whole line when it is no longer, else [`SNIPPET_BEFORE`]
+    /// chars before the column and the rest after it. Walks only as far as the column plus the window, never the
+    /// rest of a long line.
+    fn around(line: &str, col: usize) -> Window {
+        let caret = line.char_indices().nth(col).map_or(line.len(), |(i, _)| i);
+        if line.char_indices().nth(SNIPPET_CHARS).is_none() {
+            return Window {
+                start: 0,
+                caret,
+                end: line.len(),
+            };
+        }
+        let head = line.get(..caret).unwrap_or_default();
+        let start = if head.len() <= SNIPPET_BEFORE {
+            // Fewer bytes than the budget: certainly fewer chars.
+            0
+        } else {
+            head.char_indices()
+                .rev()
+                .nth(SNIPPET_BEFORE - 1)
+                .map_or(0, |(i, _)| i)
+        };
+        let end = line
+            .get(start..)
+            .unwrap_or_default()
+            .char_indices()
+            .nth(SNIPPET_CHARS)
+            .map_or(line.len(), |(i, _)| start + i);
+        Window { start, caret, end }
+    }
 }
 
 /// The text of the diagnostic's line, without its line ending, and the
@@ -185,18 +267,58 @@ fn source_line(src: &str, loc: Location) -> Option<(usize, &str)> {
     None
 }
 
-/// How many carets: the node's length in chars, cut at the end of the line,
-/// at least one.
-fn caret_width(src: &str, line_start: usize, line: &str, loc: Location, col: usize) -> usize {
-    let rest_of_line = line.chars().count().saturating_sub(col);
+/// How many carets: the node's length in chars from `caret_at` (a byte
+/// offset in `src`), cut at `shown_end` and at `room` chars, at least one.
+fn caret_width(src: &str, caret_at: usize, shown_end: usize, loc: Location, room: usize) -> usize {
     let len = loc
         .span
-        .and_then(|(s, e)| {
-            let line_end = line_start + line.len();
-            src.get(s..e.min(line_end).max(s))
-        })
+        .and_then(|(s, e)| src.get(caret_at.max(s)..e.min(shown_end).max(caret_at.max(s))))
         .map_or(1, |t| t.chars().count());
-    len.min(rest_of_line).max(1)
+    len.min(room).max(1)
+}
+
+/// Says how many findings of a rule were left out once one name (a file, or
+/// a file and role) has had [`Repeats::LIMIT`] of them: 20,000 findings of
+/// one rule in one policy are read as a count, not as 20,000 snippets.
+#[derive(Debug, Default)]
+pub(crate) struct Repeats {
+    /// Per rule id: findings seen for the current name.
+    seen: Vec<(String, usize)>,
+}
+
+impl Repeats {
+    /// Findings of one rule shown in full per name.
+    pub(crate) const LIMIT: usize = 10;
+
+    /// Counts a finding with `code` and says whether to render it in full.
+    pub(crate) fn show(&mut self, code: &str) -> bool {
+        // A handful of rules per name: a list is enough.
+        let n = match self.seen.iter_mut().find(|(c, _)| c == code) {
+            Some((_, n)) => n,
+            None => {
+                self.seen.push((code.to_owned(), 0));
+                match self.seen.last_mut() {
+                    Some((_, n)) => n,
+                    None => return true,
+                }
+            }
+        };
+        *n += 1;
+        *n <= Self::LIMIT
+    }
+
+    /// Writes "… and K more X findings in NAME" for every rule that went
+    /// over the limit, and starts over for the next name.
+    pub(crate) fn finish(&mut self, w: &mut impl Write, name: &str) -> io::Result<()> {
+        for (code, n) in self.seen.drain(..) {
+            if n > Self::LIMIT {
+                let more = n - Self::LIMIT;
+                let s = if more == 1 { "" } else { "s" };
+                writeln!(w, "{CUT} and {more} more {code} finding{s} in {name}")?;
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -263,5 +385,121 @@ mod tests {
             span: Some((start, start + 3)),
         };
         assert!(rendered(src, loc, None).contains("  |      ^^^\n"));
+    }
+
+    /// The source line and caret line of a rendering, styles stripped.
+    fn snippet_lines(text: &str) -> (String, String) {
+        let lines: Vec<&str> = text.lines().collect();
+        let source = lines.iter().find(|l| l.starts_with("1 | ")).unwrap();
+        let caret = lines.iter().find(|l| l.contains('^')).unwrap();
+        (source[4..].to_owned(), caret[4..].to_owned())
+    }
+
+    /// A long line is cut around the caret, on char boundaries, with `…`
+    /// where it goes on; the caret stays under the same char.
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        for filler in ["a", "é", "漢", "\t"] {
+            for target in [0, 3, 79, 80, 81, 5_000, 9_990] {
+                let mut src = filler.repeat(10_000);
+                let at = src.char_indices().nth(target).unwrap().0;
+                src.replace_range(at..at + filler.len(), "X");
+                let loc = Location {
+                    line: 1,
+                    column: u32::try_from(target + 1).unwrap(),
+                    span: Some((at, at + 1)),
+                };
+                let text = rendered(&src, loc, None);
+                let (line, caret) = snippet_lines(&text);
+                let chars: Vec<char> = line.chars().collect();
+                assert!(
+                    chars.len() <= SNIPPET_CHARS + 2,
+                    "{filler} {target}: {}",
+                    chars.len()
+                );
+                assert_eq!(
+                    chars.first() == Some(&'…'),
+                    target > SNIPPET_BEFORE,
+                    "{filler} {target}"
+                );
+                assert_eq!(
+                    chars.last() == Some(&'…'),
+                    target < 9_900,
+                    "{filler} {target}"
+                );
+                // Tabs are copied, every other char becomes one space: the
+                // caret's char index is the target's.
+                let caret_col = caret.find('^').unwrap();
+                assert_eq!(caret[..caret_col].chars().count(), caret_col);
+                assert_eq!(
+                    chars.get(caret_col),
+                    Some(&'X'),
+                    "{filler} {target}\n{line}\n{caret}"
+                );
+                assert_eq!(caret.matches('^').count(), 1);
+                assert!(
+                    text.len() < 2_000,
+                    "{filler} {target}: {} bytes",
+                    text.len()
+                );
+            }
+        }
+    }
+
+    /// A line of up to [`SNIPPET_CHARS`] chars is shown whole, one more is cut.
+    #[test]
+    fn lines_up_to_the_limit_are_whole() {
+        for (len, cut) in [(SNIPPET_CHARS, false), (SNIPPET_CHARS + 1, true)] {
+            let src = format!("{}X", " ".repeat(len - 1));
+            let loc = Location {
+                line: 1,
+                column: u32::try_from(len).unwrap(),
+                span: None,
+            };
+            let (line, caret) = snippet_lines(&rendered(&src, loc, None));
+            assert_eq!(line.starts_with('…'), cut, "{len}");
+            assert_eq!(
+                line.trim_start_matches('…'),
+                if cut {
+                    &src[len - SNIPPET_BEFORE - 1..]
+                } else {
+                    &src[..]
+                }
+            );
+            assert_eq!(caret.chars().count(), line.chars().count());
+        }
+    }
+
+    /// A span longer than the window gets carets to the window's end only.
+    #[test]
+    fn a_long_span_is_cut_with_its_line() {
+        let src = format!("{{\"k\": \"{}\"}}", "v".repeat(5_000));
+        let loc = Location {
+            line: 1,
+            column: 7,
+            span: Some((6, src.len() - 1)),
+        };
+        let (line, caret) = snippet_lines(&rendered(&src, loc, None));
+        assert_eq!(line.chars().count(), SNIPPET_CHARS + 1);
+        assert_eq!(caret.trim_start().len(), SNIPPET_CHARS - 6);
+    }
+
+    #[test]
+    fn repeated_findings_are_counted_past_the_limit() {
+        let mut repeats = Repeats::default();
+        let mut shown: Vec<bool> = (0..Repeats::LIMIT + 3)
+            .map(|_| repeats.show("TP-X"))
+            .collect();
+        shown.push(repeats.show("TP-Y"));
+        assert_eq!(shown.iter().filter(|s| **s).count(), Repeats::LIMIT + 1);
+        assert!(!shown[Repeats::LIMIT]);
+        let mut out = Vec::new();
+        repeats.finish(&mut out, "f.json").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "… and 3 more TP-X findings in f.json\n"
+        );
+        // The next name starts over.
+        assert!(repeats.show("TP-X"));
     }
 }

@@ -10,7 +10,7 @@ use rolecall_audit::source::{discover, AuditedPolicy, Discovered};
 use rolecall_audit::{AuditOptions, Finding, Severity};
 
 use crate::args::{AuditArgs, AuditFormat, SeverityArg};
-use crate::diagnostic::{render, Diagnostic, Level, Location};
+use crate::diagnostic::{render, Diagnostic, Level, Location, Repeats};
 use crate::inputs::{self, Kind};
 use crate::output::{self, CliError, ExitCode};
 
@@ -358,9 +358,11 @@ fn write_text(
             .policy_text
             .as_deref()
             .or_else(|| sources.get(&p.location.path).map(String::as_str));
-        for f in &p.findings {
+        let mut repeats = Repeats::default();
+        for f in p.findings.iter().filter(|f| repeats.show(f.rule)) {
             render(w, &name, source, &diagnostic(f))?;
         }
+        repeats.finish(w, &name)?;
         writeln!(w)?;
     }
     let counts: Vec<String> = Severity::ALL

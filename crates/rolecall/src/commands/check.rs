@@ -7,7 +7,7 @@ use rolecall_policy::{parse_document, Document, InputForm, ParseError};
 use serde_json::json;
 
 use crate::args::{CheckArgs, Format};
-use crate::diagnostic::{render, Diagnostic, Level, Location};
+use crate::diagnostic::{render, Diagnostic, Level, Location, Repeats};
 use crate::inputs::{self, Input, Kind};
 use crate::output::{self, CliError, ExitCode};
 use rolecall_audit::source::{classify, SourceKind};
@@ -215,11 +215,15 @@ fn write_text(w: &mut impl Write, results: &[(Input, Outcome)]) -> Result<(), Cl
                     (None, InputForm::Policy | InputForm::GetRole) => input.name.clone(),
                     (None, _) => format!("{} (decoded policy)", input.name),
                 };
+                let mut repeats = Repeats::default();
                 for f in findings {
                     match f.severity {
                         Severity::Error => errors += 1,
                         Severity::Warning => warnings += 1,
                         Severity::Info => infos += 1,
+                    }
+                    if !repeats.show(f.rule) {
+                        continue;
                     }
                     let d = Diagnostic {
                         label: None,
@@ -232,6 +236,7 @@ fn write_text(w: &mut impl Write, results: &[(Input, Outcome)]) -> Result<(), Cl
                     };
                     render(w, &name, source, &d)?;
                 }
+                repeats.finish(w, &name)?;
             }
         }
     }
