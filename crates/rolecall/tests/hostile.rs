@@ -834,3 +834,69 @@ fn key_sets_with_repeated_members_or_another_issuer() {
 }
 
 // --- outputs ---
+
+/// Output allowed for text that summarises many findings: tens of snippets.
+const SUMMARY_OUTPUT: u64 = 64 * 1024;
+
+/// A one-line policy of 0.96 MB: 20,000 statements with `"Principal": "*"`
+/// and a non-STS action, 40,001 findings for `check` and 60,001 for `audit`.
+/// Text shows 10 findings per rule, each snippet cut around its caret, and
+/// counts the rest (it echoed the whole line per finding: 38 GB). (JSON and
+/// SARIF keep every finding; their figures are in TESTING.md.)
+#[test]
+fn many_findings_on_one_long_line_give_bounded_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.json");
+    let statement = r#"{"Effect":"Allow","Principal":"*","Action":"x"}"#;
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        vec![statement; 20_000].join(",")
+    );
+    assert!(policy.len() > 950_000 && policy.len() < 1024 * 1024);
+    std::fs::write(&path, &policy).unwrap();
+    let path = path.display().to_string();
+    // (audit exits 2: IAM would refuse a non-STS action, TP-INVALID-POLICY.)
+    for (command, rule, code) in [
+        ("check", "TPV-ACTION-NOT-STS", 1),
+        ("audit", "TP-PRINCIPAL-STAR-NO-COND", 2),
+    ] {
+        let run = run_bounded(&[command, &path], Feed::Null);
+        run.assert_bounded(code, SUMMARY_OUTPUT, SMALL_RSS_MIB)
+            .says(&format!("… and 19990 more {rule} findings in {path}\n"));
+        assert_eq!(run.stdout.matches(&format!("[{rule}]")).count(), 10);
+        assert!(run.stdout.lines().all(|l| l.chars().count() < 600));
+    }
+}
+
+/// A 0.99 MB one-line policy whose syntax error is at its last column: the
+/// snippet is the window before the caret, not the line.
+#[test]
+fn an_error_at_the_end_of_a_long_line_is_shown_in_a_window() {
+    let mut policy = format!(r#"{{"Version":"2012-10-17",{}"#, " ".repeat(1_000_000));
+    policy.push('!');
+    let run = run_bounded(&["check", "-"], Feed::Bytes(policy.into_bytes()));
+    run.assert_bounded(2, SMALL_OUTPUT, SMALL_RSS_MIB)
+        .says("<stdin>:1:1000025: error")
+        .says("1 | …");
+}
+
+/// A 200 MB one-line file: `check` refuses it by size; `audit` (whose limit
+/// is 256 MiB) reads it and reports the policy too large, with line 1 shown
+/// as 240 characters. Memory is the input's size, output a few lines.
+#[test]
+fn a_200_mb_one_line_file_gives_a_few_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.json");
+    let mut text = br#"{"Version":"2012-10-17","Statement":["#.to_vec();
+    text.resize(200_000_000, b'x');
+    text.extend_from_slice(b"]}");
+    std::fs::write(&path, text).unwrap();
+    let path = path.display().to_string();
+    run_bounded(&["check", &path], Feed::Null)
+        .assert_bounded(2, SMALL_OUTPUT, SMALL_RSS_MIB)
+        .says("larger than the 1048576-byte limit");
+    let run = run_bounded(&["audit", &path], Feed::Null);
+    run.assert_bounded(2, SMALL_OUTPUT, 3 * 200)
+        .says("over the limit of 1048576 bytes")
+        .says("xxx…\n");
+}
