@@ -346,7 +346,10 @@ impl CompiledEntry {
         let claim = key.strip_prefix(prefix);
         let slot = claim.and_then(|c| SLOTS.iter().position(|s| *s == c));
         let always_known = match claim {
-            Some(c) => issuers::claim_presence(iss, c, pre) != Presence::Sometimes,
+            Some(c) => {
+                let provider = prefix.strip_suffix(':').unwrap_or(prefix);
+                issuers::claim_presence(iss, provider, c, pre) != Presence::Sometimes
+            }
             None => {
                 caller_identity_key(&key) || !(key.starts_with("aws:") || key.starts_with("sts:"))
             }
@@ -933,7 +936,8 @@ impl Auditor<'_> {
             if let Some(claim) = k.strip_prefix(&lower_prefix) {
                 issuer_keys += 1;
                 has_tagsession_cond = true;
-                let presence = issuers::claim_presence(iss.kind, claim, pre);
+                let provider = lower_prefix.strip_suffix(':').unwrap_or(&lower_prefix);
+                let presence = issuers::claim_presence(iss.kind, provider, claim, pre);
                 if presence == Presence::Never {
                     let r = eval_entry(&op.node, e, &Ctx::default(), true).unwrap_or(true);
                     let ident = claim == "sub" || identity.contains(&claim);

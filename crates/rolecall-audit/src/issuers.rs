@@ -130,15 +130,19 @@ pub enum Presence {
     Never,
 }
 
-/// The GitHub claims STS exposes since 2026: the evaluator's claim table is
-/// the one source of truth, so the audit and `eval` never disagree.
-fn github_2026_claims() -> &'static [&'static str] {
+/// Whether the claim table exposes `claim` for `provider` (both compared
+/// as the audit holds them, lower-cased): the evaluator's claim table is the
+/// one source of truth, so the audit and `eval` never disagree.
+fn table_exposes(provider: &str, claim: &str) -> bool {
     rolecall_eval::claims::ClaimRules::default()
-        .provider_claims("token.actions.githubusercontent.com")
+        .provider_claims(provider)
+        .iter()
+        .any(|k| k.name.eq_ignore_ascii_case(claim))
 }
 
-/// Whether `claim` (the part after `<prefix>:`, lower-cased) is a request key for this issuer.
-pub fn claim_presence(kind: IssuerKind, claim: &str, pre_2026: bool) -> Presence {
+/// Whether `claim` (the part after `<prefix>:`, lower-cased) is a request key for this issuer;
+/// `provider` is the key prefix without its `:`.
+pub fn claim_presence(kind: IssuerKind, provider: &str, claim: &str, pre_2026: bool) -> Presence {
     use IssuerKind as K;
     match (kind, claim) {
         (K::Amazon, "app_id" | "user_id") | (K::Facebook, "app_id" | "id") => Presence::Always,
@@ -147,8 +151,7 @@ pub fn claim_presence(kind: IssuerKind, claim: &str, pre_2026: bool) -> Presence
         (_, "sub" | "aud") => Presence::Always,
         (K::Google, "oaud" | "azp") => Presence::Sometimes,
         (K::Cognito, "amr") => Presence::Always,
-        (K::GitHub, c) if !pre_2026 && github_2026_claims().contains(&c) => Presence::Sometimes,
-        (K::Google | K::CircleCi, _) if !pre_2026 => Presence::Sometimes,
+        (_, c) if !pre_2026 && table_exposes(provider, c) => Presence::Sometimes,
         _ => Presence::Never,
     }
 }
@@ -464,17 +467,84 @@ mod tests {
 
     #[test]
     fn claims_depend_on_date() {
+        const GH: &str = "token.actions.githubusercontent.com";
         assert_eq!(
-            claim_presence(IssuerKind::GitHub, "actor", true),
+            claim_presence(IssuerKind::GitHub, GH, "actor", true),
             Presence::Never
         );
         assert_eq!(
-            claim_presence(IssuerKind::GitHub, "actor", false),
+            claim_presence(IssuerKind::GitHub, GH, "actor", false),
             Presence::Sometimes
         );
         assert_eq!(
-            claim_presence(IssuerKind::GitHub, "iss", false),
+            claim_presence(IssuerKind::GitHub, GH, "iss", false),
             Presence::Never
         );
+    }
+
+    /// The audit reads the evaluator's table for every issuer, with the key
+    /// prefix as the audit holds it (lower-cased).
+    #[test]
+    fn claims_follow_the_table_per_issuer() {
+        let cases = [
+            (
+                IssuerKind::GitLab,
+                "gitlab.com",
+                "namespace_id",
+                Presence::Sometimes,
+            ),
+            (
+                IssuerKind::GitLab,
+                "gitlab.com",
+                "project_path",
+                Presence::Never,
+            ),
+            (
+                IssuerKind::GitLab,
+                "gitlab.example.com",
+                "namespace_id",
+                Presence::Never,
+            ),
+            (
+                IssuerKind::CircleCi,
+                "oidc.circleci.com/org/0fbd8a1e-1b2c-4d5e-8f90-123456789abc",
+                "oidc.circleci.com/project-id",
+                Presence::Sometimes,
+            ),
+            (
+                IssuerKind::CircleCi,
+                "oidc.circleci.com/org/0fbd8a1e-1b2c-4d5e-8f90-123456789abc",
+                "oidc.circleci.com/vcs-origin",
+                Presence::Never,
+            ),
+            (
+                IssuerKind::GitHub,
+                "token.actions.githubusercontent.com/octo-inc",
+                "repository_owner_id",
+                Presence::Sometimes,
+            ),
+            (
+                IssuerKind::Google,
+                "accounts.google.com",
+                "google/organization_number",
+                Presence::Sometimes,
+            ),
+            (
+                IssuerKind::Google,
+                "accounts.google.com",
+                "email",
+                Presence::Never,
+            ),
+        ];
+        for (kind, provider, claim, want) in cases {
+            assert_eq!(
+                claim_presence(kind, provider, claim, false),
+                want,
+                "{provider}:{claim}"
+            );
+            if want == Presence::Sometimes {
+                assert_eq!(claim_presence(kind, provider, claim, true), Presence::Never);
+            }
+        }
     }
 }

@@ -27,11 +27,15 @@
 //! `aud`; Cognito exposes `aud`, `sub` and `amr`.
 //!
 //! Since 2026, STS also exposes a fixed list of provider-specific claims
-//! (docs/SEMANTICS.md §4.4). Which ones is *data*: [`PROVIDER_CLAIMS_2026`] maps a
-//! provider host to claim names, and [`ClaimRules::pre_2026`] switches the
-//! table off to reproduce earlier behaviour (docs/SEMANTICS.md D8). Such a claim that
-//! is a number or a boolean becomes its JSON text; an object, array or null
-//! is not exposed. Every other claim is ignored.
+//! (docs/SEMANTICS.md §4.4, §4.7). Which ones is *dated data*:
+//! [`CLAIM_TABLES`] holds each version of AWS's list with the day it
+//! applies from; a row maps a provider pattern (AWS's spelling, such as
+//! `oidc.circleci.com/org/${OrgId}`) to its keys and their types.
+//! [`ClaimRules::pre_2026`] switches the table off to reproduce earlier
+//! behaviour (docs/SEMANTICS.md D8). A listed claim of another JSON type
+//! than its key's (a number for a string key) is an error, since AWS does
+//! not say what STS does with it (docs/DECISIONS.md R20). Every other claim
+//! is ignored.
 //!
 //! Session tags (`https://aws.amazon.com/tags`) give `aws:RequestTag/<key>`
 //! (single-valued), `aws:TagKeys` and `sts:TransitiveTagKeys` (multivalued),
@@ -72,7 +76,6 @@
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-use crate::matcher::{Case, Pattern};
 use crate::request::{Context, ContextValue, Request, RequestError};
 
 /// `sts:AssumeRoleWithWebIdentity`, always authorized.
@@ -97,54 +100,222 @@ pub const FACEBOOK: &str = "graph.facebook.com";
 /// Login with Amazon: a built-in OAuth 2.0 provider.
 pub const AMAZON: &str = "www.amazon.com";
 
+/// The JSON type STS gives a provider-specific key (the "Type" column of
+/// AWS's Service Authorization Reference for STS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClaimKind {
+    /// A `String` key: the claim must be a JSON string.
+    String,
+    /// A `Numeric` key: the claim must be a JSON number; the key's value is
+    /// its JSON text, for the `Numeric...` operators.
+    Numeric,
+}
+
+/// One provider-specific key: its name after `<provider>:`, where it is
+/// read in the token, and its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClaimKey {
+    /// The key name after `<provider>:`, exactly as AWS spells it.
+    pub name: &'static str,
+    /// The claim, as a path of JSON member names from the top of the
+    /// claims object. Empty means the top-level claim called [`Self::name`]
+    /// (so CircleCI's `oidc.circleci.com/project-id` is one member whose
+    /// name holds a `/`).
+    pub path: &'static [&'static str],
+    /// The type AWS gives the key.
+    pub kind: ClaimKind,
+}
+
+impl ClaimKey {
+    /// A `String` key read from the top-level claim of the same name.
+    pub const fn string(name: &'static str) -> ClaimKey {
+        ClaimKey {
+            name,
+            path: &[],
+            kind: ClaimKind::String,
+        }
+    }
+
+    /// The claim path: [`Self::path`], or the name itself.
+    pub fn claim_path(&self) -> Vec<&'static str> {
+        if self.path.is_empty() {
+            vec![self.name]
+        } else {
+            self.path.to_vec()
+        }
+    }
+}
+
 /// One row of the provider-specific claim table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProviderClaims {
-    /// An IAM glob (`*`, `?`) matched case-sensitively against the provider
-    /// *host*, the part of the provider before its first `/`; so GitHub
-    /// Enterprise's `token.actions.githubusercontent.com/<slug>` issuer
-    /// gets the GitHub row.
-    pub host: &'static str,
-    /// The claim names exposed as `<provider>:<claim>`.
-    pub claims: &'static [&'static str],
+    /// The provider (issuer without `https://`) as AWS writes it in the key
+    /// names, with AWS's placeholders: `${Domain}`, `${SubPath}`,
+    /// `${OrgId}`, `${EnterpriseName}` and `${OciUniqueIdentifier}` each
+    /// stand for one non-empty run of ASCII letters, digits, `-` and `_`
+    /// (never `.`, `/` or `:`), see [`provider_matches`]. Everything else
+    /// compares exactly, case-sensitively.
+    pub provider: &'static str,
+    /// The keys exposed as `<provider>:<name>`.
+    pub claims: &'static [ClaimKey],
 }
 
-/// The provider-specific claims STS exposes since January/February 2026
-/// (docs/SEMANTICS.md §4.4).
+/// A dated version of the provider-specific claim table: what STS exposes
+/// from `since` on. The next change AWS makes is a new entry of
+/// [`CLAIM_TABLES`], with its date, its source and a test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimTable {
+    /// The first day (`YYYY-MM-DD`, UTC) the table applies.
+    pub since: &'static str,
+    /// Where the table was read.
+    pub source: &'static str,
+    /// The rows; the first row whose provider matches applies.
+    pub rows: &'static [ProviderClaims],
+}
+
+/// GitHub's keys, the same for each GitHub issuer form (docs/SEMANTICS.md
+/// §4.7). All are `String` keys; GitHub sends every one of them as a JSON
+/// string (`"repository_id": "74"`).
+const GITHUB_KEYS: &[ClaimKey] = &[
+    ClaimKey::string("actor"),
+    ClaimKey::string("actor_id"),
+    ClaimKey::string("enterprise_id"),
+    ClaimKey::string("environment"),
+    ClaimKey::string("job_workflow_ref"),
+    ClaimKey::string("ref"),
+    ClaimKey::string("repository"),
+    ClaimKey::string("repository_id"),
+    ClaimKey::string("repository_owner_id"),
+    ClaimKey::string("workflow"),
+];
+
+/// GitLab.com's keys (GitLab sends ids and `ref_protected` as strings).
+const GITLAB_KEYS: &[ClaimKey] = &[
+    ClaimKey::string("namespace_id"),
+    ClaimKey::string("pipeline_source"),
+    ClaimKey::string("project_id"),
+    ClaimKey::string("ref_protected"),
+    ClaimKey::string("runner_environment"),
+    ClaimKey::string("user_access_level"),
+    ClaimKey::string("user_email"),
+    ClaimKey::string("user_id"),
+    ClaimKey::string("user_login"),
+];
+
+/// Buildkite's keys, the same for each Buildkite issuer form.
+const BUILDKITE_KEYS: &[ClaimKey] = &[
+    ClaimKey::string("build_branch"),
+    ClaimKey::string("cluster_id"),
+    ClaimKey::string("cluster_name"),
+    ClaimKey::string("organization_id"),
+    ClaimKey::string("organization_slug"),
+    ClaimKey::string("pipeline_id"),
+    ClaimKey::string("pipeline_slug"),
+];
+
+/// The provider-specific keys STS exposes for `AssumeRoleWithWebIdentity`
+/// since 2026, as AWS's Service Authorization Reference for STS lists them
+/// (docs/SEMANTICS.md §4.7, which gives the source of each row).
 pub static PROVIDER_CLAIMS_2026: &[ProviderClaims] = &[
-    // GitHub's list as reproduced from AWS's table by secondary sources;
-    // UNCONFIRMED against the AWS page (docs/SEMANTICS.md §4.4).
     ProviderClaims {
-        host: "token.actions.githubusercontent.com",
-        claims: &[
-            "actor",
-            "actor_id",
-            "job_workflow_ref",
-            "repository",
-            "repository_id",
-            "workflow",
-            "ref",
-            "environment",
-            "enterprise_id",
-        ],
-    },
-    // Google, CircleCI and Oracle Cloud Infrastructure are named by AWS but
-    // their claim lists are UNCONFIRMED (docs/SEMANTICS.md §4.4): left empty, so
-    // that no key the engine cannot vouch for appears (fail closed: a
-    // condition on such a key sees it missing).
-    ProviderClaims {
-        host: GOOGLE,
-        claims: &[],
+        provider: "token.actions.githubusercontent.com",
+        claims: GITHUB_KEYS,
     },
     ProviderClaims {
-        host: "oidc.circleci.com",
-        claims: &[],
+        provider: "token.actions.githubusercontent.com/${SubPath}",
+        claims: GITHUB_KEYS,
     },
     ProviderClaims {
-        host: "*.oraclecloud.com",
-        claims: &[],
+        provider: "token.actions.${Domain}.ghe.com",
+        claims: GITHUB_KEYS,
+    },
+    ProviderClaims {
+        provider: "github.com/enterprises/${EnterpriseName}",
+        claims: GITHUB_KEYS,
+    },
+    ProviderClaims {
+        provider: "gitlab.com",
+        claims: GITLAB_KEYS,
+    },
+    ProviderClaims {
+        provider: "agent.buildkite.com",
+        claims: BUILDKITE_KEYS,
+    },
+    ProviderClaims {
+        provider: "agent.${Domain}.buildkite.dev",
+        claims: BUILDKITE_KEYS,
+    },
+    ProviderClaims {
+        provider: "agent.${Domain}.buildkite.site",
+        claims: BUILDKITE_KEYS,
+    },
+    ProviderClaims {
+        provider: "oidc.circleci.com/org/${OrgId}",
+        claims: &[ClaimKey::string("oidc.circleci.com/project-id")],
+    },
+    // AWS names the key `google/organization_number` and types it Numeric
+    // but does not say which member of the token it reads; rolecall reads
+    // the `organization_number` member of the `google` claim object
+    // (docs/DECISIONS.md R20, unconfirmed).
+    ProviderClaims {
+        provider: GOOGLE,
+        claims: &[ClaimKey {
+            name: "google/organization_number",
+            path: &["google", "organization_number"],
+            kind: ClaimKind::Numeric,
+        }],
+    },
+    ProviderClaims {
+        provider: "idcs-${OciUniqueIdentifier}.identity.oraclecloud.com",
+        claims: &[ClaimKey::string("rpst_id")],
     },
 ];
+
+/// The Service Authorization Reference page for STS, the source of
+/// [`PROVIDER_CLAIMS_2026`].
+pub const STS_SAR_URL: &str =
+    "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html";
+
+/// Every dated claim table, oldest first. Before the first `since`, no
+/// provider-specific claim is a key ([`ClaimRules::pre_2026`]).
+pub static CLAIM_TABLES: &[ClaimTable] = &[ClaimTable {
+    // AWS files its announcement under January 2026 and it was reported
+    // from 2 February; the first day is not documented, nor a date per key
+    // (docs/SEMANTICS.md §4.7). The date matters only to `as_of`.
+    since: "2026-02-01",
+    source: STS_SAR_URL,
+    rows: PROVIDER_CLAIMS_2026,
+}];
+
+/// Whether `provider` (an issuer without `https://`) is matched by a
+/// table row's `pattern`: literal text compares exactly; each `${Name}`
+/// placeholder matches one non-empty run of ASCII letters, digits, `-` and
+/// `_`. A pattern with an unterminated `${` matches nothing.
+pub fn provider_matches(pattern: &str, provider: &str) -> bool {
+    let (literal, rest) = match pattern.find("${") {
+        None => return pattern == provider,
+        Some(i) => (pattern.get(..i), pattern.get(i + 2..)),
+    };
+    let (Some(literal), Some(rest)) = (literal, rest) else {
+        return false;
+    };
+    let Some(after) = provider.strip_prefix(literal) else {
+        return false;
+    };
+    let Some(close) = rest.find('}') else {
+        return false;
+    };
+    let tail = rest.get(close + 1..).unwrap_or("");
+    let run = after
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+        .count();
+    // The placeholder takes a non-empty prefix of the run; the rest of the
+    // pattern must match what follows. The next literal never starts with
+    // a run character in AWS's patterns, but trying each length keeps the
+    // rule exact whatever the pattern.
+    (1..=run).any(|n| after.get(n..).is_some_and(|t| provider_matches(tail, t)))
+}
 
 /// Which claims become context keys beyond the standard ones (docs/SEMANTICS.md D8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,10 +324,10 @@ pub struct ClaimRules {
 }
 
 impl Default for ClaimRules {
-    /// Current behaviour: the 2026 table.
+    /// Current behaviour: the newest dated table.
     fn default() -> Self {
         ClaimRules {
-            table: PROVIDER_CLAIMS_2026,
+            table: CLAIM_TABLES.last().map_or(&[], |t| t.rows),
         }
     }
 }
@@ -167,18 +338,40 @@ impl ClaimRules {
         ClaimRules { table: &[] }
     }
 
+    /// The rules in force on `date` (`YYYY-MM-DD`): the newest table whose
+    /// `since` is not after it, or none before the first. `None` when the
+    /// date is not `YYYY-MM-DD` with ASCII digits.
+    pub fn as_of(date: &str) -> Option<Self> {
+        let b = date.as_bytes();
+        let well_formed = b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| match i {
+                4 | 7 => *c == b'-',
+                _ => c.is_ascii_digit(),
+            });
+        if !well_formed {
+            return None;
+        }
+        // ISO dates of one width order as text.
+        let table = CLAIM_TABLES
+            .iter()
+            .rev()
+            .find(|t| t.since <= date)
+            .map_or(&[][..], |t| t.rows);
+        Some(ClaimRules { table })
+    }
+
     /// Rules from another table (for tests, or a newer AWS list).
     pub fn with_table(table: &'static [ProviderClaims]) -> Self {
         ClaimRules { table }
     }
 
-    /// The provider-specific claims exposed for a provider (the issuer
-    /// without `https://`): those of the first row whose host glob matches.
-    pub fn provider_claims(&self, provider: &str) -> &'static [&'static str] {
-        let host = provider.split('/').next().unwrap_or(provider);
+    /// The provider-specific keys exposed for a provider (the issuer
+    /// without `https://`): those of the first row whose provider pattern
+    /// matches ([`provider_matches`]), or none.
+    pub fn provider_claims(&self, provider: &str) -> &'static [ClaimKey] {
         self.table
             .iter()
-            .find(|row| Pattern::new(row.host, Case::Sensitive).is_match(host))
+            .find(|row| provider_matches(row.provider, provider))
             .map_or(&[], |row| row.claims)
     }
 }
@@ -907,7 +1100,7 @@ fn multi(v: &Value) -> Option<ContextValue> {
     }
 }
 
-/// A provider-specific claim's text: strings as they are, numbers and
+/// A Facebook or Amazon claim's text: strings as they are, numbers and
 /// booleans as JSON text, anything else not exposed.
 fn scalar_text(v: &Value) -> Option<String> {
     match v {
@@ -915,6 +1108,52 @@ fn scalar_text(v: &Value) -> Option<String> {
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
+    }
+}
+
+/// The value of a provider-specific key (docs/DECISIONS.md R20): absent when
+/// the claim is; a `String` key needs a JSON string and a `Numeric` key a
+/// JSON number. AWS does not say what STS does with another JSON type, so
+/// anything else is an error, never a guessed value (D10).
+fn provider_claim(
+    claims: &Map<String, Value>,
+    spec: &ClaimKey,
+) -> Result<Option<String>, TokenError> {
+    let path = spec.claim_path();
+    let mut object = claims;
+    let mut value = None;
+    for (i, member) in path.iter().enumerate() {
+        let Some(v) = object.get(*member) else {
+            return Ok(None);
+        };
+        if i + 1 == path.len() {
+            value = Some(v);
+        } else {
+            object = v.as_object().ok_or_else(|| {
+                claim_type(
+                    &path.get(..=i).unwrap_or_default().join("."),
+                    v,
+                    "an object",
+                )
+            })?;
+        }
+    }
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    match (spec.kind, value) {
+        (ClaimKind::String, Value::String(s)) => Ok(Some(s.clone())),
+        (ClaimKind::Numeric, Value::Number(n)) => Ok(Some(n.to_string())),
+        (ClaimKind::String, _) => Err(claim_type(
+            &path.join("."),
+            value,
+            "a string (STS documents it as a string key; another json type is refused)",
+        )),
+        (ClaimKind::Numeric, _) => Err(claim_type(
+            &path.join("."),
+            value,
+            "a number (STS documents it as a numeric key; another json type is refused)",
+        )),
     }
 }
 
@@ -1035,10 +1274,16 @@ impl WebIdentity {
                 }
             }
         };
-        // Decision 8: provider-specific claims, from the table.
-        for claim in rules.provider_claims(provider) {
-            if let Some(v) = claims.get(*claim).and_then(scalar_text) {
-                entries.push((key(claim), ContextValue::Single(v)));
+        // Decision 8: provider-specific claims, from the table; R20 for
+        // their JSON types.
+        for spec in rules.provider_claims(provider) {
+            match provider_claim(claims, spec) {
+                Ok(Some(v)) => entries.push((key(spec.name), ContextValue::Single(v))),
+                Ok(None) => {}
+                Err(e) => {
+                    Context::from_entries(entries)?;
+                    return Err(e);
+                }
             }
         }
         let mut actions = vec![ASSUME_ROLE_WITH_WEB_IDENTITY];

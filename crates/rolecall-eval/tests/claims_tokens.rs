@@ -169,7 +169,7 @@ fn github_branch_exposes_the_2026_claims_only() {
 fn github_environment_and_non_string_claims() {
     let id = identity(github(
         "repo:o/r:environment:Production%3AV1",
-        json!({"environment": "Production:V1", "enterprise_id": 1234, "actor_id": true, "workflow": {"x": 1}, "actor": null}),
+        json!({"environment": "Production:V1"}),
     ));
     assert_eq!(
         single(&id, &format!("{GH}:sub")).unwrap(),
@@ -179,12 +179,45 @@ fn github_environment_and_non_string_claims() {
         single(&id, &format!("{GH}:environment")).unwrap(),
         "Production:V1"
     );
-    // Numbers and booleans become their JSON text...
-    assert_eq!(single(&id, &format!("{GH}:enterprise_id")).unwrap(), "1234");
-    assert_eq!(single(&id, &format!("{GH}:actor_id")).unwrap(), "true");
-    // ...objects and null are not exposed.
-    assert!(id.context().lookup(&format!("{GH}:workflow")).is_none());
-    assert!(id.context().lookup(&format!("{GH}:actor")).is_none());
+    // docs/DECISIONS.md R20: a listed claim that is not a JSON string (AWS
+    // documents every GitHub key as a String) is refused, whatever its type;
+    // the old reading made `1234` the text "1234" and dropped objects.
+    for bad in [
+        json!(1234),
+        json!(true),
+        json!({"x": 1}),
+        json!(null),
+        json!(["a"]),
+    ] {
+        let claims = github(
+            "repo:o/r:ref:refs/heads/main",
+            json!({ "enterprise_id": bad }),
+        );
+        let err =
+            WebIdentity::from_claims(&claims, None, &role(), &ClaimRules::default()).unwrap_err();
+        match err {
+            TokenError::ClaimType {
+                claim, expected, ..
+            } => {
+                assert_eq!(claim, "enterprise_id");
+                assert!(expected.starts_with("a string"), "{expected}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Before 2026 the claim is not read at all.
+        let old =
+            WebIdentity::from_claims(&claims, None, &role(), &ClaimRules::pre_2026()).unwrap();
+        assert!(old
+            .context()
+            .lookup(&format!("{GH}:enterprise_id"))
+            .is_none());
+    }
+    // A claim outside the table may hold anything.
+    let id = identity(github(
+        "repo:o/r:ref:refs/heads/main",
+        json!({"run_number": 7, "runner_id": 12}),
+    ));
+    assert!(id.context().lookup(&format!("{GH}:runner_id")).is_none());
 }
 
 #[test]
@@ -232,12 +265,13 @@ fn github_enterprise_issuer_keeps_the_slug() {
 }
 
 #[test]
-fn gitlab_exposes_standard_claims_only() {
+fn gitlab_exposes_the_documented_claims() {
     let id = identity(json!({
         "iss": "https://gitlab.com",
         "sub": "project_path:group/project:ref_type:branch:ref:main",
         "aud": "https://gitlab.com",
         "namespace_id": "1", "project_path": "group/project", "ref": "main",
+        "project_id": "22", "ref_protected": "true", "user_login": "sample-user",
     }));
     assert_eq!(
         id.principal(),
@@ -245,8 +279,29 @@ fn gitlab_exposes_standard_claims_only() {
     );
     assert_eq!(
         keys(&id),
-        ["aws:FederatedProvider", "gitlab.com:aud", "gitlab.com:sub"]
+        [
+            "aws:FederatedProvider",
+            "gitlab.com:aud",
+            "gitlab.com:namespace_id",
+            "gitlab.com:project_id",
+            "gitlab.com:ref_protected",
+            "gitlab.com:sub",
+            "gitlab.com:user_login",
+        ]
     );
+    // GitLab writes ids as strings; a number is refused (R20).
+    let err = from_claims_err(json!({
+        "iss": "https://gitlab.com", "sub": "s", "aud": "a", "project_id": 22,
+    }));
+    assert!(matches!(err, TokenError::ClaimType { ref claim, .. } if claim == "project_id"));
+    // A self-managed GitLab has only the standard keys.
+    let own = identity(json!({
+        "iss": "https://gitlab.example.com", "sub": "s", "aud": "a", "project_id": "22",
+    }));
+    assert!(own
+        .context()
+        .lookup("gitlab.example.com:project_id")
+        .is_none());
 }
 
 #[test]
@@ -694,15 +749,15 @@ fn role_accounts() {
 }
 
 #[test]
-fn claim_table_matches_hosts() {
+fn claim_table_matches_providers() {
     let rules = ClaimRules::default();
-    assert!(rules.provider_claims(GH).contains(&"repository"));
-    assert!(rules
-        .provider_claims(&format!("{GH}/slug"))
-        .contains(&"actor"));
-    assert!(rules
-        .provider_claims("token.actions.githubusercontent.com.evil.com")
-        .is_empty());
-    assert!(rules.provider_claims("accounts.google.com").is_empty());
+    let names =
+        |p: &str| -> Vec<&str> { rules.provider_claims(p).iter().map(|k| k.name).collect() };
+    assert!(names(GH).contains(&"repository"));
+    assert!(names(&format!("{GH}/slug")).contains(&"actor"));
+    assert!(names("token.actions.octocorp.ghe.com").contains(&"repository_owner_id"));
+    assert!(names("token.actions.githubusercontent.com.evil.com").is_empty());
+    assert!(names(&format!("{GH}/a/b")).is_empty());
+    assert_eq!(names("accounts.google.com"), ["google/organization_number"]);
     assert!(ClaimRules::pre_2026().provider_claims(GH).is_empty());
 }

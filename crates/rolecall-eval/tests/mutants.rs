@@ -501,22 +501,23 @@ fn unresolved_variable_is_named_only_when_every_value_is_unresolved() {
     assert_eq!(explained_rule(&empty, &ctx), Rule::NoValueMatched);
 }
 
-/// docs/DECISIONS.md R12: the claim table is data; `with_table` uses the table it is
-/// given (and only that table).
+/// docs/DECISIONS.md R12, R20: the claim table is data; `with_table` uses the table it is
+/// given (and only that table), matching whole providers.
 #[test]
 fn claim_rules_use_the_table_they_are_given() {
-    use rolecall_eval::claims::{ClaimRules, ProviderClaims};
+    use rolecall_eval::claims::{ClaimKey, ClaimRules, ProviderClaims};
     static TABLE: &[ProviderClaims] = &[ProviderClaims {
-        host: "auth.example.com",
-        claims: &["team"],
+        provider: "auth.example.com/${SubPath}",
+        claims: &[ClaimKey::string("team")],
     }];
     let custom = ClaimRules::with_table(TABLE);
-    assert_eq!(custom.provider_claims("auth.example.com/tenant"), &["team"]);
-    assert!(custom
-        .provider_claims("token.actions.githubusercontent.com")
-        .is_empty());
+    let names =
+        |p: &str| -> Vec<&str> { custom.provider_claims(p).iter().map(|k| k.name).collect() };
+    assert_eq!(names("auth.example.com/tenant"), ["team"]);
+    assert!(names("auth.example.com").is_empty());
+    assert!(names("token.actions.githubusercontent.com").is_empty());
     assert!(ClaimRules::default()
-        .provider_claims("auth.example.com")
+        .provider_claims("auth.example.com/tenant")
         .is_empty());
 }
 

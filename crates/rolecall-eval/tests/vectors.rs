@@ -149,3 +149,64 @@ fn invalid_policies_carry_positions() {
         "{e}"
     );
 }
+
+/// A vector that carries its token: the engine's token stage (with the
+/// current claim table, docs/SEMANTICS.md §4.7) must give exactly the
+/// vector's principal and context, so the context the model evaluates is the
+/// one STS would build from that token.
+#[test]
+fn token_vectors_derive_their_context() {
+    use rolecall_eval::claims::{ClaimRules, RoleAccount, WebIdentity};
+    let all = load_all();
+    let mut seen = 0;
+    let mut failures = Vec::new();
+    for (file, v) in &all {
+        let Some(claims) = &v.token else { continue };
+        seen += 1;
+        // The role lives in the provider's account (docs/SEMANTICS.md §2.3).
+        let account = v
+            .principal
+            .strip_prefix("arn:aws:iam::")
+            .and_then(|r| r.split(':').next())
+            .unwrap_or("111122223333");
+        let role =
+            RoleAccount::from_role_arn(&format!("arn:aws:iam::{account}:role/vector")).unwrap();
+        let id = match WebIdentity::from_claims(claims, None, &role, &ClaimRules::default()) {
+            Ok(id) => id,
+            Err(e) => {
+                failures.push(format!("{file}: `{}`: token refused: {e}", v.name));
+                continue;
+            }
+        };
+        if id.principal() != v.principal {
+            failures.push(format!(
+                "{file}: `{}`: token gives principal {}",
+                v.name,
+                id.principal()
+            ));
+        }
+        let mut got: Vec<(String, ContextValue)> = id
+            .context()
+            .iter()
+            .map(|e| {
+                let value = match e.value() {
+                    rolecall_eval::request::ContextValue::Single(s) => {
+                        ContextValue::Single(s.clone())
+                    }
+                    rolecall_eval::request::ContextValue::Multi(m) => {
+                        ContextValue::Multi(m.clone())
+                    }
+                };
+                (e.name().to_owned(), value)
+            })
+            .collect();
+        let mut want = v.context.clone();
+        got.sort_by(|a, b| a.0.cmp(&b.0));
+        want.sort_by(|a, b| a.0.cmp(&b.0));
+        if got != want {
+            failures.push(format!("{file}: `{}`: token gives context {got:?}", v.name));
+        }
+    }
+    assert!(seen >= 8, "only {seen} token vectors");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

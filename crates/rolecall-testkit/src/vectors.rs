@@ -41,6 +41,11 @@ pub struct Vector {
     pub statements: Vec<usize>,
     /// The free-text note, if any.
     pub note: Option<String>,
+    /// The token claims the context was derived from, if the vector says
+    /// (a JSON object): the engine's token stage must turn them into
+    /// exactly [`Vector::principal`] and [`Vector::context`], and the CLI's
+    /// `eval --token` must reach [`Vector::expected`] from them.
+    pub token: Option<serde_json::Value>,
 }
 
 impl Vector {
@@ -144,6 +149,8 @@ struct RawVector {
     statements: Vec<usize>,
     #[serde(default)]
     note: Option<String>,
+    #[serde(default)]
+    token: Option<String>,
 }
 
 /// The repository's `testdata/` directory.
@@ -257,6 +264,14 @@ fn typed(raw: RawVector, file: &str) -> Result<Vector, VectorError> {
         };
         context.push((key, value));
     }
+    let token = match raw.token {
+        None => None,
+        Some(text) => match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(v) if v.is_object() => Some(v),
+            Ok(_) => return Err(token_error(file, &raw.name, "not a json object".into())),
+            Err(e) => return Err(token_error(file, &raw.name, e.to_string())),
+        },
+    };
     Ok(Vector {
         file: file.to_owned(),
         name: raw.name,
@@ -267,7 +282,15 @@ fn typed(raw: RawVector, file: &str) -> Result<Vector, VectorError> {
         expected,
         statements: raw.statements,
         note: raw.note,
+        token,
     })
+}
+
+fn token_error(file: &str, name: &str, why: String) -> VectorError {
+    VectorError::Toml {
+        path: PathBuf::from(file),
+        message: format!("vector `{name}`: `token` is not a json object of claims: {why}"),
+    }
 }
 
 fn toml_error(file: &str, name: &str, key: &str) -> VectorError {

@@ -392,3 +392,82 @@ fn batch_agrees_with_every_vector() {
         failures.join("\n")
     );
 }
+
+/// Every vector that carries its token (testdata/README.md, `token`),
+/// through `eval --token`: the CLI decodes the token, derives the context
+/// with the claim table and must reach the vector's decision and deciding
+/// statements, as the engine and the model do from the written context.
+#[test]
+fn token_vectors_through_eval_token() {
+    let vectors = load_all().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut seen = 0;
+    let mut failures = Vec::new();
+    for v in vectors.iter().filter(|v| v.token.is_some()) {
+        seen += 1;
+        let claims = v.token.as_ref().unwrap();
+        let token = format!(
+            "{}.{}.sig",
+            URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256","kid":"k"}"#),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let account = v
+            .principal
+            .strip_prefix("arn:aws:iam::")
+            .and_then(|r| r.split(':').next())
+            .unwrap_or("111122223333");
+        let policy = dir.path().join(format!("{}.json", v.name));
+        std::fs::write(&policy, &v.policy).unwrap();
+        let out = rolecall()
+            .args(["eval", "--format", "json", "--token", "-", "--role-arn"])
+            .arg(format!("arn:aws:iam::{account}:role/vector"))
+            .arg("--policy")
+            .arg(&policy)
+            .write_stdin(token)
+            .output()
+            .unwrap();
+        let got: Value = match serde_json::from_slice(&out.stdout) {
+            Ok(v) => v,
+            Err(_) => {
+                failures.push(format!(
+                    "{}: no json (exit {:?}): {}",
+                    v.name,
+                    out.status.code(),
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+                continue;
+            }
+        };
+        let ok = match v.expected {
+            Expected::Invalid => out.status.code() == Some(2),
+            Expected::Decision(d) => {
+                let name = match d {
+                    rolecall_model::Decision::Allow => "Allow",
+                    rolecall_model::Decision::ImplicitDeny => "ImplicitDeny",
+                    rolecall_model::Decision::ExplicitDeny => "ExplicitDeny",
+                };
+                let policy = rolecall_policy::parse(&v.policy).unwrap();
+                let refs: Vec<Value> = v
+                    .statements
+                    .iter()
+                    .map(
+                        |&i| match policy.statements()[i].sid.as_ref().map(|s| s.node.as_str()) {
+                            Some(sid) if !sid.is_empty() => json!(sid),
+                            _ => json!(i),
+                        },
+                    )
+                    .collect();
+                got["decision"] == name
+                    && (refs.is_empty() || got["actions"][0]["statements"] == json!(refs))
+            }
+        };
+        if !ok {
+            failures.push(format!(
+                "{}: expected {:?} {:?}, got {got}",
+                v.name, v.expected, v.statements
+            ));
+        }
+    }
+    assert!(seen >= 8, "only {seen} token vectors");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -3,7 +3,7 @@
 //! most (a wrong `sub`, a claim STS does not expose, a missing
 //! `sts:TagSession`, ...; `docs/SEMANTICS.md` §5.4).
 
-use rolecall_eval::claims::{ClaimRules, WebIdentity, SET_SOURCE_IDENTITY, TAG_SESSION};
+use rolecall_eval::claims::{ClaimKey, ClaimRules, WebIdentity, SET_SOURCE_IDENTITY, TAG_SESSION};
 use rolecall_eval::explain::{ConditionExplanation, ContextValues, Rule, StatementExplanation};
 use rolecall_eval::request::Request;
 use rolecall_policy::grammar::operator::parse_operator;
@@ -23,7 +23,7 @@ pub(crate) struct RequestFacts {
     pub tags: bool,
     pub source_identity: bool,
     /// The provider-specific claims STS exposes for this provider.
-    pub provider_claims: &'static [&'static str],
+    pub provider_claims: &'static [ClaimKey],
     pub pre_2026: bool,
 }
 
@@ -190,8 +190,8 @@ fn missing_key_hint(key: &str, facts: &RequestFacts) -> Option<String> {
     if prefix.eq_ignore_ascii_case(provider) {
         let exposed: Vec<&str> = BASE_CLAIMS
             .iter()
-            .chain(facts.provider_claims)
             .copied()
+            .chain(facts.provider_claims.iter().map(|k| k.name))
             .collect();
         let when = if facts.pre_2026 { " before 2026" } else { "" };
         return Some(format!(
