@@ -19,9 +19,9 @@ pub enum Reason {
         /// The step limit.
         limit: usize,
     },
-    /// An operator whose values are not strings (numeric, date, IP, ARN):
+    /// An operator whose values are not strings (numeric, date, IP):
     /// not modelled yet.
-    #[error("operator `{operator}` on key `{key}` is not modelled (only String, Bool, Binary and Null operators are)")]
+    #[error("operator `{operator}` on key `{key}` is not modelled (only String, ARN, Bool, Binary and Null operators are)")]
     Operator {
         /// The operator as written.
         operator: String,

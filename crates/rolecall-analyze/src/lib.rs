@@ -23,7 +23,7 @@
 //!   ([`automaton`]); the semantics come from the evaluator's compiled
 //!   policy ([`rolecall_eval::view`]), never from a copy of the operator
 //!   rules.
-//! * What cannot be answered exactly (numeric, date, IP and ARN operators,
+//! * What cannot be answered exactly (numeric, date and IP operators,
 //!   policy variables, automata over the state limit) is an
 //!   [`AnalysisError::NotExactlyAnalysable`] with the reason, never a guess.
 //! * Every witness is evaluated by `rolecall_eval::evaluate` before it is

@@ -345,6 +345,34 @@ fn push_token(out: &mut Vec<Elem>, t: rolecall_eval::matcher::PatternToken, exce
     }
 }
 
+/// The strings `rolecall-eval` reads as ARNs (R8): at least five colons,
+/// the first component `arn`.
+fn any_arn() -> Nfa {
+    let mut elems: Vec<Elem> = "arn:".chars().map(Elem::char).collect();
+    for _ in 0..4 {
+        elems.push(Elem::Run(Class::Except(vec![':'])));
+        elems.push(Elem::char(':'));
+    }
+    elems.push(Elem::any_run());
+    Nfa::new(vec![elems], false)
+}
+
+/// An ARN pattern: its six component patterns joined by `:`, the
+/// wildcards of the first five never crossing a `:`.
+fn arn_nfa(parts: &[rolecall_eval::matcher::Pattern; 6]) -> Nfa {
+    let mut elems = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            elems.push(Elem::char(':'));
+        }
+        let except = (i < 5).then_some(':');
+        for t in p.tokens() {
+            push_token(&mut elems, t, except);
+        }
+    }
+    Nfa::new(vec![elems], false)
+}
+
 fn not_exact(c: &ConditionView<'_>, reason: Reason) -> AnalysisError {
     let span: Span = c.key_span();
     AnalysisError::NotExactlyAnalysable {
@@ -386,7 +414,10 @@ fn atom_spec(c: &ConditionView<'_>) -> Result<AtomSpec, AnalysisError> {
     let family = base.family();
     if !matches!(
         family,
-        OperatorFamily::String | OperatorFamily::Bool | OperatorFamily::Binary
+        OperatorFamily::String
+            | OperatorFamily::Bool
+            | OperatorFamily::Binary
+            | OperatorFamily::Arn
     ) {
         return Err(not_exact(
             c,
@@ -436,10 +467,16 @@ fn atom_spec(c: &ConditionView<'_>) -> Result<AtomSpec, AnalysisError> {
                     },
                 ))
             }
-            ConditionValue::Arn(_)
-            | ConditionValue::Number(_)
-            | ConditionValue::Date(_)
-            | ConditionValue::Network(_) => {
+            // R8: both sides split at their first five colons, each
+            // component matched on its own, and the first must be `arn`.
+            ConditionValue::Arn(parts) => {
+                values.push(Spec::And(vec![
+                    Spec::Nfa(arn_nfa(parts)),
+                    Spec::Nfa(any_arn()),
+                ]));
+                continue;
+            }
+            ConditionValue::Number(_) | ConditionValue::Date(_) | ConditionValue::Network(_) => {
                 return Err(not_exact(
                     c,
                     Reason::Operator {
@@ -452,10 +489,14 @@ fn atom_spec(c: &ConditionView<'_>) -> Result<AtomSpec, AnalysisError> {
     }
     // `base_match`: OR over the values, NOR when negated.
     let matched = Spec::Or(values);
-    let single = if base.is_negated() {
-        Spec::Not(Box::new(matched))
-    } else {
-        matched
+    let single = match (base.is_negated(), family) {
+        // R8: a value that is not an ARN makes the negated ARN operators
+        // false too.
+        (true, OperatorFamily::Arn) => {
+            Spec::And(vec![Spec::Nfa(any_arn()), Spec::Not(Box::new(matched))])
+        }
+        (true, _) => Spec::Not(Box::new(matched)),
+        (false, _) => matched,
     };
     // `condition_holds`: IfExists with a missing key is true first; then
     // ForAllValues is true and ForAnyValue false on a missing key (empty

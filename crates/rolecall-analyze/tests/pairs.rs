@@ -364,6 +364,44 @@ fn account_principals() {
 }
 
 #[test]
+fn arn_operators_match_per_component() {
+    let role = |op: &str| {
+        st(
+            "Allow",
+            r#"{"AWS":"111122223333"}"#,
+            r#""sts:AssumeRole""#,
+            &format!(r#"{{"{op}":{{"aws:PrincipalArn":"arn:aws:iam::*:role/x"}}}}"#),
+        )
+    };
+    // StringLike's `*` crosses `:`, ArnLike's does not in the first five
+    // components.
+    expect(
+        "ArnLike to StringLike",
+        &[role("ArnLike")],
+        &[role("StringLike")],
+        true,
+        false,
+    );
+    expect(
+        "ArnLike is ArnEquals",
+        &[role("ArnLike")],
+        &[role("ArnEquals")],
+        false,
+        false,
+    );
+    // A value that is not an ARN fails the negated ARN operators too (new
+    // access); an ARN whose `*` would have to cross a `:` passes
+    // ArnNotLike and fails StringNotLike (removed access).
+    expect(
+        "ArnNotLike to StringNotLike",
+        &[role("ArnNotLike")],
+        &[role("StringNotLike")],
+        true,
+        true,
+    );
+}
+
+#[test]
 fn unassumable_names_the_part() {
     let a = Analyzer::default();
     let k = "token.actions.githubusercontent.com:sub";

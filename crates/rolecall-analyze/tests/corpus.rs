@@ -1,0 +1,58 @@
+//! Every corpus policy (testdata/corpus/) is analysed: an answer with a
+//! witness the evaluator confirmed, or a refusal with its reason; never an
+//! internal error. Prints the counts and the time per policy.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use rolecall_analyze::{AnalysisError, Analyzer, Assumability};
+use rolecall_eval::{evaluate, CompiledPolicy, Decision};
+
+#[test]
+fn every_corpus_policy_is_answered_or_refused_with_a_reason() {
+    let dir = rolecall_testkit::corpus_dir();
+    let a = Analyzer::default();
+    let (mut assumable, mut unassumable, mut refused, mut invalid) = (0, 0, 0, 0);
+    let mut slowest = (std::time::Duration::ZERO, String::new());
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    for path in &paths {
+        let text = std::fs::read_to_string(path).unwrap();
+        let Ok(policy) = CompiledPolicy::from_json(&text) else {
+            invalid += 1;
+            continue;
+        };
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let started = std::time::Instant::now();
+        let answer = a.unassumable(&policy);
+        let same = a.equivalent(&policy, &policy);
+        let took = started.elapsed();
+        if took > slowest.0 {
+            slowest = (took, name.clone());
+        }
+        match answer {
+            Ok(Assumability::Assumable(w)) => {
+                assumable += 1;
+                assert_eq!(evaluate(&policy, &w.request), Decision::Allow, "{name}");
+                assert!(same.unwrap().holds(), "{name}: differs from itself");
+            }
+            Ok(Assumability::Unassumable(reports)) => {
+                unassumable += 1;
+                println!("{name}: unassumable: {reports:?}");
+            }
+            Err(AnalysisError::NotExactlyAnalysable { reason, .. }) => {
+                refused += 1;
+                println!("{name}: refused: {reason}");
+            }
+            Err(e) => panic!("{name}: {e}"),
+        }
+    }
+    println!(
+        "corpus: {assumable} assumable, {unassumable} unassumable, {refused} refused, \
+         {invalid} not compiled; slowest {:?} ({})",
+        slowest.0, slowest.1
+    );
+    assert!(assumable >= 50, "{assumable}");
+}
