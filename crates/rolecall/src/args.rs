@@ -81,7 +81,8 @@ Examples:
 Exit codes: 0 Allow, 1 ImplicitDeny or ExplicitDeny, 2 error.
 
 Examples:
-  rolecall eval --policy trust.json --token token.jwt --role-arn arn:aws:iam::111122223333:role/app
+  rolecall eval --policy trust.json --token token.jwt \\
+      --role-arn arn:aws:iam::111122223333:role/app
   rolecall eval --policy trust.json --principal accounts.google.com \\
       --context accounts.google.com:aud=my-client-id
   rolecall eval --batch < requests.jsonl > decisions.jsonl")]
@@ -92,30 +93,51 @@ Examples:
 Same inputs as `eval`. Exit codes: 0 Allow, 1 ImplicitDeny or ExplicitDeny, 2 error.
 
 Examples:
-  rolecall explain --policy trust.json --token /var/run/secrets/eks.amazonaws.com/serviceaccount/token \\
-      --role-arn \"$AWS_ROLE_ARN\"
-  rolecall explain --policy trust.json --principal arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com \\
-      --context token.actions.githubusercontent.com:sub=repo:octo-org/octo-repo:pull_request")]
+  rolecall explain --policy trust.json --role-arn \"$AWS_ROLE_ARN\" \\
+      --token /var/run/secrets/eks.amazonaws.com/serviceaccount/token
+  rolecall explain --policy trust.json --token github.jwt --account 111122223333
+  rolecall explain --policy trust.json --principal accounts.google.com \\
+      --context accounts.google.com:aud=my-client-id \\
+      --context accounts.google.com:sub=110169484474386276334")]
     Explain(crate::commands::ExplainArgs),
     /// Reproduce AssumeRoleWithWebIdentity offline, with the token verified.
-    #[command(subcommand_required = true)]
+    #[command(
+        subcommand_required = true,
+        after_help = "\
+Examples:
+  rolecall sts assume-role-with-web-identity --policy trust.json \\
+      --role-arn arn:aws:iam::111122223333:role/app --token token.jwt \\
+      --providers providers.json --jwks jwks.json
+  rolecall sts assume-role-with-web-identity --help"
+    )]
     Sts(crate::commands::StsArgs),
     /// Inspect web-identity tokens.
+    #[command(after_help = "\
+Examples:
+  rolecall token inspect token.jwt --now 2025-06-15T12:00:00Z
+  rolecall token inspect - --format json < token.jwt")]
     Token(crate::commands::TokenArgs),
     /// Print internal stages (the syntax tree) for debugging.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  rolecall debug parse trust.json
+  aws iam get-role --role-name app | rolecall debug parse -"
+    )]
     Debug(DebugCommand),
     /// Print a shell completion script.
-    #[command(
-        after_help = "Example:\n  rolecall completions bash > /etc/bash_completion.d/rolecall"
-    )]
+    #[command(after_help = "\
+Examples:
+  rolecall completions bash > /etc/bash_completion.d/rolecall
+  rolecall completions zsh > ~/.zfunc/_rolecall")]
     Completions(CompletionsArgs),
 }
 
-/// Output format for findings.
+/// Output format (each command's `--format` help says what its text holds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
-    /// For people: grouped by file, with source lines and carets.
+    /// For people.
     Text,
     /// For tools: one JSON document.
     Json,
@@ -128,7 +150,7 @@ pub(crate) struct CheckArgs {
     /// `aws iam get-role` output.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Output format.
+    /// Output format: `text` lists findings grouped by file, with source lines and carets.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// List each file of a walked directory that was not checked, and why.
@@ -202,6 +224,13 @@ pub(crate) struct AuditArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum DebugCommand {
     /// Print the syntax tree of a policy, with positions.
+    #[command(after_help = "\
+Prints every node with its line, column and byte range; a policy that does not parse gives the
+parse error with its position (exit code 2).
+
+Examples:
+  rolecall debug parse trust.json
+  aws iam get-role --role-name app | rolecall debug parse -")]
     Parse {
         /// The policy file, or `-` for standard input.
         #[arg(value_name = "FILE")]
@@ -214,4 +243,122 @@ pub(crate) struct CompletionsArgs {
     /// The shell to generate completions for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Terminal width the examples must fit without being wrapped.
+    const WIDTH: usize = 80;
+
+    /// The `--help` of every command and subcommand, at [`WIDTH`] columns,
+    /// with the command's words.
+    fn helps() -> Vec<(Vec<String>, String)> {
+        fn walk(cmd: &mut clap::Command, path: Vec<String>, out: &mut Vec<(Vec<String>, String)>) {
+            out.push((path.clone(), cmd.render_long_help().to_string()));
+            for sub in cmd.get_subcommands_mut() {
+                let mut path = path.clone();
+                path.push(sub.get_name().to_owned());
+                walk(sub, path, out);
+            }
+        }
+        let mut root = Cli::command().term_width(WIDTH);
+        root.build();
+        let mut out = Vec::new();
+        walk(&mut root, vec!["rolecall".to_owned()], &mut out);
+        out
+    }
+
+    /// Words of one example command line, as a shell splits them (double
+    /// quotes only, which is all the examples use), without redirections.
+    fn words(line: &str) -> Vec<String> {
+        let mut words = Vec::new();
+        let mut word: Option<String> = None;
+        let mut quoted = false;
+        for c in line.chars() {
+            match c {
+                '"' => {
+                    quoted = !quoted;
+                    word.get_or_insert_with(String::new);
+                }
+                c if c.is_whitespace() && !quoted => words.extend(word.take()),
+                c => word.get_or_insert_with(String::new).push(c),
+            }
+        }
+        words.extend(word);
+        let mut kept = Vec::new();
+        let mut skip = false;
+        for w in words {
+            if skip {
+                skip = false;
+            } else if w == "<" || w == ">" {
+                skip = true;
+            } else {
+                kept.push(w);
+            }
+        }
+        kept
+    }
+
+    /// Every command's `--help` has an Examples block; each example fits in
+    /// 80 columns unwrapped (a continued command ends its line with `\`),
+    /// and each `rolecall` command in it parses.
+    #[test]
+    fn every_help_has_examples_that_parse_unwrapped() {
+        let helps = helps();
+        assert!(helps.len() >= 13, "{}", helps.len());
+        for (path, help) in &helps {
+            if path.iter().skip(1).any(|w| w == "help") {
+                continue; // clap's own `help` subcommand
+            }
+            let name = path.join(" ");
+            let block: Vec<&str> = help
+                .split("\nExamples:\n")
+                .nth(1)
+                .unwrap_or_else(|| panic!("`{name} --help` has no Examples block:\n{help}"))
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .collect();
+            let mut command = String::new();
+            let mut parsed = 0;
+            for line in &block {
+                assert!(line.len() <= WIDTH, "`{name} --help`: {line}");
+                let continued = command.ends_with('\\');
+                let text = line.trim();
+                assert!(
+                    continued
+                        || ["rolecall ", "aws ", "cat "]
+                            .iter()
+                            .any(|c| text.starts_with(c)),
+                    "`{name} --help`: a wrapped or stray example line: {line}"
+                );
+                command = format!("{} {text}", command.trim_end_matches('\\'));
+                if command.ends_with('\\') {
+                    continue;
+                }
+                for part in command.split('|') {
+                    let words = words(part);
+                    if words.first().is_some_and(|w| w == "rolecall") {
+                        if let Err(e) = Cli::try_parse_from(&words) {
+                            // `--help` in an example shows help: that parses.
+                            assert_eq!(
+                                e.kind(),
+                                clap::error::ErrorKind::DisplayHelp,
+                                "`{name} --help`: {words:?}: {e}"
+                            );
+                        }
+                        parsed += 1;
+                    }
+                }
+                command.clear();
+            }
+            assert!(
+                command.is_empty(),
+                "`{name} --help`: an example ends with `\\`"
+            );
+            assert!(parsed > 0, "`{name} --help` has no rolecall example");
+        }
+    }
 }

@@ -245,7 +245,8 @@ fn string_hints(base: BaseOperator, value: &str, policy_values: &[&str]) -> Vec<
             .find(|p| p.to_lowercase() == value.to_lowercase())
         {
             hints.push(format!(
-                "the value differs from `{p}` only in case: `StringEquals` is case-sensitive (GitHub owner and repository names are case-sensitive here too)"
+                "the value differs from `{p}` only in case: `StringEquals` is case-sensitive{}",
+                case_note(value)
             ));
             return hints;
         }
@@ -264,6 +265,20 @@ fn string_hints(base: BaseOperator, value: &str, policy_values: &[&str]) -> Vec<
         }
     }
     hints
+}
+
+/// What the subject's issuer does with case, after a case-only difference.
+fn case_note(value: &str) -> &'static str {
+    if value.starts_with("repo:") {
+        " (GitHub owner and repository names are case-sensitive here too)"
+    } else if service_account(value).is_some() {
+        // Namespaces are RFC 1123 labels and service accounts RFC 1123
+        // subdomains, lowercase only
+        // (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/).
+        " (Kubernetes namespace and service account names are lowercase, so an IRSA `sub` always is: write the policy value in lowercase)"
+    } else {
+        ""
+    }
 }
 
 /// `system:serviceaccount:NS:SA`.
@@ -374,6 +389,23 @@ mod tests {
         assert!(irsa_hint("system:serviceaccount:a:b", &["system:serviceaccount:a:*"]).is_none());
     }
 
+    /// A case-only difference is explained in the subject's own terms: an
+    /// IRSA subject gets Kubernetes' rule, not GitHub's names.
+    #[test]
+    fn case_hints_speak_of_the_subjects_issuer() {
+        let eks = string_hints(
+            BaseOperator::StringEquals,
+            "system:serviceaccount:payments:api",
+            &["system:serviceaccount:Payments:api"],
+        );
+        assert_eq!(eks.len(), 1, "{eks:?}");
+        assert!(eks[0].contains("only in case"), "{eks:?}");
+        assert!(eks[0].contains("Kubernetes namespace and service account names are lowercase"));
+        assert!(!eks[0].contains("GitHub"), "{eks:?}");
+        let other = string_hints(BaseOperator::StringEquals, "abc", &["ABC"]);
+        assert!(other[0].ends_with("is case-sensitive"), "{other:?}");
+    }
+
     #[test]
     fn string_hints_recognise_case_wildcards_and_github_forms() {
         let h = string_hints(
@@ -381,7 +413,7 @@ mod tests {
             "repo:o/r:ref:refs/heads/main",
             &["repo:O/r:ref:refs/heads/main"],
         );
-        assert!(h[0].contains("only in case"));
+        assert!(h[0].contains("only in case") && h[0].contains("GitHub owner"));
         let h = string_hints(
             BaseOperator::StringEquals,
             "repo:o/r:pull_request",

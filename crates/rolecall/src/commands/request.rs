@@ -57,7 +57,8 @@ pub(crate) struct RequestArgs {
     /// Reproduce STS before the 2026 provider-specific claim keys.
     #[arg(long)]
     pub pre_2026_claims: bool,
-    /// Output format.
+    /// Output format: `text` prints the decision and the deciding statements (`explain`: each
+    /// statement and condition with its policy line and hints); `json` the same for tools.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }

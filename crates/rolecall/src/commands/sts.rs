@@ -36,11 +36,14 @@ Prints the success summary (subject, provider, audience, assumed-role ARN, allow
 Exit codes: 0 success, 1 STS returns an error (AccessDenied, InvalidIdentityToken, ...), 2 unreadable input or not enough input to decide.
 
 Examples:
-  rolecall sts assume-role-with-web-identity --role-arn arn:aws:iam::111122223333:role/app \\
-      --policy trust.json --token token.jwt --providers providers.json --jwks jwks.json
-  aws iam get-open-id-connect-provider --open-id-connect-provider-arn ARN > provider.json
-  rolecall sts assume-role-with-web-identity --role-arn ARN --policy trust.json \\
-      --token - --providers provider.json --jwks issuer-mirror/ --now 2025-06-15T12:00:00Z")]
+  rolecall sts assume-role-with-web-identity --policy trust.json \\
+      --role-arn arn:aws:iam::111122223333:role/app --token token.jwt \\
+      --providers providers.json --jwks jwks.json
+  aws iam get-open-id-connect-provider \\
+      --open-id-connect-provider-arn ARN > provider.json
+  rolecall sts assume-role-with-web-identity --role-arn ARN \\
+      --policy trust.json --token - --providers provider.json \\
+      --jwks issuer-mirror/ --now 2025-06-15T12:00:00Z")]
     AssumeRoleWithWebIdentity(AssumeArgs),
 }
 
@@ -76,7 +79,8 @@ pub(crate) struct AssumeArgs {
     /// Reproduce STS before the 2026 provider-specific claim keys.
     #[arg(long)]
     pub pre_2026_claims: bool,
-    /// Output format.
+    /// Output format: `text` prints the success summary or the STS error and the check that
+    /// failed; `json` the same for tools.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }

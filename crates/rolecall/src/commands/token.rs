@@ -32,8 +32,10 @@ pub(crate) enum TokenCommand {
 Exit codes: 0 decoded, 1 STS would refuse the token whatever the policy (too long, a member given twice, a `crit` header, expired, no aud, alg not RS256, no kid, ...), 2 not a token or unreadable.
 
 Examples:
-  rolecall token inspect token.jwt --role-arn arn:aws:iam::111122223333:role/app
-  cat /var/run/secrets/eks.amazonaws.com/serviceaccount/token | rolecall token inspect -
+  rolecall token inspect token.jwt \\
+      --role-arn arn:aws:iam::111122223333:role/app
+  rolecall token inspect - \\
+      < /var/run/secrets/eks.amazonaws.com/serviceaccount/token
   rolecall token inspect eyJhbGciOi... --format json")]
     Inspect(InspectArgs),
 }
@@ -53,7 +55,8 @@ pub(crate) struct InspectArgs {
     /// Reproduce STS before the 2026 provider-specific claim keys.
     #[arg(long)]
     pub pre_2026_claims: bool,
-    /// Output format.
+    /// Output format: `text` prints the header, the claims, the condition keys STS would derive
+    /// and what is unusual; `json` the same for tools.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
