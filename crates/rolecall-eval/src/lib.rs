@@ -94,6 +94,7 @@ pub mod compile;
 pub mod decision;
 pub mod evaluate;
 pub mod explain;
+pub mod github_subject;
 pub mod matcher;
 pub mod request;
 pub mod view;

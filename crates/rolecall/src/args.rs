@@ -117,6 +117,9 @@ Examples:
   rolecall token inspect token.jwt --now 2025-06-15T12:00:00Z
   rolecall token inspect - --format json < token.jwt")]
     Token(crate::commands::TokenArgs),
+    /// GitHub Actions: the `sub` a job sends.
+    #[command(subcommand_required = true)]
+    Github(crate::commands::GithubArgs),
     /// Print internal stages (the syntax tree) for debugging.
     #[command(
         subcommand,

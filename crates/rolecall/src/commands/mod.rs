@@ -6,6 +6,7 @@ mod check;
 mod debug;
 mod eval;
 mod explain;
+mod github;
 mod hints;
 mod request;
 mod sts;
@@ -27,6 +28,7 @@ pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Explain(args) => explain::run(&args),
         Command::Sts(args) => sts::run(&args),
         Command::Token(args) => token::run(&args),
+        Command::Github(args) => github::run(&args),
         Command::Debug(cmd) => debug::run(&cmd),
         Command::Completions(args) => {
             let mut out = std::io::stdout().lock();
@@ -38,5 +40,6 @@ pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
 }
 pub(crate) use eval::EvalArgs;
 pub(crate) use explain::ExplainArgs;
+pub(crate) use github::GithubArgs;
 pub(crate) use sts::StsArgs;
 pub(crate) use token::TokenArgs;
