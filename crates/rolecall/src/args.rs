@@ -118,7 +118,13 @@ Examples:
   rolecall token inspect - --format json < token.jwt")]
     Token(crate::commands::TokenArgs),
     /// GitHub Actions: the `sub` a job sends.
-    #[command(subcommand_required = true)]
+    #[command(
+        subcommand_required = true,
+        after_help = "\
+Examples:
+  rolecall github sub --repository octo-org/octo-repo --ref refs/heads/main
+  rolecall github sub --help"
+    )]
     Github(crate::commands::GithubArgs),
     /// Print internal stages (the syntax tree) for debugging.
     #[command(

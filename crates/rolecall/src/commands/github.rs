@@ -43,10 +43,12 @@ Exit codes: 0 printed, 2 bad arguments, an unreadable template, or a sub that ca
 Examples:
   rolecall github sub --repository octo-org/octo-repo --ref refs/heads/main
   rolecall github sub --repository octo-org/octo-repo --event pull_request
-  rolecall github sub --repository octo-org/octo-repo --ref refs/heads/main --environment prod --format json
+  rolecall github sub --repository octo-org/octo-repo --ref refs/heads/main \\
+      --environment prod --format json
   rolecall github sub --repository octo-org/octo-repo --ref refs/heads/main \\
       --owner-id 123456 --repository-id 456789 --immutable
-  rolecall github sub --repository octo-org/octo-repo --ref refs/heads/main --template repo-sub.json")]
+  rolecall github sub --repository octo-org/octo-repo --ref refs/heads/main \\
+      --template repo-sub.json")]
     Sub(SubArgs),
 }
 
