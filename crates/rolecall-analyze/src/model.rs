@@ -159,8 +159,8 @@ struct StatementSpec {
     effect: Effect,
     principal: Spec,
     action: Spec,
-    /// (folded key, key as written, condition).
-    conditions: Vec<(FoldedKey, String, AtomSpec)>,
+    /// (folded key, key as written, condition, where the key is written).
+    conditions: Vec<(FoldedKey, String, AtomSpec, Span)>,
 }
 
 /// The boxes of one or more policies over one shared alphabet.
@@ -180,7 +180,12 @@ pub(crate) fn boxes(policies: &[&CompiledPolicy], limits: &Limits) -> Result<Box
         for (index, s) in p.statements().iter().enumerate() {
             let mut conditions = Vec::new();
             for c in s.conditions() {
-                conditions.push((c.folded_key().clone(), c.key().to_owned(), atom_spec(&c)?));
+                conditions.push((
+                    c.folded_key().clone(),
+                    c.key().to_owned(),
+                    atom_spec(&c)?,
+                    c.key_span(),
+                ));
             }
             statements.push(StatementSpec {
                 index,
@@ -196,7 +201,7 @@ pub(crate) fn boxes(policies: &[&CompiledPolicy], limits: &Limits) -> Result<Box
     for s in specs.iter().flatten() {
         s.principal.collect(&mut builder);
         s.action.collect(&mut builder);
-        for (_, _, a) in &s.conditions {
+        for (_, _, a, _) in &s.conditions {
             a.single.collect(&mut builder);
         }
     }
@@ -206,8 +211,18 @@ pub(crate) fn boxes(policies: &[&CompiledPolicy], limits: &Limits) -> Result<Box
         let mut built = Vec::with_capacity(statements.len());
         for s in statements {
             let mut keys: Vec<KeyAtoms> = Vec::new();
-            for (folded, name, spec) in s.conditions {
-                let single = spec.single.build(&alphabet, limits)?;
+            for (folded, name, spec, span) in s.conditions {
+                // A condition too complex to build is located at its key.
+                let single = spec.single.build(&alphabet, limits).map_err(|e| match e {
+                    AnalysisError::NotExactlyAnalysable {
+                        reason, line: 0, ..
+                    } => AnalysisError::NotExactlyAnalysable {
+                        reason,
+                        line: span.line,
+                        column: span.column,
+                    },
+                    other => other,
+                })?;
                 let multi = match spec.multi {
                     MultiSpec::Const(b) => Multi::Const(b),
                     MultiSpec::All => Multi::All(single.clone()),

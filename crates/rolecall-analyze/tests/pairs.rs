@@ -485,6 +485,11 @@ fn adversarial_patterns_stop_at_the_state_limit() {
         "{e}"
     );
     assert!(e.to_string().contains("pattern too complex"));
+    // Located at the condition key (line 1 of the one-line policy).
+    assert!(
+        matches!(e, AnalysisError::NotExactlyAnalysable { line: 1, column, .. } if column > 1),
+        "{e}"
+    );
     // Many overlapping stars, in many values and statements: bounded either
     // way, an answer or the typed error, quickly.
     let values: Vec<String> = (0..40)
