@@ -1676,12 +1676,44 @@ impl Auditor<'_> {
                 format!("`sub` value `{}` only matches name-form subjects; repositories that emit immutable subjects (`repo:owner@<id>/repo@<id>:...`) do not match", value_text(idx)),
                 value_span(idx), Some(i));
         }
+        // Since 2026 STS exposes the issuer's immutable project id
+        // (docs/SEMANTICS.md §4.7): a statement that also pins it exactly is
+        // not open to a re-registered or renamed name, whatever `sub` says.
+        let id_pinned = !self.opts.pre_2026_claims && {
+            let provider = prefix.strip_suffix(':').unwrap_or(prefix);
+            let id_claim = match kind {
+                IssuerKind::GitHub => Some("repository_id"),
+                IssuerKind::GitLab => Some("project_id"),
+                _ => None,
+            };
+            id_claim.is_some_and(|claim| {
+                let key = format!("{prefix}{claim}");
+                issuers::claim_presence(kind, provider, claim, false) != Presence::Never
+                    && entries(st).any(|(op, e)| {
+                        let op = &op.node;
+                        is_positive(op)
+                            && matches!(
+                                op.base,
+                                BaseOperator::StringEquals
+                                    | BaseOperator::StringEqualsIgnoreCase
+                                    | BaseOperator::StringLike
+                            )
+                            && e.key.node.to_lowercase() == key
+                            && !e.values.node.is_empty()
+                            && e.values.node.iter().all(|v| {
+                                let t = v.node.text();
+                                !t.is_empty() && !t.contains(['*', '?', '$'])
+                            })
+                    })
+            })
+        };
         if matches!(
             kind,
             IssuerKind::GitHub | IssuerKind::GitLab | IssuerKind::HcpTerraform
         ) && res.foreign.is_none()
             && res.all.is_none()
             && !tenants.is_empty()
+            && !id_pinned
         {
             let idx = positive_values
                 .iter()

@@ -350,3 +350,52 @@ fn disabled_rules_and_overrides() {
         Severity::High
     );
 }
+
+/// TP-NAME-RECYCLE stays quiet when the statement also pins the issuer's
+/// immutable id exactly (GitHub `repository_id`, GitLab.com `project_id`,
+/// docs/SEMANTICS.md §4.7), as GitLab's documented triple pin does; it
+/// still fires for a wildcard id, before 2026, and for self-managed GitLab.
+#[test]
+fn name_recycle_quiet_when_an_immutable_id_is_pinned() {
+    const GL: &str = "arn:aws:iam::111122223333:oidc-provider/gitlab.com";
+    const GLS: &str = "arn:aws:iam::111122223333:oidc-provider/gitlab.example.com";
+    let gitlab = |fed: &str, host: &str, id: &str| {
+        web(
+            fed,
+            &format!(
+                r#"{{"StringEquals":{{"{host}:aud":"https://{host}","{host}:sub":"project_path:mygroup/myproject:ref_type:branch:ref:main","{host}:namespace_id":"12345","{host}:project_id":{id}}}}}"#
+            ),
+        )
+    };
+    let github = |id: &str| {
+        gh(&format!(
+            r#"{{"StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":"repo:octo-org/octo-repo:ref:refs/heads/main","token.actions.githubusercontent.com:repository_id":{id}}}}}"#
+        ))
+    };
+    for p in [gitlab(GL, "gitlab.com", r#""67890""#), github(r#""74""#)] {
+        assert!(has(&p, "TP-NAME-RECYCLE").is_none(), "{p}");
+    }
+    // Without an exact id, or where the id is not a key, the advice stays.
+    for p in [
+        gitlab(GL, "gitlab.com", r#""6789*""#),
+        github(r#"["74", "*"]"#),
+        gh_sub(
+            "StringEquals",
+            r#""repo:octo-org/octo-repo:ref:refs/heads/main""#,
+        ),
+    ] {
+        assert!(has(&p, "TP-NAME-RECYCLE").is_some(), "{p}");
+    }
+    // A self-managed GitLab has no `project_id` key (GitLab's AWS guide says
+    // so too): the condition can never hold.
+    let own = gitlab(GLS, "gitlab.example.com", r#""67890""#);
+    assert!(has(&own, "TP-UNSUPPORTED-CLAIM-KEY").is_some(), "{own}");
+    let mut pre = AuditOptions::default();
+    pre.pre_2026_claims = true;
+    let old = audit_text(&github(r#""74""#), &pre);
+    // Before 2026 `repository_id` was no key: the pin cannot hold at all.
+    assert!(
+        old.iter().any(|f| f.rule == "TP-UNSUPPORTED-CLAIM-KEY"),
+        "{old:#?}"
+    );
+}
