@@ -166,6 +166,11 @@ pub fn identity_claims(kind: IssuerKind, pre_2026: bool) -> &'static [&'static s
     use IssuerKind as K;
     match kind {
         K::GitHub if !pre_2026 => &["sub", "repository", "repository_id", "job_workflow_ref"],
+        // Since 2026 (docs/SEMANTICS.md §4.7): one project by its immutable id; a
+        // self-managed GitLab has no such key, so a condition on it never bounds
+        // anything there (it is reported as unsupported instead).
+        K::GitLab if !pre_2026 => &["sub", "project_id"],
+        K::CircleCi if !pre_2026 => &["sub", "oidc.circleci.com/project-id"],
         K::Google => &["sub", "aud", "azp", "oaud"],
         K::Cognito => &["aud"],
         K::Amazon | K::Facebook => &["app_id"],

@@ -399,3 +399,40 @@ fn name_recycle_quiet_when_an_immutable_id_is_pinned() {
         "{old:#?}"
     );
 }
+
+/// Since 2026 GitLab.com's `project_id` and CircleCI's project id are keys
+/// that bound the caller to one project (docs/SEMANTICS.md §4.7): a statement
+/// pinned by them alone is not "anyone with a token"; a group pin is.
+#[test]
+fn project_id_pins_bound_the_identity() {
+    const GL: &str = "arn:aws:iam::111122223333:oidc-provider/gitlab.com";
+    let org = "a5b0c7d3-2f41-4e8b-9c6a-1d2e3f405162";
+    let cc = format!("oidc.circleci.com/org/{org}");
+    let gitlab = |key: &str| {
+        web(
+            GL,
+            &format!(
+                r#"{{"StringEquals":{{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:{key}":"67890"}}}}"#
+            ),
+        )
+    };
+    let circle = web(
+        &format!("arn:aws:iam::111122223333:oidc-provider/{cc}"),
+        &format!(
+            r#"{{"StringEquals":{{"{cc}:aud":"{org}","{cc}:oidc.circleci.com/project-id":"c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f"}}}}"#
+        ),
+    );
+    for p in [gitlab("project_id"), circle.clone()] {
+        assert!(has(&p, "TP-OIDC-NO-SUB").is_none(), "{:#?}", run(&p));
+    }
+    assert!(has(&gitlab("namespace_id"), "TP-OIDC-NO-SUB").is_some());
+    let mut pre = AuditOptions::default();
+    pre.pre_2026_claims = true;
+    for p in [gitlab("project_id"), circle] {
+        let old = audit_text(&p, &pre);
+        assert!(
+            old.iter().any(|f| f.rule == "TP-UNSUPPORTED-CLAIM-KEY"),
+            "{old:#?}"
+        );
+    }
+}
