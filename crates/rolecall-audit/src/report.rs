@@ -143,15 +143,17 @@ impl Report {
     }
 }
 
-/// Where a finding is in the file the user gave: the span's line and column for a policy file;
-/// for a policy embedded in a dump, plan or template (whose span refers to the embedded
-/// document), the line where the role is declared, column 1. `None` when neither is known.
+/// Where a finding is in the file the user gave ([`PolicyLocation::file_position`]): the span's
+/// line and column for a policy file; for a policy embedded in a dump, plan, template or
+/// get-role output, the span mapped back into the file where the document was found there
+/// (exactly through a JSON string's escapes), else the start of the value holding it or the
+/// line declaring the role. `None` when none is known.
+///
+/// [`PolicyLocation::file_position`]: crate::source::PolicyLocation::file_position
 pub fn file_position(p: &AuditedPolicy, f: &Finding) -> Option<(u32, u32)> {
-    if p.location.embedded || f.span.is_synthetic() {
-        p.location.line.map(|l| (l.max(1), 1))
-    } else {
-        Some((f.span.line.max(1), f.span.column.max(1)))
-    }
+    p.location
+        .file_position(f.span)
+        .map(|(line, column, _)| (line, column))
 }
 
 /// The key of rolecall's SARIF `partialFingerprints` entry. v1 hashed the message text, so

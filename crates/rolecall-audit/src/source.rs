@@ -21,10 +21,14 @@
 //! position; this function never fails.
 //!
 //! **Positions.** For a policy file, spans refer to the file. For a policy *embedded* in a dump,
-//! plan or template ([`PolicyLocation::embedded`]), spans refer to the embedded document: the
-//! decoded string, or for an object the policy re-printed as pretty JSON, which
-//! [`AuditedPolicy::policy_text`] holds. [`PolicyLocation::line`] is the line in the container
-//! file where the role is declared, found by searching for its ARN, address or logical id.
+//! plan, template or get-role output ([`PolicyLocation::embedded`]), spans refer to the
+//! embedded document, which [`AuditedPolicy::policy_text`] holds: an object as the dump writes
+//! it, a string decoded (or, for a Terraform object or CloudFormation, the value re-printed as
+//! pretty JSON). [`PolicyLocation::file_position`] maps a span back into the file through the
+//! document's [`Placement`]: exactly for an object read from a dump and for a JSON string
+//! (through its escapes), to the start of the string for a URL-encoded one, and to
+//! [`PolicyLocation::line`], the line declaring the role (found by its ARN, address or logical
+//! id), where the document was rebuilt.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -35,7 +39,7 @@ use serde_json::Value;
 
 use crate::audit::{audit_policy, make, parse_error_finding, AuditOptions};
 use crate::finding::{Finding, Severity, Verdict};
-use rolecall_policy::Span;
+use rolecall_policy::{InputForm, Span};
 
 /// The kind of file a policy was found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -66,6 +70,167 @@ pub struct PolicyLocation {
     pub line: Option<u32>,
     /// Whether spans refer to an embedded document rather than to the file.
     pub embedded: bool,
+    /// Where the embedded document sits in the file, when it was found there: how
+    /// [`PolicyLocation::file_position`] maps its spans back.
+    #[serde(skip)]
+    pub placement: Option<Placement>,
+}
+
+/// Where an embedded document's value starts in its file, and how its spans map onto the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    /// 1-based line of the value's first char (`{`, or a string's opening `"`).
+    pub line: u32,
+    /// 1-based column of that char, in chars.
+    pub column: u32,
+    /// How spans map from there.
+    pub map: PlacementMap,
+}
+
+/// How an embedded document's spans map onto its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PlacementMap {
+    /// The document is the file's text from the value on (an object in a JSON container): exact.
+    Verbatim,
+    /// The document is the content of a JSON string literal, which lies on one line: exact
+    /// through the escapes. Each pair is a decoded byte offset and the char offset from the
+    /// opening quote where a run of one-byte text, one char per byte on both sides, starts.
+    JsonString(Vec<(u32, u32)>),
+    /// Decoded further (URL-encoded) or rebuilt (YAML, a re-printed or resolved value): only
+    /// the value's start is known.
+    Start,
+}
+
+impl PolicyLocation {
+    /// Where a span of this policy is in the file the user gave: line, column, and whether that
+    /// is exact (`false`: the start of the value holding the document, or the line declaring
+    /// the role). A policy file's own spans are exact; `None` when nothing in the file is known
+    /// (a synthetic span of a policy file).
+    pub fn file_position(&self, span: Span) -> Option<(u32, u32, bool)> {
+        if !self.embedded {
+            return (!span.is_synthetic()).then(|| (span.line.max(1), span.column.max(1), true));
+        }
+        let role_line = self.line.map(|l| (l.max(1), 1, false));
+        let Some(pl) = &self.placement else {
+            return role_line;
+        };
+        if span.is_synthetic() {
+            return role_line.or(Some((pl.line, pl.column, false)));
+        }
+        let after = |chars: usize| {
+            pl.column
+                .saturating_add(u32::try_from(chars).unwrap_or(u32::MAX))
+        };
+        Some(match &pl.map {
+            PlacementMap::Verbatim if span.line <= 1 => {
+                (pl.line, after(span.column.saturating_sub(1) as usize), true)
+            }
+            PlacementMap::Verbatim => (
+                pl.line.saturating_add(span.line - 1),
+                span.column.max(1),
+                true,
+            ),
+            PlacementMap::JsonString(runs) => {
+                let i = runs.partition_point(|(d, _)| (*d as usize) <= span.start);
+                let raw = match i.checked_sub(1).and_then(|i| runs.get(i)) {
+                    Some((d, r)) => (*r as usize).saturating_add(span.start - *d as usize),
+                    None => span.start.saturating_add(1),
+                };
+                (pl.line, after(raw), true)
+            }
+            PlacementMap::Start => (pl.line, pl.column, false),
+        })
+    }
+}
+
+/// The runs of a JSON string literal (`raw`, quotes included) for [`PlacementMap::JsonString`]:
+/// a pair where each escape or multi-byte char starts and one where it ends.
+fn string_runs(raw: &str) -> Vec<(u32, u32)> {
+    let mut runs = Vec::new();
+    let (mut decoded, mut col) = (0usize, 1usize);
+    let mut chars = raw.chars().skip(1).peekable();
+    let mark = |runs: &mut Vec<(u32, u32)>, d: usize, c: usize| {
+        runs.push((
+            u32::try_from(d).unwrap_or(u32::MAX),
+            u32::try_from(c).unwrap_or(u32::MAX),
+        ));
+    };
+    while let Some(c) = chars.next() {
+        let (bytes, width) = match c {
+            '"' => break,
+            '\\' => match chars.next() {
+                Some('u') => {
+                    let hex: String = chars.by_ref().take(4).collect();
+                    let unit = u32::from_str_radix(&hex, 16).unwrap_or(0);
+                    if (0xD800..0xDC00).contains(&unit) && chars.peek() == Some(&'\\') {
+                        // A surrogate pair: one 4-byte char from 12 raw chars.
+                        chars.by_ref().take(6).for_each(drop);
+                        (4, 12)
+                    } else {
+                        (char::from_u32(unit).map_or(3, char::len_utf8), 6)
+                    }
+                }
+                Some(_) => (1, 2),
+                None => break,
+            },
+            c if c.len_utf8() > 1 => (c.len_utf8(), 1),
+            _ => {
+                decoded += 1;
+                col += 1;
+                continue;
+            }
+        };
+        mark(&mut runs, decoded, col);
+        decoded += bytes;
+        col += width;
+        mark(&mut runs, decoded, col);
+    }
+    runs
+}
+
+/// Line and column (1-based, chars) of byte `offset` of `text`; counting goes on from `from`,
+/// an earlier result, so positions taken in document order cost one pass over the text.
+fn position_of(text: &str, offset: usize, from: &mut (usize, u32, u32)) -> Option<(u32, u32)> {
+    let (pos, line, column) = *from;
+    let segment = text.get(pos..offset)?;
+    let newlines = segment.bytes().filter(|b| *b == b'\n').count();
+    let (line, column) = match segment.rfind('\n') {
+        Some(i) => (
+            line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX)),
+            1 + segment.get(i + 1..)?.chars().count(),
+        ),
+        None => (line, column as usize + segment.chars().count()),
+    };
+    let column = u32::try_from(column).unwrap_or(u32::MAX);
+    *from = (offset, line, column);
+    Some((line, column))
+}
+
+/// Byte offset of `part` inside `text`, when it is a slice of it.
+fn offset_in(text: &str, part: &str) -> Option<usize> {
+    let at = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    (at + part.len() <= text.len()).then_some(at)
+}
+
+/// The raw string literal (quotes included) of member `key` in the JSON text and its offset:
+/// the first `"key"` followed by `:` and a string.
+fn member_string<'a>(text: &'a str, key: &str) -> Option<(usize, &'a str)> {
+    let name = format!("\"{key}\"");
+    let after = text.find(&name)? + name.len();
+    let rest = text.get(after..)?;
+    let value = rest.trim_start().strip_prefix(':')?.trim_start();
+    let start = text.len() - value.len();
+    let mut escaped = false;
+    for (i, c) in value.char_indices().skip(1) {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some((start, text.get(start..=start + i)?)),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// One policy found in a file, with its findings.
@@ -469,6 +634,7 @@ fn whole_file_invalid(
             role: None,
             line: None,
             embedded: false,
+            placement: None,
         },
         findings: vec![make(
             "TP-INVALID-POLICY",
@@ -483,7 +649,7 @@ fn whole_file_invalid(
 }
 
 fn policy_file(name: &str, bytes: &[u8], options: &AuditOptions) -> AuditedPolicy {
-    let (findings, role, text) = match rolecall_policy::parse_document(bytes) {
+    let (findings, role, text, form) = match rolecall_policy::parse_document(bytes) {
         Ok(doc) => {
             let mut opts = options.clone();
             if let Some(acct) = doc.role_arn.as_deref().and_then(arn_account) {
@@ -491,10 +657,36 @@ fn policy_file(name: &str, bytes: &[u8], options: &AuditOptions) -> AuditedPolic
             }
             let mut f = audit_policy(&doc.policy, &opts);
             f.extend(crate::audit::size_finding(&doc.policy, &opts));
-            (f, doc.role_arn.clone(), doc.policy_text.clone())
+            (
+                f,
+                doc.role_arn.clone(),
+                doc.policy_text.clone(),
+                Some(doc.form),
+            )
         }
-        Err(e) => (vec![parse_error_finding(&e)], None, None),
+        Err(e) => (vec![parse_error_finding(&e)], None, None, None),
     };
+    // A decoded document: the get-role member's string (exact through its escapes when it
+    // holds JSON), or the whole file (URL-encoded).
+    let placement = text.as_ref().and_then(|_| {
+        let file = std::str::from_utf8(bytes).ok()?;
+        match member_string(file, "AssumeRolePolicyDocument") {
+            Some((at, raw)) => {
+                let (line, column) = position_of(file, at, &mut (0, 1, 1))?;
+                let map = if form == Some(InputForm::GetRoleJsonString) {
+                    PlacementMap::JsonString(string_runs(raw))
+                } else {
+                    PlacementMap::Start
+                };
+                Some(Placement { line, column, map })
+            }
+            None => Some(Placement {
+                line: 1,
+                column: 1,
+                map: PlacementMap::Start,
+            }),
+        }
+    });
     AuditedPolicy {
         location: PolicyLocation {
             path: name.to_owned(),
@@ -502,6 +694,7 @@ fn policy_file(name: &str, bytes: &[u8], options: &AuditOptions) -> AuditedPolic
             role,
             line: None,
             embedded: text.is_some(),
+            placement,
         },
         findings,
         policy_text: text,
@@ -535,6 +728,28 @@ fn audit_embedded(doc: &Value, options: &AuditOptions) -> (Vec<Finding>, Option<
     f.shrink_to_fit();
     shown.shrink_to_fit();
     (f, Some(shown))
+}
+
+/// Audits a document given as text (a string's content, or an object's raw text) and says how
+/// its spans map: `map_json` when the text itself is the policy (no further decoding).
+fn audit_text(text: String, options: &AuditOptions) -> (Vec<Finding>, String, bool) {
+    let (mut f, mut shown, direct) = match rolecall_policy::parse_document(text.as_bytes()) {
+        Ok(d) => {
+            let direct = d.form == InputForm::Policy && d.policy_text.is_none();
+            let shown = d.policy_text.unwrap_or(text);
+            let mut f = audit_policy(&d.policy, options);
+            f.extend(crate::audit::size_finding(&d.policy, options));
+            (f, shown, direct)
+        }
+        Err(e) => {
+            // An error's position is in the text as given unless it was URL-encoded.
+            let direct = text.trim_start().starts_with('{');
+            (vec![parse_error_finding(&e)], text, direct)
+        }
+    };
+    f.shrink_to_fit();
+    shown.shrink_to_fit();
+    (f, shown, direct)
 }
 
 fn line_of(text: &str, needle: &str) -> Option<u32> {
@@ -597,6 +812,8 @@ fn account_dump(
         line: 1,
     };
     let mut needle = String::new();
+    // Documents are placed in document order too: one pass.
+    let mut doc_cursor = (0, 1, 1);
     for page in pages {
         let Some(list) = page.get("RoleDetailList") else {
             continue;
@@ -647,10 +864,37 @@ fn account_dump(
             if let Some(acct) = arn.as_deref().and_then(arn_account) {
                 opts.own_account.get_or_insert(acct);
             }
-            let (findings, policy_text) = match doc.map(RoleDoc::into_value) {
-                Some(Ok(doc)) => audit_embedded(&doc, &opts),
+            // A document read straight from the dump is placed in it: an object is parsed as
+            // written (positions exact; the strict parser sees duplicate members), a string
+            // through its escapes.
+            let raw_doc = match &doc {
+                Some(RoleDoc::Raw(r)) => offset_in(text, r.get()).map(|at| (at, r.get())),
+                _ => None,
+            };
+            let (findings, policy_text, placement) = match (raw_doc, doc.map(RoleDoc::into_value)) {
+                (Some((at, raw)), Some(Ok(value)))
+                    if raw.starts_with('{') || raw.starts_with('"') =>
+                {
+                    let content = match value {
+                        Value::String(s) => s,
+                        _ => raw.to_owned(),
+                    };
+                    let (f, shown, direct) = audit_text(content, &opts);
+                    let map = match raw.starts_with('{') {
+                        true if direct => PlacementMap::Verbatim,
+                        false if direct => PlacementMap::JsonString(string_runs(raw)),
+                        _ => PlacementMap::Start,
+                    };
+                    let placement = position_of(text, at, &mut doc_cursor)
+                        .map(|(line, column)| Placement { line, column, map });
+                    (f, Some(shown), placement)
+                }
+                (_, Some(Ok(doc))) => {
+                    let (f, t) = audit_embedded(&doc, &opts);
+                    (f, t, None)
+                }
                 // Unreachable for raw JSON the dump parse already accepted.
-                Some(Err(_)) | None => (Vec::new(), None),
+                (_, Some(Err(_)) | None) => (Vec::new(), None, None),
             };
             let line = arn.as_deref().and_then(|a| {
                 needle.clear();
@@ -666,6 +910,7 @@ fn account_dump(
                     role: arn,
                     line,
                     embedded: true,
+                    placement,
                 },
                 findings,
                 policy_text,
@@ -731,13 +976,35 @@ fn terraform_plan(name: &str, text: &str, v: &Value, options: &AuditOptions) -> 
         if !seen.insert(address.clone()) {
             return;
         }
-        let line = line_of(text, &format!("\"address\": \"{address}\""))
-            .or_else(|| line_of(text, &format!("\"address\":\"{address}\"")));
-        let (findings, policy_text) = match policy {
-            Some(p @ (Value::String(_) | Value::Object(_))) => audit_embedded(p, options),
+        // The address as it is written in the JSON: `aws_iam_role.b["x"]` (for_each) is
+        // `"aws_iam_role.b[\"x\"]"` there.
+        let quoted = serde_json::to_string(&address).unwrap_or_default();
+        let line = line_of(text, &format!("\"address\": {quoted}"))
+            .or_else(|| line_of(text, &format!("\"address\":{quoted}")));
+        let (findings, policy_text, placement) = match policy {
+            Some(Value::String(s)) => {
+                let (f, shown, direct) = audit_text(s.clone(), options);
+                // The string as the plan writes it (serde_json escapes as Terraform does for
+                // policy text); not found, the role's line stands.
+                let literal = serde_json::to_string(s).unwrap_or_default();
+                let placement = text.find(&literal).and_then(|at| {
+                    let (line, column) = position_of(text, at, &mut (0, 1, 1))?;
+                    let map = if direct {
+                        PlacementMap::JsonString(string_runs(&literal))
+                    } else {
+                        PlacementMap::Start
+                    };
+                    Some(Placement { line, column, map })
+                });
+                (f, Some(shown), placement)
+            }
+            Some(p @ Value::Object(_)) => {
+                let (f, t) = audit_embedded(p, options);
+                (f, t, None)
+            }
             _ if unknown => (vec![make("TP-UNANALYSABLE", Severity::Medium, Verdict::Advice,
                 format!("`{address}`: `assume_role_policy` is unknown until apply (`after_unknown`); audit the plan after its inputs exist, or the deployed role"),
-                Span::SYNTHETIC, None)], None),
+                Span::SYNTHETIC, None)], None, None),
             _ => return,
         };
         out.push(AuditedPolicy {
@@ -747,6 +1014,7 @@ fn terraform_plan(name: &str, text: &str, v: &Value, options: &AuditOptions) -> 
                 role: Some(address),
                 line,
                 embedded: true,
+                placement,
             },
             findings,
             policy_text,
@@ -951,6 +1219,7 @@ fn cloudformation(name: &str, text: &str, v: &Value, options: &AuditOptions) -> 
                 role: Some(logical.clone()),
                 line,
                 embedded: true,
+                placement: None,
             },
             findings,
             policy_text,
@@ -1018,8 +1287,11 @@ mod tests {
                 &["TP-SERVICE-NO-SOURCE"][..]
             )
         );
-        // The object document is shown re-printed (pretty, keys sorted), spans refer to it.
-        assert!(first.3.unwrap().starts_with("{\n  \"Statement\": ["));
+        // The object document is shown as the dump writes it, and spans refer to it.
+        assert!(first
+            .3
+            .unwrap()
+            .starts_with(r#"{"Version":"2012-10-17","Statement":[{"#));
     }
 
     /// A file holding no trust policy is told apart from a broken one.
@@ -1133,6 +1405,94 @@ mod tests {
         );
         assert_eq!(flow_too_deep(&quoted), None);
         assert_eq!(flow_too_deep(&format!("a: {}", "[".repeat(64))), None);
+    }
+
+    /// The file position of the span of `needle` (its first occurrence) in a policy's text.
+    fn placed(p: &AuditedPolicy, needle: &str) -> (u32, u32, bool) {
+        let text = p.policy_text.as_deref().unwrap();
+        let start = text.find(needle).unwrap();
+        let line = text[..start].matches('\n').count() + 1;
+        let column = text[..start].rsplit('\n').next().unwrap().chars().count() + 1;
+        let span = Span {
+            start,
+            end: start + needle.len(),
+            line: line as u32,
+            column: column as u32,
+        };
+        p.location.file_position(span).unwrap()
+    }
+
+    /// The 1-based line and column of the first `needle` in `text`.
+    fn at(text: &str, needle: &str) -> (u32, u32) {
+        let start = text.find(needle).unwrap();
+        let line = text[..start].matches('\n').count() + 1;
+        let column = text[..start].rsplit('\n').next().unwrap().chars().count() + 1;
+        (line as u32, column as u32)
+    }
+
+    /// Every container kind places its policy's spans in the file: exactly for an object in a
+    /// dump and for a JSON string (through its escapes, `é` and `\u00e9` included); at the
+    /// string's start for a URL-encoded one; at the role's line for YAML.
+    #[test]
+    fn embedded_spans_map_to_file_positions() {
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"é\u00e9\n","Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"accounts.google.com:aud":"x"}}}]}"#;
+        let escaped = serde_json::to_string(policy).unwrap();
+        let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D";
+        let dump = format!(
+            "{{\"RoleDetailList\": [\n {{\"Arn\": \"arn:aws:iam::111122223333:role/obj\",\n  \"AssumeRolePolicyDocument\": {policy}}},\n {{\"Arn\": \"arn:aws:iam::111122223333:role/str\", \"AssumeRolePolicyDocument\": {escaped}}},\n {{\"Arn\": \"arn:aws:iam::111122223333:role/url\", \"AssumeRolePolicyDocument\": \"{encoded}\"}}\n]}}"
+        );
+        let out = audit_source("d.json", dump.as_bytes(), &AuditOptions::default());
+        assert_eq!(out.len(), 3);
+        // The object: verbatim from line 3.
+        let (line, col) = at(&dump, r#""accounts.google.com:aud":"x""#);
+        assert_eq!(
+            placed(&out[0], r#""accounts.google.com:aud":"x""#),
+            (line, col, true)
+        );
+        assert_eq!(line, 3);
+        // The JSON string: the decoded `"x"` is at the escaped `\"x\"` of line 4.
+        let (line, col) = at(&dump, r#"\"x\""#);
+        assert_eq!(placed(&out[1], r#""x""#), (line, col, true));
+        let (_, sid) = at(&dump, r#"\"Effect\""#);
+        assert_eq!(placed(&out[1], r#""Effect""#), (4, sid, true));
+        // URL-encoded: the start of the string.
+        let (line, col) = at(&dump, &format!("\"{encoded}"));
+        assert_eq!(placed(&out[2], "Statement"), (line, col, false));
+        // A synthetic span (a whole-policy finding) is the role's line.
+        assert_eq!(
+            out[2].location.file_position(Span::SYNTHETIC),
+            Some((5, 1, false))
+        );
+
+        // get-role output with the document as a JSON string.
+        let get_role = format!(
+            "{{\"Role\": {{\"Arn\": \"arn:aws:iam::111122223333:role/g\",\n \"AssumeRolePolicyDocument\": {escaped}}}}}"
+        );
+        let p = audit_source("g.json", get_role.as_bytes(), &AuditOptions::default());
+        let (line, col) = at(&get_role, r#"\"x\""#);
+        assert_eq!(placed(&p[0], r#""x""#), (line, col, true));
+
+        // Terraform: a for_each address is found (it is escaped in the plan), and the
+        // policy string is mapped through its escapes.
+        let plan = format!(
+            "{{\"resource_changes\": [\n {{\"address\": \"aws_iam_role.b[\\\"x\\\"]\", \"type\": \"aws_iam_role\",\n  \"change\": {{\"after\": {{\"assume_role_policy\": {escaped}}}}}}}]}}"
+        );
+        let p = audit_source("plan.json", plan.as_bytes(), &AuditOptions::default());
+        assert_eq!(
+            p[0].location.role.as_deref(),
+            Some(r#"aws_iam_role.b["x"]"#)
+        );
+        assert_eq!(p[0].location.line, Some(2));
+        let (line, col) = at(&plan, r#"\"x\"}"#);
+        assert_eq!(placed(&p[0], r#""x""#), (line, col, true));
+
+        // CloudFormation YAML: the logical id's line.
+        let yaml = "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement: []\n";
+        let p = audit_source("t.yaml", yaml.as_bytes(), &AuditOptions::default());
+        assert_eq!(
+            p[0].location.file_position(p[0].findings[0].span),
+            Some((2, 1, false))
+        );
     }
 
     #[test]

@@ -91,17 +91,55 @@ pub(crate) fn render(
     source: Option<&str>,
     d: &Diagnostic,
 ) -> io::Result<()> {
+    let at = d.location.map(|l| (l.line, l.column));
+    write_heading(w, name, at, d)?;
+    write_body(w, source, d, None)
+}
+
+/// Writes `d`, whose location is in a document decoded from the input (a policy embedded in a
+/// dump, plan, template or get-role output), headed by `at`, the place in the input file; the
+/// snippet is of the decoded document `decoded`, introduced by its position there.
+pub(crate) fn render_embedded(
+    w: &mut impl Write,
+    name: &str,
+    at: Option<(u32, u32)>,
+    decoded: Option<&str>,
+    d: &Diagnostic,
+) -> io::Result<()> {
+    write_heading(w, name, at, d)?;
+    let intro = d
+        .location
+        .filter(|l| l.line > 0)
+        .map(|l| format!("line {}, column {} of the decoded policy", l.line, l.column));
+    write_body(w, decoded, d, intro)
+}
+
+/// `name:line:column: level[code]: message`.
+fn write_heading(
+    w: &mut impl Write,
+    name: &str,
+    at: Option<(u32, u32)>,
+    d: &Diagnostic,
+) -> io::Result<()> {
     let style = d.level.style();
-    match d.location {
-        Some(loc) if loc.line > 0 => write!(w, "{name}:{}:{}: ", loc.line, loc.column)?,
+    match at {
+        Some((line, column)) if line > 0 => write!(w, "{name}:{line}:{column}: ")?,
         _ => write!(w, "{name}: ")?,
     }
     write!(w, "{style}{}{style:#}", d.label.unwrap_or(d.level.label()))?;
     if let Some(code) = &d.code {
         write!(w, "{style}[{code}]{style:#}")?;
     }
-    writeln!(w, ": {}", d.message)?;
+    writeln!(w, ": {}", d.message)
+}
 
+/// The snippet (with `intro`, a note saying what it is a snippet of) and the notes.
+fn write_body(
+    w: &mut impl Write,
+    source: Option<&str>,
+    d: &Diagnostic,
+    intro: Option<String>,
+) -> io::Result<()> {
     let notes = d
         .hint
         .iter()
@@ -114,6 +152,9 @@ pub(crate) fn render(
     match shown {
         Some((loc, src)) => {
             let pad = " ".repeat(loc.line.to_string().len());
+            if let Some(intro) = &intro {
+                writeln!(w, "{GUTTER}{pad} ={GUTTER:#} in {intro}:")?;
+            }
             writeln!(w, "{GUTTER}{pad} |{GUTTER:#}")?;
             write_source_line(w, src, loc, d.level, "")?;
             for (label, text) in notes {
@@ -121,6 +162,9 @@ pub(crate) fn render(
             }
         }
         None => {
+            if let Some(intro) = &intro {
+                writeln!(w, "  = at {intro}")?;
+            }
             for (label, text) in notes {
                 writeln!(w, "  = {label}: {text}")?;
             }

@@ -536,3 +536,57 @@ fn source_lines_of_a_policy_on_stdin_are_shown() {
             "10 |         \"StringLike\": {\"oidc.eks.us-east-1.amazonaws.com/id/",
         ));
 }
+
+/// Text, SARIF and GitHub output place a finding of a policy embedded in a dump (a JSON
+/// string) at the same place in the dump, the decoded position is detail; text gave the
+/// decoded policy's `1:NNN`, SARIF the role's line.
+#[test]
+fn embedded_findings_are_placed_in_the_file_given() {
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"token.actions.githubusercontent.com:sub":"repo:octo-org/*"}}}]}"#;
+    let dump = format!(
+        "{{\"RoleDetailList\": [\n  {{\"Arn\": \"arn:aws:iam::111122223333:role/gh\",\n   \"AssumeRolePolicyDocument\": {}}}\n]}}\n",
+        serde_json::to_string(policy).unwrap()
+    );
+    let line3 = dump.lines().nth(2).unwrap();
+    let column = line3.find(r#"\"repo:octo-org/*\""#).unwrap() + 1;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.json");
+    std::fs::write(&path, &dump).unwrap();
+    let run = |format: &str| {
+        let out = rolecall()
+            .current_dir(dir.path())
+            .args([
+                "audit",
+                "d.json",
+                "--min-severity",
+                "high",
+                "--format",
+                format,
+            ])
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let text = run("text");
+    let decoded = policy.find(r#""repo:octo-org/*""#).unwrap() + 1;
+    assert!(
+        text.contains(&format!(
+            "d.json (arn:aws:iam::111122223333:role/gh):3:{column}: high[TP-GHA-ORG-WIDE]"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "in line 1, column {decoded} of the decoded policy"
+        )),
+        "{text}"
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    let region = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 3);
+    assert_eq!(region["startColumn"], column);
+    assert!(run("github").contains(&format!("file=d.json,line=3,col={column}")));
+}

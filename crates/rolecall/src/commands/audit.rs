@@ -10,7 +10,7 @@ use rolecall_audit::source::{discover, AuditedPolicy, Discovered};
 use rolecall_audit::{AuditOptions, Finding, Severity};
 
 use crate::args::{AuditArgs, AuditFormat, SeverityArg};
-use crate::diagnostic::{render, Diagnostic, Level, Location, Repeats};
+use crate::diagnostic::{render, render_embedded, Diagnostic, Level, Location, Repeats};
 use crate::inputs::{self, Kind};
 use crate::output::{self, CliError, ExitCode};
 
@@ -360,7 +360,13 @@ fn write_text(
             .or_else(|| sources.get(&p.location.path).map(String::as_str));
         let mut repeats = Repeats::default();
         for f in p.findings.iter().filter(|f| repeats.show(f.rule)) {
-            render(w, &name, source, &diagnostic(f))?;
+            if p.location.embedded {
+                // The heading is a place in the file given; the snippet the decoded policy.
+                let at = report::file_position(p, f);
+                render_embedded(w, &name, at, source, &diagnostic(f))?;
+            } else {
+                render(w, &name, source, &diagnostic(f))?;
+            }
         }
         repeats.finish(w, &name)?;
         writeln!(w)?;
