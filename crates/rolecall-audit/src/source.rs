@@ -186,6 +186,8 @@ fn string_runs(raw: &str) -> Vec<(u32, u32)> {
         col += width;
         mark(&mut runs, decoded, col);
     }
+    // Kept per policy until the report is written.
+    runs.shrink_to_fit();
     runs
 }
 
