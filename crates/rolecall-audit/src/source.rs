@@ -118,11 +118,20 @@ impl PolicyLocation {
         if span.is_synthetic() {
             return role_line.or(Some((pl.line, pl.column, false)));
         }
+        Some(pl.position(span))
+    }
+}
+
+impl Placement {
+    /// Where a (non-synthetic) span of the embedded document is in the file: line, column, and
+    /// whether that is exact.
+    pub fn position(&self, span: Span) -> (u32, u32, bool) {
+        let pl = self;
         let after = |chars: usize| {
             pl.column
                 .saturating_add(u32::try_from(chars).unwrap_or(u32::MAX))
         };
-        Some(match &pl.map {
+        match &pl.map {
             PlacementMap::Verbatim if span.line <= 1 => {
                 (pl.line, after(span.column.saturating_sub(1) as usize), true)
             }
@@ -140,7 +149,7 @@ impl PolicyLocation {
                 (pl.line, after(raw), true)
             }
             PlacementMap::Start => (pl.line, pl.column, false),
-        })
+        }
     }
 }
 
@@ -668,27 +677,7 @@ fn policy_file(name: &str, bytes: &[u8], options: &AuditOptions) -> AuditedPolic
         }
         Err(e) => (vec![parse_error_finding(&e)], None, None, None),
     };
-    // A decoded document: the get-role member's string (exact through its escapes when it
-    // holds JSON), or the whole file (URL-encoded).
-    let placement = text.as_ref().and_then(|_| {
-        let file = std::str::from_utf8(bytes).ok()?;
-        match member_string(file, "AssumeRolePolicyDocument") {
-            Some((at, raw)) => {
-                let (line, column) = position_of(file, at, &mut (0, 1, 1))?;
-                let map = if form == Some(InputForm::GetRoleJsonString) {
-                    PlacementMap::JsonString(string_runs(raw))
-                } else {
-                    PlacementMap::Start
-                };
-                Some(Placement { line, column, map })
-            }
-            None => Some(Placement {
-                line: 1,
-                column: 1,
-                map: PlacementMap::Start,
-            }),
-        }
-    });
+    let placement = text.as_ref().and_then(|_| document_placement(bytes, form?));
     AuditedPolicy {
         location: PolicyLocation {
             path: name.to_owned(),
@@ -701,6 +690,33 @@ fn policy_file(name: &str, bytes: &[u8], options: &AuditOptions) -> AuditedPolic
         findings,
         policy_text: text,
     }
+}
+
+/// Where the policy of a file `rolecall_policy::parse_document` read in `form` sits in it, when
+/// the policy was decoded (`policy_text` is then the decoded document): the get-role member's
+/// string, exact through its escapes when it holds JSON, or the whole file (URL-encoded).
+/// `None` for a policy that is the file itself.
+pub fn document_placement(file: &[u8], form: InputForm) -> Option<Placement> {
+    if matches!(form, InputForm::Policy | InputForm::GetRole) {
+        return None;
+    }
+    let file = std::str::from_utf8(file).ok()?;
+    Some(match member_string(file, "AssumeRolePolicyDocument") {
+        Some((at, raw)) => {
+            let (line, column) = position_of(file, at, &mut (0, 1, 1))?;
+            let map = if form == InputForm::GetRoleJsonString {
+                PlacementMap::JsonString(string_runs(raw))
+            } else {
+                PlacementMap::Start
+            };
+            Placement { line, column, map }
+        }
+        None => Placement {
+            line: 1,
+            column: 1,
+            map: PlacementMap::Start,
+        },
+    })
 }
 
 fn arn_account(arn: &str) -> Option<String> {

@@ -251,3 +251,48 @@ fn a_directory_walk_checks_only_policies() {
         .assert()
         .code(2);
 }
+
+/// A decoded policy (get-role output with the document as a JSON string, a URL-encoded file)
+/// is reported at a place in the file: exactly through the string's escapes, or the start of
+/// the URL-encoded text; the decoded line and column come beside the snippet (the heading
+/// gave `FILE (decoded policy):1:NNN`).
+#[test]
+fn decoded_policies_are_reported_at_places_in_the_file() {
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity","Resource":"*"}]}"#;
+    let get_role = format!(
+        "{{\n  \"Role\": {{\n    \"Arn\": \"arn:aws:iam::111122223333:role/app\",\n    \"AssumeRolePolicyDocument\": {}\n  }}\n}}\n",
+        serde_json::to_string(policy).unwrap()
+    );
+    // The finding's span is the value `"*"`.
+    let column = get_role.lines().nth(3).unwrap().find(r#"\"*\""#).unwrap() + 1;
+    let decoded = policy.find(r#""*""#).unwrap() + 1;
+    rolecall()
+        .args(["check", "-"])
+        .write_stdin(get_role)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!(
+            "<stdin> (arn:aws:iam::111122223333:role/app):4:{column}: error[TP-RESOURCE-IN-TRUST]"
+        )))
+        .stdout(predicate::str::contains(format!(
+            "in line 1, column {decoded} of the decoded policy"
+        )));
+    let encoded: String = policy
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    rolecall()
+        .args(["check", "-"])
+        .write_stdin(encoded)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "<stdin>:1:1: error[TP-RESOURCE-IN-TRUST]",
+        ))
+        .stdout(predicate::str::contains(format!(
+            "in line 1, column {decoded} of the decoded policy"
+        )));
+}

@@ -7,10 +7,10 @@ use rolecall_policy::{parse_document, Document, InputForm, ParseError};
 use serde_json::json;
 
 use crate::args::{CheckArgs, Format};
-use crate::diagnostic::{render, Diagnostic, Level, Location, Repeats};
+use crate::diagnostic::{render, render_embedded, Diagnostic, Level, Location, Repeats};
 use crate::inputs::{self, Input, Kind};
 use crate::output::{self, CliError, ExitCode};
-use rolecall_audit::source::{classify, SourceKind};
+use rolecall_audit::source::{classify, document_placement, SourceKind};
 
 /// What happened to one input.
 enum Outcome {
@@ -210,11 +210,17 @@ fn write_text(w: &mut impl Write, results: &[(Input, Outcome)]) -> Result<(), Cl
                         .ok()
                         .and_then(|b| std::str::from_utf8(b).ok())
                 });
-                let name = match (&doc.role_arn, doc.form) {
-                    (Some(arn), _) => format!("{} ({arn})", input.name),
-                    (None, InputForm::Policy | InputForm::GetRole) => input.name.clone(),
-                    (None, _) => format!("{} (decoded policy)", input.name),
+                let name = match &doc.role_arn {
+                    Some(arn) => format!("{} ({arn})", input.name),
+                    None => input.name.clone(),
                 };
+                // A decoded policy (URL-encoded, get-role with a string document): headings
+                // give the place in the file, snippets the decoded policy.
+                let placement = input
+                    .bytes
+                    .as_ref()
+                    .ok()
+                    .and_then(|b| document_placement(b, doc.form));
                 let mut repeats = Repeats::default();
                 for f in findings {
                     match f.severity {
@@ -234,7 +240,13 @@ fn write_text(w: &mut impl Write, results: &[(Input, Outcome)]) -> Result<(), Cl
                         location: Some(f.span.into()),
                         hint: f.hint.clone(),
                     };
-                    render(w, &name, source, &d)?;
+                    match &placement {
+                        Some(pl) => {
+                            let (line, column, _) = pl.position(f.span);
+                            render_embedded(w, &name, Some((line, column)), source, &d)?;
+                        }
+                        None => render(w, &name, source, &d)?,
+                    }
                 }
                 repeats.finish(w, &name)?;
             }
