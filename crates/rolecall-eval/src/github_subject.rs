@@ -102,6 +102,11 @@ pub enum SubjectError {
     /// The default context needs a ref.
     #[error("the job has no environment and is not a `pull_request` event, so its sub ends with `ref:REF`: give the ref")]
     MissingRef,
+    /// A pull-request event other than `pull_request` without an
+    /// environment: GitHub documents `pull_request` for "a pull request
+    /// event" but not whether `pull_request_target` and the like send it.
+    #[error("GitHub does not document the sub of a `{0}` job without an environment (`pull_request` gives `…:pull_request`; this one may send that or `…:ref:REF`)")]
+    UndocumentedEvent(String),
     /// Immutable subjects need the ids.
     #[error("immutable subjects need the owner id and the repository id")]
     MissingIds,
@@ -212,8 +217,13 @@ impl Job {
         if let Some(e) = &self.environment {
             return Ok(format!("environment:{}", escape(e)));
         }
-        if self.event.as_deref() == Some("pull_request") {
-            return Ok("pull_request".into());
+        match self.event.as_deref() {
+            Some("pull_request") => return Ok("pull_request".into()),
+            // Fail closed: not documented either way (docs/SEMANTICS.md §6.2).
+            Some(e) if e.starts_with("pull_request") => {
+                return Err(SubjectError::UndocumentedEvent(e.to_owned()))
+            }
+            _ => {}
         }
         match &self.git_ref {
             Some(r) if r.starts_with("refs/") => Ok(format!("ref:{}", escape(r))),

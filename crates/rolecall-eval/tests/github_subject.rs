@@ -56,10 +56,16 @@ fn default_subjects_of_the_reference() {
     );
     b.git_ref = Some("refs/tags/demo-tag".into());
     assert_eq!(sub(&b), "repo:octo-org/octo-repo:ref:refs/tags/demo-tag");
-    // pull_request_target is not the pull_request event.
+    // pull_request_target: GitHub documents neither form, so no guess...
     b.event = Some("pull_request_target".into());
     b.git_ref = Some("refs/heads/main".into());
-    assert_eq!(sub(&b), "repo:octo-org/octo-repo:ref:refs/heads/main");
+    assert_eq!(
+        b.subject(&Template::Default, None).unwrap_err(),
+        SubjectError::UndocumentedEvent("pull_request_target".into())
+    );
+    // ...unless an environment decides it.
+    b.environment = Some("prod".into());
+    assert_eq!(sub(&b), "repo:octo-org/octo-repo:environment:prod");
 
     // Filtering for metadata containing `:`.
     let mut c = job("octo-org/octo-repo");
