@@ -221,3 +221,65 @@ fn templates_from_the_rest_api() {
         );
     }
 }
+
+/// --issuer names the provider of the keys (an enterprise issuer, GHE.com),
+/// whose rows of the claim table apply (docs/SEMANTICS.md §4.7).
+#[test]
+fn issuer_sets_the_key_prefix() {
+    for (issuer, prefix) in [
+        (
+            "https://token.actions.githubusercontent.com/octocat-inc",
+            "token.actions.githubusercontent.com/octocat-inc",
+        ),
+        (
+            "https://token.actions.octocorp.ghe.com",
+            "token.actions.octocorp.ghe.com",
+        ),
+    ] {
+        let out = rolecall()
+            .args([
+                "github",
+                "sub",
+                "--repository",
+                "octo-org/octo-repo",
+                "--ref",
+                "refs/heads/main",
+                "--owner-id",
+                "65",
+                "--repository-id",
+                "74",
+                "--format",
+                "json",
+                "--issuer",
+                issuer,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8(out.stdout).unwrap();
+        let doc: Value = serde_json::from_str(text.split_once('\n').unwrap().1).unwrap();
+        assert_eq!(doc["claims"]["iss"], issuer);
+        let keys = doc["context_keys"].as_object().unwrap();
+        assert_eq!(keys[&format!("{prefix}:repository_owner_id")], "65");
+        assert!(
+            keys.keys().all(|k| k.starts_with(&format!("{prefix}:"))),
+            "{keys:?}"
+        );
+    }
+    let out = rolecall()
+        .args([
+            "github",
+            "sub",
+            "--repository",
+            "o/r",
+            "--ref",
+            "refs/heads/main",
+            "--format",
+            "json",
+            "--issuer",
+            "http://x.example",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

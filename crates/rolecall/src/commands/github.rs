@@ -85,6 +85,11 @@ pub(crate) struct SubArgs {
     /// Another claim a template may include (actor=octocat, repository_visibility=private, ...).
     #[arg(long, value_name = "NAME=VALUE")]
     pub claim: Vec<String>,
+    /// The issuer, for the condition keys of --format json: an enterprise's
+    /// `https://token.actions.githubusercontent.com/SLUG` or GHE.com's
+    /// `https://token.actions.SUBDOMAIN.ghe.com` (default: GitHub's).
+    #[arg(long, value_name = "URL", default_value = GITHUB_ISSUER)]
+    pub issuer: String,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -150,19 +155,25 @@ fn extra_claims(pairs: &[String]) -> Result<BTreeMap<String, String>, CliError> 
 
 /// The token's claims as far as the job determines them, with GitHub's
 /// issuer and the audience configure-aws-credentials requests.
-fn token_claims(subject: &Subject) -> Map<String, Value> {
+fn token_claims(subject: &Subject, issuer: &str) -> Map<String, Value> {
     let mut claims: Map<String, Value> = subject
         .claims
         .iter()
         .map(|(k, v)| (k.clone(), Value::String(v.clone())))
         .collect();
     claims.insert("sub".into(), subject.sub.clone().into());
-    claims.insert("iss".into(), GITHUB_ISSUER.into());
+    claims.insert("iss".into(), issuer.into());
     claims.insert("aud".into(), "sts.amazonaws.com".into());
     claims
 }
 
 fn run_sub(args: &SubArgs) -> Result<ExitCode, CliError> {
+    if !args.issuer.starts_with("https://") {
+        return Err(usage(format!(
+            "--issuer `{}` must start with `https://`",
+            args.issuer
+        )));
+    }
     let (template, org_keys) = templates(&args.template)?;
     let job = Job {
         repository: args.repository.clone(),
@@ -193,7 +204,7 @@ fn run_sub(args: &SubArgs) -> Result<ExitCode, CliError> {
             }
         }
         Format::Json => {
-            let claims = token_claims(&subject);
+            let claims = token_claims(&subject, &args.issuer);
             // The keys STS derives: the provider ARN's account does not
             // matter here, so `aws:FederatedProvider` is left out.
             let role = RoleAccount::new("aws", "111122223333").map_err(|e| usage(e.to_string()))?;
