@@ -167,6 +167,25 @@ fn action_yml_runs_the_script_with_the_documented_inputs() {
         .contains("steps.audit.outputs.sarif-file"));
 }
 
+/// The binary `cargo install --bins --path .` installs at the repository
+/// root (what pre-commit runs for a `language: rust` hook): the top-level
+/// package's one `[[bin]]`, which must forward to `rolecall::run`.
+fn root_binary() -> String {
+    let manifest: toml::Table = std::fs::read_to_string(repo_root().join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let bins = manifest["bin"].as_array().unwrap();
+    assert_eq!(bins.len(), 1, "one binary at the top");
+    let path = bins[0]["path"].as_str().unwrap();
+    let source = std::fs::read_to_string(repo_root().join(path)).unwrap();
+    assert!(
+        source.contains("rolecall::run(std::env::args_os())"),
+        "{path} must be the rolecall command"
+    );
+    bins[0]["name"].as_str().unwrap().to_owned()
+}
+
 #[test]
 fn pre_commit_hooks_name_the_binary_and_real_subcommands() {
     let hooks = yaml(".pre-commit-hooks.yaml");
@@ -176,7 +195,11 @@ fn pre_commit_hooks_name_the_binary_and_real_subcommands() {
     for hook in hooks {
         assert_eq!(hook["language"], "rust");
         let entry: Vec<&str> = hook["entry"].as_str().unwrap().split(' ').collect();
-        assert_eq!(entry[0], "rolecall", "the entry is the installed binary");
+        assert_eq!(
+            entry[0],
+            root_binary(),
+            "the entry is the binary pre-commit installs"
+        );
         // pre-commit matches `files` with Python's `re.search`; the same syntax here.
         let files = regex::Regex::new(hook["files"].as_str().unwrap()).unwrap();
         for name in ["infra/a.json", "b.yaml", "c.yml"] {
