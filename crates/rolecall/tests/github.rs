@@ -1,4 +1,4 @@
-//! `rolecall github sub` end to end: the first line is the `sub`, for
+//! `rolecall github sub` end to end: the first line (text) or the `sub` member (JSON) is the `sub`, for
 //! GitHub's documented examples (https://docs.github.com/en/actions/reference/security/oidc;
 //! the renderer itself is tested against every example in
 //! crates/rolecall-eval/tests/github_subject.rs).
@@ -110,9 +110,9 @@ fn json_lists_claims_and_the_keys_sts_derives() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    let (first, rest) = text.split_once('\n').unwrap();
-    assert_eq!(first, "repo:octo-org/octo-repo:environment:prod");
-    let doc: Value = serde_json::from_str(rest).unwrap();
+    // The whole output is one JSON document.
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let first = "repo:octo-org/octo-repo:environment:prod";
     assert_eq!(doc["sub"], first);
     assert_eq!(doc["template"], "default");
     assert_eq!(doc["claims"]["repository_owner"], "octo-org");
@@ -257,7 +257,7 @@ fn issuer_sets_the_key_prefix() {
             .unwrap();
         assert_eq!(out.status.code(), Some(0));
         let text = String::from_utf8(out.stdout).unwrap();
-        let doc: Value = serde_json::from_str(text.split_once('\n').unwrap().1).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(doc["claims"]["iss"], issuer);
         let keys = doc["context_keys"].as_object().unwrap();
         assert_eq!(keys[&format!("{prefix}:repository_owner_id")], "65");

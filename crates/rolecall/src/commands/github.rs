@@ -29,9 +29,9 @@ pub(crate) struct GithubArgs {
 /// GitHub Actions tools.
 #[derive(Debug, Subcommand)]
 pub(crate) enum GithubCommand {
-    /// Print the exact `sub` claim a job sends on the first line; with
-    /// --format json, one JSON document follows it with every claim and the
-    /// condition keys STS derives.
+    /// Print the exact `sub` claim a job sends (text: on the first line; with
+    /// --format json, one JSON document with `sub`, every claim and the
+    /// condition keys STS derives).
     #[command(after_help = "\
 The context part follows GitHub: environment over pull_request over the ref. A `:` in a value is
 written %3A. --template takes the output of `GET /repos/{owner}/{repo}/actions/oidc/customization/sub`
@@ -239,7 +239,8 @@ fn run_sub(args: &SubArgs) -> Result<ExitCode, CliError> {
                 "context_keys": keys,
                 "notes": notes,
             });
-            writeln!(out, "{}", subject.sub)?;
+            // One document and nothing else, so `jq` and other parsers
+            // read the output whole.
             serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
