@@ -78,6 +78,13 @@ fn every_example_audit_is_valid_sarif() {
         sarif["runs"][0]["results"].as_array().unwrap().len() > 10,
         "the examples should produce findings"
     );
+    // The streamed log (what `audit --format sarif` writes) is the same text.
+    let mut streamed = Vec::new();
+    report.write_sarif(&mut streamed).unwrap();
+    assert_eq!(
+        String::from_utf8(streamed).unwrap(),
+        serde_json::to_string_pretty(&sarif).unwrap()
+    );
     let errs = errors(&validator, &sarif);
     assert!(
         errs.is_empty(),

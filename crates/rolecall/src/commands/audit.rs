@@ -159,8 +159,8 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
             writeln!(out)?;
         }
         AuditFormat::Sarif => {
-            serde_json::to_writer_pretty(&mut out, &report.to_sarif())
-                .map_err(std::io::Error::from)?;
+            // Result by result (the whole log as a `Value` held every result at once).
+            report.write_sarif(&mut out).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
         AuditFormat::Github => write_github(&mut out, &report, hidden)?,

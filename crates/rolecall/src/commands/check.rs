@@ -311,7 +311,11 @@ fn write_json(w: &mut impl Write, results: &[(Input, Outcome)]) -> Result<(), Cl
     struct Files<'a>(&'a [(Input, Outcome)]);
     impl serde::Serialize for Files<'_> {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.collect_seq(self.0.iter().map(|(input, outcome)| File { input, outcome }))
+            s.collect_seq(
+                self.0
+                    .iter()
+                    .map(|(input, outcome)| File { input, outcome }),
+            )
         }
     }
     struct File<'a> {
