@@ -469,36 +469,82 @@ struct YamlDocuments {
 }
 
 fn yaml_documents(text: &str) -> YamlDocuments {
-    use serde::Deserialize as _;
     let mut out = YamlDocuments {
         templates: Vec::new(),
         error: None,
         marked: has_marker(text, YAML_MARKERS),
     };
+    let error = yaml_stream(text, false, |v| {
+        if v.get("Resources").is_some_and(Value::is_object) {
+            out.templates.push(v);
+        }
+    });
+    out.error = error.err().map(|e| (e.message, e.line, e.column));
+    out
+}
+
+/// Why a YAML stream could not be read to its end ([`yaml_stream`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{column}: {message}")]
+pub struct YamlError {
+    /// The parser's message (or the nesting limit's).
+    pub message: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// Reads a YAML stream (one or more `---`-separated documents, as `helm template` or `kustomize
+/// build` print them) with the settings the CloudFormation reader uses: flow collections nested
+/// deeper than 64 refused by a linear pre-scan before the parser, the parser's own alias
+/// expansion limit, and a duplicate mapping key an error. With `merge_keys`, `<<` merge keys
+/// are applied as Kubernetes' YAML reader applies them (CloudFormation has none, so its reader
+/// passes `false`). Each document is converted to JSON (short-form tags such as `!Sub x` become
+/// `{"Fn::Sub": x}`) and handed to `each`, in order, until the end or the first error, which is
+/// returned with its position.
+///
+/// # Errors
+///
+/// [`YamlError`] for the first document that does not parse, or a nesting too deep, or (with
+/// `merge_keys`) a merge key whose value is not a mapping or a list of them.
+pub fn yaml_stream(
+    text: &str,
+    merge_keys: bool,
+    mut each: impl FnMut(Value),
+) -> Result<(), YamlError> {
+    use serde::Deserialize as _;
     if let Some((line, column)) = flow_too_deep(text) {
-        out.error = Some((
-            format!("flow collections (`[`, `{{`) nest deeper than {MAX_YAML_FLOW_DEPTH}"),
+        return Err(YamlError {
+            message: format!("flow collections (`[`, `{{`) nest deeper than {MAX_YAML_FLOW_DEPTH}"),
             line,
             column,
-        ));
-        return out;
+        });
     }
     for document in serde_yaml_ng::Deserializer::from_str(text) {
         match serde_yaml_ng::Value::deserialize(document) {
-            Ok(y) => {
-                let v = yaml_to_json(y);
-                if v.get("Resources").is_some_and(Value::is_object) {
-                    out.templates.push(v);
+            Ok(mut y) => {
+                if merge_keys {
+                    // The error has no position: the document's is not known here.
+                    y.apply_merge().map_err(|e| YamlError {
+                        message: e.to_string(),
+                        line: 1,
+                        column: 1,
+                    })?;
                 }
+                each(yaml_to_json(y));
             }
             Err(e) => {
                 let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-                out.error = Some((e.to_string(), line, column));
-                break;
+                return Err(YamlError {
+                    message: e.to_string(),
+                    line,
+                    column,
+                });
             }
         }
     }
-    out
+    Ok(())
 }
 
 /// The deepest nesting of YAML flow collections read. The YAML parser's time grows with the

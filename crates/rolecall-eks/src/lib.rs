@@ -1,0 +1,499 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+use std::collections::BTreeMap;
+
+use rolecall_eval::claims::{read_json_strict, ClaimRules, RoleAccount, WebIdentity};
+use rolecall_eval::request::Request;
+use rolecall_eval::{explain, CompiledPolicy, Decision, Explanation};
+use rolecall_sts::ProviderRegistry;
+use serde_json::{json, Map, Value};
+
+/// The annotation naming the role a service account's pods assume.
+pub const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
+/// The annotation that changes the projected token's audience.
+pub const AUDIENCE_ANNOTATION: &str = "eks.amazonaws.com/audience";
+/// The audience of the projected token when [`AUDIENCE_ANNOTATION`] is absent.
+pub const DEFAULT_AUDIENCE: &str = "sts.amazonaws.com";
+
+/// Most service accounts one input may hold. A 10,000-service-account cluster is far below it;
+/// past it the input is refused rather than read without end.
+pub const MAX_SERVICE_ACCOUNTS: usize = 100_000;
+
+/// Why an input could not be read. Messages name the place in the input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EksError {
+    /// JSON that does not parse, or repeats a member name.
+    #[error("{0}")]
+    Json(#[from] rolecall_eval::claims::StrictJsonError),
+    /// YAML that does not parse (or nests too deep, or repeats a key).
+    #[error("{0}")]
+    Yaml(#[from] rolecall_audit::source::YamlError),
+    /// The input parses but is not of the expected shape.
+    #[error("{0}")]
+    Shape(String),
+}
+
+fn shape(message: impl Into<String>) -> EksError {
+    EksError::Shape(message.into())
+}
+
+/// A cluster, as `aws eks describe-cluster` prints it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cluster {
+    /// `cluster.name`.
+    pub name: String,
+    /// `cluster.arn`.
+    pub arn: String,
+    /// `cluster.identity.oidc.issuer`, with `https://`.
+    pub issuer: String,
+}
+
+impl Cluster {
+    /// The issuer without `https://`: the provider name STS looks up and the prefix of the
+    /// condition keys (`ISSUER:sub`).
+    pub fn provider(&self) -> &str {
+        self.issuer.strip_prefix("https://").unwrap_or(&self.issuer)
+    }
+}
+
+/// Reads `aws eks describe-cluster` output (`{"cluster": {...}}`); strict JSON (a repeated
+/// member is an error).
+///
+/// # Errors
+///
+/// Not JSON, or no `cluster.name`, `cluster.arn` or `https://` `cluster.identity.oidc.issuer`.
+pub fn read_cluster(text: &str) -> Result<Cluster, EksError> {
+    let v = read_json_strict(text.as_bytes())?;
+    let c = v
+        .get("cluster")
+        .filter(|c| c.is_object())
+        .ok_or_else(|| shape("not `aws eks describe-cluster` output: no `cluster` object"))?;
+    let string = |path: &[&str]| -> Result<String, EksError> {
+        let mut at = c;
+        for p in path {
+            at = at.get(p).unwrap_or(&Value::Null);
+        }
+        at.as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| shape(format!("`cluster.{}` is missing or not a string", path.join("."))))
+    };
+    let issuer = string(&["identity", "oidc", "issuer"])?;
+    if !issuer.starts_with("https://") || issuer.len() == "https://".len() {
+        return Err(shape(format!(
+            "`cluster.identity.oidc.issuer` `{issuer}` is not an `https://` URL"
+        )));
+    }
+    Ok(Cluster {
+        name: string(&["name"])?,
+        arn: string(&["arn"])?,
+        issuer,
+    })
+}
+
+/// A Kubernetes service account, as far as its token goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceAccount {
+    /// `metadata.namespace`.
+    pub namespace: String,
+    /// `metadata.name`.
+    pub name: String,
+    /// `metadata.uid`, present in `kubectl get` output, absent from manifests.
+    pub uid: Option<String>,
+    /// `metadata.annotations` (string values only; another value is an error).
+    pub annotations: BTreeMap<String, String>,
+}
+
+impl ServiceAccount {
+    /// The role named by [`ROLE_ARN_ANNOTATION`].
+    pub fn role_arn(&self) -> Option<&str> {
+        self.annotations.get(ROLE_ARN_ANNOTATION).map(String::as_str)
+    }
+
+    /// The projected token's audience: [`AUDIENCE_ANNOTATION`], else [`DEFAULT_AUDIENCE`].
+    pub fn audience(&self) -> &str {
+        self.annotations
+            .get(AUDIENCE_ANNOTATION)
+            .map_or(DEFAULT_AUDIENCE, String::as_str)
+    }
+
+    /// The token's `sub`: `system:serviceaccount:NAMESPACE:NAME`.
+    pub fn subject(&self) -> String {
+        format!("system:serviceaccount:{}:{}", self.namespace, self.name)
+    }
+}
+
+/// Reads service accounts from `kubectl get serviceaccounts -A -o json` output (a `List` or
+/// `ServiceAccountList`, or one `ServiceAccount`), or from YAML manifests: a stream of
+/// documents as `helm template` and `kustomize build` print them, `List` kinds, anchors and
+/// aliases. Text starting with `{` is read as strict JSON (a repeated member is an error),
+/// anything else as YAML with the reader `rolecall_audit::source::yaml_stream` (nesting and
+/// alias limits, duplicate keys refused). Documents of other kinds are skipped; empty
+/// documents too.
+///
+/// # Errors
+///
+/// Input that does not parse; a `ServiceAccount` without a namespace (a manifest rendered
+/// without one: the namespace decides the token's `sub`, so it is not guessed), with a name or
+/// namespace that is not a Kubernetes name, or with a non-string annotation; a `List` whose
+/// `items` is not an array; more than [`MAX_SERVICE_ACCOUNTS`].
+pub fn read_service_accounts(text: &str) -> Result<Vec<ServiceAccount>, EksError> {
+    let mut out = Vec::new();
+    if text.trim_start().starts_with('{') {
+        let v = read_json_strict(text.as_bytes())?;
+        collect(&v, "the document", &mut out)?;
+        return Ok(out);
+    }
+    let mut failure = None;
+    let mut index = 0usize;
+    rolecall_audit::source::yaml_stream(text, true, |doc| {
+        index += 1;
+        if failure.is_none() {
+            if let Err(e) = collect(&doc, &format!("document {index}"), &mut out) {
+                failure = Some(e);
+            }
+        }
+    })?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+fn collect(doc: &Value, at: &str, out: &mut Vec<ServiceAccount>) -> Result<(), EksError> {
+    let kind = doc.get("kind").and_then(Value::as_str).unwrap_or("");
+    if kind == "List" || kind == "ServiceAccountList" {
+        let items = doc
+            .get("items")
+            .and_then(Value::as_array)
+            .ok_or_else(|| shape(format!("{at}: a `{kind}` without an `items` array")))?;
+        for (i, item) in items.iter().enumerate() {
+            // A `ServiceAccountList`'s items carry no `kind` in some outputs.
+            let item_kind = item.get("kind").and_then(Value::as_str);
+            if item_kind == Some("ServiceAccount")
+                || (kind == "ServiceAccountList" && item_kind.is_none())
+            {
+                push(item, &format!("{at}, items[{i}]"), out)?;
+            } else if matches!(item_kind, Some("List" | "ServiceAccountList")) {
+                return Err(shape(format!(
+                    "{at}, items[{i}]: a `List` inside a `List` is not read"
+                )));
+            }
+        }
+        Ok(())
+    } else if kind == "ServiceAccount" {
+        push(doc, at, out)
+    } else {
+        Ok(())
+    }
+}
+
+fn push(sa: &Value, at: &str, out: &mut Vec<ServiceAccount>) -> Result<(), EksError> {
+    if out.len() >= MAX_SERVICE_ACCOUNTS {
+        return Err(shape(format!(
+            "more than {MAX_SERVICE_ACCOUNTS} service accounts"
+        )));
+    }
+    let meta = sa
+        .get("metadata")
+        .filter(|m| m.is_object())
+        .ok_or_else(|| shape(format!("{at}: a `ServiceAccount` without `metadata`")))?;
+    let field = |name: &str| meta.get(name).and_then(Value::as_str);
+    let name = field("name")
+        .ok_or_else(|| shape(format!("{at}: a `ServiceAccount` without `metadata.name`")))?;
+    let namespace = field("namespace").ok_or_else(|| {
+        shape(format!(
+            "{at}: service account `{name}` has no `metadata.namespace` (the namespace is part of its token's `sub`; render the manifests with it, e.g. `helm template --namespace NS` for charts that set it)"
+        ))
+    })?;
+    for (what, value) in [("name", name), ("namespace", namespace)] {
+        if !is_kubernetes_name(value) {
+            return Err(shape(format!(
+                "{at}: `{value}` is not a Kubernetes {what} (lowercase letters, digits, `-`, `.`; at most 253 characters)"
+            )));
+        }
+    }
+    let mut annotations = BTreeMap::new();
+    if let Some(a) = meta.get("annotations").filter(|a| !a.is_null()) {
+        let a = a.as_object().ok_or_else(|| {
+            shape(format!("{at}: `metadata.annotations` of `{namespace}/{name}` is not a mapping"))
+        })?;
+        for (k, v) in a {
+            let v = v.as_str().ok_or_else(|| {
+                shape(format!(
+                    "{at}: annotation `{k}` of `{namespace}/{name}` is not a string"
+                ))
+            })?;
+            annotations.insert(k.clone(), v.to_owned());
+        }
+    }
+    out.push(ServiceAccount {
+        namespace: namespace.to_owned(),
+        name: name.to_owned(),
+        uid: field("uid").map(str::to_owned),
+        annotations,
+    });
+    Ok(())
+}
+
+/// A DNS subdomain as Kubernetes names objects: 1 to 253 of `a-z`, `0-9`, `-`, `.`, starting
+/// and ending with a letter or digit. (Namespaces are stricter DNS labels; anything accepted
+/// here cannot contain the `:` that would change how `sub` splits.)
+fn is_kubernetes_name(s: &str) -> bool {
+    let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+    !s.is_empty()
+        && s.len() <= 253
+        && s.chars().all(|c| alnum(c) || c == '-' || c == '.')
+        && s.starts_with(alnum)
+        && s.ends_with(alnum)
+}
+
+/// The claims of the token the cluster projects into a pod of `sa` (the parts that do not
+/// depend on the pod: `kubernetes.io.pod` and the times are left out, STS exposes neither as a
+/// condition key).
+pub fn token_claims(cluster: &Cluster, sa: &ServiceAccount) -> Value {
+    let mut account = Map::new();
+    account.insert("name".into(), Value::from(sa.name.as_str()));
+    if let Some(uid) = &sa.uid {
+        account.insert("uid".into(), Value::from(uid.as_str()));
+    }
+    json!({
+        "iss": cluster.issuer,
+        "sub": sa.subject(),
+        "aud": [sa.audience()],
+        "kubernetes.io": {
+            "namespace": sa.namespace,
+            "serviceaccount": Value::Object(account),
+        },
+    })
+}
+
+/// The request STS builds from `sa`'s token for a call on `role_arn`.
+///
+/// # Errors
+///
+/// A role ARN that is not one (its account decides the provider ARN), or claims STS would
+/// refuse (only possible for an audience annotation that is empty).
+pub fn web_identity(
+    cluster: &Cluster,
+    sa: &ServiceAccount,
+    role_arn: &str,
+    rules: &ClaimRules,
+) -> Result<WebIdentity, String> {
+    let role = RoleAccount::from_role_arn(role_arn)
+        .map_err(|e| format!("`{role_arn}` is not a role ARN: {e}"))?;
+    WebIdentity::from_claims(&token_claims(cluster, sa), None, &role, rules)
+        .map_err(|e| format!("STS refuses the token: {e}"))
+}
+
+/// The trust policy's answer for every action the call needs, explained.
+pub fn evaluate(policy: &CompiledPolicy, identity: &WebIdentity) -> (Decision, Vec<(Request, Explanation)>) {
+    let explained: Vec<(Request, Explanation)> = identity
+        .requests()
+        .map(|r| {
+            let e = explain(policy, &r);
+            (r, e)
+        })
+        .collect();
+    let mut decision = Decision::Allow;
+    for (_, e) in &explained {
+        match e.decision {
+            Decision::ExplicitDeny => decision = Decision::ExplicitDeny,
+            Decision::ImplicitDeny if decision == Decision::Allow => {
+                decision = Decision::ImplicitDeny;
+            }
+            _ => {}
+        }
+    }
+    (decision, explained)
+}
+
+/// What STS checks before the trust policy, with `--providers`: the provider lookup and the
+/// audience against its client IDs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProviderCheck {
+    /// A provider for the issuer exists in the role's account and lists the audience (or its
+    /// client IDs are not known, as from `list-open-id-connect-providers` output).
+    Passed,
+    /// No provider for the issuer in the role's account: the reason.
+    NotRegistered(String),
+    /// The provider does not list the token's audience: the reason.
+    Audience(String),
+}
+
+/// STS's provider lookup for the cluster's issuer in `role_arn`'s account, then the token's
+/// audience against the provider's client IDs.
+pub fn check_provider(
+    providers: &ProviderRegistry,
+    cluster: &Cluster,
+    sa: &ServiceAccount,
+    role_arn: &str,
+) -> ProviderCheck {
+    let account = role_arn.split(':').nth(4).unwrap_or("");
+    let Some(provider) = providers.find(&cluster.issuer, account) else {
+        let mut reason = format!(
+            "no IAM OIDC provider for the cluster's issuer `{}` in the role's account {account} (STS: InvalidIdentityToken, no OpenIDConnect provider found)",
+            cluster.issuer
+        );
+        if let Some(near) = providers.near_miss(&cluster.issuer) {
+            reason.push_str(&format!(
+                "; a provider `{}` differs only in case or a trailing `/`",
+                near.url
+            ));
+        }
+        if let Some(swapped) = swapped_issuer(cluster.provider()) {
+            if let Some(p) = providers.providers().iter().find(|p| p.name() == swapped) {
+                reason.push_str(&format!(
+                    "; a provider `{}` is registered: {}",
+                    p.url,
+                    misspelling_note(cluster.provider(), &swapped)
+                ));
+            }
+        }
+        return ProviderCheck::NotRegistered(reason);
+    };
+    match &provider.client_ids {
+        Some(ids) if !ids.iter().any(|id| id == sa.audience()) => {
+            ProviderCheck::Audience(format!(
+                "the token's audience `{}` is not among the client IDs of provider `{}` ([{}]) (STS: InvalidIdentityToken, incorrect token audience){}",
+                sa.audience(),
+                provider.url,
+                ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", "),
+                if sa.annotations.contains_key(AUDIENCE_ANNOTATION) {
+                    format!("; the audience comes from the `{AUDIENCE_ANNOTATION}` annotation")
+                } else {
+                    String::new()
+                }
+            ))
+        }
+        _ => ProviderCheck::Passed,
+    }
+}
+
+/// The common misspelling of an EKS issuer host: `oidc.eks.REGION.amazonaws.com/...` written
+/// `oidc.REGION.eks.amazonaws.com/...`. `None` for an issuer of another form.
+pub fn swapped_issuer(provider: &str) -> Option<String> {
+    let rest = provider.strip_prefix("oidc.eks.")?;
+    let (region, tail) = rest.split_once('.')?;
+    Some(format!("oidc.{region}.eks.{tail}"))
+}
+
+fn misspelling_note(right: &str, wrong: &str) -> String {
+    let host = |s: &str| s.split('/').next().unwrap_or("").to_owned();
+    format!(
+        "the issuer is misspelt `{}` where the cluster's is `{}` (EKS issuers are `oidc.eks.REGION.amazonaws.com`)",
+        host(wrong),
+        host(right)
+    )
+}
+
+/// When `policy_text` names the cluster's issuer in its misspelt form
+/// ([`swapped_issuer`]), a sentence saying so.
+pub fn misspelt_issuer(cluster: &Cluster, policy_text: &str) -> Option<String> {
+    let wrong = swapped_issuer(cluster.provider())?;
+    let wrong_host = wrong.split('/').next().unwrap_or("");
+    policy_text
+        .contains(wrong_host)
+        .then(|| misspelling_note(cluster.provider(), &wrong))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cluster() -> Cluster {
+        Cluster {
+            name: "demo".into(),
+            arn: "arn:aws:eks:us-west-2:111122223333:cluster/demo".into(),
+            issuer: "https://oidc.eks.us-west-2.amazonaws.com/id/ABC".into(),
+        }
+    }
+
+    #[test]
+    fn swapped_issuer_is_the_region_before_eks() {
+        assert_eq!(
+            swapped_issuer("oidc.eks.us-west-2.amazonaws.com/id/ABC").as_deref(),
+            Some("oidc.us-west-2.eks.amazonaws.com/id/ABC")
+        );
+        assert_eq!(swapped_issuer("token.actions.githubusercontent.com"), None);
+        assert!(misspelt_issuer(&cluster(), "\"oidc.us-west-2.eks.amazonaws.com/id/ABC:sub\"").is_some());
+        assert!(misspelt_issuer(&cluster(), "\"oidc.eks.us-west-2.amazonaws.com/id/ABC:sub\"").is_none());
+    }
+
+    #[test]
+    fn claims_carry_namespace_name_and_audience() {
+        let mut sa = ServiceAccount {
+            namespace: "shop".into(),
+            name: "cart".into(),
+            uid: None,
+            annotations: BTreeMap::new(),
+        };
+        let c = token_claims(&cluster(), &sa);
+        assert_eq!(c["sub"], "system:serviceaccount:shop:cart");
+        assert_eq!(c["aud"], json!(["sts.amazonaws.com"]));
+        assert_eq!(c["kubernetes.io"]["namespace"], "shop");
+        sa.annotations.insert(AUDIENCE_ANNOTATION.into(), "other".into());
+        assert_eq!(token_claims(&cluster(), &sa)["aud"], json!(["other"]));
+        let id = web_identity(&cluster(), &sa, "arn:aws:iam::111122223333:role/r", &ClaimRules::default())
+            .unwrap();
+        assert_eq!(
+            id.principal(),
+            "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC"
+        );
+    }
+
+    #[test]
+    fn yaml_streams_lists_and_anchors() {
+        let text = "\
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: a
+  namespace: ns
+  annotations:
+    eks.amazonaws.com/role-arn: arn:aws:iam::1:role/x
+---
+# a comment-only document and another kind are skipped
+---
+kind: ConfigMap
+metadata: {name: c}
+---
+kind: List
+items:
+- kind: ServiceAccount
+  metadata: &meta
+    name: a2
+    namespace: ns2
+    annotations: {eks.amazonaws.com/role-arn: 'arn:aws:iam::2:role/y'}
+- kind: ServiceAccount
+  metadata:
+    <<: *meta
+    name: b
+";
+        let sas = read_service_accounts(text).unwrap();
+        assert_eq!(sas.len(), 3);
+        assert_eq!(sas[0].role_arn(), Some("arn:aws:iam::1:role/x"));
+        assert_eq!(sas[2].name, "b");
+        assert_eq!(sas[2].namespace, "ns2");
+        assert_eq!(sas[2].role_arn(), Some("arn:aws:iam::2:role/y"));
+    }
+
+    #[test]
+    fn bad_inputs_are_errors() {
+        // No namespace: not guessed.
+        let e = read_service_accounts("kind: ServiceAccount\nmetadata: {name: a}\n").unwrap_err();
+        assert!(e.to_string().contains("no `metadata.namespace`"), "{e}");
+        // Duplicate key in YAML and in JSON.
+        assert!(read_service_accounts("kind: ServiceAccount\nkind: ServiceAccount\n").is_err());
+        assert!(read_service_accounts(r#"{"kind": "List", "items": [], "items": []}"#).is_err());
+        // A name with a colon would change how `sub` splits.
+        assert!(read_service_accounts(
+            "kind: ServiceAccount\nmetadata: {name: 'a:b', namespace: ns}\n"
+        )
+        .is_err());
+        // Deep flow nesting is refused by the shared pre-scan.
+        let deep = format!("kind: List\nitems: {}{}\n", "[".repeat(100), "]".repeat(100));
+        assert!(read_service_accounts(&deep).is_err());
+    }
+}
