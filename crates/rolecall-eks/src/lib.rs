@@ -75,9 +75,12 @@ pub fn read_cluster(text: &str) -> Result<Cluster, EksError> {
         for p in path {
             at = at.get(p).unwrap_or(&Value::Null);
         }
-        at.as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| shape(format!("`cluster.{}` is missing or not a string", path.join("."))))
+        at.as_str().map(str::to_owned).ok_or_else(|| {
+            shape(format!(
+                "`cluster.{}` is missing or not a string",
+                path.join(".")
+            ))
+        })
     };
     let issuer = string(&["identity", "oidc", "issuer"])?;
     if !issuer.starts_with("https://") || issuer.len() == "https://".len() {
@@ -108,7 +111,9 @@ pub struct ServiceAccount {
 impl ServiceAccount {
     /// The role named by [`ROLE_ARN_ANNOTATION`].
     pub fn role_arn(&self) -> Option<&str> {
-        self.annotations.get(ROLE_ARN_ANNOTATION).map(String::as_str)
+        self.annotations
+            .get(ROLE_ARN_ANNOTATION)
+            .map(String::as_str)
     }
 
     /// The projected token's audience: [`AUDIENCE_ANNOTATION`], else [`DEFAULT_AUDIENCE`].
@@ -217,7 +222,9 @@ fn push(sa: &Value, at: &str, out: &mut Vec<ServiceAccount>) -> Result<(), EksEr
     let mut annotations = BTreeMap::new();
     if let Some(a) = meta.get("annotations").filter(|a| !a.is_null()) {
         let a = a.as_object().ok_or_else(|| {
-            shape(format!("{at}: `metadata.annotations` of `{namespace}/{name}` is not a mapping"))
+            shape(format!(
+                "{at}: `metadata.annotations` of `{namespace}/{name}` is not a mapping"
+            ))
         })?;
         for (k, v) in a {
             let v = v.as_str().ok_or_else(|| {
@@ -288,7 +295,10 @@ pub fn web_identity(
 }
 
 /// The trust policy's answer for every action the call needs, explained.
-pub fn evaluate(policy: &CompiledPolicy, identity: &WebIdentity) -> (Decision, Vec<(Request, Explanation)>) {
+pub fn evaluate(
+    policy: &CompiledPolicy,
+    identity: &WebIdentity,
+) -> (Decision, Vec<(Request, Explanation)>) {
     let explained: Vec<(Request, Explanation)> = identity
         .requests()
         .map(|r| {
@@ -417,8 +427,16 @@ mod tests {
             Some("oidc.us-west-2.eks.amazonaws.com/id/ABC")
         );
         assert_eq!(swapped_issuer("token.actions.githubusercontent.com"), None);
-        assert!(misspelt_issuer(&cluster(), "\"oidc.us-west-2.eks.amazonaws.com/id/ABC:sub\"").is_some());
-        assert!(misspelt_issuer(&cluster(), "\"oidc.eks.us-west-2.amazonaws.com/id/ABC:sub\"").is_none());
+        assert!(misspelt_issuer(
+            &cluster(),
+            "\"oidc.us-west-2.eks.amazonaws.com/id/ABC:sub\""
+        )
+        .is_some());
+        assert!(misspelt_issuer(
+            &cluster(),
+            "\"oidc.eks.us-west-2.amazonaws.com/id/ABC:sub\""
+        )
+        .is_none());
     }
 
     #[test]
@@ -433,10 +451,16 @@ mod tests {
         assert_eq!(c["sub"], "system:serviceaccount:shop:cart");
         assert_eq!(c["aud"], json!(["sts.amazonaws.com"]));
         assert_eq!(c["kubernetes.io"]["namespace"], "shop");
-        sa.annotations.insert(AUDIENCE_ANNOTATION.into(), "other".into());
+        sa.annotations
+            .insert(AUDIENCE_ANNOTATION.into(), "other".into());
         assert_eq!(token_claims(&cluster(), &sa)["aud"], json!(["other"]));
-        let id = web_identity(&cluster(), &sa, "arn:aws:iam::111122223333:role/r", &ClaimRules::default())
-            .unwrap();
+        let id = web_identity(
+            &cluster(),
+            &sa,
+            "arn:aws:iam::111122223333:role/r",
+            &ClaimRules::default(),
+        )
+        .unwrap();
         assert_eq!(
             id.principal(),
             "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC"
@@ -493,7 +517,11 @@ items:
         )
         .is_err());
         // Deep flow nesting is refused by the shared pre-scan.
-        let deep = format!("kind: List\nitems: {}{}\n", "[".repeat(100), "]".repeat(100));
+        let deep = format!(
+            "kind: List\nitems: {}{}\n",
+            "[".repeat(100),
+            "]".repeat(100)
+        );
         assert!(read_service_accounts(&deep).is_err());
     }
 }

@@ -126,6 +126,28 @@ Examples:
   rolecall github sub --help"
     )]
     Github(crate::commands::GithubArgs),
+    /// EKS: check service accounts (IRSA) against the roles they name.
+    #[command(after_help = "\
+Exit codes: 0 every annotated service account can assume its role and no role admits another service account, 1 something is not ok, 2 unreadable input.
+
+Inputs, and the commands that print them:
+  --cluster           aws eks describe-cluster --name CLUSTER
+  --service-accounts  kubectl get serviceaccounts -A -o json, or manifests:
+                      helm template --namespace NS ..., kustomize build ...
+  --roles             aws iam get-account-authorization-details, or
+                      aws iam get-role --role-name NAME
+  --providers         aws iam get-open-id-connect-provider \\
+                          --open-id-connect-provider-arn ARN
+
+Examples:
+  aws eks describe-cluster --name demo > cluster.json
+  kubectl get serviceaccounts -A -o json > sa.json
+  aws iam get-account-authorization-details --filter Role > roles.json
+  rolecall eks --cluster cluster.json --service-accounts sa.json \\
+      --roles roles.json
+  rolecall eks --cluster cluster.json --service-accounts rendered.yaml \\
+      --roles app-role.json --providers provider.json --format json")]
+    Eks(crate::commands::EksArgs),
     /// Print internal stages (the syntax tree) for debugging.
     #[command(
         subcommand,
@@ -338,7 +360,7 @@ mod tests {
                 let text = line.trim();
                 assert!(
                     continued
-                        || ["rolecall ", "aws ", "cat "]
+                        || ["rolecall ", "aws ", "cat ", "kubectl "]
                             .iter()
                             .any(|c| text.starts_with(c)),
                     "`{name} --help`: a wrapped or stray example line: {line}"

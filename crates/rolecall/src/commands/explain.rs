@@ -248,7 +248,7 @@ fn write_statement(
     Ok(())
 }
 
-fn context_text(c: &ContextValues) -> String {
+pub(crate) fn context_text(c: &ContextValues) -> String {
     match c {
         ContextValues::Missing => "(missing from the request)".to_owned(),
         ContextValues::Single(v) => format!("`{v}`"),

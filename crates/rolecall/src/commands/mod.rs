@@ -4,6 +4,7 @@ mod audit;
 pub(crate) mod batch;
 mod check;
 mod debug;
+mod eks;
 mod eval;
 mod explain;
 mod github;
@@ -29,6 +30,7 @@ pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Sts(args) => sts::run(&args),
         Command::Token(args) => token::run(&args),
         Command::Github(args) => github::run(&args),
+        Command::Eks(args) => eks::run(&args),
         Command::Debug(cmd) => debug::run(&cmd),
         Command::Completions(args) => {
             let mut out = std::io::stdout().lock();
@@ -38,6 +40,7 @@ pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         }
     }
 }
+pub(crate) use eks::EksArgs;
 pub(crate) use eval::EvalArgs;
 pub(crate) use explain::ExplainArgs;
 pub(crate) use github::GithubArgs;

@@ -140,19 +140,39 @@ fn text_of(path: &Path, kind: Kind) -> Result<String, CliError> {
 /// as choosing a role needs. The document stays raw text, so the strict
 /// parser still sees it exactly as written (duplicate keys included).
 #[derive(serde::Deserialize)]
-struct AccountDump<'a> {
+pub(crate) struct AccountDump<'a> {
     #[serde(rename = "RoleDetailList", borrow)]
-    roles: Vec<DumpRole<'a>>,
+    pub roles: Vec<DumpRole<'a>>,
 }
 
 #[derive(serde::Deserialize)]
-struct DumpRole<'a> {
+pub(crate) struct DumpRole<'a> {
     #[serde(rename = "Arn")]
-    arn: String,
+    pub arn: String,
     #[serde(rename = "RoleName", default)]
     name: Option<String>,
     #[serde(rename = "AssumeRolePolicyDocument", borrow)]
     document: &'a serde_json::value::RawValue,
+}
+
+/// The trust policy of one role of an account dump, compiled; positions are within its
+/// document (a JSON string holds the document's text or its URL-encoded form).
+pub(crate) fn dump_role_policy(
+    name: &str,
+    role: &DumpRole<'_>,
+) -> Result<super::request::LoadedPolicy, CliError> {
+    let arn = &role.arn;
+    let raw = role.document.get();
+    let text = if raw.starts_with('"') {
+        serde_json::from_str::<String>(raw)
+            .map_err(|e| usage(format!("{name}: role `{arn}`: {e}")))?
+    } else {
+        raw.to_owned()
+    };
+    super::request::load_policy_bytes(
+        format!("{name} (role {arn}, positions within its document)"),
+        text.as_bytes(),
+    )
 }
 
 /// Most role names an error lists from an account dump.
@@ -208,18 +228,7 @@ fn load_policy(
                     "{name}: the account dump has no role `{arn}` in `RoleDetailList`"
                 ))
             })?;
-        let raw = role.document.get();
-        // A string holds the document's JSON text or its URL-encoded form.
-        let text = if raw.starts_with('"') {
-            serde_json::from_str::<String>(raw)
-                .map_err(|e| usage(format!("{name}: role `{arn}`: {e}")))?
-        } else {
-            raw.to_owned()
-        };
-        let loaded = super::request::load_policy_bytes(
-            format!("{name} (role {arn}, positions within its document)"),
-            text.as_bytes(),
-        )?;
+        let loaded = dump_role_policy(&name, role)?;
         return Ok((
             TrustPolicy::from_compiled(loaded.compiled),
             Some(arn.to_owned()),
