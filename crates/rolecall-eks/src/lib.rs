@@ -408,6 +408,75 @@ pub fn misspelt_issuer(cluster: &Cluster, policy_text: &str) -> Option<String> {
         .then(|| misspelling_note(cluster.provider(), &wrong))
 }
 
+/// A service account that does not exist but whose token the role's trust policy admits:
+/// whoever creates it in the cluster gets the role. Found by the analyzer (`rolecall-analyze`)
+/// as a request the trust policy allows from the cluster's provider for the web-identity action
+/// with a `sub` of the form `system:serviceaccount:NS:NAME` other than those of `admitted` (the
+/// existing service accounts it admits: listing only these keeps the automata small), checked
+/// by the evaluator. `Ok(None)` when there is none, when the request found names a service
+/// account of `all` (one that exists, with another audience), or when it does not
+/// name a valid Kubernetes namespace and name (the analyzer's shortest witness may use a
+/// character Kubernetes refuses; such a policy is not reported as latent: a known gap).
+///
+/// # Errors
+///
+/// A policy the analyzer cannot analyse exactly (numeric, date, IP or ARN operators, policy
+/// variables, state limits), with its message.
+pub fn latent(
+    policy: &CompiledPolicy,
+    cluster: &Cluster,
+    role_arn: &str,
+    admitted: &[&ServiceAccount],
+    all: &[ServiceAccount],
+) -> Result<Option<(String, String)>, String> {
+    let role = RoleAccount::from_role_arn(role_arn)
+        .map_err(|e| format!("`{role_arn}` is not a role ARN: {e}"))?;
+    let provider_arn = role.oidc_provider_arn(cluster.provider());
+    let sub_key = format!("{}:sub", cluster.provider());
+    let subs: Vec<String> = admitted.iter().map(|sa| sa.subject()).collect();
+    // Everything is allowed except tokens of this cluster for a service account not in
+    // `admitted`; a request the trust policy allows and this does not is a latent one.
+    let mut deny_condition = json!({"StringLike": {&sub_key: "system:serviceaccount:?*:?*"}});
+    if !subs.is_empty() {
+        if let Some(m) = deny_condition.as_object_mut() {
+            m.insert("StringNotEquals".into(), json!({&sub_key: subs}));
+        }
+    }
+    let others = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "*"},
+        {"Effect": "Deny", "Principal": {"Federated": provider_arn},
+         "Action": "sts:AssumeRoleWithWebIdentity", "Condition": deny_condition},
+    ]});
+    let doc = rolecall_policy::parse_document(others.to_string())
+        .map_err(|e| format!("internal policy: {e}"))?;
+    let others =
+        CompiledPolicy::compile(&doc.policy).map_err(|e| format!("internal policy: {e}"))?;
+    let analyzer = rolecall_analyze::Analyzer::default();
+    let found = analyzer
+        .implies(policy, &others)
+        .map_err(|e| e.to_string())?;
+    let rolecall_analyze::Implication::NewAccess(w) = found else {
+        return Ok(None);
+    };
+    let sub = match w.request.context().lookup(&sub_key).map(|e| e.value()) {
+        Some(rolecall_eval::request::ContextValue::Single(s)) => s.clone(),
+        _ => return Ok(None),
+    };
+    let Some(rest) = sub.strip_prefix("system:serviceaccount:") else {
+        return Ok(None);
+    };
+    let Some((namespace, name)) = rest.split_once(':') else {
+        return Ok(None);
+    };
+    let exists = all
+        .iter()
+        .any(|sa| sa.namespace == namespace && sa.name == name);
+    if !is_kubernetes_name(namespace) || !is_kubernetes_name(name) || exists {
+        return Ok(None);
+    }
+    Ok(Some((namespace.to_owned(), name.to_owned())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,6 +487,62 @@ mod tests {
             arn: "arn:aws:eks:us-west-2:111122223333:cluster/demo".into(),
             issuer: "https://oidc.eks.us-west-2.amazonaws.com/id/ABC".into(),
         }
+    }
+
+    fn compiled(sub_op: &str, sub: &str) -> CompiledPolicy {
+        let c = cluster();
+        let text = json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::111122223333:oidc-provider/{}", c.provider())},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {sub_op: {format!("{}:sub", c.provider()): sub}},
+        }]});
+        CompiledPolicy::compile(
+            &rolecall_policy::parse_document(text.to_string())
+                .unwrap()
+                .policy,
+        )
+        .unwrap()
+    }
+
+    fn sa(namespace: &str, name: &str) -> ServiceAccount {
+        ServiceAccount {
+            namespace: namespace.into(),
+            name: name.into(),
+            uid: None,
+            annotations: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn latent_names_a_service_account_that_does_not_exist_yet() {
+        let role = "arn:aws:iam::111122223333:role/r";
+        let api = sa("shop", "api");
+        // A namespace wildcard admits service accounts not yet created.
+        let wide = compiled("StringLike", "system:serviceaccount:shop:*");
+        let (ns, name) = latent(&wide, &cluster(), role, &[&api], std::slice::from_ref(&api))
+            .unwrap()
+            .unwrap();
+        assert_eq!(ns, "shop");
+        assert_ne!(name, "api");
+        // One exact service account that exists: nothing latent.
+        let exact = compiled("StringEquals", "system:serviceaccount:shop:api");
+        assert_eq!(
+            latent(
+                &exact,
+                &cluster(),
+                role,
+                &[&api],
+                std::slice::from_ref(&api)
+            )
+            .unwrap(),
+            None
+        );
+        // The same exact one before it exists: it is latent.
+        assert_eq!(
+            latent(&exact, &cluster(), role, &[], &[]).unwrap(),
+            Some(("shop".into(), "api".into()))
+        );
     }
 
     #[test]

@@ -146,6 +146,28 @@ fn example_cluster_reports_each_failure_class() {
         role(&r, &format!("arn:aws:iam::{A}:role/checkout"))["assumable_by"],
         json!([])
     );
+
+    // Latent: the name the checkout role expects does not exist, so whoever creates it gets the
+    // role; `shop:*` admits a name not yet taken; the cart role admits only cart, which exists.
+    assert_eq!(
+        role(&r, &format!("arn:aws:iam::{A}:role/checkout"))["latent"],
+        json!([{"namespace": "shop", "name": "check-out"}])
+    );
+    let latent = reports["latent"].as_array().unwrap();
+    assert_eq!(latent.len(), 1, "{reports:#}");
+    assert_eq!(latent[0]["namespace"], "shop");
+    assert!(
+        !["cart", "checkout", "reports", "search"].contains(&latent[0]["name"].as_str().unwrap())
+    );
+    assert_eq!(
+        role(&r, &format!("arn:aws:iam::{A}:role/cart"))["latent"],
+        json!([])
+    );
+    // No provider for the issuer in the etl role's account: no token gets it, nothing latent.
+    assert_eq!(
+        role(&r, "arn:aws:iam::444455556666:role/etl")["latent"],
+        json!([])
+    );
 }
 
 #[test]

@@ -88,9 +88,20 @@ struct Admitted {
 }
 
 #[derive(Debug, Serialize)]
+struct Latent {
+    namespace: String,
+    name: String,
+}
+
+#[derive(Debug, Serialize)]
 struct RoleReport {
     arn: String,
     assumable_by: Vec<Admitted>,
+    /// A service account that does not exist but would be admitted (one witness per role).
+    latent: Vec<Latent>,
+    /// Why `latent` could not be computed (a policy the analyzer cannot analyse exactly).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    latent_unknown: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -146,17 +157,41 @@ pub(crate) fn run(args: &EksArgs) -> Result<ExitCode, CliError> {
         .collect();
     let role_reports: Vec<RoleReport> = roles
         .iter()
-        .map(|(arn, policy)| RoleReport {
-            arn: arn.clone(),
-            assumable_by: accounts
+        .map(|(arn, policy)| {
+            let admitted: Vec<&ServiceAccount> = accounts
                 .iter()
                 .filter(|sa| admits(&cluster, sa, arn, policy, providers.as_ref(), &rules))
-                .map(|sa| Admitted {
-                    namespace: sa.namespace.clone(),
-                    name: sa.name.clone(),
-                    annotated: sa.role_arn() == Some(arn.as_str()),
-                })
-                .collect(),
+                .collect();
+            // Without the issuer's provider in the role's account, no token gets the role.
+            let account = arn.split(':').nth(4).unwrap_or("");
+            let unregistered = providers
+                .as_ref()
+                .is_some_and(|p| p.find(&cluster.issuer, account).is_none());
+            let (latent, latent_unknown) =
+                match rolecall_eks::latent(&policy.compiled, &cluster, arn, &admitted, &accounts) {
+                    _ if unregistered => (Vec::new(), None),
+                    Ok(found) => (
+                        found
+                            .map(|(namespace, name)| Latent { namespace, name })
+                            .into_iter()
+                            .collect(),
+                        None,
+                    ),
+                    Err(why) => (Vec::new(), Some(bounded(why))),
+                };
+            RoleReport {
+                arn: arn.clone(),
+                assumable_by: admitted
+                    .iter()
+                    .map(|sa| Admitted {
+                        namespace: sa.namespace.clone(),
+                        name: sa.name.clone(),
+                        annotated: sa.role_arn() == Some(arn.as_str()),
+                    })
+                    .collect(),
+                latent,
+                latent_unknown,
+            }
         })
         .collect();
     let clean = service_accounts.iter().all(|a| a.status == Status::Ok)
@@ -441,6 +476,16 @@ fn write_text(w: &mut impl Write, report: &Report) -> Result<(), CliError> {
                     a.namespace, a.name
                 )?;
             }
+        }
+        for l in &r.latent {
+            writeln!(
+                w,
+                "  {}/{}  {DIM}latent{DIM:#}: does not exist; whoever creates it gets this role",
+                l.namespace, l.name
+            )?;
+        }
+        if let Some(why) = &r.latent_unknown {
+            writeln!(w, "  {DIM}latent: not analysed:{DIM:#} {why}")?;
         }
     }
     Ok(())
