@@ -129,11 +129,7 @@ impl<'de> Visitor<'de> for RequestVisitor {
                 Member::Id => once(&mut id, "id", map.next_value::<&RawValue>()?)?,
                 Member::Policy => once(&mut policy, "policy", map.next_value::<&RawValue>()?)?,
                 Member::Principal => {
-                    once(
-                        &mut principal,
-                        "principal",
-                        map.next_value_seed(PrincipalSeed)?,
-                    )?;
+                    once(&mut principal, "principal", map.next_value_seed(PRINCIPAL)?)?;
                 }
                 Member::Action => once(&mut action, "action", map.next_value_seed(ActionSeed)?)?,
                 Member::Context => {
@@ -201,21 +197,34 @@ fn found<E: de::Error>(expected: &dyn de::Expected, what: &str) -> E {
     E::custom(format_args!("expected {expected}, found {what}"))
 }
 
-/// `principal`: a string.
-struct PrincipalSeed;
+/// A string member (`principal`, or an entry of an `action` array); `what`
+/// completes "expected ..." in the error.
+struct StringSeed {
+    what: &'static str,
+}
 
-impl<'de> DeserializeSeed<'de> for PrincipalSeed {
+/// `principal`: a string.
+const PRINCIPAL: StringSeed = StringSeed {
+    what: "member `principal` to be a string",
+};
+
+/// One entry of an `action` array: a string.
+const ACTION_ITEM: StringSeed = StringSeed {
+    what: "each entry of member `action` to be a string",
+};
+
+impl<'de> DeserializeSeed<'de> for StringSeed {
     type Value = String;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for PrincipalSeed {
+impl<'de> Visitor<'de> for StringSeed {
     type Value = String;
     refuse!(bool, number, null, array, object);
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("member `principal` to be a string")
+        f.write_str(self.what)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
         Ok(v.to_owned())
@@ -249,34 +258,10 @@ impl<'de> Visitor<'de> for ActionSeed {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Actions, A::Error> {
         let mut list = Vec::new();
-        while let Some(a) = seq.next_element_seed(ActionItem)? {
+        while let Some(a) = seq.next_element_seed(ACTION_ITEM)? {
             list.push(a);
         }
         Ok(Actions::Many(list))
-    }
-}
-
-/// One entry of an `action` array: a string.
-struct ActionItem;
-
-impl<'de> DeserializeSeed<'de> for ActionItem {
-    type Value = String;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ActionItem {
-    type Value = String;
-    refuse!(bool, number, null, array, object);
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("each entry of member `action` to be a string")
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-        Ok(v.to_owned())
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
-        Ok(v)
     }
 }
 
