@@ -25,20 +25,26 @@ fn rolecall() -> Command {
     Command::cargo_bin("rolecall").unwrap()
 }
 
+/// `rolecall eks` with every input of the example cluster (all roles, providers).
+fn example_cluster_args() -> Vec<std::ffi::OsString> {
+    let mut args = vec!["eks".into()];
+    for (flag, file) in [
+        ("--cluster", "cluster.json"),
+        ("--service-accounts", "service-accounts.yaml"),
+        ("--roles", "roles.json"),
+        ("--roles", "etl-role.json"),
+        ("--providers", "providers.json"),
+    ] {
+        args.push(flag.into());
+        args.push(example(file).into());
+    }
+    args
+}
+
 /// Runs `rolecall eks --format json` on the example cluster (all roles, providers).
 fn example_report() -> (i32, Value) {
     let out = rolecall()
-        .arg("eks")
-        .arg("--cluster")
-        .arg(example("cluster.json"))
-        .arg("--service-accounts")
-        .arg(example("service-accounts.yaml"))
-        .arg("--roles")
-        .arg(example("roles.json"))
-        .arg("--roles")
-        .arg(example("etl-role.json"))
-        .arg("--providers")
-        .arg(example("providers.json"))
+        .args(example_cluster_args())
         .args(["--format", "json"])
         .output()
         .unwrap();
@@ -173,17 +179,7 @@ fn example_cluster_reports_each_failure_class() {
 #[test]
 fn text_output_is_a_table() {
     let out = rolecall()
-        .arg("eks")
-        .arg("--cluster")
-        .arg(example("cluster.json"))
-        .arg("--service-accounts")
-        .arg(example("service-accounts.yaml"))
-        .arg("--roles")
-        .arg(example("roles.json"))
-        .arg("--roles")
-        .arg(example("etl-role.json"))
-        .arg("--providers")
-        .arg(example("providers.json"))
+        .args(example_cluster_args())
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
