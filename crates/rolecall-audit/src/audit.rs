@@ -25,9 +25,9 @@
 //! checked witness) and "tight" is best effort; TP-SUB-UNSATISFIABLE is only reported when no
 //! instantiation of any value parses under the grammar.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use rolecall_eval::matcher::{Case, Pattern};
+use rolecall_eval::matcher::{Case, Pattern, PatternSet};
 use rolecall_policy::grammar::pattern::has_wildcard;
 use rolecall_policy::{
     BaseOperator, ConditionEntry, Effect, Policy, Principal, PrincipalKind, SetQualifier, Span,
@@ -208,7 +208,6 @@ impl Ctx {
 /// Whether one policy value matches one context value under a positive base operator.
 /// `None` for families this evaluator does not model.
 fn value_matches(base: BaseOperator, pattern: &str, value: &str) -> Option<bool> {
-    let fold = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<String>();
     match base.positive() {
         BaseOperator::StringEquals => Some(pattern == value),
         BaseOperator::StringEqualsIgnoreCase => Some(fold(pattern) == fold(value)),
@@ -301,22 +300,31 @@ const AMR: usize = 5;
 /// A witness's request context: the value of each slot that is present (`amr` is multivalued).
 type WitnessCtx<'w> = [Option<&'w str>; SLOTS.len()];
 
-/// How one policy value is compared with a context value ([`value_matches`], prepared).
+/// How a condition entry's values are compared with a context value ([`value_matches`],
+/// prepared): true when any value matches. Each form is a set, so a witness costs one lookup
+/// however many values the entry has; a loop over the values made a 20,000-value `StringLike`
+/// audit quadratic (115 s, every witness against every value).
 enum ValueTest {
-    Equals(String),
-    /// Compared with the context value folded char by char (`to_lowercase`).
-    Folded(String),
-    Glob(Pattern),
+    Equals(HashSet<String>),
+    /// The values folded char by char (`to_lowercase`), looked up with the context value folded
+    /// the same way.
+    Folded(HashSet<String>),
+    Glob(PatternSet),
 }
 
 impl ValueTest {
     fn is_match(&self, x: &str) -> bool {
         match self {
-            ValueTest::Equals(p) => p == x,
-            ValueTest::Folded(p) => p.chars().eq(x.chars().flat_map(char::to_lowercase)),
-            ValueTest::Glob(p) => p.is_match(x),
+            ValueTest::Equals(set) => set.contains(x),
+            ValueTest::Folded(set) => set.contains(&fold(x)),
+            ValueTest::Glob(set) => set.is_match(x),
         }
     }
+}
+
+/// `s` folded char by char, as IAM's case-insensitive operators compare.
+fn fold(s: &str) -> String {
+    s.chars().flat_map(char::to_lowercase).collect()
 }
 
 /// One condition entry prepared for many witnesses: the key lower-cased and resolved to a
@@ -331,7 +339,7 @@ struct CompiledEntry {
     /// `Some(want_absent)` for `Null`, from the first value.
     null_wants_absent: Option<bool>,
     /// `None` when the operator family is not modelled and there are values (undecidable).
-    tests: Option<Vec<ValueTest>>,
+    tests: Option<ValueTest>,
 }
 
 impl CompiledEntry {
@@ -361,20 +369,19 @@ impl CompiledEntry {
             .iter()
             .next()
             .map(|v| v.node.text().eq_ignore_ascii_case("true"));
-        let fold = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<String>();
         let tests = match op.base.positive() {
             BaseOperator::StringEquals => {
-                Some(texts.map(|t| ValueTest::Equals(t.into_owned())).collect())
+                Some(ValueTest::Equals(texts.map(|t| t.into_owned()).collect()))
             }
             BaseOperator::StringEqualsIgnoreCase | BaseOperator::Bool => {
-                Some(texts.map(|t| ValueTest::Folded(fold(&t))).collect())
+                Some(ValueTest::Folded(texts.map(|t| fold(&t)).collect()))
             }
-            BaseOperator::StringLike | BaseOperator::ArnEquals | BaseOperator::ArnLike => Some(
-                texts
-                    .map(|t| ValueTest::Glob(Pattern::new(&t, Case::Sensitive)))
-                    .collect(),
-            ),
-            _ if entry.values.node.is_empty() => Some(Vec::new()),
+            BaseOperator::StringLike | BaseOperator::ArnEquals | BaseOperator::ArnLike => {
+                Some(ValueTest::Glob(PatternSet::new(
+                    texts.map(|t| Pattern::new(&t, Case::Sensitive)),
+                )))
+            }
+            _ if entry.values.node.is_empty() => Some(ValueTest::Equals(HashSet::new())),
             _ => None,
         };
         CompiledEntry {
@@ -415,7 +422,7 @@ impl CompiledEntry {
         if op.qualifier.is_none() && self.slot == Some(AMR) {
             return Some(false);
         }
-        let any = self.tests.as_ref()?.iter().any(|t| t.is_match(x));
+        let any = self.tests.as_ref()?.is_match(x);
         Some(if op.base.is_negated() { !any } else { any })
     }
 }
