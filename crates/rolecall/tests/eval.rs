@@ -328,6 +328,32 @@ fn batch_answers_each_line_while_the_client_waits() {
 
 /// Every shared vector through `eval --batch`: the CLI must agree with the
 /// expected result exactly as the engine and the model do.
+/// What the CLI prints for a vector expected to decide `d`: the decision's
+/// name and the deciding statements as the CLI names them (the `Sid`, or
+/// the index when there is none).
+fn expected_answer(
+    v: &rolecall_testkit::vectors::Vector,
+    d: rolecall_model::Decision,
+) -> (&'static str, Vec<Value>) {
+    let name = match d {
+        rolecall_model::Decision::Allow => "Allow",
+        rolecall_model::Decision::ImplicitDeny => "ImplicitDeny",
+        rolecall_model::Decision::ExplicitDeny => "ExplicitDeny",
+    };
+    let policy = rolecall_policy::parse(&v.policy).unwrap();
+    let refs = v
+        .statements
+        .iter()
+        .map(
+            |&i| match policy.statements()[i].sid.as_ref().map(|s| s.node.as_str()) {
+                Some(sid) if !sid.is_empty() => json!(sid),
+                _ => json!(i),
+            },
+        )
+        .collect();
+    (name, refs)
+}
+
 #[test]
 fn batch_agrees_with_every_vector() {
     let vectors = load_all().unwrap();
@@ -359,22 +385,7 @@ fn batch_agrees_with_every_vector() {
         let ok = match v.expected {
             Expected::Invalid => line["decision"] == "Error",
             Expected::Decision(d) => {
-                let name = match d {
-                    rolecall_model::Decision::Allow => "Allow",
-                    rolecall_model::Decision::ImplicitDeny => "ImplicitDeny",
-                    rolecall_model::Decision::ExplicitDeny => "ExplicitDeny",
-                };
-                let policy = rolecall_policy::parse(&v.policy).unwrap();
-                let refs: Vec<Value> = v
-                    .statements
-                    .iter()
-                    .map(
-                        |&i| match policy.statements()[i].sid.as_ref().map(|s| s.node.as_str()) {
-                            Some(sid) if !sid.is_empty() => json!(sid),
-                            _ => json!(i),
-                        },
-                    )
-                    .collect();
+                let (name, refs) = expected_answer(v, d);
                 line["decision"] == name && line["statements"] == json!(refs)
             }
         };
@@ -441,22 +452,7 @@ fn token_vectors_through_eval_token() {
         let ok = match v.expected {
             Expected::Invalid => out.status.code() == Some(2),
             Expected::Decision(d) => {
-                let name = match d {
-                    rolecall_model::Decision::Allow => "Allow",
-                    rolecall_model::Decision::ImplicitDeny => "ImplicitDeny",
-                    rolecall_model::Decision::ExplicitDeny => "ExplicitDeny",
-                };
-                let policy = rolecall_policy::parse(&v.policy).unwrap();
-                let refs: Vec<Value> = v
-                    .statements
-                    .iter()
-                    .map(
-                        |&i| match policy.statements()[i].sid.as_ref().map(|s| s.node.as_str()) {
-                            Some(sid) if !sid.is_empty() => json!(sid),
-                            _ => json!(i),
-                        },
-                    )
-                    .collect();
+                let (name, refs) = expected_answer(v, d);
                 got["decision"] == name
                     && (refs.is_empty() || got["actions"][0]["statements"] == json!(refs))
             }
