@@ -73,7 +73,9 @@ command line that holds no trust policy, or bad config.
 Examples:
   rolecall audit examples/
   rolecall audit account-dump.json --min-severity high
-  rolecall audit infra/ --format sarif > rolecall.sarif")]
+  rolecall audit infra/ --format sarif > rolecall.sarif
+  rolecall audit infra/ --format github --baseline known.json
+  rolecall audit --list-rules --format markdown > RULES.md")]
     Audit(AuditArgs),
     /// Decide as STS would: Allow, ImplicitDeny or ExplicitDeny, and the
     /// statements that decided.
