@@ -75,7 +75,7 @@ Examples:
   rolecall audit account-dump.json --min-severity high
   rolecall audit infra/ --format sarif > rolecall.sarif
   rolecall audit infra/ --format github --baseline known.json
-  rolecall audit --list-rules --format markdown > RULES.md")]
+  rolecall audit --list-rules --format markdown > docs/RULES.md")]
     Audit(AuditArgs),
     /// Decide as STS would: Allow, ImplicitDeny or ExplicitDeny, and the
     /// statements that decided.
