@@ -5,7 +5,11 @@
 //! measures the same thing as whole processes.
 //!
 //! `cargo bench -p rolecall-benches --bench batch -- --warm-up-time 1 --measurement-time 3`
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "measurement code, not library code: bad input stops the run"
+)]
 
 use std::hint::black_box;
 use std::io::BufRead;

@@ -3,7 +3,11 @@
 //! `validate` within 2x of serde_json (issue 2).
 //!
 //! `cargo bench -p rolecall-benches --bench parse -- --warm-up-time 1 --measurement-time 3`
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "measurement code, not library code: bad input stops the run"
+)]
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;

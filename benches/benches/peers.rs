@@ -18,7 +18,12 @@
 //! nothing.
 //!
 //! `cargo bench -p rolecall-benches --bench peers -- --warm-up-time 1 --measurement-time 3`
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "measurement code, not library code: bad input stops the run"
+)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use iam_rs::{

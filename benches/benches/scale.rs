@@ -14,7 +14,11 @@
 //!   request JSON, and evaluate a policy on its first and last keys.
 //!
 //! `cargo bench -p rolecall-benches --bench scale -- --warm-up-time 1 --measurement-time 3`
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "measurement code, not library code: bad input stops the run"
+)]
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rolecall_benches::scale::{

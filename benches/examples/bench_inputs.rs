@@ -5,7 +5,11 @@
 //! * `bench_inputs dump N`: a `get-account-authorization-details` dump of
 //!   `N` roles.
 //! * `bench_inputs policy`: the IRSA policy of docs/SEMANTICS.md §5.1.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "measurement code, not library code: bad input stops the run"
+)]
 
 use std::io::{self, BufWriter, Write};
 

@@ -7,7 +7,11 @@
 //! `eval_loop N [match|no-match|github|compile|compile-ten]` (`compile`
 //! parses and compiles the IRSA policy `N` times instead, `compile-ten` the
 //! ten-by-five policy).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "measurement code, not library code: bad input stops the run"
+)]
 
 use std::hint::black_box;
 

@@ -7,7 +7,11 @@
 //!   number of top-level members.
 //!
 //! Used by `scripts/bench-process.sh`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "measurement code, not library code: bad input stops the run"
+)]
 
 use std::io::{self, BufRead, Read};
 

@@ -4,7 +4,11 @@
 //!
 //! `scale_rss statements|string-like|long-claim|wide-context N`
 //! (`scale_rss none 0` measures the process alone.)
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "measurement code, not library code: bad input stops the run"
+)]
 
 use rolecall_benches::scale::{
     long_claim, long_claim_policy, statements_policy, statements_request, string_like_policy,

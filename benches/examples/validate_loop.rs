@@ -1,6 +1,9 @@
 //! `validate` of the IRSA example N times, for callgrind:
 //! `valgrind --tool=callgrind target/release/examples/validate_loop 2000`.
-#![allow(clippy::unwrap_used)]
+#![allow(
+    clippy::unwrap_used,
+    reason = "measurement code, not library code: bad input stops the run"
+)]
 
 fn main() {
     let n: usize = std::env::args()

@@ -1,6 +1,10 @@
 //! Times the analysis of one statement with many `StringLike` values:
 //! `cargo run --release -p rolecall-analyze --example time_scale -- 1000`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "measurement code, not library code: bad input stops the run"
+)]
 
 use rolecall_analyze::Analyzer;
 use rolecall_eval::CompiledPolicy;

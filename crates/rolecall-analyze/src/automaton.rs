@@ -776,7 +776,11 @@ impl Dfa {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        reason = "test module: a panic is a failing test"
+    )]
     use super::*;
 
     fn glob(p: &str) -> Nfa {

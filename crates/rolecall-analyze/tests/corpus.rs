@@ -1,7 +1,12 @@
 //! Every corpus policy (testdata/corpus/) is analysed: an answer with a
 //! witness the evaluator confirmed, or a refusal with its reason; never an
 //! internal error. Prints the counts and the time per policy.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "integration-test code: helpers outside #[test] functions fail by panicking too"
+)]
 
 use rolecall_analyze::{AnalysisError, Analyzer, Assumability};
 use rolecall_eval::{evaluate, CompiledPolicy, Decision};

@@ -1,7 +1,12 @@
 //! Hand-written policy changes with their expected answers: whether the new
 //! version grants access the old one did not, and the reverse. Every
 //! witness is checked again here with the evaluator.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "integration-test code: helpers outside #[test] functions fail by panicking too"
+)]
 
 use rolecall_analyze::{
     AnalysisError, Analyzer, Assumability, Blocked, Implication, Limits, Part, Reason,

@@ -1,7 +1,12 @@
 //! The analyzer against the evaluator on generated policies and requests
 //! (rolecall-testkit's generators): the allowed set, witnesses,
 //! `implies` and `equivalent` agree with evaluation.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "integration-test code: helpers outside #[test] functions fail by panicking too"
+)]
 
 use proptest::prelude::*;
 use rolecall_testkit::analyze_check::{check_analyzer, check_pair, Checked};

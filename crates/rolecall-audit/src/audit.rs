@@ -1770,7 +1770,10 @@ impl Auditor<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the witness search reads the issuer, the admitted subjects and the three segment sets together"
+    )]
     fn search(
         &self,
         w: &Witnesses,
@@ -1966,7 +1969,10 @@ fn value_scope(
 /// Splits the literal (wildcard-free) start of a value into tenant / project / context segments.
 /// Each segment is `(text, complete)`: complete when its terminating delimiter was seen (or the
 /// value is exact and ends there).
-#[allow(clippy::type_complexity)]
+#[allow(
+    clippy::type_complexity,
+    reason = "tenant, project and context segments, each with its own completeness"
+)]
 fn literal_segments(
     kind: IssuerKind,
     lit: &str,

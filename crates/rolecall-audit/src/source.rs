@@ -1298,7 +1298,10 @@ mod tests {
 
     /// Roles the direct field read refuses are read as `Value`s, as before the raw read.
     #[test]
-    #[allow(clippy::type_complexity)]
+    #[allow(
+        clippy::type_complexity,
+        reason = "the tuple spells out the four fields the test compares"
+    )]
     fn odd_dump_roles_read_as_values_did() {
         let dump = r#"[{"RoleDetailList": [
  {"Arn": "arn:aws:iam::111122223333:role/ok", "AssumeRolePolicyDocument": {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}},

@@ -2,7 +2,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    reason = "integration-test code: helpers outside #[test] functions fail by panicking too"
 )]
 //! Data-driven test over the corpus (`testdata/corpus/`): the rule ids in INDEX.md's verdict column that this
 //! crate implements must fire, and files judged SAFE must produce nothing at Medium or above.

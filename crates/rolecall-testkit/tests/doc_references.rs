@@ -15,7 +15,12 @@
 //! of one of its decisions (`D5`) or of a rule of `docs/DECISIONS.md` (`R9`)
 //! names one that exists, and that no file (other than `.ci/run`, which greps
 //! for it) refers to the folder beside the checkout that a fresh clone lacks.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "integration-test code: helpers outside #[test] functions fail by panicking too"
+)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

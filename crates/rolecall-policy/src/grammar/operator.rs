@@ -58,7 +58,7 @@ macro_rules! base_operators {
     ($($variant:ident => $name:literal, $family:ident, $negated:literal, $positive:ident;)*) => {
         /// A base condition operator (without qualifier or `IfExists`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[allow(missing_docs)]
+        #[allow(missing_docs, reason = "each variant is documented by its AWS name in the table below")]
         pub enum BaseOperator {
             $($variant,)*
         }

@@ -1,5 +1,8 @@
 //! Helpers shared by the CLI integration tests.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "each test binary uses its own subset of these shared helpers"
+)]
 
 use assert_cmd::Command;
 
