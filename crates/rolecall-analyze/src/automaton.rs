@@ -99,6 +99,9 @@ pub enum Elem {
     One(Class),
     /// Zero or more characters of the class.
     Run(Class),
+    /// Zero or one character of the class (length-bounded names of issuer
+    /// grammars).
+    Opt(Class),
 }
 
 impl Elem {
@@ -167,7 +170,7 @@ impl Nfa {
     /// The characters the elements name.
     pub fn chars(&self) -> impl Iterator<Item = char> + '_ {
         self.alternatives.iter().flatten().flat_map(|e| match e {
-            Elem::One(c) | Elem::Run(c) => c.chars().iter().copied(),
+            Elem::One(c) | Elem::Run(c) | Elem::Opt(c) => c.chars().iter().copied(),
         })
     }
 
@@ -182,7 +185,7 @@ impl Nfa {
             let Ok(p) = u32::try_from(pos) else { return };
             out.insert(base + p);
             match elems.get(pos) {
-                Some(Elem::Run(_)) => pos += 1,
+                Some(Elem::Run(_) | Elem::Opt(_)) => pos += 1,
                 _ => return,
             }
         }
@@ -307,12 +310,47 @@ impl Alphabet {
         u32::try_from(i).unwrap_or(u32::MAX)
     }
 
+    /// How many characters the symbol stands for: one for a named
+    /// character, every other Unicode scalar value for `OTHER`.
+    pub fn multiplicity(&self, symbol: u32) -> u128 {
+        if (symbol as usize) < self.chars.len() {
+            1
+        } else {
+            SCALAR_VALUES.saturating_sub(self.chars.len() as u128)
+        }
+    }
+
     /// A character the symbol stands for.
     pub fn representative(&self, symbol: u32) -> char {
         self.chars
             .get(symbol as usize)
             .copied()
             .unwrap_or(self.other)
+    }
+}
+
+/// The number of Unicode scalar values (every `char`).
+const SCALAR_VALUES: u128 = 0x11_0000 - 0x800;
+
+/// How many strings a language holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Count {
+    /// Exactly this many.
+    Finite(u128),
+    /// Finitely many, but more than `u128::MAX` (names of bounded length
+    /// over a large alphabet).
+    Huge,
+    /// Infinitely many.
+    Unbounded,
+}
+
+impl std::fmt::Display for Count {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Count::Finite(n) => write!(f, "{n}"),
+            Count::Huge => f.write_str("more than 2^128"),
+            Count::Unbounded => f.write_str("unbounded"),
+        }
     }
 }
 
@@ -379,7 +417,7 @@ impl Dfa {
                     continue;
                 };
                 match elem(id) {
-                    Some(Elem::One(cls)) if cls.contains(c) => {
+                    Some(Elem::One(cls) | Elem::Opt(cls)) if cls.contains(c) => {
                         nfa.close(&offsets, a, p + 1, &mut out);
                     }
                     Some(Elem::Run(cls)) if cls.contains(c) => nfa.close(&offsets, a, p, &mut out),
@@ -691,6 +729,167 @@ impl Dfa {
             }
         }
         self.quotient(&class)
+    }
+
+    /// The states on some path from the start to an accepting state.
+    fn useful(&self) -> Vec<bool> {
+        let n = self.states();
+        let mut reachable = vec![false; n];
+        let mut stack = vec![0u32];
+        if let Some(r) = reachable.get_mut(0) {
+            *r = true;
+        }
+        let mut reverse: Vec<Vec<u32>> = vec![Vec::new(); n];
+        while let Some(s) = stack.pop() {
+            for sym in 0..self.symbols {
+                let t = self.next(s, sym);
+                if let Some(r) = reverse.get_mut(t as usize) {
+                    r.push(s);
+                }
+                if let Some(r) = reachable.get_mut(t as usize) {
+                    if !*r {
+                        *r = true;
+                        stack.push(t);
+                    }
+                }
+            }
+        }
+        let mut live = vec![false; n];
+        let mut stack: Vec<u32> = (0..n)
+            .filter(|&s| reachable.get(s).copied().unwrap_or(false) && self.accepts_state(s as u32))
+            .filter_map(|s| u32::try_from(s).ok())
+            .collect();
+        for &s in &stack {
+            if let Some(l) = live.get_mut(s as usize) {
+                *l = true;
+            }
+        }
+        while let Some(s) = stack.pop() {
+            for &p in reverse
+                .get(s as usize)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                if let Some(l) = live.get_mut(p as usize) {
+                    if !*l {
+                        *l = true;
+                        stack.push(p);
+                    }
+                }
+            }
+        }
+        live
+    }
+
+    /// Whether the language is every string.
+    pub fn is_everything(&self) -> bool {
+        self.complement().is_empty()
+    }
+
+    /// How many strings the language holds: a useful cycle makes it
+    /// unbounded, otherwise the paths are counted with each symbol's
+    /// [`Alphabet::multiplicity`].
+    pub fn count(&self, alphabet: &Alphabet) -> Count {
+        let useful = self.useful();
+        let is_useful = |s: u32| useful.get(s as usize).copied().unwrap_or(false);
+        if !is_useful(0) {
+            return Count::Finite(0);
+        }
+        // Depth-first post-order over the useful states; a back edge is a
+        // cycle. `ways[s]` is the number of accepted suffixes from `s`.
+        const NEW: u8 = 0;
+        const OPEN: u8 = 1;
+        const DONE: u8 = 2;
+        let mut mark = vec![NEW; self.states()];
+        let mut ways: Vec<Option<u128>> = vec![Some(0); self.states()];
+        let mut stack: Vec<(u32, usize)> = vec![(0, 0)];
+        if let Some(m) = mark.get_mut(0) {
+            *m = OPEN;
+        }
+        while let Some(&mut (s, ref mut sym)) = stack.last_mut() {
+            if *sym < self.symbols {
+                let t = self.next(s, *sym);
+                *sym += 1;
+                if !is_useful(t) {
+                    continue;
+                }
+                match mark.get(t as usize).copied() {
+                    Some(OPEN) => return Count::Unbounded,
+                    Some(NEW) => {
+                        if let Some(m) = mark.get_mut(t as usize) {
+                            *m = OPEN;
+                        }
+                        stack.push((t, 0));
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            stack.pop();
+            let mut total = Some(u128::from(self.accepts_state(s)));
+            for sym in 0..self.symbols {
+                let t = self.next(s, sym);
+                if !is_useful(t) {
+                    continue;
+                }
+                let m = alphabet.multiplicity(u32::try_from(sym).unwrap_or(u32::MAX));
+                let w = ways.get(t as usize).copied().flatten();
+                total = match (total, w) {
+                    (Some(a), Some(b)) => b.checked_mul(m).and_then(|x| a.checked_add(x)),
+                    _ => None,
+                };
+            }
+            if let Some(w) = ways.get_mut(s as usize) {
+                *w = total;
+            }
+            if let Some(m) = mark.get_mut(s as usize) {
+                *m = DONE;
+            }
+        }
+        match ways.first().copied().flatten() {
+            Some(n) => Count::Finite(n),
+            None => Count::Huge,
+        }
+    }
+
+    /// Up to `max` accepted strings, shortest first, each spelled with
+    /// readable characters (symbols in the alphabet's witness order). The
+    /// search keeps at most `max * 8` partial strings per length, so for a
+    /// large language these are *some* short members, not necessarily the
+    /// very first ones; a language of at most `max` strings is listed whole
+    /// when none of its strings uses `OTHER` more than once per position.
+    pub fn examples(&self, alphabet: &Alphabet, max: usize, max_len: usize) -> Vec<String> {
+        let useful = self.useful();
+        let is_useful = |s: u32| useful.get(s as usize).copied().unwrap_or(false);
+        let mut out = Vec::new();
+        if !is_useful(0) {
+            return out;
+        }
+        let mut frontier: Vec<(u32, String)> = vec![(0, String::new())];
+        for _ in 0..=max_len {
+            let mut next = Vec::new();
+            for (s, text) in &frontier {
+                if self.accepts_state(*s) {
+                    out.push(text.clone());
+                    if out.len() >= max {
+                        return out;
+                    }
+                }
+                for &sym in &alphabet.order {
+                    let t = self.next(*s, sym as usize);
+                    if is_useful(t) && next.len() < max.saturating_mul(8) {
+                        let mut longer = text.clone();
+                        longer.push(alphabet.representative(sym));
+                        next.push((t, longer));
+                    }
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            frontier = next;
+        }
+        out
     }
 
     /// Whether the language is empty.

@@ -19,6 +19,15 @@ pub enum Reason {
         /// The step limit.
         limit: usize,
     },
+    /// Describing who may assume a role would take more than this many
+    /// disjoint regions for one principal and action.
+    #[error(
+        "pattern too complex (more than {limit} disjoint regions for one principal and action)"
+    )]
+    TooManyRegions {
+        /// The region limit.
+        limit: usize,
+    },
     /// An operator whose values are not strings (numeric, date, IP):
     /// not modelled yet.
     #[error("operator `{operator}` on key `{key}` is not modelled (only String, ARN, Bool, Binary and Null operators are)")]

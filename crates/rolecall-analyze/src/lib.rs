@@ -66,11 +66,16 @@ pub mod automaton;
 mod error;
 mod model;
 mod query;
+mod who;
 
 use rolecall_eval::request::Request;
 use rolecall_eval::{evaluate, CompiledPolicy, Decision, Effect};
 
+pub use automaton::Count;
 pub use error::{AnalysisError, Reason};
+pub use who::{
+    Access, PrincipalAccess, Segment, SubjectModel, Values, Who, MAX_LISTED, MAX_REGIONS,
+};
 
 use model::{boxes, Boxes, StatementBox};
 use query::{box_contains, Ctx};
@@ -388,6 +393,46 @@ impl Analyzer {
             None => Implication::Holds,
             Some(w) => Implication::NewAccess(w),
         })
+    }
+
+    /// Who may assume the role: per principal written in an Allow statement
+    /// and per trust action (`sts:AssumeRoleWithWebIdentity`,
+    /// `sts:AssumeRole`, `sts:AssumeRoleWithSAML`, `sts:TagSession`,
+    /// `sts:SetSourceIdentity`), the allowed requests as disjoint regions,
+    /// each described key by key (its values, whether it may be absent or
+    /// a list, and how many values) with a witness the evaluator allows.
+    /// A principal and action with nothing allowed is left out, so an
+    /// unassumable policy has no entries.
+    ///
+    /// ```
+    /// use rolecall_analyze::{Analyzer, Values};
+    /// use rolecall_eval::CompiledPolicy;
+    ///
+    /// let policy = CompiledPolicy::from_json(r#"{"Version":"2012-10-17","Statement":{
+    ///     "Effect":"Allow",
+    ///     "Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+    ///     "Action":"sts:AssumeRoleWithWebIdentity",
+    ///     "Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com",
+    ///         "token.actions.githubusercontent.com:sub":["repo:octo-org/app:ref:refs/heads/main",
+    ///                                                    "repo:octo-org/app:environment:prod"]}}}}"#)?;
+    /// let who = Analyzer::default().who(&policy)?;
+    /// assert_eq!(who.principals.len(), 1);
+    /// let access = &who.principals[0];
+    /// assert_eq!(access.action, "sts:AssumeRoleWithWebIdentity");
+    /// let sub = &access.admitted[0].segments[1];
+    /// assert_eq!(sub.values, Values::OneOf(vec![
+    ///     "repo:octo-org/app:environment:prod".to_owned(),
+    ///     "repo:octo-org/app:ref:refs/heads/main".to_owned(),
+    /// ]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Analyzer::witness`]; also [`Reason::TooManyRegions`] when one
+    /// principal and action would need more than [`MAX_REGIONS`] regions.
+    pub fn who(&self, policy: &CompiledPolicy) -> Result<Who, AnalysisError> {
+        who::who(policy, &self.limits)
     }
 
     /// Whether the two policies allow the same requests, with a request

@@ -258,6 +258,16 @@ pub(crate) fn boxes(policies: &[&CompiledPolicy], limits: &Limits) -> Result<Box
     })
 }
 
+/// The language of one principal value over `alphabet` (whose characters
+/// the policy's boxes already collected).
+pub(crate) fn principal_value_dfa(
+    v: &rolecall_eval::compile::PrincipalValue,
+    alphabet: &Alphabet,
+    limits: &Limits,
+) -> Result<Dfa, AnalysisError> {
+    principal_spec(PrincipalView::Values(std::slice::from_ref(v))).build(alphabet, limits)
+}
+
 /// R2: exact principals, `{"AWS": "*"}`, and account trust (the
 /// account's IAM and STS principals, never its identity providers).
 fn principal_spec(p: PrincipalView<'_>) -> Spec {

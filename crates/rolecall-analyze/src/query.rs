@@ -14,23 +14,23 @@ pub(crate) struct KeyConj {
     pub(crate) folded: FoldedKey,
     pub(crate) name: String,
     /// True when an absent key satisfies every constraint.
-    absent: bool,
+    pub(crate) absent: bool,
     /// The single values that satisfy every constraint.
-    single: Dfa,
+    pub(crate) single: Dfa,
     /// False when some constraint is false on every list.
-    multi_ok: bool,
+    pub(crate) multi_ok: bool,
     /// Every element of a list's set must be in this language.
-    all: Dfa,
+    pub(crate) all: Dfa,
     /// For each, some element of the set must be in it.
-    anys: Vec<Dfa>,
+    pub(crate) anys: Vec<Dfa>,
 }
 
 /// A set of requests: a principal language, an action language and, for
 /// each key named, a [`KeyConj`] (other keys are unconstrained).
 #[derive(Debug, Clone)]
 pub(crate) struct Region {
-    principal: Dfa,
-    action: Dfa,
+    pub(crate) principal: Dfa,
+    pub(crate) action: Dfa,
     pub(crate) keys: Vec<KeyConj>,
 }
 
@@ -64,7 +64,7 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    fn and(&self, a: &Dfa, b: &Dfa) -> Result<Dfa, AnalysisError> {
+    pub(crate) fn and(&self, a: &Dfa, b: &Dfa) -> Result<Dfa, AnalysisError> {
         Ok(a.product(b, Op::And, self.limits.max_states)?)
     }
 
@@ -89,7 +89,7 @@ impl<'a> Ctx<'a> {
 
     /// A set `R` of non-empty strings satisfying the list constraints: one
     /// element of each `Any` language inside the `All` language.
-    fn multi_value(&self, k: &KeyConj) -> Result<Option<Vec<String>>, AnalysisError> {
+    pub(crate) fn multi_value(&self, k: &KeyConj) -> Result<Option<Vec<String>>, AnalysisError> {
         if !k.multi_ok {
             return Ok(None);
         }
@@ -241,6 +241,67 @@ impl<'a> Ctx<'a> {
         Ok(Some(r))
     }
 
+    /// `r` with the part `p` of `b` required (the requests of `r` that `p`
+    /// accepts).
+    fn with(&self, r: &Region, b: &StatementBox, p: PartRef) -> Result<Region, AnalysisError> {
+        let mut out = r.clone();
+        match p {
+            PartRef::Principal => out.principal = self.and(&r.principal, &b.principal)?,
+            PartRef::Action => out.action = self.and(&r.action, &b.action)?,
+            PartRef::Atom(i, j) => {
+                if let Some(k) = b.keys.get(i) {
+                    if let Some(a) = k.atoms.get(j) {
+                        self.conjoin_atom(&mut out, k, a)?;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// All of `r` outside every box of `minus`, as disjoint regions pushed
+    /// to `out` (at most `max` of them).
+    ///
+    /// For a box that meets the region, its parts p₁…pₙ give the disjoint
+    /// pieces `r ∩ p₁ ∩ … ∩ pᵢ₋₁ ∩ ¬pᵢ`, each then split by the rest.
+    pub(crate) fn split(
+        &mut self,
+        r: Region,
+        minus: &[&StatementBox],
+        out: &mut Vec<Region>,
+        max: usize,
+    ) -> Result<(), AnalysisError> {
+        self.tick()?;
+        if !self.region_satisfiable(&r)? {
+            return Ok(());
+        }
+        for (i, b) in minus.iter().enumerate() {
+            if !self.region_satisfiable(&self.intersect(&r, b)?)? {
+                continue;
+            }
+            let rest = minus.get(i + 1..).unwrap_or_default();
+            let mut kept = r;
+            for p in Self::parts(b) {
+                let sub = self.without(&kept, b, p)?;
+                self.split(sub, rest, out, max)?;
+                kept = self.with(&kept, b, p)?;
+                if !self.region_satisfiable(&kept)? {
+                    break;
+                }
+            }
+            return Ok(());
+        }
+        if out.len() >= max {
+            return Err(AnalysisError::NotExactlyAnalysable {
+                reason: Reason::TooManyRegions { limit: max },
+                line: 0,
+                column: 0,
+            });
+        }
+        out.push(r);
+        Ok(())
+    }
+
     /// `r ∩ b` when it is not empty.
     pub(crate) fn meet(
         &self,
@@ -271,13 +332,32 @@ impl<'a> Ctx<'a> {
     /// (a trust action, short values of readable characters, single values
     /// before absent keys before lists).
     pub(crate) fn request(&self, r: &Region) -> Result<Option<Request>, AnalysisError> {
-        let Some(principal) = r.principal.shortest(self.alphabet) else {
-            return Ok(None);
+        self.request_with(r, None, None)
+    }
+
+    /// [`Ctx::request`] with the principal and the action given (both in
+    /// the region).
+    pub(crate) fn request_with(
+        &self,
+        r: &Region,
+        principal: Option<&str>,
+        action: Option<&str>,
+    ) -> Result<Option<Request>, AnalysisError> {
+        let principal = match principal {
+            Some(p) => p.to_owned(),
+            None => match r.principal.shortest(self.alphabet) {
+                Some(p) => p,
+                None => return Ok(None),
+            },
         };
-        let action = TRUST_ACTIONS
-            .iter()
-            .find(|a| r.action.accepts(self.alphabet, a))
-            .map(|a| (*a).to_owned())
+        let action = action
+            .map(str::to_owned)
+            .or_else(|| {
+                TRUST_ACTIONS
+                    .iter()
+                    .find(|a| r.action.accepts(self.alphabet, a))
+                    .map(|a| (*a).to_owned())
+            })
             .or_else(|| r.action.shortest(self.alphabet));
         let Some(action) = action else {
             return Ok(None);
@@ -310,7 +390,7 @@ impl<'a> Ctx<'a> {
 }
 
 /// Actions a witness names when the policy allows them, most common first.
-const TRUST_ACTIONS: &[&str] = &[
+pub(crate) const TRUST_ACTIONS: &[&str] = &[
     "sts:AssumeRoleWithWebIdentity",
     "sts:AssumeRole",
     "sts:AssumeRoleWithSAML",

@@ -33,7 +33,19 @@ fn every_corpus_policy_is_answered_or_refused_with_a_reason() {
         let started = std::time::Instant::now();
         let answer = a.unassumable(&policy);
         let same = a.equivalent(&policy, &policy);
+        let who = a.who(&policy);
         let took = started.elapsed();
+        // `who` agrees with `unassumable`, and its witnesses are allowed.
+        if let (Ok(who), Ok(answer)) = (&who, &answer) {
+            assert_eq!(who.is_assumable(), answer.is_assumable(), "{name}");
+            for pa in &who.principals {
+                for access in &pa.admitted {
+                    let r = &access.witness.request;
+                    assert_eq!(evaluate(&policy, r), Decision::Allow, "{name}");
+                    assert_eq!(r.action(), pa.action, "{name}");
+                }
+            }
+        }
         if took > slowest.0 {
             slowest = (took, name.clone());
         }
