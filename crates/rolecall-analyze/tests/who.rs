@@ -1,6 +1,11 @@
 //! `Analyzer::who`: per principal and action, disjoint regions described
 //! key by key, each with a witness the evaluator allows.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers panic to fail"
+)]
 
 use rolecall_analyze::{Analyzer, Count, Values, Who};
 use rolecall_eval::{evaluate, CompiledPolicy, Decision};
