@@ -34,7 +34,7 @@ use rolecall_policy::grammar::ip::IpNetwork;
 use rolecall_policy::grammar::pattern::{has_wildcard, parse_pattern};
 use rolecall_policy::grammar::variable::{parse_template, TemplatePart};
 use rolecall_policy::grammar::{date, decode_binary, ip, number, parse_bool};
-use rolecall_policy::validate::{refusals, Finding};
+use rolecall_policy::validate::{refusals, Diagnostic};
 use rolecall_policy::Operator;
 use rolecall_policy::{
     BaseOperator, ConditionValue, Effect as AstEffect, LanguageVersion, OperatorFamily, ParseError,
@@ -70,7 +70,7 @@ pub enum CompileError {
     /// refusal finding, in document order, each with its span.
     Refused {
         /// The refusal findings (never empty).
-        findings: Vec<Finding>,
+        findings: Vec<Diagnostic>,
     },
     /// A part the compiler does not understand (fail closed). Validation
     /// refuses such input first, so this signals a gap between the two.
@@ -94,7 +94,7 @@ impl CompileError {
     }
 
     /// The refusal findings (empty for [`CompileError::Unsupported`]).
-    pub fn findings(&self) -> &[Finding] {
+    pub fn findings(&self) -> &[Diagnostic] {
         match self {
             CompileError::Refused { findings } => findings,
             CompileError::Unsupported { .. } => &[],

@@ -91,7 +91,7 @@ pub enum Decision {
 
 /// A decision with the statements that decided it (R10).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
+pub struct Evaluation {
     /// The decision.
     pub decision: Decision,
     /// Indexes (from 0, document order) of every matching statement of the
@@ -136,7 +136,7 @@ pub fn is_valid_policy(policy_json: &str) -> bool {
 /// [`ModelError::InvalidPolicy`] when the policy is invalid (R1), and
 /// [`ModelError::InvalidRequest`] when two context keys are equal ignoring
 /// case (R11).
-pub fn evaluate(policy_json: &str, request: &Request) -> Result<Outcome, ModelError> {
+pub fn evaluate(policy_json: &str, request: &Request) -> Result<Evaluation, ModelError> {
     let doc = validity::check(policy_json).map_err(ModelError::InvalidPolicy)?;
     let ctx = Context::new(&request.context).map_err(ModelError::InvalidRequest)?;
     // R4: variables are read only under 2012-10-17.
@@ -154,19 +154,19 @@ pub fn evaluate(policy_json: &str, request: &Request) -> Result<Outcome, ModelEr
     // R10: every matching Deny decides; else every matching Allow.
     let denies = matching("Deny");
     if !denies.is_empty() {
-        return Ok(Outcome {
+        return Ok(Evaluation {
             decision: Decision::ExplicitDeny,
             statements: denies,
         });
     }
     let allows = matching("Allow");
     if !allows.is_empty() {
-        return Ok(Outcome {
+        return Ok(Evaluation {
             decision: Decision::Allow,
             statements: allows,
         });
     }
-    Ok(Outcome {
+    Ok(Evaluation {
         decision: Decision::ImplicitDeny,
         statements: Vec::new(),
     })

@@ -2,7 +2,7 @@
 //!
 //! Parsing reads a document exactly and applies none of the rules below;
 //! this module decides which documents IAM would refuse, and what else a
-//! reviewer should hear about. Each [`Finding`] has a stable rule id, a
+//! reviewer should hear about. Each [`Diagnostic`] has a stable rule id, a
 //! [`FindingClass`] and the [`Span`] of the offending node.
 //!
 //! The classes follow docs/SEMANTICS.md D9:
@@ -57,7 +57,7 @@
 //! | `TPV-EMPTY-SID` | Advice (info) | `"Sid": ""` | S1.5 |
 //!
 //! (`R` = docs/DECISIONS.md, `S` = docs/SEMANTICS.md.) Refused and Guardrail
-//! findings are [`Severity::Error`]. Parse-level rules (unknown members,
+//! findings are [`DiagnosticLevel::Error`]. Parse-level rules (unknown members,
 //! wrong types, duplicate keys, unknown operators, `NullIfExists`) are
 //! parse errors and never reach this module.
 //!
@@ -106,14 +106,16 @@ use crate::grammar::variable::{parse_template, TemplatePart};
 use crate::grammar::{date, decode_binary, ip, number, parse_bool};
 use crate::span::{Span, Spanned};
 
-/// One validation finding.
+/// One validation diagnostic (named apart from `rolecall-audit`'s findings,
+/// which rank by who can exploit them).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
+#[non_exhaustive]
+pub struct Diagnostic {
     /// The stable rule id (`TP-...` where the audit catalogue, `docs/RULES.md`, has the same
     /// fact, else `TPV-...`).
     pub rule: &'static str,
     /// How loudly to report it.
-    pub severity: Severity,
+    pub level: DiagnosticLevel,
     /// What IAM and the evaluator do with such a policy.
     pub class: FindingClass,
     /// What is wrong, lowercase, user text in backticks.
@@ -124,29 +126,31 @@ pub struct Finding {
     pub hint: Option<String>,
 }
 
-impl fmt::Display for Finding {
+impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} [{}]: {}", self.severity, self.rule, self.message)
+        write!(f, "{} [{}]: {}", self.level, self.rule, self.message)
     }
 }
 
-/// How loudly a finding is reported.
+/// How loudly a diagnostic is reported; ordered from the quietest
+/// (`Info < Warning < Error`), the same direction as `rolecall-audit`'s
+/// severities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Severity {
-    /// IAM refuses the document (now or for new policies).
-    Error,
-    /// Likely a mistake, or something Access Analyzer reports.
-    Warning,
+pub enum DiagnosticLevel {
     /// Worth knowing; harmless.
     Info,
+    /// Likely a mistake, or something Access Analyzer reports.
+    Warning,
+    /// IAM refuses the document (now or for new policies).
+    Error,
 }
 
-impl fmt::Display for Severity {
+impl fmt::Display for DiagnosticLevel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
+            DiagnosticLevel::Error => "error",
+            DiagnosticLevel::Warning => "warning",
+            DiagnosticLevel::Info => "info",
         })
     }
 }
@@ -167,7 +171,7 @@ pub enum FindingClass {
 
 /// Every finding for `policy`, in document order (by span start; findings
 /// on one node keep the order the rules run in).
-pub fn validate(policy: &Policy) -> Vec<Finding> {
+pub fn validate(policy: &Policy) -> Vec<Diagnostic> {
     run(policy, true)
 }
 
@@ -178,13 +182,13 @@ pub fn validate(policy: &Policy) -> Vec<Finding> {
 /// advice rules do not run at all: running them and dropping their findings
 /// was 65 % of `CompiledPolicy::from_json(IRSA)` (72 k of 110 k
 /// instructions, callgrind).
-pub fn refusals(policy: &Policy) -> Vec<Finding> {
+pub fn refusals(policy: &Policy) -> Vec<Diagnostic> {
     run(policy, false)
 }
 
 /// One walk for both entry points; `advice` selects whether the guardrail
 /// and advice rules run too.
-fn run(policy: &Policy, advice: bool) -> Vec<Finding> {
+fn run(policy: &Policy, advice: bool) -> Vec<Diagnostic> {
     let mut v = Validator {
         findings: Vec::new(),
         language: policy.language_version(),
@@ -276,7 +280,7 @@ fn action_glob_allows(prefix: &str, pattern: &str, name: &str) -> bool {
 }
 
 struct Validator {
-    findings: Vec<Finding>,
+    findings: Vec<Diagnostic>,
     language: Option<LanguageVersion>,
     /// Whether the guardrail and advice rules run ([`validate`]) or only
     /// the refusal rules ([`refusals`]).
@@ -313,13 +317,13 @@ impl Validator {
         if !self.advice && class != FindingClass::Refused {
             return;
         }
-        let severity = match class {
-            FindingClass::Refused | FindingClass::Guardrail => Severity::Error,
-            FindingClass::Advice => Severity::Warning,
+        let level = match class {
+            FindingClass::Refused | FindingClass::Guardrail => DiagnosticLevel::Error,
+            FindingClass::Advice => DiagnosticLevel::Warning,
         };
-        self.findings.push(Finding {
+        self.findings.push(Diagnostic {
             rule,
-            severity,
+            level,
             class,
             message,
             span,
@@ -406,7 +410,7 @@ impl Validator {
                 Some("remove it or give it a name".into()),
             );
             if let Some(f) = self.findings.last_mut() {
-                f.severity = Severity::Info;
+                f.level = DiagnosticLevel::Info;
             }
             return;
         }

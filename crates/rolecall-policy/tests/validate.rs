@@ -8,7 +8,7 @@
     reason = "integration-test code: helpers outside #[test] functions fail by panicking too"
 )]
 
-use rolecall_policy::validate::{refusals, validate, Finding, FindingClass, Severity};
+use rolecall_policy::validate::{refusals, validate, Diagnostic, DiagnosticLevel, FindingClass};
 
 const GH: &str = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
 
@@ -33,7 +33,7 @@ fn cond(op: &str, key: &str, value: &str) -> String {
     ))
 }
 
-fn findings(json: &str) -> Vec<Finding> {
+fn findings(json: &str) -> Vec<Diagnostic> {
     let policy = rolecall_policy::parse(json).unwrap_or_else(|e| panic!("{e}\n{json}"));
     validate(&policy)
 }
@@ -42,7 +42,7 @@ fn rules(json: &str) -> Vec<&'static str> {
     findings(json).iter().map(|f| f.rule).collect()
 }
 
-fn fires(json: &str, rule: &str) -> Finding {
+fn fires(json: &str, rule: &str) -> Diagnostic {
     let all = findings(json);
     all.iter()
         .find(|f| f.rule == rule)
@@ -73,7 +73,7 @@ fn version() {
     let bad = r#"{"Version": "2012-10-18", "Statement": {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"}}"#;
     let f = fires(bad, "TPV-VERSION");
     assert_eq!(f.class, FindingClass::Refused);
-    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(f.level, DiagnosticLevel::Error);
     assert_eq!(&bad[f.span.range()], r#""2012-10-18""#);
     assert!(f.message.contains("`2012-10-18`"), "{}", f.message);
     quiet(&bad.replace("2012-10-18", "2008-10-17"), "TPV-VERSION");
@@ -230,8 +230,8 @@ fn sids() {
 
     let f = fires(&two("", "B"), "TPV-EMPTY-SID");
     assert_eq!(
-        (f.class, f.severity),
-        (FindingClass::Advice, Severity::Info)
+        (f.class, f.level),
+        (FindingClass::Advice, DiagnosticLevel::Info)
     );
     quiet(&two("A", "B"), "TPV-EMPTY-SID");
 }
@@ -376,8 +376,8 @@ fn principal_wildcards() {
     let star = gh("{}").replace(&format!(r#"{{"Federated": "{GH}"}}"#), r#""*""#);
     let f = fires(&star, "TPV-PRINCIPAL-STAR");
     assert_eq!(
-        (f.class, f.severity),
-        (FindingClass::Advice, Severity::Warning)
+        (f.class, f.level),
+        (FindingClass::Advice, DiagnosticLevel::Warning)
     );
     let aws_star = gh("{}").replace(&format!(r#"{{"Federated": "{GH}"}}"#), r#"{"AWS": "*"}"#);
     quiet(&aws_star, "TPV-PRINCIPAL-STAR");
@@ -479,8 +479,8 @@ fn policy_size() {
     ));
     let f = fires(&big, "TP-POLICY-SIZE");
     assert_eq!(
-        (f.class, f.severity),
-        (FindingClass::Advice, Severity::Warning)
+        (f.class, f.level),
+        (FindingClass::Advice, DiagnosticLevel::Warning)
     );
     // Whitespace does not count: a small policy padded with blanks stays small.
     let padded = gh("{}").replace(", ", &format!(",{}", " ".repeat(3000)));
@@ -533,8 +533,8 @@ fn case_84_legacy_policy_without_sub() {
         gh(r#"{"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}"#);
     let f = fires(&json, "TPV-GITHUB-SUB-UNSCOPED");
     assert_eq!(
-        (f.class, f.severity),
-        (FindingClass::Guardrail, Severity::Error)
+        (f.class, f.level),
+        (FindingClass::Guardrail, DiagnosticLevel::Error)
     );
     assert_eq!(&json[f.span.range()], format!("\"{GH}\""));
     assert!(f.message.contains(
@@ -733,4 +733,22 @@ fn case_87_grammar_errors() {
         r#""x", "token.actions.githubusercontent.com:SUB": "y"}"#,
     );
     assert!(rolecall_policy::parse(&dup).is_err());
+}
+
+/// Levels rank from the quietest, as `rolecall-audit`'s severities do
+/// (`Info < ... < Critical`): `max()` over either is the loudest.
+#[test]
+fn diagnostic_levels_rank_from_quietest() {
+    assert!(DiagnosticLevel::Info < DiagnosticLevel::Warning);
+    assert!(DiagnosticLevel::Warning < DiagnosticLevel::Error);
+    assert_eq!(
+        [
+            DiagnosticLevel::Warning,
+            DiagnosticLevel::Error,
+            DiagnosticLevel::Info
+        ]
+        .into_iter()
+        .max(),
+        Some(DiagnosticLevel::Error)
+    );
 }

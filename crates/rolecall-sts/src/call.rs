@@ -282,7 +282,7 @@ pub struct Success {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "kebab-case")]
 #[non_exhaustive]
-pub enum Outcome {
+pub enum Response {
     /// STS returns credentials.
     Success(Success),
     /// STS returns an error.
@@ -308,7 +308,7 @@ pub struct CallResult {
     /// The session name used.
     pub session_name: String,
     /// How the call ended.
-    pub outcome: Outcome,
+    pub outcome: Response,
     /// Every check that ran, in order; the last one failed unless the call
     /// succeeded.
     pub checks: Vec<CheckRecord>,
@@ -317,13 +317,13 @@ pub struct CallResult {
 impl CallResult {
     /// Whether STS returns credentials.
     pub fn is_success(&self) -> bool {
-        matches!(self.outcome, Outcome::Success(_))
+        matches!(self.outcome, Response::Success(_))
     }
 
     /// The error, if STS returns one.
     pub fn error(&self) -> Option<&StsError> {
         match &self.outcome {
-            Outcome::Error { error, .. } => Some(error),
+            Response::Error { error, .. } => Some(error),
             _ => None,
         }
     }
@@ -350,14 +350,14 @@ impl Run {
         message: impl Into<String>,
         wording: Wording,
         cause: impl Into<String>,
-    ) -> Outcome {
+    ) -> Response {
         let cause = cause.into();
         self.checks.push(CheckRecord {
             check,
             passed: false,
             detail: cause.clone(),
         });
-        Outcome::Error {
+        Response::Error {
             error: StsError {
                 code,
                 message: message.into(),
@@ -369,7 +369,7 @@ impl Run {
         }
     }
 
-    fn invalid(&mut self, check: Check, cause: impl Into<String>) -> Outcome {
+    fn invalid(&mut self, check: Check, cause: impl Into<String>) -> Response {
         self.fail(
             check,
             StsErrorCode::InvalidIdentityToken,
@@ -452,7 +452,7 @@ pub fn assume_role_with_web_identity(input: &CallInput<'_>) -> CallResult {
     }
 }
 
-fn call(input: &CallInput<'_>, session: &str, run: &mut Run) -> Outcome {
+fn call(input: &CallInput<'_>, session: &str, run: &mut Run) -> Response {
     // 1. Parameters.
     let mut errors = parameter_errors(input.role_arn, session, input.token);
     let role = match RoleAccount::from_role_arn(input.role_arn) {
@@ -625,7 +625,7 @@ fn call(input: &CallInput<'_>, session: &str, run: &mut Run) -> Outcome {
         );
     };
     let Some(client_ids) = &provider.client_ids else {
-        return Outcome::Undetermined {
+        return Response::Undetermined {
             reason: format!(
                 "the client IDs of provider `{}` are unknown: give `aws iam get-open-id-connect-provider` output for it",
                 provider.url
@@ -759,7 +759,7 @@ fn call(input: &CallInput<'_>, session: &str, run: &mut Run) -> Outcome {
             ),
         );
         return match outcome {
-            Outcome::Error { error, .. } => Outcome::Error { error, actions },
+            Response::Error { error, .. } => Response::Error { error, actions },
             other => other,
         };
     }
@@ -773,7 +773,7 @@ fn call(input: &CallInput<'_>, session: &str, run: &mut Run) -> Outcome {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    Outcome::Success(Success {
+    Response::Success(Success {
         subject_from_web_identity_token: sub,
         provider: iss.to_owned(),
         audience,
@@ -797,7 +797,7 @@ fn verification_key(
     token: &DecodedToken,
     keys: &KeySet,
     run: &mut Run,
-) -> Result<(DecodingKey, String), Box<Outcome>> {
+) -> Result<(DecodingKey, String), Box<Response>> {
     let alg = token.header.get("alg").and_then(Value::as_str);
     if alg != Some(ACCEPTED_ALGORITHM) {
         let shown = alg.map_or_else(|| "(missing)".to_owned(), |a| format!("`{a}`"));

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use rolecall_sts::call::{Check, Outcome, StsErrorCode, Wording};
+use rolecall_sts::call::{Check, Response, StsErrorCode, Wording};
 use rolecall_sts::{
     assume_role_with_web_identity, CallInput, CallResult, KeySet, KeySetError, ProviderError,
     ProviderRegistry, TrustPolicy,
@@ -159,7 +159,7 @@ fn expect_error(result: &CallResult, code: StsErrorCode, check: Check, message: 
 #[test]
 fn good_irsa_token_succeeds() {
     let result = run(&sign(&eks_claims()));
-    let Outcome::Success(ok) = &result.outcome else {
+    let Response::Success(ok) = &result.outcome else {
         panic!("{result:#?}");
     };
     assert_eq!(
@@ -199,7 +199,7 @@ fn wrong_sub_is_access_denied() {
         "Not authorized to perform sts:AssumeRoleWithWebIdentity",
     );
     assert_eq!(result.error().unwrap().wording, Wording::Observed);
-    let Outcome::Error { actions, .. } = &result.outcome else {
+    let Response::Error { actions, .. } = &result.outcome else {
         panic!()
     };
     assert_eq!(actions[0].decision, rolecall_eval::Decision::ImplicitDeny);
@@ -475,7 +475,7 @@ fn session_tags_need_tag_session() {
         Check::Authorization,
         "Not authorized to perform sts:TagSession",
     );
-    let Outcome::Error { actions, .. } = &result.outcome else {
+    let Response::Error { actions, .. } = &result.outcome else {
         panic!()
     };
     assert!(actions[0].decision.is_allowed());
@@ -491,7 +491,7 @@ fn unknown_client_ids_are_undetermined() {
     .unwrap();
     let result = run_with(&sign(&eks_claims()), &irsa_policy(), &registry, NOW);
     assert!(
-        matches!(result.outcome, Outcome::Undetermined { .. }),
+        matches!(result.outcome, Response::Undetermined { .. }),
         "{result:#?}"
     );
 }

@@ -9,7 +9,7 @@ use rolecall_model::{ContextValue, Decision, ModelError, Request};
 
 /// What one side says about one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub enum Answer {
     /// A decision and its deciding statements (R10).
     Decided(Decision, Vec<usize>),
     /// The policy is refused (R1).
@@ -19,11 +19,11 @@ pub enum Verdict {
 }
 
 /// The model's verdict.
-pub fn model_verdict(policy_json: &str, request: &Request) -> Verdict {
+pub fn model_answer(policy_json: &str, request: &Request) -> Answer {
     match rolecall_model::evaluate(policy_json, request) {
-        Ok(o) => Verdict::Decided(o.decision, o.statements),
-        Err(ModelError::InvalidPolicy(_)) => Verdict::InvalidPolicy,
-        Err(_) => Verdict::InvalidRequest,
+        Ok(o) => Answer::Decided(o.decision, o.statements),
+        Err(ModelError::InvalidPolicy(_)) => Answer::InvalidPolicy,
+        Err(_) => Answer::InvalidRequest,
     }
 }
 
@@ -59,12 +59,12 @@ pub fn to_model_decision(d: rolecall_eval::Decision) -> Decision {
 /// # Panics
 ///
 /// When `evaluate` and `decide` disagree on the decision.
-pub fn engine_verdict(policy: Option<&CompiledPolicy>, request: &Request) -> Verdict {
+pub fn engine_answer(policy: Option<&CompiledPolicy>, request: &Request) -> Answer {
     let Some(policy) = policy else {
-        return Verdict::InvalidPolicy;
+        return Answer::InvalidPolicy;
     };
     let Some(request) = engine_request(request) else {
-        return Verdict::InvalidRequest;
+        return Answer::InvalidRequest;
     };
     let outcome = rolecall_eval::evaluate::decide(policy, &request);
     let fast = rolecall_eval::evaluate::evaluate(policy, &request);
@@ -72,7 +72,7 @@ pub fn engine_verdict(policy: Option<&CompiledPolicy>, request: &Request) -> Ver
         fast, outcome.decision,
         "engine `evaluate` and `decide` disagree"
     );
-    Verdict::Decided(to_model_decision(outcome.decision), outcome.statements)
+    Answer::Decided(to_model_decision(outcome.decision), outcome.statements)
 }
 
 /// Checks that engine and model agree on every request: the same decision
@@ -97,8 +97,8 @@ pub fn check_engine_vs_model(policy_json: &str, requests: &[Request]) {
         if model_valid { "valid" } else { "invalid" },
     );
     for request in requests {
-        let engine = engine_verdict(compiled.as_ref().ok(), request);
-        let model = model_verdict(policy_json, request);
+        let engine = engine_answer(compiled.as_ref().ok(), request);
+        let model = model_answer(policy_json, request);
         assert_eq!(
             engine, model,
             "engine (left) and model (right) disagree\npolicy: {policy_json}\nrequest: {request:?}"

@@ -10,7 +10,7 @@
 )]
 
 use rolecall_eval::compile::CompiledPolicy;
-use rolecall_testkit::diff_check::{engine_verdict, model_verdict, Verdict};
+use rolecall_testkit::diff_check::{engine_answer, model_answer, Answer};
 use rolecall_testkit::vectors::{load_all, Expected};
 
 #[test]
@@ -20,11 +20,11 @@ fn engine_and_model_agree_with_every_vector() {
     for v in &all {
         let request = v.request();
         let compiled = CompiledPolicy::from_json(&v.policy);
-        let engine = engine_verdict(compiled.as_ref().ok(), &request);
-        let model = model_verdict(&v.policy, &request);
-        let expected_ok = |got: &Verdict| match (v.expected, got) {
-            (Expected::Invalid, Verdict::InvalidPolicy | Verdict::InvalidRequest) => true,
-            (Expected::Decision(d), Verdict::Decided(gd, st)) => *gd == d && *st == v.statements,
+        let engine = engine_answer(compiled.as_ref().ok(), &request);
+        let model = model_answer(&v.policy, &request);
+        let expected_ok = |got: &Answer| match (v.expected, got) {
+            (Expected::Invalid, Answer::InvalidPolicy | Answer::InvalidRequest) => true,
+            (Expected::Decision(d), Answer::Decided(gd, st)) => *gd == d && *st == v.statements,
             _ => false,
         };
         if !(expected_ok(&engine) && expected_ok(&model) && engine == model) {

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use rolecall_policy::validate::{self, Finding, FindingClass, Severity};
+use rolecall_policy::validate::{self, DiagnosticLevel, FindingClass};
 use rolecall_policy::{parse_document, Document, InputForm, ParseError};
 use serde_json::json;
 
@@ -16,7 +16,7 @@ use rolecall_audit::source::{classify, document_placement, SourceKind};
 enum Outcome {
     Unreadable(std::io::Error),
     Unparsable(ParseError),
-    Checked(Box<Document>, Vec<Finding>),
+    Checked(Box<Document>, Vec<validate::Diagnostic>),
 }
 
 pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, CliError> {
@@ -112,15 +112,15 @@ fn exit_code(results: &[(Input, Outcome)]) -> ExitCode {
 }
 
 /// Info findings are shown but do not fail the check.
-fn counts(f: &Finding) -> bool {
-    f.severity != Severity::Info
+fn counts(f: &validate::Diagnostic) -> bool {
+    f.level != DiagnosticLevel::Info
 }
 
-fn level(s: Severity) -> Level {
+fn level(s: DiagnosticLevel) -> Level {
     match s {
-        Severity::Error => Level::Error,
-        Severity::Warning => Level::Warning,
-        Severity::Info => Level::Info,
+        DiagnosticLevel::Error => Level::Error,
+        DiagnosticLevel::Warning => Level::Warning,
+        DiagnosticLevel::Info => Level::Info,
     }
 }
 
@@ -223,10 +223,10 @@ fn write_text(w: &mut impl Write, results: &[(Input, Outcome)]) -> Result<(), Cl
                     .and_then(|b| document_placement(b, doc.form));
                 let mut repeats = Repeats::default();
                 for f in findings {
-                    match f.severity {
-                        Severity::Error => errors += 1,
-                        Severity::Warning => warnings += 1,
-                        Severity::Info => infos += 1,
+                    match f.level {
+                        DiagnosticLevel::Error => errors += 1,
+                        DiagnosticLevel::Warning => warnings += 1,
+                        DiagnosticLevel::Info => infos += 1,
                     }
                     if !repeats.show(f.rule) {
                         continue;
@@ -234,7 +234,7 @@ fn write_text(w: &mut impl Write, results: &[(Input, Outcome)]) -> Result<(), Cl
                     let d = Diagnostic {
                         label: None,
                         notes: Vec::new(),
-                        level: level(f.severity),
+                        level: level(f.level),
                         code: Some(f.rule.to_owned()),
                         message: f.message.clone(),
                         location: Some(f.span.into()),
@@ -271,11 +271,11 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-fn severity_name(s: Severity) -> &'static str {
+fn severity_name(s: DiagnosticLevel) -> &'static str {
     match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
+        DiagnosticLevel::Error => "error",
+        DiagnosticLevel::Warning => "warning",
+        DiagnosticLevel::Info => "info",
     }
 }
 
@@ -367,13 +367,13 @@ fn write_json(w: &mut impl Write, results: &[(Input, Outcome)]) -> Result<(), Cl
             m.end()
         }
     }
-    struct Findings<'a>(&'a [Finding]);
+    struct Findings<'a>(&'a [validate::Diagnostic]);
     impl serde::Serialize for Findings<'_> {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             s.collect_seq(self.0.iter().map(|f| {
                 json!({
                     "rule": f.rule,
-                    "severity": severity_name(f.severity),
+                    "severity": severity_name(f.level),
                     "class": class_name(f.class),
                     "message": f.message,
                     "line": f.span.line,

@@ -8,7 +8,7 @@ use anstyle::{AnsiColor, Style};
 use clap::{Args, Subcommand};
 use rolecall_eval::claims::ClaimRules;
 use rolecall_eval::CompiledPolicy;
-use rolecall_sts::call::{CallResult, Outcome};
+use rolecall_sts::call::{CallResult, Response};
 use rolecall_sts::{
     assume_role_with_web_identity, CallInput, KeySet, ProviderRegistry, TrustPolicy,
 };
@@ -308,7 +308,9 @@ pub(crate) fn verify_token(
     }
     let result = assume_role_with_web_identity(&input);
     match &result.outcome {
-        Outcome::Error { error, .. } if error.check != rolecall_sts::call::Check::Authorization => {
+        Response::Error { error, .. }
+            if error.check != rolecall_sts::call::Check::Authorization =>
+        {
             let mut out = output::stdout();
             match args.request.format {
                 Format::Json => {
@@ -333,7 +335,7 @@ pub(crate) fn verify_token(
             out.flush()?;
             Ok(Some(ExitCode::Findings))
         }
-        Outcome::Undetermined { reason } => {
+        Response::Undetermined { reason } => {
             Err(usage(format!("cannot verify the token: {reason}")))
         }
         _ => Ok(None),
@@ -342,8 +344,8 @@ pub(crate) fn verify_token(
 
 fn exit_code(result: &CallResult) -> ExitCode {
     match result.outcome {
-        Outcome::Success(_) => ExitCode::Clean,
-        Outcome::Error { .. } => ExitCode::Findings,
+        Response::Success(_) => ExitCode::Clean,
+        Response::Error { .. } => ExitCode::Findings,
         _ => ExitCode::Error,
     }
 }
@@ -354,7 +356,7 @@ const DIM: Style = Style::new().dimmed();
 
 fn write_text(w: &mut impl Write, result: &CallResult) -> Result<(), CliError> {
     match &result.outcome {
-        Outcome::Success(ok) => {
+        Response::Success(ok) => {
             writeln!(w, "{GREEN}success{GREEN:#}: {}", ok.assumed_role_arn)?;
             writeln!(
                 w,
@@ -369,7 +371,7 @@ fn write_text(w: &mut impl Write, result: &CallResult) -> Result<(), CliError> {
                 writeln!(w, "  {}: allowed by {}", a.action, by.join(", "))?;
             }
         }
-        Outcome::Error { error, actions } => {
+        Response::Error { error, actions } => {
             writeln!(w, "{RED}error{RED:#}: {error}")?;
             writeln!(w, "  check: {}", error.check.as_str())?;
             writeln!(w, "  cause: {}", error.cause)?;
@@ -385,7 +387,7 @@ fn write_text(w: &mut impl Write, result: &CallResult) -> Result<(), CliError> {
                 writeln!(w, "  {}: {}", a.action, a.decision)?;
             }
         }
-        Outcome::Undetermined { reason } => {
+        Response::Undetermined { reason } => {
             writeln!(w, "{RED}undetermined{RED:#}: {reason}")?;
         }
         _ => writeln!(w, "undetermined: unknown outcome")?,
