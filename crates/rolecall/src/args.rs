@@ -19,6 +19,19 @@ Examples:
   rolecall audit examples/ --format sarif > rolecall.sarif
   rolecall explain --policy trust.json --token token.jwt --account 111122223333";
 
+const DIFF_HELP: &str = "\
+Compares two trust policies request by request, exactly: `new access` is a request NEW allows and
+OLD does not, `removed access` the reverse. Each is shown with a witness request and the
+`rolecall explain` lines that replay it against both files (Allow for one, a deny for the other).
+
+Exit codes: 0 no new access, 1 new access, 2 an input unreadable or unparsable, or a policy not
+exactly analysable (then no answer is given rather than a guess).
+
+Examples:
+  rolecall diff old/trust.json new/trust.json
+  rolecall diff old.json new.json --format json
+  git show main:infra/trust.json | rolecall diff - infra/trust.json";
+
 /// Decide offline, exactly as AWS STS would, whether a web identity may
 /// assume an IAM role; say why; audit trust policies.
 #[derive(Debug, Parser)]
@@ -150,6 +163,9 @@ Examples:
   rolecall eks --cluster cluster.json --service-accounts rendered.yaml \\
       --roles app-role.json --providers provider.json --format json")]
     Eks(crate::commands::EksArgs),
+    /// Does a policy change let anyone new in (and does it shut anyone out)?
+    #[command(after_help = DIFF_HELP)]
+    Diff(crate::commands::DiffArgs),
     /// Print internal stages (the syntax tree) for debugging.
     #[command(
         subcommand,
@@ -362,7 +378,7 @@ mod tests {
                 let text = line.trim();
                 assert!(
                     continued
-                        || ["rolecall ", "aws ", "cat ", "kubectl "]
+                        || ["rolecall ", "aws ", "cat ", "kubectl ", "git "]
                             .iter()
                             .any(|c| text.starts_with(c)),
                     "`{name} --help`: a wrapped or stray example line: {line}"

@@ -4,6 +4,7 @@ mod audit;
 pub(crate) mod batch;
 mod check;
 mod debug;
+mod diff;
 mod eks;
 mod eval;
 mod explain;
@@ -12,6 +13,7 @@ mod hints;
 mod request;
 mod sts;
 mod token;
+mod witness;
 
 use std::io::Write;
 
@@ -31,6 +33,7 @@ pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Token(args) => token::run(&args),
         Command::Github(args) => github::run(&args),
         Command::Eks(args) => eks::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Debug(cmd) => debug::run(&cmd),
         Command::Completions(args) => {
             let mut out = std::io::stdout().lock();
@@ -40,6 +43,7 @@ pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         }
     }
 }
+pub(crate) use diff::DiffArgs;
 pub(crate) use eks::EksArgs;
 pub(crate) use eval::EvalArgs;
 pub(crate) use explain::ExplainArgs;
