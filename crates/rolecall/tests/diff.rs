@@ -5,7 +5,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    reason = "integration-test code: helpers outside #[test] functions fail by panicking too"
 )]
 
 use std::io::Write;
