@@ -37,6 +37,16 @@ pub enum Reason {
         /// The condition key.
         key: String,
     },
+    /// A key compared as a number, date or IP address that cannot be
+    /// analysed exactly (compared as two different types, or no text
+    /// reaches one of its intervals).
+    #[error("key `{key}` is {why}")]
+    Typed {
+        /// The condition key.
+        key: String,
+        /// Why.
+        why: String,
+    },
     /// A value with a policy variable: its meaning depends on another key
     /// of the same request, which per-key languages cannot express.
     #[error("value `{value}` of key `{key}` has a policy variable")]

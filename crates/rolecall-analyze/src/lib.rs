@@ -64,6 +64,7 @@
 
 pub mod automaton;
 mod error;
+mod lang;
 mod model;
 mod query;
 mod who;

@@ -15,14 +15,22 @@ use rolecall_eval::view::{ActionPattern, ConditionValue, ConditionView, Principa
 use rolecall_eval::{CompiledPolicy, Effect};
 use rolecall_policy::{BaseOperator, OperatorFamily, SetQualifier, Span};
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use crate::automaton::{Alphabet, AlphabetBuilder, Class, Dfa, Elem, Nfa, Op};
 use crate::error::{AnalysisError, Reason};
+use crate::lang::{Constant, Domain, Kind, Lang};
 use crate::Limits;
 
 /// A language before the alphabet is known.
 #[derive(Debug, Clone)]
 pub(crate) enum Spec {
     Nfa(Nfa),
+    /// Every value, or none, whatever the key's kind (`Null`).
+    Const(bool),
+    /// A typed comparison with one constant, by the positive operator.
+    Typed(BaseOperator, Constant),
     Not(Box<Spec>),
     And(Vec<Spec>),
     Or(Vec<Spec>),
@@ -32,6 +40,7 @@ impl Spec {
     fn collect(&self, b: &mut AlphabetBuilder) {
         match self {
             Spec::Nfa(n) => b.add(n),
+            Spec::Const(_) | Spec::Typed(..) => {}
             Spec::Not(s) => s.collect(b),
             Spec::And(v) | Spec::Or(v) => v.iter().for_each(|s| s.collect(b)),
         }
@@ -41,6 +50,9 @@ impl Spec {
         let limit = limits.max_states;
         Ok(match self {
             Spec::Nfa(n) => Dfa::build(n, a, limit)?,
+            Spec::Const(true) => Dfa::everything(a),
+            Spec::Const(false) => Dfa::nothing(a),
+            Spec::Typed(..) => return Err(mixed_spec()),
             Spec::Not(s) => s.build(a, limits)?.complement(),
             Spec::And(v) => {
                 let mut acc = Dfa::everything(a);
@@ -78,6 +90,50 @@ impl Spec {
             }
         })
     }
+
+    /// The language of a key's single values: an automaton, or cells of
+    /// the key's typed domain.
+    fn build_lang(
+        &self,
+        a: &Alphabet,
+        domain: Option<&Arc<Domain>>,
+        limits: &Limits,
+    ) -> Result<Lang, AnalysisError> {
+        let Some(d) = domain else {
+            return Ok(Lang::Str(self.build(a, limits)?));
+        };
+        Ok(match self {
+            Spec::Nfa(_) => return Err(mixed_spec()),
+            Spec::Const(b) => Lang::constant(d, *b),
+            Spec::Typed(op, c) => Lang::cells(d, d.holds(*op, c)),
+            Spec::Not(s) => s.build_lang(a, domain, limits)?.complement(),
+            Spec::And(v) => {
+                let mut acc = Lang::constant(d, true);
+                for s in v {
+                    acc = acc.product(&s.build_lang(a, domain, limits)?, Op::And, 0)?;
+                }
+                acc
+            }
+            Spec::Or(v) => {
+                let mut acc = Lang::constant(d, false);
+                for s in v {
+                    acc = acc.product(&s.build_lang(a, domain, limits)?, Op::Or, 0)?;
+                }
+                acc
+            }
+        })
+    }
+}
+
+fn mixed_spec() -> AnalysisError {
+    AnalysisError::NotExactlyAnalysable {
+        reason: Reason::Typed {
+            key: String::new(),
+            why: "compared both as text and as a typed value".to_owned(),
+        },
+        line: 0,
+        column: 0,
+    }
 }
 
 /// What a condition asks of a list value (the set `R` of its non-empty
@@ -87,9 +143,9 @@ pub(crate) enum Multi {
     /// True or false whatever the list holds.
     Const(bool),
     /// Every element of `R` is in the language (true for an empty `R`).
-    All(Dfa),
+    All(Lang),
     /// Some element of `R` is in the language.
-    Any(Dfa),
+    Any(Lang),
 }
 
 /// One condition, as a predicate over one key's value.
@@ -98,7 +154,7 @@ pub(crate) struct Atom {
     /// The result when the key is absent.
     pub(crate) absent: bool,
     /// The single values that make it true.
-    pub(crate) single: Dfa,
+    pub(crate) single: Lang,
     /// What it asks of a list value.
     pub(crate) multi: Multi,
 }
@@ -206,6 +262,7 @@ pub(crate) fn boxes(policies: &[&CompiledPolicy], limits: &Limits) -> Result<Box
         }
     }
     let alphabet = builder.build();
+    let domains = domains(policies)?;
     let mut out = Vec::with_capacity(specs.len());
     for statements in specs {
         let mut built = Vec::with_capacity(statements.len());
@@ -213,16 +270,19 @@ pub(crate) fn boxes(policies: &[&CompiledPolicy], limits: &Limits) -> Result<Box
             let mut keys: Vec<KeyAtoms> = Vec::new();
             for (folded, name, spec, span) in s.conditions {
                 // A condition too complex to build is located at its key.
-                let single = spec.single.build(&alphabet, limits).map_err(|e| match e {
-                    AnalysisError::NotExactlyAnalysable {
-                        reason, line: 0, ..
-                    } => AnalysisError::NotExactlyAnalysable {
-                        reason,
-                        line: span.line,
-                        column: span.column,
-                    },
-                    other => other,
-                })?;
+                let single = spec
+                    .single
+                    .build_lang(&alphabet, domains.get(&folded), limits)
+                    .map_err(|e| match e {
+                        AnalysisError::NotExactlyAnalysable {
+                            reason, line: 0, ..
+                        } => AnalysisError::NotExactlyAnalysable {
+                            reason,
+                            line: span.line,
+                            column: span.column,
+                        },
+                        other => other,
+                    })?;
                 let multi = match spec.multi {
                     MultiSpec::Const(b) => Multi::Const(b),
                     MultiSpec::All => Multi::All(single.clone()),
@@ -266,6 +326,60 @@ pub(crate) fn principal_value_dfa(
     limits: &Limits,
 ) -> Result<Dfa, AnalysisError> {
     principal_spec(PrincipalView::Values(std::slice::from_ref(v))).build(alphabet, limits)
+}
+
+/// The typed domain of every key compared as a number, date or IP
+/// address, from the constants of all `policies`; a key compared both as
+/// text and as a typed value (or as two types) is not exactly analysable.
+fn domains(
+    policies: &[&CompiledPolicy],
+) -> Result<BTreeMap<FoldedKey, Arc<Domain>>, AnalysisError> {
+    // Per key: its kind (None for text), where it was first so compared,
+    // and its constants.
+    let mut seen: BTreeMap<FoldedKey, (Option<Kind>, String, Vec<Constant>)> = BTreeMap::new();
+    for p in policies {
+        for s in p.statements() {
+            for c in s.conditions() {
+                let base = c.operator().base;
+                if base == BaseOperator::Null {
+                    continue;
+                }
+                let kind = Kind::of(base.family());
+                let entry = seen
+                    .entry(c.folded_key().clone())
+                    .or_insert_with(|| (kind, c.operator().to_string(), Vec::new()));
+                if entry.0 != kind {
+                    return Err(not_exact(
+                        &c,
+                        Reason::Typed {
+                            key: c.key().to_owned(),
+                            why: format!(
+                                "compared under `{}` and under `{}`, as values of different types",
+                                entry.1,
+                                c.operator()
+                            ),
+                        },
+                    ));
+                }
+                for v in c.values() {
+                    match v {
+                        ConditionValue::Number(x) => entry.2.push(Constant::Number(x)),
+                        ConditionValue::Date(d) => entry.2.push(Constant::Date(d)),
+                        ConditionValue::Network(n) => entry.2.push(Constant::Network(*n)),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (folded, (kind, _, constants)) in seen {
+        if let Some(kind) = kind {
+            let d = Domain::new(folded.as_str(), kind, &constants)?;
+            out.insert(folded, Arc::new(d));
+        }
+    }
+    Ok(out)
 }
 
 /// R2: exact principals, `{"AWS": "*"}`, and account trust (the
@@ -425,14 +539,9 @@ fn atom_spec(c: &ConditionView<'_>) -> Result<AtomSpec, AnalysisError> {
                 (wants(true), wants(false))
             }
         };
-        let single = if present {
-            Nfa::everything()
-        } else {
-            Nfa::nothing()
-        };
         return Ok(AtomSpec {
             absent,
-            single: Spec::Nfa(single),
+            single: Spec::Const(present),
             multi: MultiSpec::Const(present),
         });
     }
@@ -443,6 +552,9 @@ fn atom_spec(c: &ConditionView<'_>) -> Result<AtomSpec, AnalysisError> {
             | OperatorFamily::Bool
             | OperatorFamily::Binary
             | OperatorFamily::Arn
+            | OperatorFamily::Numeric
+            | OperatorFamily::Date
+            | OperatorFamily::Ip
     ) {
         return Err(not_exact(
             c,
@@ -501,14 +613,19 @@ fn atom_spec(c: &ConditionView<'_>) -> Result<AtomSpec, AnalysisError> {
                 ]));
                 continue;
             }
-            ConditionValue::Number(_) | ConditionValue::Date(_) | ConditionValue::Network(_) => {
-                return Err(not_exact(
-                    c,
-                    Reason::Operator {
-                        operator: op.to_string(),
-                        key: c.key().to_owned(),
-                    },
-                ))
+            // R7: the context value parsed and compared; the key's cells
+            // (crate::lang) hold the comparison exactly.
+            ConditionValue::Number(x) => {
+                values.push(Spec::Typed(base.positive(), Constant::Number(x)));
+                continue;
+            }
+            ConditionValue::Date(d) => {
+                values.push(Spec::Typed(base.positive(), Constant::Date(d)));
+                continue;
+            }
+            ConditionValue::Network(n) => {
+                values.push(Spec::Typed(base.positive(), Constant::Network(*n)));
+                continue;
             }
         }));
     }

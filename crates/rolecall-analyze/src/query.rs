@@ -5,6 +5,7 @@ use rolecall_eval::request::{Context, ContextValue, FoldedKey, Request};
 
 use crate::automaton::{Alphabet, Dfa, Nfa, Op};
 use crate::error::{AnalysisError, Reason};
+use crate::lang::Lang;
 use crate::model::{Atom, KeyAtoms, Multi, StatementBox};
 use crate::Limits;
 
@@ -16,13 +17,13 @@ pub(crate) struct KeyConj {
     /// True when an absent key satisfies every constraint.
     pub(crate) absent: bool,
     /// The single values that satisfy every constraint.
-    pub(crate) single: Dfa,
+    pub(crate) single: Lang,
     /// False when some constraint is false on every list.
     pub(crate) multi_ok: bool,
     /// Every element of a list's set must be in this language.
-    pub(crate) all: Dfa,
+    pub(crate) all: Lang,
     /// For each, some element of the set must be in it.
-    pub(crate) anys: Vec<Dfa>,
+    pub(crate) anys: Vec<Lang>,
 }
 
 /// A set of requests: a principal language, an action language and, for
@@ -93,10 +94,11 @@ impl<'a> Ctx<'a> {
         if !k.multi_ok {
             return Ok(None);
         }
-        let allowed = self.and(&k.all, &self.non_empty)?;
+        let limit = self.limits.max_states;
+        let allowed = k.all.non_empty(&self.non_empty, limit)?;
         let mut out: Vec<String> = Vec::new();
         for a in &k.anys {
-            match self.and(a, &allowed)?.shortest(self.alphabet) {
+            match a.product(&allowed, Op::And, limit)?.shortest(self.alphabet) {
                 Some(w) => {
                     if !out.contains(&w) {
                         out.push(w);
@@ -158,9 +160,9 @@ impl<'a> Ctx<'a> {
                     folded: k.folded.clone(),
                     name: k.name.clone(),
                     absent: true,
-                    single: Dfa::everything(self.alphabet),
+                    single: a.single.everything_like(self.alphabet),
                     multi_ok: true,
-                    all: Dfa::everything(self.alphabet),
+                    all: a.single.everything_like(self.alphabet),
                     anys: Vec::new(),
                 });
                 r.keys.len() - 1
@@ -364,8 +366,9 @@ impl<'a> Ctx<'a> {
         };
         let mut context = Context::new();
         for k in &r.keys {
-            let value = if let Some(v) = self
-                .and(&k.single, &self.non_empty)?
+            let value = if let Some(v) = k
+                .single
+                .non_empty(&self.non_empty, self.limits.max_states)?
                 .shortest(self.alphabet)
             {
                 Some(ContextValue::Single(v))

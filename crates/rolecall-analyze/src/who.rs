@@ -36,6 +36,10 @@ pub enum Values {
     },
     /// No value at all (the key must then be absent, or a list).
     None,
+    /// For a key compared as a number, date or IP address: the admitted
+    /// intervals (`from 0 to 3600 (inclusive)`, `10.0.0.0 to
+    /// 10.255.255.255`, `any text that is not a number`), in order.
+    Ranges(Vec<String>),
 }
 
 impl std::fmt::Display for Values {
@@ -54,6 +58,7 @@ impl std::fmt::Display for Values {
                 write!(f, "many values, e.g. {}", list(examples))
             }
             Values::None => f.write_str("no single value"),
+            Values::Ranges(v) => write!(f, "in {}", v.join(" or ")),
         }
     }
 }
@@ -248,7 +253,7 @@ pub(crate) fn describe(dfa: &Dfa, alphabet: &Alphabet) -> (Values, Count) {
 }
 
 fn segment(ctx: &Ctx<'_>, k: &KeyConj) -> Result<Segment, AnalysisError> {
-    let (values, count) = describe(&k.single, ctx.alphabet);
+    let (values, count) = k.single.describe(ctx.alphabet);
     Ok(Segment {
         key: k.name.clone(),
         field: None,

@@ -27,12 +27,15 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::net::IpAddr;
+
 use rolecall_policy::grammar::ip::IpNetwork;
-use rolecall_policy::{Operator, PrincipalKind, Span};
+use rolecall_policy::{Operator, OperatorFamily, PrincipalKind, Span};
 
 use crate::compile::{
     ActionMatcher, ActionValue, CompiledCondition, CompiledStatement, PrincipalValue, ValueForm,
 };
+use crate::evaluate::{parse_context, Parsed};
 use crate::matcher::Pattern;
 use crate::request::FoldedKey;
 
@@ -206,5 +209,30 @@ impl CompiledStatement {
     /// The conditions, one per key under each operator, all ANDed.
     pub fn conditions(&self) -> impl Iterator<Item = ConditionView<'_>> {
         self.conditions.iter().map(|inner| ConditionView { inner })
+    }
+}
+
+/// A context value as the evaluator reads it for a Numeric, Date or IP
+/// operator (R7).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TypedReading {
+    /// A Numeric value.
+    Number(f64),
+    /// A Date value, nanoseconds since the epoch.
+    Date(i128),
+    /// An IP address.
+    Ip(IpAddr),
+}
+
+/// How the evaluator reads a context value `v` for an operator of
+/// `family` (`Numeric`, `Date` or `Ip`): `None` when it does not parse,
+/// and then it matches no policy value (R7). Any other family gives
+/// `None`.
+pub fn read_typed(family: OperatorFamily, v: &str) -> Option<TypedReading> {
+    match parse_context(family, v) {
+        Ok(Parsed::Number(x)) => Some(TypedReading::Number(x)),
+        Ok(Parsed::Date(d)) => Some(TypedReading::Date(d)),
+        Ok(Parsed::Ip(a)) => Some(TypedReading::Ip(a)),
+        _ => None,
     }
 }
