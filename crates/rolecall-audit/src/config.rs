@@ -30,9 +30,9 @@ use std::collections::BTreeMap;
 use rolecall_eval::matcher::{Case, Pattern};
 use serde::Deserialize;
 
-use crate::audit::AuditOptions;
+use crate::engine::AuditOptions;
 use crate::finding::Severity;
-use crate::rules;
+use crate::rules::RuleId;
 use crate::source::AuditedPolicy;
 
 /// A parsed `.rolecall.toml`.
@@ -134,7 +134,7 @@ impl Config {
             }
         })?;
         let check_rule = |id: &str| -> Result<(), ConfigError> {
-            if rules::rule(id).is_some() {
+            if id.parse::<RuleId>().is_ok() {
                 return Ok(());
             }
             let (line, column) = locate(text, id);
@@ -186,11 +186,16 @@ impl Config {
 
     /// The audit options this configuration implies, on top of `base`.
     pub fn apply(&self, mut base: AuditOptions) -> AuditOptions {
-        base.disabled_rules
-            .extend(self.rules.disable.iter().cloned());
+        // `parse` refused unknown rule ids and severities, so nothing is dropped here.
+        base.disabled_rules.extend(
+            self.rules
+                .disable
+                .iter()
+                .filter_map(|id| id.parse::<RuleId>().ok()),
+        );
         for (id, s) in &self.severity {
-            if let Some(s) = Severity::from_name(s) {
-                base.severity_overrides.insert(id.clone(), s);
+            if let (Ok(id), Some(s)) = (id.parse::<RuleId>(), Severity::from_name(s)) {
+                base.severity_overrides.insert(id, s);
             }
         }
         base.trusted_github_owners

@@ -1,6 +1,8 @@
 //! What an audit produces: [`Finding`]s with a [`Severity`] and a [`Verdict`].
 
 use rolecall_policy::Span;
+
+use crate::rules::RuleId;
 use serde::{Deserialize, Serialize};
 
 /// How bad a finding is. Ordered from least to most severe, so `a >= b` reads "at least as bad".
@@ -92,8 +94,8 @@ impl Verdict {
 /// One problem found in one policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// The stable rule id (`TP-...`, listed in `docs/RULES.md`).
-    pub rule: &'static str,
+    /// The rule (its stable id `TP-...` is listed in `docs/RULES.md`).
+    pub rule: RuleId,
     /// Severity after tenancy adjustment and configured overrides.
     pub severity: Severity,
     /// Open, broken, invalid or advice.

@@ -3,7 +3,7 @@
 //! The auditor classifies each `Federated` principal by issuer and tenancy, then reasons with the
 //! evaluator's semantics (operators, negation, `IfExists`, set qualifiers, absent keys, Deny
 //! statements) and checks concrete witness subjects with the real wildcard matcher. See
-//! [`audit`] for the approach, [`rules::RULES`] for the catalogue, [`source`] for the inputs
+//! [`rules`] for the catalogue and the rule families, [`source`] for the inputs
 //! (policies, account dumps, Terraform plans, CloudFormation), [`report`] for SARIF and JSON,
 //! and [`config`] for `.rolecall.toml`.
 //!
@@ -22,13 +22,15 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod audit;
 pub mod config;
+mod engine;
 pub mod finding;
 pub mod issuers;
 pub mod report;
 pub mod rules;
 pub mod source;
+mod witness;
 
-pub use audit::{audit_policy, audit_text, AuditOptions};
+pub use engine::{audit_policy, audit_text, parse_error_finding, AuditOptions};
 pub use finding::{Finding, Severity, Verdict};
+pub use rules::RuleId;

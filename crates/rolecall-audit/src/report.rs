@@ -238,7 +238,7 @@ pub const FINGERPRINT_KEY: &str = "rolecall/v2";
 /// it. The same for the SARIF `partialFingerprints` and for `--baseline` matching.
 pub fn finding_fingerprint(p: &AuditedPolicy, f: &Finding) -> String {
     fingerprint_of(
-        f.rule,
+        f.rule.as_str(),
         &p.location.path,
         p.location.role.as_deref(),
         f.span.line,
@@ -287,7 +287,7 @@ pub fn security_severity(s: Severity) -> &'static str {
 fn sarif_rule(r: &RuleInfo) -> Value {
     json!({
         "id": r.id,
-        "name": r.id.trim_start_matches("TP-").to_lowercase().split('-').map(|w| {
+        "name": r.id.as_str().trim_start_matches("TP-").to_lowercase().split('-').map(|w| {
             let mut c = w.chars();
             c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
         }).collect::<String>(),

@@ -37,8 +37,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::audit::{audit_policy, make, parse_error_finding, AuditOptions};
+use crate::engine::{audit_policy, make, parse_error_finding, AuditOptions};
 use crate::finding::{Finding, Severity, Verdict};
+use crate::rules::RuleId;
 use rolecall_policy::{InputForm, Span};
 
 /// The kind of file a policy was found in.
@@ -694,7 +695,7 @@ fn whole_file_invalid(
             placement: None,
         },
         findings: vec![make(
-            "TP-INVALID-POLICY",
+            RuleId::InvalidPolicy,
             Severity::High,
             Verdict::Invalid,
             message,
@@ -713,7 +714,7 @@ fn policy_file(name: &str, bytes: &[u8], options: &AuditOptions) -> AuditedPolic
                 opts.own_account.get_or_insert(acct);
             }
             let mut f = audit_policy(&doc.policy, &opts);
-            f.extend(crate::audit::size_finding(&doc.policy, &opts));
+            f.extend(crate::engine::size_finding(&doc.policy, &opts));
             (
                 f,
                 doc.role_arn.clone(),
@@ -784,7 +785,7 @@ fn audit_embedded(doc: &Value, options: &AuditOptions) -> (Vec<Finding>, Option<
         Ok(d) => {
             let shown = d.policy_text.unwrap_or(text);
             let mut f = audit_policy(&d.policy, options);
-            f.extend(crate::audit::size_finding(&d.policy, options));
+            f.extend(crate::engine::size_finding(&d.policy, options));
             (f, shown)
         }
         Err(e) => (vec![parse_error_finding(&e)], text),
@@ -802,7 +803,7 @@ fn audit_text(text: String, options: &AuditOptions) -> (Vec<Finding>, String, bo
             let direct = d.form == InputForm::Policy && d.policy_text.is_none();
             let shown = d.policy_text.unwrap_or(text);
             let mut f = audit_policy(&d.policy, options);
-            f.extend(crate::audit::size_finding(&d.policy, options));
+            f.extend(crate::engine::size_finding(&d.policy, options));
             (f, shown, direct)
         }
         Err(e) => {
@@ -1066,7 +1067,7 @@ fn terraform_plan(name: &str, text: &str, v: &Value, options: &AuditOptions) -> 
                 let (f, t) = audit_embedded(p, options);
                 (f, t, None)
             }
-            _ if unknown => (vec![make("TP-UNANALYSABLE", Severity::Medium, Verdict::Advice,
+            _ if unknown => (vec![make(RuleId::Unanalysable, Severity::Medium, Verdict::Advice,
                 format!("`{address}`: `assume_role_policy` is unknown until apply (`after_unknown`); audit the plan after its inputs exist, or the deployed role"),
                 Span::SYNTHETIC, None)], None, None),
             _ => return,
@@ -1272,7 +1273,7 @@ fn cloudformation(name: &str, text: &str, v: &Value, options: &AuditOptions) -> 
         };
         let (findings, policy_text) = match resolve(doc, "AssumeRolePolicyDocument") {
             Ok(resolved) => audit_embedded(&resolved, options),
-            Err(what) => (vec![make("TP-UNANALYSABLE", Severity::Medium, Verdict::Advice,
+            Err(what) => (vec![make(RuleId::Unanalysable, Severity::Medium, Verdict::Advice,
                 format!("`{logical}`: unanalysable: intrinsic function {what}; its value is known only at deploy time"),
                 Span::SYNTHETIC, None)], None),
         };
@@ -1318,7 +1319,7 @@ mod tests {
                 (
                     p.location.role.as_deref(),
                     p.location.line,
-                    p.findings.iter().map(|f| f.rule).collect(),
+                    p.findings.iter().map(|f| f.rule.as_str()).collect(),
                     p.policy_text.as_deref(),
                 )
             })
@@ -1440,7 +1441,7 @@ mod tests {
                 .first()
                 .and_then(|p| p.findings.first())
                 .map(|f| f.rule),
-            Some("TP-INVALID-POLICY")
+            Some(RuleId::InvalidPolicy)
         );
     }
 

@@ -75,15 +75,15 @@ fn corpus_expectations() {
         let text = std::fs::read_to_string(dir.join(file)).unwrap();
         files += 1;
         let findings = audit_text(&text, &AuditOptions::default());
-        let mut fired: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+        let mut fired: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
         let mut pre = AuditOptions::default();
         pre.pre_2026_claims = true;
         let pre_findings = audit_text(&text, &pre);
         if time_dependent(verdict) {
-            fired.extend(pre_findings.iter().map(|f| f.rule));
+            fired.extend(pre_findings.iter().map(|f| f.rule.as_str()));
         }
         for id in rule_ids(verdict) {
-            let implemented = RULES.iter().any(|r| r.id == id);
+            let implemented = RULES.iter().any(|r| r.id == id.as_str());
             if !implemented {
                 assert!(
                     NOT_IMPLEMENTED.iter().any(|(n, _)| *n == id),

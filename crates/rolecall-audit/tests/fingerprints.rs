@@ -47,7 +47,7 @@ fn rewording_keeps_the_fingerprint_and_the_role_changes_it() {
     moved.span.line += 1;
     assert_ne!(finding_fingerprint(p, &moved), before);
     let mut other_rule = f.clone();
-    other_rule.rule = "TP-OIDC-NO-COND";
+    other_rule.rule = rolecall_audit::RuleId::OidcNoCond;
     assert_ne!(finding_fingerprint(p, &other_rule), before);
 }
 

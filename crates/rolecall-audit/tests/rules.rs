@@ -7,7 +7,7 @@
 )]
 //! One firing and one non-firing fixture per rule family.
 
-use rolecall_audit::{audit_text, AuditOptions, Finding, Severity, Verdict};
+use rolecall_audit::{audit_text, AuditOptions, Finding, RuleId, Severity, Verdict};
 
 const GH: &str = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
 const EKS: &str = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC";
@@ -329,7 +329,7 @@ fn structural() {
     assert_eq!(bad.len(), 1);
     assert_eq!(
         (bad[0].rule, bad[0].verdict),
-        ("TP-INVALID-POLICY", Verdict::Invalid)
+        (RuleId::InvalidPolicy, Verdict::Invalid)
     );
     assert_eq!(bad[0].span.line, 1);
 }
@@ -338,9 +338,9 @@ fn structural() {
 fn disabled_rules_and_overrides() {
     let p = gh_sub("StringLike", r#""repo:acme/app:*""#);
     let mut o = AuditOptions::default();
-    o.disabled_rules = vec!["TP-GHA-ANY-REF".into()];
+    o.disabled_rules = vec![RuleId::GhaAnyRef];
     o.severity_overrides
-        .insert("TP-OIDC-NO-AUD".into(), Severity::High);
+        .insert(RuleId::OidcNoAud, Severity::High);
     let f = audit_text(&p.replace(AUD, r#""StringEquals":{}"#), &o);
     assert!(f.iter().all(|f| f.rule != "TP-GHA-ANY-REF"));
     assert_eq!(

@@ -51,7 +51,7 @@ fn every_catalogue_example_fires_its_rule() {
     std::fs::create_dir_all(&dir).unwrap();
     for r in RULES {
         assert!(
-            r.example.file.starts_with(r.id),
+            r.example.file.starts_with(r.id.as_str()),
             "{}: {}",
             r.id,
             r.example.file
@@ -80,7 +80,7 @@ fn every_catalogue_example_fires_its_rule() {
             .map(|f| f["rule"].as_str().unwrap())
             .collect();
         assert!(
-            rules.contains(&r.id),
+            rules.contains(&r.id.as_str()),
             "{}: the example reports {rules:?}",
             r.id
         );
@@ -90,7 +90,7 @@ fn every_catalogue_example_fires_its_rule() {
 
 #[test]
 fn catalogue_is_complete_and_cites_only_public_sources() {
-    let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+    let mut ids: Vec<&str> = RULES.iter().map(|r| r.id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), RULES.len(), "duplicate rule ids");
@@ -116,7 +116,7 @@ fn list_rules_json_and_text() {
     let rules = json["rules"].as_array().unwrap();
     assert_eq!(rules.len(), RULES.len());
     for (j, r) in rules.iter().zip(RULES) {
-        assert_eq!(j["id"], r.id);
+        assert_eq!(j["id"], r.id.as_str());
         assert_eq!(j["severity"], r.severity.as_str());
         assert_eq!(j["detects"], r.detects);
         assert_eq!(j["example"]["text"], r.example.text);

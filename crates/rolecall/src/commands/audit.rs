@@ -7,7 +7,7 @@ use rolecall_audit::config::Config;
 use rolecall_audit::report::{self, Baseline, Report};
 use rolecall_audit::rules::{self, RULES};
 use rolecall_audit::source::{discover, AuditedPolicy, Discovered};
-use rolecall_audit::{AuditOptions, Finding, Severity};
+use rolecall_audit::{AuditOptions, Finding, RuleId, Severity};
 
 use crate::args::{AuditArgs, AuditFormat, SeverityArg};
 use crate::diagnostic::{render, render_embedded, Diagnostic, Level, Location, Repeats};
@@ -120,18 +120,18 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
     let invalid = policies
         .iter()
         .flat_map(|p| &p.findings)
-        .any(|f| f.rule == INVALID_POLICY);
+        .any(|f| f.rule == RuleId::InvalidPolicy);
     for p in &policies {
         for f in p
             .findings
             .iter()
-            .filter(|f| f.rule == INVALID_POLICY && f.severity < min)
+            .filter(|f| f.rule == RuleId::InvalidPolicy && f.severity < min)
         {
             let name = match &p.location.role {
                 Some(role) => format!("{} ({role})", p.location.path),
                 None => p.location.path.clone(),
             };
-            let mut e = InputError::new(name, INVALID_POLICY, f.message.clone());
+            let mut e = InputError::new(name, RuleId::InvalidPolicy.as_str(), f.message.clone());
             e.location = (!f.span.is_synthetic()).then(|| f.span.into());
             unreadable.push(e);
         }
@@ -208,9 +208,6 @@ fn load_baseline(path: &Path) -> Result<Baseline, CliError> {
         ))
     })
 }
-
-/// The rule of a policy that does not parse.
-const INVALID_POLICY: &str = "TP-INVALID-POLICY";
 
 /// An input that fails the run (exit code 2): unreadable, holding no trust
 /// policy although named on the command line, or a policy that does not parse
@@ -313,7 +310,7 @@ fn diagnostic(f: &Finding) -> Diagnostic {
     Diagnostic {
         level: level(f.severity),
         label: Some(f.severity.as_str()),
-        code: Some(f.rule.to_owned()),
+        code: Some(f.rule.as_str().to_owned()),
         message: format!("{}: {}", f.title, f.message),
         location: (!f.span.is_synthetic()).then(|| f.span.into()),
         hint: None,
@@ -359,7 +356,7 @@ fn write_text(
             .as_deref()
             .or_else(|| sources.get(&p.location.path).map(String::as_str));
         let mut repeats = Repeats::default();
-        for f in p.findings.iter().filter(|f| repeats.show(f.rule)) {
+        for f in p.findings.iter().filter(|f| repeats.show(f.rule.as_str())) {
             if p.location.embedded {
                 // The heading is a place in the file given; the snippet the decoded policy.
                 let at = report::file_position(p, f);
@@ -618,7 +615,7 @@ fn write_github(w: &mut impl Write, report: &Report, hidden: usize) -> Result<()
             f.message,
             f.why,
             f.fix,
-            f.rule.to_lowercase()
+            f.rule.info().anchor()
         );
         writeln!(
             w,

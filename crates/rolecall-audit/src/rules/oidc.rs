@@ -1,0 +1,944 @@
+//! Rules for `Federated` web-identity principals of any issuer: conditions on the issuer's
+//! keys, audience, identity bounding, negation and `IfExists`, and the subject search that the
+//! issuer families report from.
+
+use std::collections::BTreeSet;
+
+use rolecall_eval::matcher::{Case, Pattern};
+use rolecall_policy::grammar::pattern::has_wildcard;
+use rolecall_policy::{
+    BaseOperator, ConditionEntry, PrincipalKind, SetQualifier, Span, Spanned, Statement,
+};
+
+use super::common::*;
+use super::github::{ABUSABLE_CLAIMS, REPOSITORY_CLAIMS};
+use super::RuleId;
+use crate::engine::Auditor;
+use crate::finding::{Finding, Severity, Verdict};
+use crate::issuers::{self, Issuer, IssuerKind, Presence, Tenancy};
+use crate::witness::*;
+
+impl Auditor<'_> {
+    /// TP-AUD-NOT-IN-CLIENTLIST: a positive `aud` value that no client ID of the provider
+    /// satisfies. STS refuses a token whose `aud` is not registered ("Incorrect token
+    /// audience") before the policy is read, so such a value admits nobody: the role is
+    /// broken for it (fail-closed). Only for providers whose client IDs were given.
+    pub(crate) fn aud_not_in_client_list(
+        &mut self,
+        i: usize,
+        st: &Statement,
+        iss: &Issuer,
+        aud_key: &str,
+    ) {
+        let Some(ids) = self.opts.client_ids.get(&iss.prefix) else {
+            return;
+        };
+        for (op, e) in entries(st) {
+            if e.key.node.to_lowercase() != aud_key || !is_positive(&op.node) {
+                continue;
+            }
+            let like = op.node.base == BaseOperator::StringLike;
+            if !like && op.node.base != BaseOperator::StringEquals {
+                continue;
+            }
+            for v in e.values.node.iter() {
+                let text = v.node.text();
+                let registered = if like {
+                    let pattern = Pattern::new(&text, Case::Sensitive);
+                    ids.iter().any(|id| pattern.is_match(id))
+                } else {
+                    ids.iter().any(|id| *id == *text)
+                };
+                if !registered {
+                    let listed: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
+                    self.push(RuleId::AudNotInClientlist, Severity::Low, Verdict::Broken,
+                        format!("`{}` `{}` `{text}` names no client ID of provider `{}` (registered: {}): STS refuses tokens for that audience (\"Incorrect token audience\"), so this value lets nobody in",
+                            op.node, e.key.node, iss.prefix,
+                            if listed.is_empty() { "none".into() } else { listed.join(", ") }),
+                        v.span, Some(i));
+                }
+            }
+        }
+    }
+
+    pub(crate) fn federated(&mut self, i: usize, st: &Statement) {
+        let feds = principal_values(st, PrincipalKind::Federated);
+        if feds.is_empty() {
+            return;
+        }
+        let issuers: Vec<(Issuer, &Spanned<String>)> = feds
+            .iter()
+            .map(|f| (issuers::classify_federated(&f.node), *f))
+            .collect();
+        let web = covers_action(st, WEB_IDENTITY);
+        let saml = covers_action(st, "sts:AssumeRoleWithSAML");
+        let assume = covers_action(st, "sts:AssumeRole");
+        // TP-ACTION-PRINCIPAL-MISMATCH
+        for (iss, f) in &issuers {
+            let is_saml = iss.kind == IssuerKind::Saml;
+            let right = if is_saml { saml } else { web };
+            let action_span = st
+                .action
+                .as_ref()
+                .or(st.not_action.as_ref())
+                .map_or(st.span, |a| a.span);
+            if !right {
+                self.push(RuleId::ActionPrincipalMismatch, Severity::Medium, Verdict::Broken,
+                    format!("`Federated` principal `{}` needs `{}`, which the statement's actions do not grant{}", f.node,
+                        if is_saml { "sts:AssumeRoleWithSAML" } else { WEB_IDENTITY },
+                        if assume { " (`sts:AssumeRole` is for AWS and service principals)" } else { "" }),
+                    action_span, Some(i));
+            } else if assume {
+                self.push(RuleId::ActionPrincipalMismatch, Severity::Low, Verdict::Advice,
+                    format!("the actions also grant `sts:AssumeRole` to `Federated` principal `{}`; a wildcard action grants more than web identity", f.node),
+                    action_span, Some(i));
+            }
+        }
+        if !web {
+            // The statement is broken; still report what the Cognito conditions would allow.
+            for (iss, _) in issuers
+                .iter()
+                .filter(|(is, _)| is.kind == IssuerKind::Cognito)
+            {
+                let prefix = format!("{}:", iss.prefix.to_lowercase());
+                let bounded = entries(st).any(|(op, e)| {
+                    e.key.node.to_lowercase() == format!("{prefix}aud") && is_positive(&op.node)
+                });
+                let span = st.condition.as_ref().map_or(st.span, |c| c.span);
+                self.cognito(i, st, &prefix, span, bounded);
+            }
+            return;
+        }
+        // TP-MULTI-PROVIDER-ONE-STATEMENT
+        let web_issuers: Vec<&(Issuer, &Spanned<String>)> = issuers
+            .iter()
+            .filter(|(is, _)| is.kind != IssuerKind::Saml)
+            .collect();
+        let mut multi_dead = false;
+        if web_issuers.len() > 1 {
+            let constrained: BTreeSet<String> = entries(st)
+                .filter(|(op, _)| is_positive(&op.node))
+                .filter_map(|(_, e)| {
+                    let k = e.key.node.to_lowercase();
+                    web_issuers
+                        .iter()
+                        .find(|(is, _)| k.starts_with(&format!("{}:", is.prefix.to_lowercase())))
+                        .map(|(is, _)| is.prefix.clone())
+                })
+                .collect();
+            if constrained.len() > 1 {
+                multi_dead = true;
+                let span = st.principal.as_ref().map_or(st.span, |p| p.span);
+                self.push(RuleId::MultiProviderOneStatement, Severity::Info, Verdict::Broken,
+                    format!("one statement requires keys of {} issuers ({}); no token carries keys of two issuers, so the statement never matches",
+                        constrained.len(), constrained.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")),
+                    span, Some(i));
+            }
+        }
+        for (iss, f) in web_issuers {
+            self.issuer_statement(i, st, iss, f, multi_dead);
+        }
+    }
+
+    /// The rules for one `Federated` web-identity issuer of an Allow statement that grants
+    /// `sts:AssumeRoleWithWebIdentity`.
+    pub(crate) fn issuer_statement(
+        &mut self,
+        i: usize,
+        st: &Statement,
+        iss: &Issuer,
+        fed: &Spanned<String>,
+        multi_dead: bool,
+    ) {
+        self.stale_provider(i, iss, fed);
+        let prefix = format!("{}:", iss.prefix.to_lowercase());
+        let k = self.classify_keys(i, st, iss, &prefix, multi_dead);
+        let bounded = !k.bounded_by.is_empty();
+        for (rule, msg, span, ident) in &k.vacuous {
+            let sev = if *ident && !bounded {
+                lower(iss, Severity::High)
+            } else {
+                Severity::Low
+            };
+            self.push(*rule, sev, Verdict::Open, msg.clone(), *span, Some(i));
+        }
+        self.audience(i, st, iss, fed, &prefix);
+        if k.dead {
+            return;
+        }
+        if k.issuer_keys > 0 && covers_action(st, "sts:TagSession") {
+            let span = st.action.as_ref().map_or(st.span, |a| a.span);
+            self.push(RuleId::TagsessionScope, Severity::Info, Verdict::Advice,
+                format!("`sts:TagSession` is granted with conditions on `{}` keys, which IAM does not evaluate for TagSession", iss.prefix),
+                span, Some(i));
+        }
+        if k.issuer_keys == 0 {
+            self.push(RuleId::OidcNoCond, lower(iss, Severity::Critical), Verdict::Open,
+                format!("`Federated` `{}` has no condition on any `{}:` key: anyone who can get a token from this issuer can assume the role", fed.node, iss.prefix),
+                fed.span, Some(i));
+            if iss.kind == IssuerKind::Eks {
+                self.irsa_no_sub("", fed.span, i);
+            }
+            return;
+        }
+        let cond_span = st.condition.as_ref().map_or(fed.span, |c| c.span);
+        self.identity_bounding(i, st, iss, &prefix, &k, cond_span);
+        self.negated_or_ifexists(i, st, iss, &prefix, bounded);
+        if issuers::has_grammar(iss.kind) {
+            self.subjects(i, st, iss, &prefix, bounded);
+            self.like_reading(i, st, iss, &prefix);
+        }
+    }
+
+    /// TP-FOREIGN-OR-STALE-PROVIDER: GitHub's retired issuer, or a provider of another account.
+    fn stale_provider(&mut self, i: usize, iss: &Issuer, fed: &Spanned<String>) {
+        if iss.kind == IssuerKind::GitHubLegacy {
+            self.push(RuleId::ForeignOrStaleProvider, Severity::Medium, Verdict::Broken,
+                format!("`{}` is GitHub's retired pre-GA issuer; tokens now come from `token.actions.githubusercontent.com`, so this statement is dead", iss.prefix),
+                fed.span, Some(i));
+        }
+        if let (Some(own), Some(acct)) = (&self.opts.own_account, &iss.account) {
+            if own != acct {
+                self.push(RuleId::ForeignOrStaleProvider, Severity::Medium, Verdict::Broken,
+                    format!("the provider ARN names account `{acct}`, not the role's account `{own}`: IAM OIDC providers are per account, so this never matches"),
+                    fed.span, Some(i));
+            }
+        }
+    }
+
+    /// Classifies every condition key of the statement for this issuer's tokens, reporting the
+    /// keys that make the statement dead on the way.
+    fn classify_keys(
+        &mut self,
+        i: usize,
+        st: &Statement,
+        iss: &Issuer,
+        prefix: &str,
+        multi_dead: bool,
+    ) -> KeyClasses {
+        let other_prefixes: Vec<String> = principal_values(st, PrincipalKind::Federated)
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}:",
+                    issuers::classify_federated(&f.node).prefix.to_lowercase()
+                )
+            })
+            .filter(|p| p != prefix)
+            .collect();
+        let mut k = KeyClasses {
+            dead: multi_dead,
+            ..KeyClasses::default()
+        };
+        for (op, e) in entries(st) {
+            let key = e.key.node.to_lowercase();
+            if let Some(claim) = key.strip_prefix(prefix) {
+                k.issuer_keys += 1;
+                self.issuer_key(i, iss, prefix, claim, op, e, &mut k);
+            } else if key.starts_with("arn:") || looks_like_issuer_key(&key) {
+                if other_prefixes.iter().any(|p| key.starts_with(p.as_str())) {
+                    // Another issuer of the same statement: reported as multi-provider.
+                    k.dead |= holds_when_absent(&op.node, e) == Some(false);
+                    continue;
+                }
+                self.foreign_key(i, iss, &key, op, e, &mut k);
+            } else if caller_identity_key(&key) && holds_when_absent(&op.node, e) == Some(false) {
+                k.dead = true;
+                self.push(RuleId::SubUnsatisfiable, Severity::Info, Verdict::Broken,
+                    format!("`{}` on `{}`: caller-identity keys are absent on the unsigned web-identity call, so the statement never matches", op.node, e.key.node),
+                    e.key.span, Some(i));
+            }
+        }
+        k
+    }
+
+    /// One condition on a key of the statement's own issuer (`claim` is the part after the
+    /// prefix).
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one condition read against its issuer, claim and the classes collected so far"
+    )]
+    fn issuer_key(
+        &mut self,
+        i: usize,
+        iss: &Issuer,
+        prefix: &str,
+        claim: &str,
+        op: &Spanned<rolecall_policy::Operator>,
+        e: &ConditionEntry,
+        k: &mut KeyClasses,
+    ) {
+        let pre = self.opts.pre_2026_claims;
+        let identity = issuers::identity_claims(iss.kind, pre);
+        let provider = prefix.strip_suffix(':').unwrap_or(prefix);
+        let presence = issuers::claim_presence(iss.kind, provider, claim, pre);
+        let table = if pre { " (pre-2026 claim table)" } else { "" };
+        if presence == Presence::Never {
+            let ident = claim == "sub" || identity.contains(&claim);
+            if holds_when_absent(&op.node, e).unwrap_or(true) {
+                let rule = if op.node.qualifier == Some(SetQualifier::ForAllValues) {
+                    RuleId::SetOpSingleValued
+                } else {
+                    RuleId::UnsupportedClaimKey
+                };
+                k.vacuous.push((rule, format!("`{}` on `{}`: STS does not expose `{claim}` for this issuer{table}, so the key is always absent and the condition is always true", op.node, e.key.node), e.key.span, ident));
+            } else {
+                k.dead = true;
+                self.push(RuleId::UnsupportedClaimKey, Severity::Low, Verdict::Broken,
+                    format!("`{}` on `{}`: STS does not expose `{claim}` for this issuer{table}, so the key is absent and the statement never matches", op.node, e.key.node),
+                    e.key.span, Some(i));
+            }
+            return;
+        }
+        let set_op_single =
+            op.node.qualifier.is_some() && !issuers::is_multivalued(iss.kind, claim);
+        if set_op_single && presence == Presence::Always {
+            self.push(RuleId::SetOpSingleValued, Severity::Low, Verdict::Advice,
+                format!("`{}` on single-valued `{}`: works only because the key is always present; a misspelled key would make it vacuous", op.node, e.key.node),
+                op.span, Some(i));
+        } else if op.node.qualifier == Some(SetQualifier::ForAllValues)
+            && presence == Presence::Sometimes
+        {
+            let msg = format!(
+                "`{}` on `{}`: true whenever the token lacks the claim",
+                op.node, e.key.node
+            );
+            k.vacuous.push((
+                RuleId::SetOpSingleValued,
+                msg,
+                op.span,
+                identity.contains(&claim),
+            ));
+        }
+        // ForAllValues on an always-present single-valued key acts as the plain operator.
+        let acts_positive = is_positive(&op.node)
+            || (op.node.qualifier == Some(SetQualifier::ForAllValues)
+                && presence == Presence::Always
+                && !op.node.base.is_negated()
+                && !op.node.if_exists
+                && op.node.base != BaseOperator::Null);
+        if identity.contains(&claim) && acts_positive && !e.values.node.is_empty() {
+            k.bounded_by.push(claim.to_owned());
+        }
+    }
+
+    /// One condition on a key that looks like another issuer's (or is a provider ARN).
+    fn foreign_key(
+        &mut self,
+        i: usize,
+        iss: &Issuer,
+        key: &str,
+        op: &Spanned<rolecall_policy::Operator>,
+        e: &ConditionEntry,
+        k: &mut KeyClasses,
+    ) {
+        let why = if key.starts_with("arn:") {
+            "the provider ARN is not a key prefix; keys are `<issuer host/path>:<claim>`".to_owned()
+        } else {
+            format!("its prefix is not the principal's issuer `{}`", iss.prefix)
+        };
+        if holds_when_absent(&op.node, e).unwrap_or(true) {
+            k.vacuous.push((RuleId::CondKeyProviderMismatch, format!("`{}` on `{}`: {why}; the key is absent from this issuer's requests, so the condition is always true", op.node, e.key.node), e.key.span, key.ends_with(":sub")));
+        } else {
+            k.dead = true;
+            self.push(RuleId::CondKeyProviderMismatch, Severity::Low, Verdict::Broken,
+                format!("`{}` on `{}`: {why}; the key is absent from this issuer's requests, so the statement never matches", op.node, e.key.node),
+                e.key.span, Some(i));
+        }
+    }
+
+    /// TP-OIDC-NO-AUD and TP-AUD-NOT-IN-CLIENTLIST.
+    fn audience(
+        &mut self,
+        i: usize,
+        st: &Statement,
+        iss: &Issuer,
+        fed: &Spanned<String>,
+        prefix: &str,
+    ) {
+        let aud_key = format!("{prefix}aud");
+        let aud_pinned = entries(st).any(|(op, e)| {
+            e.key.node.to_lowercase() == aud_key && !op.node.base.is_negated() && !op.node.if_exists
+        });
+        let aud_is_app_id = matches!(
+            iss.kind,
+            IssuerKind::Cognito
+                | IssuerKind::Google
+                | IssuerKind::Amazon
+                | IssuerKind::Facebook
+                | IssuerKind::Saml
+                | IssuerKind::GitHubLegacy
+        );
+        if !aud_pinned && !aud_is_app_id {
+            self.push(RuleId::OidcNoAud, Severity::Low, Verdict::Advice,
+                format!("no condition on `{}:aud`: tokens for any audience in the provider's client list are accepted", iss.prefix), st.condition.as_ref().map_or(fed.span, |c| c.span), Some(i));
+        }
+        self.aud_not_in_client_list(i, st, iss, &aud_key);
+    }
+
+    /// Whether a condition bounds the caller's identity, per issuer family.
+    fn identity_bounding(
+        &mut self,
+        i: usize,
+        st: &Statement,
+        iss: &Issuer,
+        prefix: &str,
+        k: &KeyClasses,
+        span: Span,
+    ) {
+        let bounded = !k.bounded_by.is_empty();
+        match iss.kind {
+            IssuerKind::Cognito => self.cognito(i, st, prefix, span, bounded),
+            IssuerKind::Google | IssuerKind::Amazon | IssuerKind::Facebook if !bounded => {
+                self.push(RuleId::ConsumerIdpNoAppid, Severity::Critical, Verdict::Open,
+                    format!("no positive condition on `{}` app/client id keys: any app's users can assume the role", iss.prefix), span, Some(i));
+            }
+            IssuerKind::Saml => {}
+            IssuerKind::Eks if !bounded => self.irsa_no_sub(&iss.prefix, span, i),
+            _ if !bounded => {
+                let identity = issuers::identity_claims(iss.kind, self.opts.pre_2026_claims);
+                let names: Vec<String> = identity.iter().map(|c| format!("`{c}`")).collect();
+                let inside = if iss.tenancy == Tenancy::TenantScoped {
+                    " (inside its tenant)"
+                } else {
+                    ""
+                };
+                self.push(RuleId::OidcNoSub, lower(iss, Severity::Critical), Verdict::Open,
+                    format!("conditions on `{}` keys exist but none bounds the caller's identity ({}): anyone who can get a token from this issuer{inside} can assume the role",
+                        iss.prefix, names.join(", ")),
+                    span, Some(i));
+            }
+            IssuerKind::GitHub => {
+                self.github_job_workflow_only(k, lower(iss, Severity::High), span, i);
+            }
+            _ => {}
+        }
+    }
+
+    /// TP-NEGATED-OPERATOR-ON-IDENTITY and TP-IFEXISTS-ON-IDENTITY.
+    fn negated_or_ifexists(
+        &mut self,
+        i: usize,
+        st: &Statement,
+        iss: &Issuer,
+        prefix: &str,
+        bounded: bool,
+    ) {
+        let identity = issuers::identity_claims(iss.kind, self.opts.pre_2026_claims);
+        for (op, e) in entries(st) {
+            let k = e.key.node.to_lowercase();
+            if !k
+                .strip_prefix(prefix)
+                .is_some_and(|c| identity.contains(&c))
+            {
+                continue;
+            }
+            let (rule, what) = if op.node.base.is_negated() {
+                (
+                    RuleId::NegatedOperatorOnIdentity,
+                    "admits every value not listed",
+                )
+            } else if op.node.if_exists {
+                (
+                    RuleId::IfexistsOnIdentity,
+                    "passes whenever the key is absent",
+                )
+            } else {
+                continue;
+            };
+            let (sev, verdict, also) = if bounded {
+                (
+                    Severity::Low,
+                    Verdict::Advice,
+                    "; another condition bounds the identity",
+                )
+            } else {
+                (lower(iss, Severity::Critical), Verdict::Open, "")
+            };
+            self.push(
+                rule,
+                sev,
+                verdict,
+                format!(
+                    "`{}` on identity key `{}` ({}) {what}{also}",
+                    op.node,
+                    e.key.node,
+                    quote_values(e)
+                ),
+                e.key.span,
+                Some(i),
+            );
+        }
+    }
+
+    /// `StringEquals` with wildcards on `sub` is broken as written; the usual fix is
+    /// `StringLike`. Report what that fix would open, as advice, so it is not made blindly.
+    pub(crate) fn like_reading(&mut self, i: usize, st: &Statement, iss: &Issuer, prefix: &str) {
+        let sub_key = format!("{prefix}sub");
+        let mut alt = st.clone();
+        let mut changed = false;
+        if let Some(c) = alt.condition.as_mut() {
+            for b in &mut c.node.blocks {
+                let eq = b.operator.node.base == BaseOperator::StringEquals
+                    && b.operator.node.qualifier.is_none()
+                    && !b.operator.node.if_exists;
+                let wild = b.entries.iter().any(|e| {
+                    e.key.node.to_lowercase() == sub_key
+                        && e.values.node.iter().any(|v| has_wildcard(&v.node.text()))
+                });
+                if eq && wild {
+                    b.operator.node.base = BaseOperator::StringLike;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return;
+        }
+        let before = self.out.len();
+        self.subjects(i, &alt, iss, prefix, true);
+        let extra: Vec<Finding> = self.out.drain(before..).collect();
+        for mut f in extra {
+            if f.verdict != Verdict::Open {
+                continue;
+            }
+            f.message = format!(
+                "broken as written, but if `StringEquals` were changed to `StringLike` (the usual fix) it would be {} open: {}",
+                f.severity, f.message
+            );
+            f.severity = Severity::Info;
+            f.verdict = Verdict::Advice;
+            self.out.push(f);
+        }
+    }
+}
+
+/// What [`Auditor::classify_keys`] found about a statement's condition keys for one issuer.
+#[derive(Debug, Default)]
+pub(crate) struct KeyClasses {
+    /// Some key makes the statement unusable (already reported).
+    pub(crate) dead: bool,
+    /// How many conditions are on the issuer's keys.
+    pub(crate) issuer_keys: usize,
+    /// The identity claims a positive condition bounds.
+    pub(crate) bounded_by: Vec<String>,
+    /// Conditions that always hold: rule, message, span, and whether the key names the caller.
+    pub(crate) vacuous: Vec<(RuleId, String, Span, bool)>,
+}
+
+/// `s`, one level lower for a tenant-scoped issuer.
+fn lower(iss: &Issuer, s: Severity) -> Severity {
+    if iss.tenancy == Tenancy::TenantScoped {
+        s.lowered()
+    } else {
+        s
+    }
+}
+
+/// A key of the form `<host>.<domain>[/path]:<claim>`, as issuers' keys are written.
+fn looks_like_issuer_key(k: &str) -> bool {
+    k.contains(':')
+        && !k.starts_with("aws:")
+        && !k.starts_with("sts:")
+        && !k.starts_with("saml:")
+        && k.rsplit_once(':').is_some_and(|(p, _)| p.contains('.'))
+}
+
+/// The `sub` conditions of one statement for one issuer, and what the rules report about them:
+/// built once by [`Auditor::subjects`], read by the issuer families.
+pub(crate) struct SubjectScope<'s> {
+    /// The statement's index.
+    pub(crate) i: usize,
+    /// The statement.
+    pub(crate) st: &'s Statement,
+    /// The issuer (GitHub's retired issuer is read with GitHub's grammar).
+    pub(crate) kind: IssuerKind,
+    /// Whether only one tenant can get tokens from the issuer.
+    pub(crate) tenant_scoped: bool,
+    /// The issuer's key prefix as written in the principal (`token.actions.githubusercontent.com`).
+    pub(crate) issuer: String,
+    /// The conditions on `<issuer>:sub`.
+    pub(crate) entries: Vec<(&'s Spanned<rolecall_policy::Operator>, &'s ConditionEntry)>,
+    /// Every value of a positive `sub` condition: text, whether it is a pattern, span.
+    pub(crate) values: Vec<(String, bool, Span)>,
+    /// The tenants, projects and contexts the values name.
+    pub(crate) intended: Intended,
+}
+
+impl SubjectScope<'_> {
+    /// `s`, one level lower for a tenant-scoped issuer.
+    pub(crate) fn lower(&self, s: Severity) -> Severity {
+        if self.tenant_scoped {
+            s.lowered()
+        } else {
+            s
+        }
+    }
+
+    /// The span of positive value `idx` (the statement's when out of range).
+    pub(crate) fn value_span(&self, idx: usize) -> Span {
+        self.values.get(idx).map_or(self.st.span, |v| v.2)
+    }
+
+    /// The text of positive value `idx`.
+    pub(crate) fn value_text(&self, idx: usize) -> &str {
+        self.values.get(idx).map_or("", |v| v.0.as_str())
+    }
+
+    /// The operator of positive value `idx`.
+    pub(crate) fn op_of(&self, idx: usize) -> String {
+        let mut n = 0usize;
+        for (op, e) in self.entries.iter().filter(|(op, _)| is_positive(&op.node)) {
+            let len = e.values.node.len();
+            if idx < n + len {
+                return op.node.to_string();
+            }
+            n += len;
+        }
+        String::new()
+    }
+
+    /// "`<op>` `sub` value `<value>`", how messages name value `idx`.
+    pub(crate) fn quote(&self, idx: usize) -> String {
+        format!(
+            "`{}` `sub` value `{}`",
+            self.op_of(idx),
+            self.value_text(idx)
+        )
+    }
+
+    /// The span of the first `sub` condition's values.
+    pub(crate) fn first_span(&self) -> Span {
+        self.entries
+            .first()
+            .map_or(self.st.span, |(_, e)| e.values.span)
+    }
+}
+
+impl Auditor<'_> {
+    /// The subject rules for one statement and issuer: satisfiability over the issuer's grammar,
+    /// then (when another condition does not already make it open) the witness search, whose
+    /// results the issuer's family reports.
+    pub(crate) fn subjects(
+        &mut self,
+        i: usize,
+        st: &Statement,
+        iss: &Issuer,
+        prefix: &str,
+        bounded: bool,
+    ) {
+        let Some(scope) = self.subject_scope(i, st, iss, prefix) else {
+            return;
+        };
+        if scope.kind == IssuerKind::GitHub {
+            self.github_custom_templates(&scope);
+        }
+        let fed = principal_values(st, PrincipalKind::Federated)
+            .into_iter()
+            .find(|f| issuers::classify_federated(&f.node).prefix == iss.prefix)
+            .map(|f| f.node.clone())
+            .unwrap_or_default();
+        let w = self.witnesses(st, iss, &fed, prefix);
+        let valid = candidates(scope.kind, &scope.values, &scope.intended);
+        if !bounded {
+            // Only satisfiability: another rule already reports the statement as open.
+            if !scope.values.is_empty() && !valid.iter().any(|(c, _)| w.admits(c)) {
+                self.unsatisfiable(&scope);
+            }
+            return;
+        }
+        let verdicts: Vec<bool> = valid.iter().map(|(c, _)| w.admits(c)).collect();
+        if !scope.values.is_empty() && !verdicts.contains(&true) {
+            self.unsatisfiable(&scope);
+            return;
+        }
+        let admitted: Vec<&(String, issuers::Subject)> = valid
+            .iter()
+            .zip(&verdicts)
+            .filter_map(|(v, admitted)| admitted.then_some(v))
+            .collect();
+        let res = search(&w, scope.kind, &admitted, &scope.intended, &scope.values);
+        self.report_tenancy(&scope, &res);
+        if res.all.is_none() {
+            match scope.kind {
+                IssuerKind::GitHub => self.github_subjects(&scope, &res),
+                IssuerKind::GitLab => self.gitlab_subjects(&scope, &res),
+                IssuerKind::HcpTerraform => self.tfc_subjects(&scope, &res),
+                IssuerKind::Eks => self.irsa_subjects(&scope, &res),
+                IssuerKind::CircleCi => self.circleci_subjects(&scope, &res),
+                IssuerKind::Bitbucket => self.bitbucket_subjects(&scope, &res),
+                _ => self.other_project(&scope, &res),
+            }
+        }
+        if res.immutable_twin_missing.is_some() {
+            self.github_immutable(&scope, &res);
+        }
+        self.name_recycle(&scope, &res, prefix);
+        self.multi_value_loosest(&scope);
+    }
+
+    /// The `sub` conditions of `st` for `iss`, or `None` when it has none.
+    fn subject_scope<'s>(
+        &self,
+        i: usize,
+        st: &'s Statement,
+        iss: &Issuer,
+        prefix: &str,
+    ) -> Option<SubjectScope<'s>> {
+        // The retired GitHub issuer used the same subject grammar.
+        let kind = if iss.kind == IssuerKind::GitHubLegacy {
+            IssuerKind::GitHub
+        } else {
+            iss.kind
+        };
+        let sub_key = format!("{prefix}sub");
+        let entries: Vec<_> = entries(st)
+            .filter(|(_, e)| e.key.node.to_lowercase() == sub_key)
+            .collect();
+        if entries.is_empty() {
+            return None;
+        }
+        let values: Vec<(String, bool, Span)> = entries
+            .iter()
+            .filter(|(op, _)| is_positive(&op.node))
+            .flat_map(|(op, e)| {
+                let like = op.node.base.uses_wildcards();
+                e.values
+                    .node
+                    .iter()
+                    .map(move |v| (v.node.text().into_owned(), like, v.span))
+            })
+            .collect();
+        let configured: &[String] = match kind {
+            IssuerKind::GitHub => &self.opts.trusted_github_owners,
+            IssuerKind::Eks => &self.opts.trusted_namespaces,
+            _ => &[],
+        };
+        let intended = Intended::new(kind, &values, configured);
+        Some(SubjectScope {
+            i,
+            st,
+            kind,
+            tenant_scoped: iss.tenancy == Tenancy::TenantScoped,
+            issuer: iss.prefix.clone(),
+            entries,
+            values,
+            intended,
+        })
+    }
+
+    /// TP-SUB-UNSATISFIABLE: no subject of the grammar satisfies the positive `sub` values.
+    fn unsatisfiable(&mut self, s: &SubjectScope<'_>) {
+        let custom_template = s.kind == IssuerKind::GitHub
+            && s.values.iter().all(|(v, ..)| {
+                ABUSABLE_CLAIMS
+                    .iter()
+                    .chain(REPOSITORY_CLAIMS)
+                    .any(|c| v.starts_with(c))
+            });
+        if custom_template {
+            return; // reported as TP-GHA-ABUSABLE-CLAIM-FIRST or unknowable
+        }
+        let vals: Vec<String> = s
+            .entries
+            .iter()
+            .map(|(op, e)| format!("`{}` {}", op.node, quote_values(e)))
+            .collect();
+        self.push(RuleId::SubUnsatisfiable, Severity::Info, Verdict::Broken,
+            format!("no subject this issuer can mint satisfies `sub` {}: the statement can never match (broken, not open)", vals.join(" and ")),
+            s.first_span(), Some(s.i));
+    }
+
+    /// TP-OIDC-SUB-WILDCARD-ALL, or a subject outside the intended tenant (the family's rule).
+    fn report_tenancy(&mut self, s: &SubjectScope<'_>, res: &WitnessResult) {
+        if let Some(w) = &res.all {
+            let idx = s
+                .values
+                .iter()
+                .position(|(v, like, _)| *like && Pattern::new(v, Case::Sensitive).is_match(w))
+                .unwrap_or(0);
+            self.push(
+                RuleId::OidcSubWildcardAll,
+                s.lower(Severity::Critical),
+                Verdict::Open,
+                format!(
+                    "{} matches every subject of `{}`, e.g. `{w}`",
+                    s.quote(idx),
+                    s.issuer
+                ),
+                s.value_span(idx),
+                Some(s.i),
+            );
+            return;
+        }
+        let Some((w, idx)) = &res.foreign else {
+            return;
+        };
+        let stem = literal_segments(s.kind, stem_of(s.value_text(*idx)), false)
+            .0
+            .filter(|(_, complete)| !complete)
+            .map(|(t, _)| t)
+            .unwrap_or_default();
+        let (rule, sev) = match s.kind {
+            IssuerKind::GitHub if !stem.is_empty() => {
+                (RuleId::GhaOrgPrefix, s.lower(Severity::Critical))
+            }
+            IssuerKind::Eks => (RuleId::IrsaNamespacePrefix, Severity::High),
+            IssuerKind::HcpTerraform => (RuleId::TfcOrgUnpinned, s.lower(Severity::Critical)),
+            _ => (RuleId::OidcSubAnyOwner, s.lower(Severity::Critical)),
+        };
+        let tenants = &s.intended.tenants_named;
+        let outside = if tenants.is_empty() {
+            "tenant (the tenant segment is a wildcard)".to_owned()
+        } else {
+            format!("tenant {}", backticked(tenants.iter()))
+        };
+        self.push(
+            rule,
+            sev,
+            Verdict::Open,
+            format!(
+                "{} admits a subject outside the intended {outside}: `{w}`",
+                s.quote(*idx)
+            ),
+            s.value_span(*idx),
+            Some(s.i),
+        );
+    }
+
+    /// A subject of another project of an intended tenant, for issuers without their own rule.
+    fn other_project(&mut self, s: &SubjectScope<'_>, res: &WitnessResult) {
+        if let Some((w, idx)) = &res.project {
+            self.push_project(
+                s,
+                RuleId::OidcSubAnyOwner,
+                s.lower(Severity::Medium),
+                "other projects of the tenant",
+                w,
+                *idx,
+            );
+        }
+    }
+
+    /// Reports `rule` for value `idx`, which admits `others` (e.g. "other repositories of the
+    /// owner"), with witness `w`.
+    pub(crate) fn push_project(
+        &mut self,
+        s: &SubjectScope<'_>,
+        rule: RuleId,
+        sev: Severity,
+        others: &str,
+        w: &str,
+        idx: usize,
+    ) {
+        self.push(
+            rule,
+            sev,
+            Verdict::Open,
+            format!("{} admits {others}, e.g. `{w}`", s.quote(idx)),
+            s.value_span(idx),
+            Some(s.i),
+        );
+    }
+
+    /// TP-NAME-RECYCLE: the identity is pinned by names only (GitHub, GitLab, HCP Terraform).
+    fn name_recycle(&mut self, s: &SubjectScope<'_>, res: &WitnessResult, prefix: &str) {
+        let named = matches!(
+            s.kind,
+            IssuerKind::GitHub | IssuerKind::GitLab | IssuerKind::HcpTerraform
+        );
+        if !named
+            || res.foreign.is_some()
+            || res.all.is_some()
+            || s.intended.tenants.is_empty()
+            || self.id_pinned(s, prefix)
+        {
+            return;
+        }
+        let idx = s
+            .values
+            .iter()
+            .position(|(v, ..)| !v.contains('@'))
+            .unwrap_or(0);
+        self.push(RuleId::NameRecycle, Severity::Info, Verdict::Advice,
+            format!("the identity is pinned by names ({}), which can be renamed, transferred or re-registered", backticked(s.intended.tenants.iter())),
+            s.value_span(idx), Some(s.i));
+    }
+
+    /// Since 2026 STS exposes the issuer's immutable project id (docs/SEMANTICS.md §4.7): a
+    /// statement that also pins it exactly is not open to a re-registered or renamed name,
+    /// whatever `sub` says.
+    fn id_pinned(&self, s: &SubjectScope<'_>, prefix: &str) -> bool {
+        if self.opts.pre_2026_claims {
+            return false;
+        }
+        let provider = prefix.strip_suffix(':').unwrap_or(prefix);
+        let Some(claim) = (match s.kind {
+            IssuerKind::GitHub => Some("repository_id"),
+            IssuerKind::GitLab => Some("project_id"),
+            _ => None,
+        }) else {
+            return false;
+        };
+        let key = format!("{prefix}{claim}");
+        issuers::claim_presence(s.kind, provider, claim, false) != Presence::Never
+            && entries(s.st).any(|(op, e)| {
+                let op = &op.node;
+                is_positive(op)
+                    && matches!(
+                        op.base,
+                        BaseOperator::StringEquals
+                            | BaseOperator::StringEqualsIgnoreCase
+                            | BaseOperator::StringLike
+                    )
+                    && e.key.node.to_lowercase() == key
+                    && !e.values.node.is_empty()
+                    && e.values.node.iter().all(|v| {
+                        let t = v.node.text();
+                        !t.is_empty() && !t.contains(['*', '?', '$'])
+                    })
+            })
+    }
+
+    /// TP-MULTI-VALUE-LOOSEST: each value of a multi-valued `sub` condition classified alone.
+    fn multi_value_loosest(&mut self, s: &SubjectScope<'_>) {
+        let fills = issuers::fills_cached(s.kind);
+        for (op, e) in &s.entries {
+            if !is_positive(&op.node) || e.values.node.len() < 2 {
+                continue;
+            }
+            let scopes: Vec<(Scope, Span, String)> = e
+                .values
+                .node
+                .iter()
+                .map(|v| {
+                    let t = v.node.text().into_owned();
+                    let like = op.node.base.uses_wildcards();
+                    let scope = value_scope(s.kind, &t, like, &s.intended.tenants_named, fills);
+                    (scope, v.span, t)
+                })
+                .collect();
+            let max = scopes.iter().map(|s| s.0).max().unwrap_or(Scope::Exact);
+            let min = scopes.iter().map(|s| s.0).min().unwrap_or(Scope::Exact);
+            if max <= min || max < Scope::Project {
+                continue;
+            }
+            if let Some((sc, span, t)) = scopes.iter().find(|s| s.0 == max) {
+                let sev = match sc {
+                    Scope::All | Scope::Tenant => s.lower(Severity::Critical),
+                    _ => Severity::High,
+                };
+                self.push(RuleId::MultiValueLoosest, sev, Verdict::Open,
+                    format!("values of `{}` are ORed and `{t}` is the loosest: it admits far more than the other values", e.key.node), *span, Some(s.i));
+            }
+        }
+    }
+}
+
+/// `values` quoted in backticks and joined with commas.
+pub(crate) fn backticked<'a>(values: impl Iterator<Item = &'a String>) -> String {
+    values
+        .map(|t| format!("`{t}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
