@@ -1,164 +1,27 @@
-//! Issuer knowledge: who can mint tokens (anyone, for a shared issuer such as GitHub or Google;
-//! only one tenant's workloads, for a tenant-scoped one, whose findings are one severity level
-//! lower), which keys STS exposes, and each issuer's subject grammar, which the issuer-specific
-//! rules of `docs/RULES.md` (`TP-GHA-*`, `TP-IRSA-*`, ...) reason about.
-//!
-//! Everything issuer-specific the rules need is in this one table so that adding an issuer is
-//! a data change. The claim-key lists mirror docs/SEMANTICS.md §4.3–4.4; the 2026 provider-specific
-//! GitHub keys are switched off by [`crate::AuditOptions::pre_2026_claims`].
+//! The audit's adapter over `rolecall_eval::issuers`, which holds the issuer knowledge shared with
+//! the evaluator and the analyzer: which issuer a principal names and who can mint its tokens
+//! (anyone, for a shared issuer such as GitHub or Google; only one tenant's workloads, for a
+//! tenant-scoped one, whose findings are one severity level lower), and which keys STS exposes.
+//! What stays here is the audit's own use of it: the keys that bound an identity (`TP-OIDC-NO-SUB`),
+//! and the subject segments and sample subjects its witness search builds. The 2026
+//! provider-specific keys are switched off by [`crate::AuditOptions::pre_2026_claims`].
 
 use std::sync::OnceLock;
 
-/// The issuers rolecall knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum IssuerKind {
-    /// `token.actions.githubusercontent.com` (optionally `/<enterprise>`).
-    GitHub,
-    /// `vstoken.actions.githubusercontent.com`, GitHub's retired pre-GA issuer.
-    GitHubLegacy,
-    /// `gitlab.com` or a self-managed GitLab.
-    GitLab,
-    /// `app.terraform.io`.
-    HcpTerraform,
-    /// `oidc.eks.<region>.amazonaws.com/id/<id>`.
-    Eks,
-    /// `oidc.circleci.com/org/<uuid>`.
-    CircleCi,
-    /// `api.bitbucket.org/2.0/workspaces/<ws>/pipelines-config/identity/oidc`.
-    Bitbucket,
-    /// `accounts.google.com`.
-    Google,
-    /// `cognito-identity.amazonaws.com`.
-    Cognito,
-    /// `www.amazon.com` (Login with Amazon).
-    Amazon,
-    /// `graph.facebook.com`.
-    Facebook,
-    /// Microsoft Entra ID.
-    Entra,
-    /// A SAML provider.
-    Saml,
-    /// An OIDC issuer rolecall has no grammar for.
-    Other,
-}
+pub use rolecall_eval::issuers::{
+    classify_federated, is_multivalued, Issuer, IssuerKind, Presence, Tenancy,
+};
 
-/// Who can obtain a token from the issuer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Tenancy {
-    /// Anyone (a free account suffices): GitHub, gitlab.com, HCP Terraform, Google, Cognito...
-    Shared,
-    /// Only members of one tenant (EKS cluster, CircleCI org, Bitbucket workspace, GitHub
-    /// enterprise issuer, self-managed GitLab). Severities are lowered by one level.
-    TenantScoped,
-}
-
-/// A classified `Federated` principal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Issuer {
-    /// Which issuer.
-    pub kind: IssuerKind,
-    /// The condition-key prefix (issuer host/path without `https://`, or `SAML`).
-    pub prefix: String,
-    /// Shared or tenant-scoped.
-    pub tenancy: Tenancy,
-    /// The account that owns the provider, for `oidc-provider` ARNs.
-    pub account: Option<String>,
-}
-
-/// Classifies a `Federated` principal value.
-pub fn classify_federated(value: &str) -> Issuer {
-    let (prefix, account, saml) = if let Some(rest) = value.strip_prefix("arn:") {
-        // arn:<partition>:iam::<account>:oidc-provider/<host/path>
-        let parts: Vec<&str> = rest.splitn(5, ':').collect();
-        let account = parts.get(3).map(|s| (*s).to_owned());
-        match parts.get(4) {
-            Some(res) if res.starts_with("oidc-provider/") => (
-                res.trim_start_matches("oidc-provider/").to_owned(),
-                account,
-                false,
-            ),
-            Some(res) if res.starts_with("saml-provider/") => ("SAML".to_owned(), account, true),
-            _ => (value.to_owned(), account, false),
-        }
-    } else {
-        (value.to_owned(), None, false)
-    };
-    let (kind, tenancy) = if saml {
-        (IssuerKind::Saml, Tenancy::TenantScoped)
-    } else {
-        classify_prefix(&prefix)
-    };
-    Issuer {
-        kind,
-        prefix,
-        tenancy,
-        account,
-    }
-}
-
-fn classify_prefix(p: &str) -> (IssuerKind, Tenancy) {
-    use IssuerKind as K;
-    use Tenancy::{Shared, TenantScoped};
-    let host = p.split('/').next().unwrap_or(p);
-    match host {
-        "token.actions.githubusercontent.com" if p == host => (K::GitHub, Shared),
-        "token.actions.githubusercontent.com" => (K::GitHub, TenantScoped),
-        "vstoken.actions.githubusercontent.com" => (K::GitHubLegacy, Shared),
-        "gitlab.com" => (K::GitLab, Shared),
-        "app.terraform.io" => (K::HcpTerraform, Shared),
-        "oidc.circleci.com" => (K::CircleCi, TenantScoped),
-        "api.bitbucket.org" => (K::Bitbucket, TenantScoped),
-        "accounts.google.com" => (K::Google, Shared),
-        "cognito-identity.amazonaws.com" => (K::Cognito, Shared),
-        "www.amazon.com" => (K::Amazon, Shared),
-        "graph.facebook.com" => (K::Facebook, Shared),
-        "sts.windows.net" | "login.microsoftonline.com" => (K::Entra, TenantScoped),
-        h if h.starts_with("oidc.eks.") && h.ends_with(".amazonaws.com") => (K::Eks, TenantScoped),
-        h if h.contains("gitlab") => (K::GitLab, TenantScoped),
-        _ => (K::Other, TenantScoped),
-    }
-}
-
-/// Whether STS puts a key into the request context for this issuer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Presence {
-    /// Always present (`sub`, `aud`).
-    Always,
-    /// Present for some tokens (optional provider-specific claims, Cognito `amr`).
-    Sometimes,
-    /// Never present: STS does not expose this claim.
-    Never,
-}
-
-/// Whether the claim table exposes `claim` for `provider` (both compared
-/// as the audit holds them, lower-cased): the evaluator's claim table is the
-/// one source of truth, so the audit and `eval` never disagree.
-fn table_exposes(provider: &str, claim: &str) -> bool {
-    rolecall_eval::claims::ClaimRules::default()
-        .provider_claims(provider)
-        .iter()
-        .any(|k| k.name.eq_ignore_ascii_case(claim))
-}
-
-/// Whether `claim` (the part after `<prefix>:`, lower-cased) is a request key for this issuer;
-/// `provider` is the key prefix without its `:`.
+/// Whether `claim` (the part after `<prefix>:`) is a request key for this issuer; `provider` is
+/// the key prefix without its `:`. The audit's view of `rolecall_eval::issuers::claim_presence`:
+/// `pre_2026` selects the claim table before 2026 (none) instead of the current one.
 pub fn claim_presence(kind: IssuerKind, provider: &str, claim: &str, pre_2026: bool) -> Presence {
-    use IssuerKind as K;
-    match (kind, claim) {
-        (K::Amazon, "app_id" | "user_id") | (K::Facebook, "app_id" | "id") => Presence::Always,
-        (K::Amazon | K::Facebook, _) => Presence::Never,
-        (K::Saml, _) => Presence::Sometimes,
-        (_, "sub" | "aud") => Presence::Always,
-        (K::Google, "oaud" | "azp") => Presence::Sometimes,
-        (K::Cognito, "amr") => Presence::Always,
-        (_, c) if !pre_2026 && table_exposes(provider, c) => Presence::Sometimes,
-        _ => Presence::Never,
-    }
-}
-
-/// Whether a claim is multivalued for this issuer (set operators are then the right tool).
-pub fn is_multivalued(kind: IssuerKind, claim: &str) -> bool {
-    kind == IssuerKind::Cognito && claim == "amr"
+    let rules = if pre_2026 {
+        rolecall_eval::claims::ClaimRules::pre_2026()
+    } else {
+        rolecall_eval::claims::ClaimRules::default()
+    };
+    rolecall_eval::issuers::claim_presence(kind, provider, claim, &rules)
 }
 
 /// The keys that bound the caller's identity (docs/RULES.md, TP-OIDC-NO-SUB).

@@ -28,6 +28,9 @@
 //! * [`matcher`]: IAM `*`/`?` wildcard matching over chars, linear in the
 //!   worst case, and [`matcher::PatternSet`] for keys with many patterns.
 //! * [`decision`]: the exhaustive [`Decision`] enum.
+//! * [`issuers`]: issuer knowledge as data: which issuer a principal or
+//!   `iss` names (tenancy, partition, tenant), which keys it always,
+//!   sometimes or never sends, and the grammar of its `sub`.
 //! * [`view`]: a read-only view of compiled statements (principal, action,
 //!   conditions) for tools that reason about whole policies.
 //!
@@ -95,6 +98,7 @@ pub mod decision;
 pub mod evaluate;
 pub mod explain;
 pub mod github_subject;
+pub mod issuers;
 pub mod matcher;
 pub mod request;
 pub mod view;

@@ -1,0 +1,346 @@
+//! Issuer grammars (`rolecall_eval::issuers`): each documented example
+//! subject parses into its fields, and near misses do not
+//! (docs/SEMANTICS.md §4.8 gives the source of each example).
+
+use rolecall_eval::issuers::{
+    self, CharRange, FieldRole, IssuerKind, NameAlphabet, Part, SubjectForm, SubjectGrammar,
+};
+
+/// The fields a subject parses into, `None` when it is not a subject.
+fn fields(g: &SubjectGrammar, sub: &str) -> Option<Vec<(String, String)>> {
+    g.matches(sub)
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect()
+}
+
+/// A subject, the form it parses with, and its fields.
+type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
+/// GitHub's OIDC reference, "Example subject claims" and the immutable
+/// form.
+#[test]
+fn github_documented_subjects_parse() {
+    let g = SubjectGrammar::github();
+    let cases: &[Case] = &[
+        (
+            "repo:octo-org/octo-repo:environment:Production",
+            "environment",
+            &[
+                ("owner", "octo-org"),
+                ("repository", "octo-repo"),
+                ("environment", "Production"),
+            ],
+        ),
+        (
+            "repo:octo-org/octo-repo:ref:refs/heads/demo-branch",
+            "branch",
+            &[
+                ("owner", "octo-org"),
+                ("repository", "octo-repo"),
+                ("branch", "demo-branch"),
+            ],
+        ),
+        (
+            "repo:octo-org/octo-repo:ref:refs/tags/demo-tag",
+            "tag",
+            &[
+                ("owner", "octo-org"),
+                ("repository", "octo-repo"),
+                ("tag", "demo-tag"),
+            ],
+        ),
+        (
+            "repo:octo-org/octo-repo:pull_request",
+            "pull_request",
+            &[("owner", "octo-org"), ("repository", "octo-repo")],
+        ),
+        (
+            "repo:octo-org/octo-repo:environment:Production%3AV1",
+            "environment",
+            &[
+                ("owner", "octo-org"),
+                ("repository", "octo-repo"),
+                ("environment", "Production%3AV1"),
+            ],
+        ),
+        (
+            "repo:octo-org@123456/octo-repo@456789:ref:refs/heads/main",
+            "immutable branch",
+            &[
+                ("owner", "octo-org"),
+                ("owner_id", "123456"),
+                ("repository", "octo-repo"),
+                ("repository_id", "456789"),
+                ("branch", "main"),
+            ],
+        ),
+        (
+            "repo:octo-org/.github:ref:refs/heads/feature/a.b",
+            "branch",
+            &[
+                ("owner", "octo-org"),
+                ("repository", ".github"),
+                ("branch", "feature/a.b"),
+            ],
+        ),
+    ];
+    for (sub, form, want) in cases {
+        let parsed = g.parse(sub).unwrap_or_else(|| panic!("`{sub}`"));
+        assert_eq!(parsed.form, *form, "{sub}");
+        assert_eq!(parsed.fields, pairs(want), "{sub}");
+    }
+}
+
+#[test]
+fn github_near_misses_do_not_parse() {
+    let g = SubjectGrammar::github();
+    let long_owner = format!("repo:{}/r:pull_request", "a".repeat(40));
+    let long_repo = format!("repo:o/{}:pull_request", "r".repeat(101));
+    for sub in [
+        "",
+        "repo:octo-org/octo-repo",
+        "repo:octo-org/octo-repo:",
+        "repo:octo-org:ref:refs/heads/main",
+        "repo:octo-org/octo-repo:ref:main",
+        "repo:octo-org/octo-repo:ref:refs/heads/",
+        "repo:octo-org/octo-repo:ref:refs/pull/1/merge",
+        "repo:octo-org/octo-repo:environment:",
+        "repo:octo-org/octo-repo:environment:a:b",
+        "repo:octo-org/octo-repo:pull_request_target",
+        "repo:octo org/octo-repo:pull_request",
+        "repo:octo-org/octo/repo:pull_request",
+        "repo:octo-org@12a/octo-repo@4:pull_request",
+        "repo:octo-org@/octo-repo@4:pull_request",
+        "repo:octo-org/octo-repo:ref:refs/heads/a b",
+        "repo:octo-org/octo-repo:ref:refs/heads/a*",
+        "Repo:octo-org/octo-repo:pull_request",
+        "repository_owner:octo-org",
+        long_owner.as_str(),
+        long_repo.as_str(),
+    ] {
+        assert!(g.matches(sub).is_none(), "`{sub}` should not parse");
+    }
+    // The name form and the immutable form are separate grammars too.
+    assert!(SubjectGrammar::github_default()
+        .matches("repo:o@1/r@2:pull_request")
+        .is_none());
+    assert!(SubjectGrammar::github_immutable()
+        .matches("repo:o/r:pull_request")
+        .is_none());
+}
+
+/// EKS: `system:serviceaccount:NAMESPACE:NAME` with Kubernetes' name
+/// rules.
+#[test]
+fn eks_subjects() {
+    let g = SubjectGrammar::eks();
+    assert_eq!(
+        fields(&g, "system:serviceaccount:default:my-service-account"),
+        Some(pairs(&[
+            ("namespace", "default"),
+            ("service_account", "my-service-account")
+        ]))
+    );
+    assert_eq!(
+        fields(&g, "system:serviceaccount:kube-system:aws-node"),
+        Some(pairs(&[
+            ("namespace", "kube-system"),
+            ("service_account", "aws-node")
+        ]))
+    );
+    // A service account name is a subdomain: dots are allowed.
+    assert!(g.matches("system:serviceaccount:prod:app.v2").is_some());
+    let ns63 = format!("system:serviceaccount:{}:a", "n".repeat(63));
+    let ns64 = format!("system:serviceaccount:{}:a", "n".repeat(64));
+    let sa253 = format!("system:serviceaccount:a:{}", "s".repeat(253));
+    let sa254 = format!("system:serviceaccount:a:{}", "s".repeat(254));
+    assert!(g.matches(&ns63).is_some());
+    assert!(g.matches(&sa253).is_some());
+    for sub in [
+        ns64.as_str(),
+        sa254.as_str(),
+        "system:serviceaccount:Prod:app",
+        "system:serviceaccount:-prod:app",
+        "system:serviceaccount:prod-:app",
+        "system:serviceaccount:pr.od:app",
+        "system:serviceaccount:prod:app-",
+        "system:serviceaccount:prod:.app",
+        "system:serviceaccount:prod:",
+        "system:serviceaccount::app",
+        "system:serviceaccount:prod:app:x",
+        "system:serviceaccounts:prod:app",
+        "system:serviceaccount:prod",
+    ] {
+        assert!(g.matches(sub).is_none(), "`{sub}` should not parse");
+    }
+}
+
+#[test]
+fn custom_github_templates() {
+    let keys = |k: &[&str]| k.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    // GitHub's documented examples of customised subjects.
+    let g = SubjectGrammar::github_template(&keys(&["repository_owner", "repository_visibility"]))
+        .unwrap();
+    assert_eq!(
+        fields(
+            &g,
+            "repository_owner:monalisa:repository_visibility:private"
+        ),
+        Some(pairs(&[("repository_owner", "monalisa")]))
+    );
+    assert!(g
+        .matches("repository_owner:monalisa:repository_visibility:secret")
+        .is_none());
+    let g =
+        SubjectGrammar::github_template(&keys(&["repo", "context", "job_workflow_ref"])).unwrap();
+    let parsed = g
+        .parse("repo:octo-org/octo-repo:environment:prod:job_workflow_ref:octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main")
+        .unwrap();
+    assert_eq!(parsed.form, "environment");
+    assert_eq!(
+        parsed.fields,
+        pairs(&[
+            ("owner", "octo-org"),
+            ("repository", "octo-repo"),
+            ("environment", "prod"),
+            (
+                "job_workflow_ref",
+                "octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main"
+            )
+        ])
+    );
+    // Immutable repositories keep their ids under a template.
+    assert_eq!(
+        g.parse("repo:o@1/r@2:pull_request:job_workflow_ref:o/r/.github/workflows/x.yml@refs/heads/main")
+            .map(|p| p.form),
+        Some("immutable pull_request")
+    );
+    // With `environment` in the template, the context is the environment.
+    let g = SubjectGrammar::github_template(&keys(&["context", "environment"])).unwrap();
+    assert!(g.matches("environment:prod:environment:prod").is_some());
+    assert!(g.matches("ref:refs/heads/main:environment:prod").is_none());
+    assert!(g.matches("pull_request:environment:prod").is_none());
+    // GitHub refuses these templates, and so does the grammar.
+    assert!(SubjectGrammar::github_template(&[]).is_err());
+    assert!(SubjectGrammar::github_template(&keys(&["repo", "repo"])).is_err());
+    assert!(SubjectGrammar::github_template(&keys(&["re po"])).is_err());
+}
+
+#[test]
+fn templates_from_the_repository_setting() {
+    use rolecall_eval::github_subject::parse_template;
+    let t = parse_template(br#"{"use_default": true}"#).unwrap();
+    assert_eq!(
+        SubjectGrammar::from_github_template(&t, None).unwrap(),
+        SubjectGrammar::github()
+    );
+    let t = parse_template(br#"{"use_default": false}"#).unwrap();
+    assert!(SubjectGrammar::from_github_template(&t, None).is_err());
+    let org = vec!["repository_owner".to_owned()];
+    let g = SubjectGrammar::from_github_template(&t, Some(&org)).unwrap();
+    assert!(g.matches("repository_owner:octo-org").is_some());
+}
+
+/// Every form's fields are found by name and role, for the analyzer's
+/// per-segment descriptions.
+#[test]
+fn fields_carry_their_roles() {
+    let g = SubjectGrammar::github();
+    let form = g.form("immutable environment").unwrap();
+    let roles: Vec<(&str, FieldRole)> = form
+        .parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::Field(f) => Some((f.name.as_str(), f.role)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("owner", FieldRole::Tenant),
+            ("owner_id", FieldRole::TenantId),
+            ("repository", FieldRole::Project),
+            ("repository_id", FieldRole::ProjectId),
+            ("environment", FieldRole::Context)
+        ]
+    );
+}
+
+#[test]
+fn alphabets() {
+    let a = NameAlphabet::any_except(&[':', '\0', char::MAX], 0);
+    assert!(a.contains(""));
+    assert!(a.contains("a%3Ab/é"));
+    assert!(!a.contains("a:b"));
+    assert!(!a.contains("\0"));
+    assert_eq!(a.chars.first(), Some(&CharRange::new('\u{1}', '9')));
+    let label = NameAlphabet::dns1123_label();
+    assert!(label.contains("a"));
+    assert!(label.contains("a-b"));
+    assert!(!label.contains("-"));
+    assert!(!label.contains(""));
+    // Greedy parse: an earlier field takes what it can.
+    let form = SubjectForm::new(
+        "path",
+        vec![
+            Part::field(
+                "group",
+                FieldRole::Tenant,
+                NameAlphabet::any_except(&[':'], 1),
+            ),
+            Part::lit("/"),
+            Part::field(
+                "project",
+                FieldRole::Project,
+                NameAlphabet::any_except(&[':', '/'], 1),
+            ),
+        ],
+    );
+    assert_eq!(
+        form.parse("a/b/c"),
+        Some(pairs(&[("group", "a/b"), ("project", "c")]))
+    );
+    // Inputs beyond the bound match nothing, quickly.
+    let huge = format!(
+        "system:serviceaccount:a:{}",
+        "s".repeat(issuers::grammar::MAX_MATCH_CHARS)
+    );
+    assert!(SubjectGrammar::eks().matches(&huge).is_none());
+}
+
+/// A subject of 60,000 characters over an unbounded field parses in
+/// linear time (the parse is O(parts x length), not quadratic).
+#[test]
+fn long_subjects_parse_in_linear_time() {
+    let g = SubjectGrammar::github();
+    let sub = format!("repo:o/r:environment:{}", "e".repeat(60_000));
+    let t = std::time::Instant::now();
+    assert!(g.matches(&sub).is_some());
+    assert!(t.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[test]
+fn grammars_per_issuer_kind() {
+    assert_eq!(
+        issuers::subject_grammar(IssuerKind::GitHub),
+        Some(SubjectGrammar::github())
+    );
+    assert_eq!(
+        issuers::subject_grammar(IssuerKind::Eks),
+        Some(SubjectGrammar::eks())
+    );
+    assert_eq!(issuers::subject_grammar(IssuerKind::Other), None);
+    let eks = issuers::classify_federated(
+        "arn:aws-cn:iam::111122223333:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC",
+    );
+    assert!(eks
+        .subject_grammar()
+        .unwrap()
+        .matches("system:serviceaccount:prod:app")
+        .is_some());
+}
