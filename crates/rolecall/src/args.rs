@@ -19,6 +19,23 @@ Examples:
   rolecall audit examples/ --format sarif > rolecall.sarif
   rolecall explain --policy trust.json --token token.jwt --account 111122223333";
 
+const WHO_HELP: &str = "\
+Reads what `audit` reads: policy files, URL-encoded policies, `aws iam get-role` output, `aws iam
+get-account-authorization-details` dumps, Terraform plan JSON and CloudFormation templates (JSON or
+YAML); directories are searched as `audit` searches them.
+
+Per role: assumable or not, and by whom (per principal and action, a description and a witness
+request the evaluator allows). A policy the analysis cannot answer exactly says why (`not exactly
+analysable: ...`), never a guess.
+
+Exit codes: 0 every policy answered, 2 an input unreadable or unparsable, or a policy not exactly
+analysable.
+
+Examples:
+  rolecall who trust.json
+  rolecall who infra/ --format json
+  rolecall who account-dump.json --format json";
+
 const DIFF_HELP: &str = "\
 Compares two trust policies request by request, exactly: `new access` is a request NEW allows and
 OLD does not, `removed access` the reverse. Each is shown with a witness request and the
@@ -163,6 +180,9 @@ Examples:
   rolecall eks --cluster cluster.json --service-accounts rendered.yaml \\
       --roles app-role.json --providers provider.json --format json")]
     Eks(crate::commands::EksArgs),
+    /// Per role: can anyone assume it, and who, exactly (every answer backed by a checked request).
+    #[command(after_help = WHO_HELP)]
+    Who(crate::commands::WhoArgs),
     /// Does a policy change let anyone new in (and does it shut anyone out)?
     #[command(after_help = DIFF_HELP)]
     Diff(crate::commands::DiffArgs),

@@ -13,6 +13,7 @@ mod hints;
 mod request;
 mod sts;
 mod token;
+mod who;
 mod witness;
 
 use std::io::Write;
@@ -33,6 +34,7 @@ pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Token(args) => token::run(&args),
         Command::Github(args) => github::run(&args),
         Command::Eks(args) => eks::run(&args),
+        Command::Who(args) => who::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Debug(cmd) => debug::run(&cmd),
         Command::Completions(args) => {
@@ -50,3 +52,4 @@ pub(crate) use explain::ExplainArgs;
 pub(crate) use github::GithubArgs;
 pub(crate) use sts::StsArgs;
 pub(crate) use token::TokenArgs;
+pub(crate) use who::WhoArgs;
