@@ -103,6 +103,7 @@ pub const AMAZON: &str = "www.amazon.com";
 /// The JSON type STS gives a provider-specific key (the "Type" column of
 /// AWS's Service Authorization Reference for STS).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ClaimKind {
     /// A `String` key: the claim must be a JSON string.
     String,
@@ -608,6 +609,7 @@ pub enum TokenError {
 
 /// A decoded, *unverified* JWT.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DecodedToken {
     /// The header object (`alg`, `kid`, ...).
     pub header: Value,

@@ -26,6 +26,7 @@ use crate::Decision;
 
 /// The explanation of one evaluation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Explanation {
     /// The decision, as [`crate::evaluate()`] gives it.
     pub decision: Decision,
@@ -41,6 +42,7 @@ pub struct Explanation {
 
 /// How one statement fared.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct StatementExplanation {
     /// The statement number (from 0, document order).
     pub index: usize,
@@ -63,6 +65,7 @@ pub struct StatementExplanation {
 
 /// The principal check (R2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PrincipalExplanation {
     /// Whether the statement's principal covers the request principal.
     pub matched: bool,
@@ -79,6 +82,7 @@ pub struct PrincipalExplanation {
 
 /// One principal value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PrincipalValueExplanation {
     /// `AWS`, `Federated`, `Service` or `CanonicalUser`.
     pub kind: &'static str,
@@ -91,6 +95,7 @@ pub struct PrincipalValueExplanation {
 
 /// The action check (R3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ActionExplanation {
     /// Whether the statement applies to the request action.
     pub matched: bool,
@@ -117,6 +122,7 @@ pub struct WrittenValue {
 
 /// One condition key under one operator.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ConditionExplanation {
     /// The operator as written, e.g. `ForAnyValue:StringLike`.
     pub operator: String,
@@ -159,6 +165,7 @@ pub enum ContextValues {
 
 /// One policy value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PolicyValueExplanation {
     /// The value's text as written (numbers and booleans in JSON spelling).
     pub text: String,
@@ -175,6 +182,7 @@ pub struct PolicyValueExplanation {
 
 /// One context value compared with the policy values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ValueCheck {
     /// The context value.
     pub value: String,

@@ -129,6 +129,7 @@ pub enum SubjectError {
 
 /// The rendered subject, with the claims it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Subject {
     /// The `sub` claim.
     pub sub: String,

@@ -284,9 +284,54 @@ pub enum ConditionValue {
     /// A JSON string.
     String(String),
     /// A JSON number, kept exactly (integers beyond 64 bits are a parse error).
-    Number(serde_json::Number),
+    Number(Number),
     /// A JSON boolean.
     Bool(bool),
+}
+
+/// A JSON number as a condition value holds it: its JSON spelling is what
+/// operators compare (docs/SEMANTICS.md §1.10). Wraps the JSON reader's
+/// number type so that type is not part of this crate's API.
+///
+/// ```
+/// use rolecall_policy::Number;
+///
+/// assert_eq!(Number::from(12).to_string(), "12");
+/// assert_eq!(Number::from_json("1.50").map(|n| n.to_string()).as_deref(), Some("1.5"));
+/// assert!(Number::from_json("twelve").is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Number(pub(crate) serde_json::Number);
+
+impl Number {
+    /// The number a JSON number literal spells; `None` when `text` is not
+    /// exactly one JSON number.
+    pub fn from_json(text: &str) -> Option<Number> {
+        serde_json::from_str(text).ok().map(Number)
+    }
+
+    /// A finite float as a number; `None` for NaN and the infinities, which
+    /// JSON cannot spell.
+    pub fn from_f64(value: f64) -> Option<Number> {
+        serde_json::Number::from_f64(value).map(Number)
+    }
+}
+
+macro_rules! number_from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Number {
+            fn from(value: $t) -> Number {
+                Number(serde_json::Number::from(value))
+            }
+        }
+    )*};
+}
+number_from_int!(i32, i64, u32, u64);
+
+impl std::fmt::Display for Number {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
 }
 
 impl ConditionValue {

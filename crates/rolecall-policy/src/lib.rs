@@ -11,7 +11,10 @@ mod print;
 pub mod span;
 pub mod validate;
 
-pub use ast::*;
+pub use ast::{
+    Condition, ConditionBlock, ConditionEntry, ConditionValue, Effect, LanguageVersion, Number,
+    OneOrMany, Policy, Principal, PrincipalEntry, PrincipalKind, Statement, Version,
+};
 pub use error::{ParseError, ParseErrorKind};
 pub use grammar::operator::{BaseOperator, Operator, OperatorFamily, SetQualifier};
 pub use input::{parse_document, Document, InputForm};

@@ -613,7 +613,7 @@ fn condition_values(
 fn scalar(node: Node<'_>) -> Result<Spanned<ConditionValue>, Node<'_>> {
     let value = match node.value {
         Value::String(s) => ConditionValue::String(s.into_owned()),
-        Value::Number(n) => ConditionValue::Number(n),
+        Value::Number(n) => ConditionValue::Number(crate::ast::Number(n)),
         Value::Bool(b) => ConditionValue::Bool(b),
         _ => return Err(node),
     };

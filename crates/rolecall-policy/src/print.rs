@@ -140,7 +140,7 @@ impl Serialize for ConditionValue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             ConditionValue::String(v) => s.serialize_str(v),
-            ConditionValue::Number(n) => n.serialize(s),
+            ConditionValue::Number(n) => n.0.serialize(s),
             ConditionValue::Bool(b) => s.serialize_bool(*b),
         }
     }

@@ -234,7 +234,7 @@ fn numbers_as_serde_json_reads_them() {
         "18446744073709551616",
         "-1.5E-7",
     ] {
-        let expected: serde_json::Number = serde_json::from_str(text).unwrap();
+        let expected = rolecall_policy::Number::from_json(text).unwrap();
         assert_eq!(value(text), ConditionValue::Number(expected), "{text}");
     }
     assert_eq!(value("1.50").text(), "1.5");

@@ -80,12 +80,14 @@ fn every_operator() -> Vec<Operator> {
 /// Integers of every size, short decimals, and any finite `f64` (which
 /// needs serde_json's `float_roundtrip` feature: without it some floats
 /// read back one ulp off, e.g. `3.8028809071207444e-60`).
-fn number() -> impl Strategy<Value = serde_json::Number> + Clone {
+fn number() -> impl Strategy<Value = rolecall_policy::Number> + Clone {
+    use rolecall_policy::Number;
     prop_oneof![
-        any::<i64>().prop_map(serde_json::Number::from),
-        any::<u64>().prop_map(serde_json::Number::from),
-        (any::<i32>(), -12i32..12).prop_map(|(m, e)| format!("{m}.5e{e}").parse().unwrap()),
-        any::<f64>().prop_filter_map("finite", serde_json::Number::from_f64),
+        any::<i64>().prop_map(Number::from),
+        any::<u64>().prop_map(Number::from),
+        (any::<i32>(), -12i32..12)
+            .prop_map(|(m, e)| Number::from_json(&format!("{m}.5e{e}")).unwrap()),
+        any::<f64>().prop_filter_map("finite", Number::from_f64),
     ]
 }
 

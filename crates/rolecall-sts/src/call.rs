@@ -100,8 +100,9 @@ pub(crate) const INVALID_TOKEN_DOC: &str = "The web identity token that was pass
 /// Observed verbatim, two spaces included (see the module docs).
 const NO_KEY: &str = "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements";
 
-/// Everything one call needs.
+/// Everything one call needs; built with [`CallInput::builder`].
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct CallInput<'a> {
     /// `RoleArn`.
     pub role_arn: &'a str,
@@ -122,25 +123,124 @@ pub struct CallInput<'a> {
 }
 
 impl<'a> CallInput<'a> {
-    /// A call with the default session name and claim rules.
-    pub fn new(
-        role_arn: &'a str,
-        policy: &'a TrustPolicy,
-        token: &'a str,
-        providers: &'a ProviderRegistry,
-        keys: &'a KeySet,
-        now: i64,
-    ) -> CallInput<'a> {
-        CallInput {
-            role_arn,
-            policy,
-            token,
-            providers,
-            keys,
-            now,
-            session_name: None,
-            rules: ClaimRules::default(),
-        }
+    /// A builder: set the role, its trust policy, the token, the providers,
+    /// the keys and the time; the session name and claim rules have
+    /// defaults.
+    ///
+    /// ```
+    /// use rolecall_sts::{CallInput, KeySet, ProviderRegistry, TrustPolicy};
+    ///
+    /// let providers = ProviderRegistry::from_json(r#"{"OpenIDConnectProviderList": []}"#)?;
+    /// let keys = KeySet::from_jwks_json(r#"{"keys": []}"#, "jwks.json")?;
+    /// let policy = TrustPolicy::from_json(r#"{"Version": "2012-10-17", "Statement": [{
+    ///     "Effect": "Allow", "Principal": {"Federated": "accounts.google.com"},
+    ///     "Action": "sts:AssumeRoleWithWebIdentity"}]}"#)?;
+    /// let input = CallInput::builder()
+    ///     .role_arn("arn:aws:iam::111122223333:role/deploy")
+    ///     .policy(&policy)
+    ///     .token("a.b.c")
+    ///     .providers(&providers)
+    ///     .keys(&keys)
+    ///     .now(1_750_000_000)
+    ///     .build()?;
+    /// assert_eq!(input.session_name, None);
+    /// assert!(CallInput::builder().policy(&policy).build().is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn builder() -> CallInputBuilder<'a> {
+        CallInputBuilder::default()
+    }
+}
+
+/// Builds a [`CallInput`]; see [`CallInput::builder`].
+#[derive(Debug, Clone, Default)]
+pub struct CallInputBuilder<'a> {
+    role_arn: Option<&'a str>,
+    policy: Option<&'a TrustPolicy>,
+    token: Option<&'a str>,
+    providers: Option<&'a ProviderRegistry>,
+    keys: Option<&'a KeySet>,
+    now: Option<i64>,
+    session_name: Option<&'a str>,
+    rules: ClaimRules,
+}
+
+/// A [`CallInputBuilder`] was built without one of the inputs every call
+/// needs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the call input has no `{field}`")]
+#[non_exhaustive]
+pub struct CallInputError {
+    /// The builder method that was not called, e.g. `keys`.
+    pub field: &'static str,
+}
+
+impl<'a> CallInputBuilder<'a> {
+    /// `RoleArn` (required).
+    pub fn role_arn(mut self, role_arn: &'a str) -> Self {
+        self.role_arn = Some(role_arn);
+        self
+    }
+
+    /// The role's trust policy (required).
+    pub fn policy(mut self, policy: &'a TrustPolicy) -> Self {
+        self.policy = Some(policy);
+        self
+    }
+
+    /// `WebIdentityToken`, the compact JWT text (required).
+    pub fn token(mut self, token: &'a str) -> Self {
+        self.token = Some(token);
+        self
+    }
+
+    /// The IAM OIDC providers of the role's account (required).
+    pub fn providers(mut self, providers: &'a ProviderRegistry) -> Self {
+        self.providers = Some(providers);
+        self
+    }
+
+    /// The issuer's signing keys (required).
+    pub fn keys(mut self, keys: &'a KeySet) -> Self {
+        self.keys = Some(keys);
+        self
+    }
+
+    /// The time of the call, in unix seconds (required).
+    pub fn now(mut self, now: i64) -> Self {
+        self.now = Some(now);
+        self
+    }
+
+    /// `RoleSessionName`; [`DEFAULT_SESSION_NAME`] when not set.
+    pub fn session_name(mut self, session_name: Option<&'a str>) -> Self {
+        self.session_name = session_name;
+        self
+    }
+
+    /// Which claims become condition keys (the 2026 table by default).
+    pub fn rules(mut self, rules: ClaimRules) -> Self {
+        self.rules = rules;
+        self
+    }
+
+    /// The input.
+    ///
+    /// # Errors
+    ///
+    /// When a required input was not set.
+    pub fn build(self) -> Result<CallInput<'a>, CallInputError> {
+        let missing = |field| CallInputError { field };
+        Ok(CallInput {
+            role_arn: self.role_arn.ok_or(missing("role_arn"))?,
+            policy: self.policy.ok_or(missing("policy"))?,
+            token: self.token.ok_or(missing("token"))?,
+            providers: self.providers.ok_or(missing("providers"))?,
+            keys: self.keys.ok_or(missing("keys"))?,
+            now: self.now.ok_or(missing("now"))?,
+            session_name: self.session_name,
+            rules: self.rules,
+        })
     }
 }
 
@@ -231,6 +331,7 @@ impl Check {
 
 /// One check that ran, passed or not, with what it compared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CheckRecord {
     /// Which check.
     pub check: Check,
@@ -242,6 +343,7 @@ pub struct CheckRecord {
 
 /// The error STS would return, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct StsError {
     /// The error code.
     pub code: StsErrorCode,
@@ -263,6 +365,7 @@ impl std::fmt::Display for StsError {
 
 /// What a successful call returns, less the credentials.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Success {
     /// `SubjectFromWebIdentityToken`: the token's `sub`.
     pub subject_from_web_identity_token: String,
@@ -302,6 +405,7 @@ pub enum Response {
 
 /// The result of [`assume_role_with_web_identity`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CallResult {
     /// `RoleArn` as given.
     pub role_arn: String,

@@ -34,6 +34,7 @@ const PLUMBING: &[&str] = &[
 
 /// One condition key STS would put in the request context.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ContextKey {
     /// The key name, e.g. `token.actions.githubusercontent.com:sub`.
     pub name: String,
@@ -151,6 +152,7 @@ impl Note {
 
 /// What [`inspect`] found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct TokenReport {
     /// The decoded header, or `None` when the token is not a JWT.
     pub header: Option<Value>,

@@ -204,9 +204,19 @@ impl KeySet {
         Ok(set)
     }
 
-    /// Every key, in document order.
-    pub fn keys(&self) -> &[Jwk] {
-        &self.keys
+    /// The number of keys.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether the set has no key.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Whether a key has this `kid` (case-sensitive, as JWK `kid`s are).
+    pub fn contains(&self, kid: &str) -> bool {
+        self.find(kid).is_some()
     }
 
     /// Where the keys were read from.
@@ -220,8 +230,9 @@ impl KeySet {
         self.discovery_issuer.as_deref()
     }
 
-    /// The key with this `kid` (case-sensitive, as JWK `kid`s are).
-    pub fn find(&self, kid: &str) -> Option<&Jwk> {
+    /// The key with this `kid` (case-sensitive, as JWK `kid`s are). Crate
+    /// private: `jsonwebtoken`'s `Jwk` is not part of this crate's API.
+    pub(crate) fn find(&self, kid: &str) -> Option<&Jwk> {
         self.keys
             .iter()
             .find(|k| k.common.key_id.as_deref() == Some(kid))

@@ -9,7 +9,8 @@ pub mod providers;
 pub mod token;
 
 pub use call::{
-    assume_role_with_web_identity, CallInput, CallResult, Response, StsError, StsErrorCode,
+    assume_role_with_web_identity, CallInput, CallInputBuilder, CallInputError, CallResult,
+    Response, StsError, StsErrorCode,
 };
 pub use inspect::{inspect, TokenReport};
 pub use keys::{KeySet, KeySetError};

@@ -17,6 +17,7 @@ pub struct TrustPolicy {
 
 /// The decision for one action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ActionResult {
     /// The action, e.g. `sts:AssumeRoleWithWebIdentity`.
     pub action: String,
@@ -30,6 +31,7 @@ pub struct ActionResult {
 
 /// A statement, by position and `Sid`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct StatementRef {
     /// Position in the document, from 0 (docs/DECISIONS.md R10).
     pub index: usize,

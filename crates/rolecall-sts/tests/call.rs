@@ -136,8 +136,16 @@ fn run_with(
     now: i64,
 ) -> CallResult {
     let keys = keys();
-    let mut input = CallInput::new(ROLE, policy, token, registry, &keys, now);
-    input.session_name = Some("test-session");
+    let input = CallInput::builder()
+        .role_arn(ROLE)
+        .policy(policy)
+        .token(token)
+        .providers(registry)
+        .keys(&keys)
+        .now(now)
+        .session_name(Some("test-session"))
+        .build()
+        .unwrap();
     assume_role_with_web_identity(&input)
 }
 
@@ -420,15 +428,16 @@ fn bad_session_name_and_role_arn() {
     let registry = providers();
     let keys = keys();
     let token = sign(&eks_claims());
-    let mut input = CallInput::new(
-        "arn:aws:iam::111122223333:user/bob",
-        &policy,
-        &token,
-        &registry,
-        &keys,
-        NOW,
-    );
-    input.session_name = Some("has space");
+    let input = CallInput::builder()
+        .role_arn("arn:aws:iam::111122223333:user/bob")
+        .policy(&policy)
+        .token(&token)
+        .providers(&registry)
+        .keys(&keys)
+        .now(NOW)
+        .session_name(Some("has space"))
+        .build()
+        .unwrap();
     let result = assume_role_with_web_identity(&input);
     let error = result.error().unwrap();
     assert!(
@@ -537,7 +546,8 @@ fn key_set_from_issuer_mirror_directories() {
     std::fs::write(gh_dir.join(".well-known/jwks"), &key().jwks).unwrap();
     for dir in [&eks_dir, &gh_dir] {
         let set = KeySet::from_path(dir).unwrap();
-        assert!(set.find(KID).is_some());
+        assert!(set.contains(KID) && !set.contains("other"));
+        assert_eq!(set.len(), 1);
         assert!(set.discovery_issuer().is_some());
     }
     std::fs::remove_dir_all(&base).unwrap();
@@ -758,9 +768,16 @@ fn a_mirror_of_another_issuer_does_not_verify() {
     let run_dir = |dir: &std::path::Path| {
         let keys = KeySet::from_path(dir).unwrap();
         let (policy, registry) = (irsa_policy(), providers());
-        assume_role_with_web_identity(&CallInput::new(
-            ROLE, &policy, &token, &registry, &keys, NOW,
-        ))
+        let input = CallInput::builder()
+            .role_arn(ROLE)
+            .policy(&policy)
+            .token(&token)
+            .providers(&registry)
+            .keys(&keys)
+            .now(NOW)
+            .build()
+            .unwrap();
+        assume_role_with_web_identity(&input)
     };
     let own = mirror(
         "own",

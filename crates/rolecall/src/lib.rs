@@ -48,6 +48,7 @@ pub use output::ExitCode;
 /// # Errors
 ///
 /// Only when writing the output fails; a bad input line is an `Error` line.
+#[doc(hidden)] // public only for the in-process batch bench, not API
 pub fn eval_batch(
     input: &mut impl std::io::BufRead,
     output: &mut impl std::io::Write,

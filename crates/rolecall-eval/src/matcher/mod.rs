@@ -564,6 +564,7 @@ where
 /// the loop costs about 5.3 ns per pattern (16: 88 ns, 32: 173 ns, 50:
 /// 262 ns) while the GlobSet costs 90 to 120 ns whatever the size (16:
 /// 100 ns, 32: 116 ns, 50: 118 ns), so they cross near 19 patterns.
+#[doc(hidden)] // a tuning knob for tests and benches, not API
 pub const GLOBSET_THRESHOLD: usize = 20;
 
 /// Many case-sensitive patterns for one condition key, matched at once.
@@ -621,6 +622,7 @@ struct Globs {
 
 /// How a [`PatternSet`] matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[doc(hidden)] // a tuning knob for tests and benches, not API
 pub enum SetStrategy {
     /// Decide by size ([`GLOBSET_THRESHOLD`]).
     Auto,
@@ -643,6 +645,7 @@ impl PatternSet {
     }
 
     /// Builds a set with an explicit strategy (for tests and benches).
+    #[doc(hidden)]
     ///
     /// globset is used only when every pattern is [`Case::Sensitive`]
     /// (globset's case folding is not R6's) and the translation compiles;
@@ -746,11 +749,13 @@ impl PatternSet {
     }
 
     /// Whether this set answers through globset.
+    #[doc(hidden)] // for tests and benches
     pub fn uses_globset(&self) -> bool {
         self.globs.is_some()
     }
 
     /// Whether this set hashes its literal-shaped patterns.
+    #[doc(hidden)] // for tests and benches
     pub fn uses_index(&self) -> bool {
         self.index.is_some()
     }

@@ -5,6 +5,7 @@ use super::arn::{is_account_id, parse_arn, parse_oidc_provider_arn, Arn, OidcPro
 
 /// The built-in web identity providers (docs/SEMANTICS.md §1.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BuiltinProvider {
     /// Amazon Cognito identity pools: `cognito-identity.amazonaws.com`.
     Cognito,

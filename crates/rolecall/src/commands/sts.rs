@@ -256,11 +256,22 @@ fn assume(args: &AssumeArgs) -> Result<ExitCode, CliError> {
     let providers = load_providers(&args.providers)?;
     let keys = KeySet::from_path(&args.jwks).map_err(|e| usage(e.to_string()))?;
     let now = parse_now(args.now.as_deref())?;
-    let mut input = CallInput::new(&role_arn, &policy, token.trim(), &providers, &keys, now);
-    input.session_name = args.session_name.as_deref();
-    if args.pre_2026_claims {
-        input.rules = ClaimRules::pre_2026();
-    }
+    let rules = if args.pre_2026_claims {
+        ClaimRules::pre_2026()
+    } else {
+        ClaimRules::default()
+    };
+    let input = CallInput::builder()
+        .role_arn(&role_arn)
+        .policy(&policy)
+        .token(token.trim())
+        .providers(&providers)
+        .keys(&keys)
+        .now(now)
+        .session_name(args.session_name.as_deref())
+        .rules(rules)
+        .build()
+        .map_err(|e| usage(e.to_string()))?;
     let result = assume_role_with_web_identity(&input);
     let code = exit_code(&result);
     let mut out = output::stdout();
@@ -302,10 +313,21 @@ pub(crate) fn verify_token(
     let keys = KeySet::from_path(jwks).map_err(|e| usage(e.to_string()))?;
     let now = parse_now(args.now.as_deref())?;
     let trust = TrustPolicy::from_compiled(policy.clone());
-    let mut input = CallInput::new(role_arn, &trust, token.trim(), &providers, &keys, now);
-    if args.request.pre_2026_claims {
-        input.rules = ClaimRules::pre_2026();
-    }
+    let rules = if args.request.pre_2026_claims {
+        ClaimRules::pre_2026()
+    } else {
+        ClaimRules::default()
+    };
+    let input = CallInput::builder()
+        .role_arn(role_arn)
+        .policy(&trust)
+        .token(token.trim())
+        .providers(&providers)
+        .keys(&keys)
+        .now(now)
+        .rules(rules)
+        .build()
+        .map_err(|e| usage(e.to_string()))?;
     let result = assume_role_with_web_identity(&input);
     match &result.outcome {
         Response::Error { error, .. }
