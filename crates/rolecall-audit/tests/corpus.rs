@@ -6,10 +6,13 @@
     reason = "integration-test code: helpers outside #[test] functions fail by panicking too"
 )]
 //! Data-driven test over the corpus (`testdata/corpus/`): the rule ids in INDEX.md's verdict column that this
-//! crate implements must fire, and files judged SAFE must produce nothing at Medium or above.
+//! crate implements must fire, files judged SAFE must produce nothing at Medium or above, and rolecall's
+//! verdict on each document (`class_of`) must equal INDEX.md's `class` column, but for the disagreements
+//! listed in `DISAGREEMENTS`. `cargo test -p rolecall-audit --test corpus -- --nocapture` prints the
+//! confusion table (TESTING.md, "Corpus confusion table").
 
 use rolecall_audit::rules::{NOT_IMPLEMENTED, RULES};
-use rolecall_audit::{audit_text, AuditOptions, Severity};
+use rolecall_audit::{audit_text, AuditOptions, Finding, Severity, Verdict};
 
 /// Expectations that this crate deliberately does not meet, with the reason. One place.
 const KNOWN_GAPS: &[(&str, &str, &str)] = &[
@@ -35,6 +38,119 @@ const KNOWN_GAPS: &[(&str, &str, &str)] = &[
         "not a finding",
     ),
 ];
+
+/// Corpus files where rolecall's verdict (`class_of`) differs from the class judged in INDEX.md, with
+/// why rolecall is wrong. The test asserts that each still differs, so this list only shrinks: when a
+/// fix makes rolecall agree, the entry must go. While a file is listed its rule and SAFE checks are
+/// skipped (they fail for the same reason). Fixes belong to rolecall-audit (issue 15); TESTING.md's
+/// confusion table carries the same list.
+const DISAGREEMENTS: &[(&str, &str)] = &[
+    // (file, why rolecall is wrong)
+    (
+        "aws-cli__validate-policy-cognito-assumerole.json",
+        "open finding (TP-COGNITO-NO-AMR) on the only statement, which can never be used: it does not grant sts:AssumeRoleWithWebIdentity to its Federated principal",
+    ),
+    (
+        "awsdocs-iam__github-repo-branch-stringequals.json",
+        "TP-GHA-IMMUTABLE-SUB-MISMATCH says broken: a name-form pin works for a repository that still mints name-form subjects; advice, not broken",
+    ),
+    (
+        "buildkite-docs__session-tags-org-pipeline-ip.json",
+        "TP-OIDC-NO-SUB high: the aws:RequestTag values come from the token Buildkite signs (organization_id, organization_slug, pipeline_slug), so they bound the caller as a sub would",
+    ),
+    (
+        "cdk-circleci-oidc__project-scoped.json",
+        "TP-CIRCLECI-PROJECT-WILDCARD: the witness `.../project/P/user/zz-attacker` is the same project; `project/<uuid>/*` admits no other project",
+    ),
+    (
+        "checkov__gha-pass-repo-branch.json",
+        "TP-GHA-IMMUTABLE-SUB-MISMATCH says broken for a name-form pin: advice, not broken",
+    ),
+    (
+        "circleci-docs__v2-any-project-main-branch.json",
+        "TP-SUB-UNSATISFIABLE: CircleCI's V2 subject (`.../user/U/vcs-origin/V/vcs-ref/R`) satisfies it; the project is what is left open",
+    ),
+    (
+        "eks-security-immersion-day__podid-two-clusters.json",
+        "TP-PODID-UNSCOPED: aws:RequestTag/eks-cluster-name pins the cluster (issue 15)",
+    ),
+    (
+        "github-docs__aws-branch-stringequals.json",
+        "TP-GHA-IMMUTABLE-SUB-MISMATCH says broken for a name-form pin: advice, not broken",
+    ),
+    (
+        "github-docs__aws-environment.json",
+        "TP-GHA-IMMUTABLE-SUB-MISMATCH says broken for a name-form pin: advice, not broken",
+    ),
+    (
+        "issue-aws-cdk-github-oidc-42__ghe-customised-issuer.json",
+        "TP-GHA-IMMUTABLE-SUB-MISMATCH says broken for a name-form pin: advice, not broken",
+    ),
+    (
+        "issue-cfgawscreds-271__legacy-vstoken-issuer.json",
+        "TP-GHA-ANY-REF open medium on a statement whose issuer mints no tokens (TP-FOREIGN-OR-STALE-PROVIDER says so): a dead statement admits nobody",
+    ),
+    (
+        "issue-cfgawscreds-457__china-partition-github.json",
+        "TP-GHA-IMMUTABLE-SUB-MISMATCH says broken for a name-form pin: advice, not broken",
+    ),
+    (
+        "issue-cfgawscreds-672__forallvalues-iss-aud.json",
+        "TP-GHA-IMMUTABLE-SUB-MISMATCH says broken for a name-form pin: advice, not broken",
+    ),
+    (
+        "issue-tf-aws-iam-152__wildcard-account-in-user-arn.json",
+        "no finding on `arn:aws:iam::*:user/test_user`: a wildcard inside a principal ARN is refused by IAM (Access Analyzer UNSUPPORTED_WILDCARD_IN_PRINCIPAL) or, by one field report, accepted and matching nothing; never a working principal",
+    ),
+    (
+        "moj-bichard7-infra__parent-root-principaltag-two-roles.json",
+        "TP-XACCOUNT-NO-EXTERNALID open medium: the trusted account is the organisation's own parent and the principals are narrowed by aws:PrincipalTag and aws:PrincipalArn; rolecall cannot tell a sibling account from a vendor without being told",
+    ),
+    (
+        "pr-archimedes-1759__gha-immutable-and-name-main.json",
+        "TP-GHA-IMMUTABLE-SUB-MISMATCH says broken although the policy also lists the immutable form of the same subject",
+    ),
+    (
+        "pr-cloudfox-118__forallvalues-repo-any-ref.json",
+        "no TP-GHA-ANY-REF: ForAllValues on the single-valued sub admits the same set as StringLike (issue 15 item 2)",
+    ),
+    (
+        "prowler__service-workspaces-resourceaccount.json",
+        "TP-TAUTOLOGICAL-GUARD open medium: the guard admits the same set as no condition, which rolecall rates low (TP-SERVICE-NO-SOURCE)",
+    ),
+    (
+        "tf-aws-iam-v5__assumable-role-oidc-china-every-serviceaccount.json",
+        "no finding: `system:serviceaccount:*` on an aws-cn EKS issuer admits every service account (issue 15)",
+    ),
+    (
+        "tf-aws-iam-v6__iam-role-tfc-any-project-one-workspace.json",
+        "TP-TFC-WORKSPACE-WILDCARD: workspace names are unique in an organisation, so `project:*` with a fixed workspace admits one workspace (issue 15)",
+    ),
+    (
+        "zellfresh__cognito-amr-plain-stringlike.json",
+        "no finding: a plain StringLike on the multivalued cognito-identity.amazonaws.com:amr is false (docs/SEMANTICS.md D5), so the role is unusable",
+    ),
+];
+
+/// rolecall's verdict on a whole document, in INDEX.md's `class` words: `invalid` when a finding says
+/// IAM would refuse it, else `open` when a finding reports callers admitted beyond intent at medium or
+/// above, else `broken` when a finding says a statement can never match, else `safe`.
+fn class_of(findings: &[Finding]) -> &'static str {
+    if findings.iter().any(|f| f.verdict == Verdict::Invalid) {
+        "invalid"
+    } else if findings
+        .iter()
+        .any(|f| f.verdict == Verdict::Open && f.severity >= Severity::Medium)
+    {
+        "open"
+    } else if findings.iter().any(|f| f.verdict == Verdict::Broken) {
+        "broken"
+    } else {
+        "safe"
+    }
+}
+
+const CLASSES: [&str; 4] = ["safe", "open", "broken", "invalid"];
 
 /// Files whose meaning changed with the 2026 claim keys: expectations are checked against the
 /// union of findings with and without `pre_2026_claims`.
@@ -68,13 +184,41 @@ fn corpus_expectations() {
         .unwrap_or_else(|e| panic!("corpus index missing at {} ({e})", dir.display()));
     let mut failures = Vec::new();
     let mut files = 0;
+    let mut table = [[0usize; 4]; 4];
     for line in index.lines().filter(|l| l.starts_with("| `")) {
         let cols: Vec<&str> = line.split(" | ").collect();
         let file = cols[0].trim_start_matches("| `").trim_end_matches('`');
         let verdict = cols.last().unwrap().trim_end_matches(" |").trim();
+        let expected = cols[cols.len() - 2].trim();
         let text = std::fs::read_to_string(dir.join(file)).unwrap();
         files += 1;
         let findings = audit_text(&text, &AuditOptions::default());
+        let got = class_of(&findings);
+        let Some(row) = CLASSES.iter().position(|c| *c == expected) else {
+            failures.push(format!("{file}: class `{expected}` is none of {CLASSES:?}"));
+            continue;
+        };
+        let column = CLASSES.iter().position(|c| *c == got).unwrap();
+        table[row][column] += 1;
+        let listed = DISAGREEMENTS.iter().any(|(f, _)| *f == file);
+        match (got == expected, listed) {
+            (true, true) => failures.push(format!(
+                "{file}: rolecall now agrees ({got}); remove it from DISAGREEMENTS"
+            )),
+            (false, false) => failures.push(format!(
+                "{file}: class {expected}, rolecall says {got} ({})",
+                findings
+                    .iter()
+                    .map(|f| format!("{} {} {}", f.rule, f.verdict.as_str(), f.severity))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            (false, true) => {
+                println!("known disagreement: {file}: class {expected}, rolecall says {got}");
+                continue;
+            }
+            (true, false) => {}
+        }
         let mut fired: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
         let mut pre = AuditOptions::default();
         pre.pre_2026_claims = true;
@@ -107,7 +251,23 @@ fn corpus_expectations() {
             }
         }
     }
-    assert!(files >= 90, "only {files} corpus files listed");
+    println!("corpus: {files} files; rows = class in INDEX.md, columns = rolecall");
+    println!(
+        "{:>8} {:>6} {:>6} {:>6} {:>7}",
+        "", "safe", "open", "broken", "invalid"
+    );
+    for (name, row) in CLASSES.iter().zip(table) {
+        println!(
+            "{name:>8} {:>6} {:>6} {:>6} {:>7}",
+            row[0], row[1], row[2], row[3]
+        );
+    }
+    for (file, _) in DISAGREEMENTS {
+        if !index.contains(&format!("| `{file}` |")) {
+            failures.push(format!("{file}: in DISAGREEMENTS but not in INDEX.md"));
+        }
+    }
+    assert!(files >= 130, "only {files} corpus files listed");
     assert!(
         failures.is_empty(),
         "{} failures:\n{}",

@@ -19,7 +19,7 @@ fn index(dir: &std::path::Path) -> Vec<(String, String)> {
         .map(|l| {
             let cells: Vec<&str> = l.split(" | ").collect();
             let file = cells[0].trim_start_matches("| `").trim_end_matches('`');
-            (file.to_owned(), cells[3].to_owned())
+            (file.to_owned(), cells[cells.len() - 1].to_owned())
         })
         .collect()
 }
@@ -35,6 +35,13 @@ const INVALID_NOT_REFUSED: &[(&str, &str)] = &[
         "TP-ACTION-PRINCIPAL-MISMATCH",
     ),
 ];
+
+/// INVALID verdicts that validation does not refuse yet, with why IAM refuses the document. Each
+/// must still be unrefused, so the list only shrinks; the fix belongs to `rolecall_policy::validate`.
+const INVALID_NOT_YET_REFUSED: &[(&str, &str)] = &[(
+    "issue-tf-aws-iam-152__wildcard-account-in-user-arn.json",
+    "a wildcard inside an AWS principal ARN (`arn:aws:iam::*:user/test_user`): only `*` alone may be a wildcard principal",
+)];
 
 #[test]
 fn corpus_verdicts() {
@@ -57,7 +64,12 @@ fn corpus_verdicts() {
         }
         if verdict.starts_with("INVALID") {
             invalid += 1;
-            if let Some((_, rule)) = INVALID_NOT_REFUSED.iter().find(|(f, _)| f == file) {
+            if INVALID_NOT_YET_REFUSED.iter().any(|(f, _)| f == file) {
+                assert!(
+                    refused.is_empty(),
+                    "{file} is now refused: remove it from INVALID_NOT_YET_REFUSED"
+                );
+            } else if let Some((_, rule)) = INVALID_NOT_REFUSED.iter().find(|(f, _)| f == file) {
                 let all = validate(&policy);
                 assert!(
                     all.iter().any(|f| f.rule == *rule),
