@@ -119,10 +119,6 @@ const DISAGREEMENTS: &[(&str, &str)] = &[
         "TP-TAUTOLOGICAL-GUARD open medium: the guard admits the same set as no condition, which rolecall rates low (TP-SERVICE-NO-SOURCE)",
     ),
     (
-        "tf-aws-iam-v5__assumable-role-oidc-china-every-serviceaccount.json",
-        "no finding: `system:serviceaccount:*` on an aws-cn EKS issuer admits every service account (issue 15)",
-    ),
-    (
         "tf-aws-iam-v6__iam-role-tfc-any-project-one-workspace.json",
         "TP-TFC-WORKSPACE-WILDCARD: workspace names are unique in an organisation, so `project:*` with a fixed workspace admits one workspace (issue 15)",
     ),
