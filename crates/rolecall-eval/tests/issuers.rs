@@ -344,3 +344,199 @@ fn grammars_per_issuer_kind() {
         .matches("system:serviceaccount:prod:app")
         .is_some());
 }
+
+const U1: &str = "0fbd8a1e-1b2c-4d5e-8f90-123456789abc";
+const U2: &str = "5f4d3c2b-1a09-4876-9543-210fedcba987";
+const U3: &str = "c0ffee00-aaaa-4bbb-8ccc-1234567890de";
+
+/// Asserts each `(subject, form)` parses with that form, and each near miss
+/// parses with no form.
+fn check(g: &SubjectGrammar, good: &[(&str, &str)], bad: &[&str]) {
+    for (sub, form) in good {
+        assert_eq!(
+            g.parse(sub).map(|p| p.form.to_owned()),
+            Some((*form).to_owned()),
+            "`{sub}`"
+        );
+    }
+    for sub in bad {
+        assert!(g.matches(sub).is_none(), "`{sub}` should not parse");
+    }
+}
+
+/// GitLab's ID token documentation and the sub-claim components.
+#[test]
+fn gitlab_subjects() {
+    let g = SubjectGrammar::gitlab();
+    check(
+        &g,
+        &[
+            (
+                "project_path:mygroup/myproject:ref_type:branch:ref:main",
+                "branch",
+            ),
+            (
+                "project_path:agroup/bgroup/myproject:ref_type:tag:ref:v4.2.0",
+                "tag",
+            ),
+            (
+                "project_path:mygroup/myproject:ref:main:ref_type:branch",
+                "ref,ref_type branch",
+            ),
+            ("project_path:mygroup/myproject:ref:feature/x", "ref"),
+            (
+                "project_path:mygroup/myproject:ref_type:tag",
+                "ref_type tag",
+            ),
+        ],
+        &[
+            "project_path:myproject:ref_type:branch:ref:main",
+            "project_path:mygroup/myproject:ref_type:merge:ref:main",
+            "project_path:mygroup/myproject:ref_type:branch:ref:",
+            "project_path:mygroup/myproject:ref_type:branch:ref_type:branch",
+            "project_path:mygroup/my project:ref_type:branch:ref:main",
+            "project_path:/myproject:ref_type:branch:ref:main",
+            "project_path:mygroup/myproject",
+        ],
+    );
+    assert_eq!(
+        g.matches("project_path:agroup/bgroup/myproject:ref_type:tag:ref:v4.2.0"),
+        Some(pairs(&[
+            ("namespace", "agroup/bgroup"),
+            ("project", "myproject"),
+            ("tag", "v4.2.0")
+        ]))
+    );
+    // The default components give the default forms only.
+    let d = SubjectGrammar::gitlab_default();
+    assert!(d.matches("project_path:g/p:ref:main").is_none());
+    assert_eq!(
+        SubjectGrammar::gitlab_components(&["project_path", "ref_type", "ref"]),
+        Ok(d)
+    );
+    assert!(SubjectGrammar::gitlab_components(&["ref", "project_path"]).is_err());
+    assert!(SubjectGrammar::gitlab_components(&["project_path", "environment"]).is_err());
+}
+
+/// HCP Terraform's workload identity documentation (with the project) and
+/// its support article on the format before projects.
+#[test]
+fn hcp_terraform_subjects() {
+    let g = SubjectGrammar::hcp_terraform();
+    check(
+        &g,
+        &[
+            (
+                "organization:my-org-name:project:Default Project:workspace:my-workspace-name:run_phase:apply",
+                "run phase",
+            ),
+            (
+                "organization:my-org:workspace:my-ws:run_phase:plan",
+                "run phase without project",
+            ),
+        ],
+        &[
+            "organization:my-org:project:Default Project:workspace:my-ws:run_phase:destroy",
+            "organization:my-org:project::workspace:my-ws:run_phase:plan",
+            "organization:my-org:project:p:run_phase:plan",
+            "organization::workspace:my-ws:run_phase:plan",
+            "organization:my org:workspace:my-ws:run_phase:plan",
+        ],
+    );
+    assert_eq!(
+        g.matches("organization:acme:project:Default Project:workspace:prod:run_phase:apply"),
+        Some(pairs(&[
+            ("organization", "acme"),
+            ("project", "Default Project"),
+            ("workspace", "prod")
+        ]))
+    );
+}
+
+/// CircleCI's OIDC documentation: V1 and V2 subjects.
+#[test]
+fn circleci_subjects() {
+    let g = SubjectGrammar::circleci();
+    let v1 = format!("org/{U1}/project/{U2}/user/{U3}");
+    let v2 = format!("{v1}/vcs-origin/github.com/circleci/example-repo/vcs-ref/refs/heads/main");
+    let bad_id = format!("org/{U1}/project/my-project/user/{U3}");
+    let short = format!("org/{U1}/project/{U2}");
+    let no_ref = format!("{v1}/vcs-origin/github.com/o/r");
+    check(
+        &g,
+        &[(v1.as_str(), "v1"), (v2.as_str(), "v2")],
+        &[
+            bad_id.as_str(),
+            short.as_str(),
+            no_ref.as_str(),
+            "org/x/project/y/user/z",
+        ],
+    );
+    let f = g.matches(&v2).unwrap();
+    assert!(f.contains(&(
+        "vcs_origin".into(),
+        "github.com/circleci/example-repo".into()
+    )));
+    assert!(f.contains(&("vcs_ref".into(), "refs/heads/main".into())));
+}
+
+/// Bitbucket Pipelines' OIDC documentation: step and deployment forms.
+#[test]
+fn bitbucket_subjects() {
+    let g = SubjectGrammar::bitbucket();
+    let step = format!("{{{U1}}}:{{{U2}}}");
+    let deploy = format!("{{{U1}}}:{{{U3}}}:{{{U2}}}");
+    let four = format!("{{{U1}}}:{{{U3}}}:{{{U2}}}:{{{U2}}}");
+    let bare = format!("{U1}:{U2}");
+    check(
+        &g,
+        &[(step.as_str(), "step"), (deploy.as_str(), "deployment")],
+        &[four.as_str(), bare.as_str(), "{x}:{y}", ""],
+    );
+}
+
+/// Buildkite's OIDC documentation.
+#[test]
+fn buildkite_subjects() {
+    let g = SubjectGrammar::buildkite();
+    check(
+        &g,
+        &[
+            (
+                "organization:acme-inc:pipeline:super-duper-app:ref:refs/heads/main:commit:9f3182061f1e2cca4702c368cbc039b7dc9d4485:step:build",
+                "job",
+            ),
+            ("organization:acme-inc:pipeline:app:ref:refs/heads/main:commit:abc:step:", "job"),
+        ],
+        &[
+            "organization:acme-inc:pipeline:app:ref:refs/heads/main:commit:abc",
+            "organization::pipeline:app:ref:r:commit:c:step:s",
+            "organization:acme-inc:pipeline:app:ref:a:b:commit:c:step:s",
+            "pipeline:app:ref:r:commit:c:step:s",
+        ],
+    );
+}
+
+#[test]
+fn cognito_and_google_keys() {
+    let id = issuers::claim_grammar(IssuerKind::Cognito, "aud").unwrap();
+    assert!(id
+        .matches("us-east-1:12345678-1234-1234-1234-123456789012")
+        .is_some());
+    assert!(id.matches("us-east-1:not-a-uuid").is_none());
+    assert!(id.matches("12345678-1234-1234-1234-123456789012").is_none());
+    let amr = issuers::claim_grammar(IssuerKind::Cognito, "AMR").unwrap();
+    assert_eq!(
+        amr.parse("authenticated").map(|p| p.form),
+        Some("authenticated")
+    );
+    assert_eq!(
+        amr.parse("graph.facebook.com").map(|p| p.form),
+        Some("provider")
+    );
+    let google = issuers::claim_grammar(IssuerKind::Google, "sub").unwrap();
+    assert!(google.matches("110169484474386276334").is_some());
+    assert!(google.matches("user@example.com").is_none());
+    assert!(issuers::claim_grammar(IssuerKind::GitHub, "repository").is_none());
+    assert!(issuers::claim_grammar(IssuerKind::Other, "sub").is_none());
+}

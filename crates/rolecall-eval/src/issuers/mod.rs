@@ -558,6 +558,28 @@ pub fn subject_grammar(kind: IssuerKind) -> Option<SubjectGrammar> {
     match kind {
         K::GitHub | K::GitHubLegacy => Some(SubjectGrammar::github()),
         K::Eks => Some(SubjectGrammar::eks()),
+        K::GitLab => Some(SubjectGrammar::gitlab()),
+        K::HcpTerraform => Some(SubjectGrammar::hcp_terraform()),
+        K::CircleCi => Some(SubjectGrammar::circleci()),
+        K::Bitbucket => Some(SubjectGrammar::bitbucket()),
+        K::Buildkite => Some(SubjectGrammar::buildkite()),
+        K::Cognito => Some(SubjectGrammar::cognito_id()),
+        K::Google => Some(SubjectGrammar::google()),
+        _ => None,
+    }
+}
+
+/// The grammar of the values of `<provider>:<claim>` for an issuer of
+/// `kind` (`claim` compared ignoring ASCII case): `sub` as
+/// [`subject_grammar`], Cognito's `aud` (an identity pool id) and the
+/// elements of its `amr`; `None` for any other key, whose values are
+/// analysed over all strings.
+pub fn claim_grammar(kind: IssuerKind, claim: &str) -> Option<SubjectGrammar> {
+    let c = claim.to_ascii_lowercase();
+    match (kind, c.as_str()) {
+        (_, "sub") => subject_grammar(kind),
+        (IssuerKind::Cognito, "aud") => Some(SubjectGrammar::cognito_id()),
+        (IssuerKind::Cognito, "amr") => Some(SubjectGrammar::cognito_amr()),
         _ => None,
     }
 }

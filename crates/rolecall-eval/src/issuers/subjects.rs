@@ -151,6 +151,97 @@ fn check_keys(keys: &[String]) -> Result<(), TemplateError> {
     Ok(())
 }
 
+/// ASCII letters, digits and `extra`.
+fn alnum_and(extra: &[char]) -> Vec<super::CharRange> {
+    let mut chars = vec![
+        super::CharRange::new('a', 'z'),
+        super::CharRange::new('A', 'Z'),
+        super::CharRange::new('0', '9'),
+    ];
+    chars.extend(extra.iter().map(|c| super::CharRange::one(*c)));
+    chars
+}
+
+/// A UUID as the CI issuers print it: 36 hex digits and `-` (the 8-4-4-4-12
+/// grouping is not imposed; either case).
+fn uuid() -> A {
+    let mut chars = vec![
+        super::CharRange::new('0', '9'),
+        super::CharRange::new('a', 'f'),
+        super::CharRange::new('A', 'F'),
+    ];
+    chars.push(super::CharRange::one('-'));
+    A::new(&chars, 36, Some(36))
+}
+
+/// A GitLab namespace (group, subgroups, or user): `/`-separated paths
+/// of letters, digits, `_`, `-`, `.`.
+fn gitlab_namespace() -> A {
+    A::new(&alnum_and(&['_', '-', '.', '/']), 1, None)
+}
+
+/// A GitLab project path: letters, digits, `_`, `-`, `.`.
+fn gitlab_project() -> A {
+    A::new(&alnum_and(&['_', '-', '.']), 1, Some(255))
+}
+
+/// The GitLab `sub` components GitLab accepts, after `project_path`
+/// (`ci_id_token_sub_claim_components`).
+const GITLAB_ORDERS: [&[&str]; 4] = [
+    &["ref_type", "ref"],
+    &["ref", "ref_type"],
+    &["ref"],
+    &["ref_type"],
+];
+
+/// A `{UUID}` as Bitbucket writes it.
+fn braced_uuid(name: &str, role: R) -> Vec<Part> {
+    vec![
+        Part::lit("{"),
+        Part::field(name, role, uuid()),
+        Part::lit("}"),
+    ]
+}
+
+/// The GitLab forms for the components after `project_path` (one of
+/// [`GITLAB_ORDERS`]).
+fn gitlab_forms(rest: &[&str]) -> SubjectGrammar {
+    let path = vec![
+        Part::lit("project_path:"),
+        Part::field("namespace", R::Tenant, gitlab_namespace()),
+        Part::lit("/"),
+        Part::field("project", R::Project, gitlab_project()),
+    ];
+    let default = rest == ["ref_type", "ref"];
+    // One form per ref type when the subject says which.
+    let types: &[Option<&str>] = if rest.contains(&"ref_type") {
+        &[Some("branch"), Some("tag")]
+    } else {
+        &[None]
+    };
+    let forms = types
+        .iter()
+        .map(|ty| {
+            let mut parts = path.clone();
+            for c in rest {
+                parts.push(Part::lit(&format!(":{c}:")));
+                match (*c, ty) {
+                    ("ref_type", Some(t)) => parts.push(Part::lit(t)),
+                    (_, Some(t)) => parts.push(Part::field(t, R::Context, A::git_ref_name())),
+                    (_, None) => parts.push(Part::field("ref", R::Context, A::git_ref_name())),
+                }
+            }
+            let name = match (default, ty) {
+                (true, Some(t)) => (*t).to_owned(),
+                (false, Some(t)) => format!("{} {t}", rest.join(",")),
+                (_, None) => rest.join(","),
+            };
+            SubjectForm::new(&name, parts)
+        })
+        .collect();
+    SubjectGrammar::new(forms)
+}
+
 impl SubjectGrammar {
     /// GitHub's default template, name form: `repo:OWNER/REPO:` and the
     /// context (forms `branch`, `tag`, `environment`, `pull_request`).
@@ -271,6 +362,206 @@ impl SubjectGrammar {
                 None => Err(TemplateError::OrganizationTemplateMissing),
             },
         }
+    }
+
+    /// GitLab's default `sub`:
+    /// `project_path:NAMESPACE/PROJECT:ref_type:TYPE:ref:REF` (forms
+    /// `branch` and `tag`).
+    pub fn gitlab_default() -> SubjectGrammar {
+        gitlab_forms(&["ref_type", "ref"])
+    }
+
+    /// Every `sub` a GitLab project can send: the default and each order of
+    /// components GitLab accepts in `ci_id_token_sub_claim_components`
+    /// (`project_path` first, then `ref_type` and `ref`, `ref` and
+    /// `ref_type`, `ref` alone or `ref_type` alone).
+    pub fn gitlab() -> SubjectGrammar {
+        let mut forms = Vec::new();
+        for order in GITLAB_ORDERS {
+            forms.extend(gitlab_forms(order).forms);
+        }
+        SubjectGrammar::new(forms)
+    }
+
+    /// The `sub` of a GitLab project whose `ci_id_token_sub_claim_components`
+    /// is `components`: each component `NAME:VALUE`, joined by `:`.
+    /// `project_path` is `NAMESPACE/PROJECT` (the namespace may hold
+    /// subgroups), `ref_type` is `branch` or `tag`, `ref` the branch or tag
+    /// name. Forms are named after the components after `project_path`
+    /// (`branch`/`tag` for the default order).
+    ///
+    /// # Errors
+    ///
+    /// A list GitLab refuses: not `project_path` first, then one of the
+    /// accepted orders of `ref_type` and `ref`.
+    pub fn gitlab_components(components: &[&str]) -> Result<SubjectGrammar, TemplateError> {
+        let Some((first, rest)) = components.split_first() else {
+            return Err(TemplateError::Empty);
+        };
+        if *first != "project_path" || !GITLAB_ORDERS.contains(&rest) {
+            return Err(TemplateError::BadKey(components.join(",")));
+        }
+        Ok(gitlab_forms(rest))
+    }
+
+    /// HCP Terraform's workspace run subject,
+    /// `organization:ORG:project:PROJECT:workspace:WORKSPACE:run_phase:PHASE`
+    /// (form `run phase`), and the format before projects,
+    /// `organization:ORG:workspace:WORKSPACE:run_phase:PHASE` (form `run
+    /// phase without project`). The phase is `plan` or `apply`.
+    pub fn hcp_terraform() -> SubjectGrammar {
+        let org = || {
+            Part::field(
+                "organization",
+                R::Tenant,
+                A::new(&alnum_and(&['-', '_']), 1, None),
+            )
+        };
+        let ws = || {
+            Part::field(
+                "workspace",
+                R::Project,
+                A::new(&alnum_and(&['-', '_']), 1, Some(90)),
+            )
+        };
+        let phase = || Part::one_of(&["plan", "apply"]);
+        SubjectGrammar::new(vec![
+            SubjectForm::new(
+                "run phase",
+                vec![
+                    Part::lit("organization:"),
+                    org(),
+                    Part::lit(":project:"),
+                    // Project names hold spaces (`Default Project`).
+                    Part::field("project", R::Project, A::any_except(&[':'], 1)),
+                    Part::lit(":workspace:"),
+                    ws(),
+                    Part::lit(":run_phase:"),
+                    phase(),
+                ],
+            ),
+            SubjectForm::new(
+                "run phase without project",
+                vec![
+                    Part::lit("organization:"),
+                    org(),
+                    Part::lit(":workspace:"),
+                    ws(),
+                    Part::lit(":run_phase:"),
+                    phase(),
+                ],
+            ),
+        ])
+    }
+
+    /// CircleCI: `org/ORG_ID/project/PROJECT_ID/user/USER_ID` (form `v1`,
+    /// `$CIRCLE_OIDC_TOKEN`) and
+    /// `org/ORG_ID/project/PROJECT_ID/user/USER_ID/vcs-origin/ORIGIN/vcs-ref/REF`
+    /// (form `v2`, `$CIRCLE_OIDC_TOKEN_V2`); the ids are UUIDs. ORIGIN (the
+    /// repository URL without scheme) and REF are any text without `:`,
+    /// possibly empty (CircleCI sends no VCS reference for some triggers).
+    pub fn circleci() -> SubjectGrammar {
+        let v1 = vec![
+            Part::lit("org/"),
+            Part::field("organization_id", R::TenantId, uuid()),
+            Part::lit("/project/"),
+            Part::field("project_id", R::ProjectId, uuid()),
+            Part::lit("/user/"),
+            Part::field("user_id", R::Detail, uuid()),
+        ];
+        let mut v2 = v1.clone();
+        v2.extend([
+            Part::lit("/vcs-origin/"),
+            Part::field("vcs_origin", R::Project, A::any_except(&[':'], 0)),
+            Part::lit("/vcs-ref/"),
+            Part::field("vcs_ref", R::Context, A::any_except(&[':'], 0)),
+        ]);
+        SubjectGrammar::new(vec![SubjectForm::new("v1", v1), SubjectForm::new("v2", v2)])
+    }
+
+    /// Bitbucket Pipelines: `{REPOSITORY_UUID}:{STEP_UUID}` (form `step`)
+    /// or, for a deployment step, `{REPOSITORY_UUID}:{ENVIRONMENT_UUID}:{STEP_UUID}`
+    /// (form `deployment`). The workspace is in the issuer, not the
+    /// subject.
+    pub fn bitbucket() -> SubjectGrammar {
+        let repo = braced_uuid("repository_uuid", R::ProjectId);
+        let step = braced_uuid("step_uuid", R::Detail);
+        let mut plain = repo.clone();
+        plain.push(Part::lit(":"));
+        plain.extend(step.clone());
+        let mut deploy = repo;
+        deploy.push(Part::lit(":"));
+        deploy.extend(braced_uuid("environment_uuid", R::Context));
+        deploy.push(Part::lit(":"));
+        deploy.extend(step);
+        SubjectGrammar::new(vec![
+            SubjectForm::new("step", plain),
+            SubjectForm::new("deployment", deploy),
+        ])
+    }
+
+    /// Buildkite:
+    /// `organization:ORG:pipeline:PIPELINE:ref:REF:commit:COMMIT:step:STEP`
+    /// (form `job`); slugs are letters, digits and `-`; REF a git ref,
+    /// COMMIT and STEP any text without `:`, possibly empty (a step without
+    /// a key).
+    pub fn buildkite() -> SubjectGrammar {
+        let slug = || A::new(&alnum_and(&['-', '_']), 1, None);
+        SubjectGrammar::new(vec![SubjectForm::new(
+            "job",
+            vec![
+                Part::lit("organization:"),
+                Part::field("organization", R::Tenant, slug()),
+                Part::lit(":pipeline:"),
+                Part::field("pipeline", R::Project, slug()),
+                Part::lit(":ref:"),
+                Part::field("ref", R::Context, A::any_except(&[':'], 0)),
+                Part::lit(":commit:"),
+                Part::field("commit", R::Detail, A::any_except(&[':'], 0)),
+                Part::lit(":step:"),
+                Part::field("step", R::Detail, A::any_except(&[':'], 0)),
+            ],
+        )])
+    }
+
+    /// A Cognito identity id or identity pool id, `REGION:UUID` (form
+    /// `id`): Cognito's `sub` is the identity id and its `aud` the pool id.
+    pub fn cognito_id() -> SubjectGrammar {
+        let region = A::new(&alnum_and(&['-']), 1, Some(32));
+        SubjectGrammar::new(vec![SubjectForm::new(
+            "id",
+            vec![
+                Part::field("region", R::Tenant, region),
+                Part::lit(":"),
+                Part::field("id", R::ProjectId, uuid()),
+            ],
+        )])
+    }
+
+    /// A value of Cognito's multivalued `amr`: `authenticated` or
+    /// `unauthenticated` (forms of those names), or, for an authenticated
+    /// identity, the login provider (`graph.facebook.com`,
+    /// `cognito-idp.REGION.amazonaws.com/POOL_ID`, or
+    /// `cognito-idp.REGION.amazonaws.com/POOL_ID:CLIENT_ID:SUB`; form
+    /// `provider`, any text).
+    pub fn cognito_amr() -> SubjectGrammar {
+        SubjectGrammar::new(vec![
+            SubjectForm::new("authenticated", vec![Part::lit("authenticated")]),
+            SubjectForm::new("unauthenticated", vec![Part::lit("unauthenticated")]),
+            SubjectForm::new(
+                "provider",
+                vec![Part::field("provider", R::Detail, A::any_except(&[], 1))],
+            ),
+        ])
+    }
+
+    /// Google's `sub`: the account's numeric id (form `account`), at most
+    /// 255 ASCII characters as OpenID Connect allows; Google's are digits.
+    pub fn google() -> SubjectGrammar {
+        SubjectGrammar::new(vec![SubjectForm::new(
+            "account",
+            vec![Part::field("account_id", R::ProjectId, A::digits(1, 255))],
+        )])
     }
 
     /// An EKS service account's subject:
