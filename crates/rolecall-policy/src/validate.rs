@@ -804,7 +804,7 @@ impl Validator {
                             FindingClass::Guardrail,
                             value.span,
                             format!(
-                                "{label}: trust policy with trusted principal `{}` must evaluate, using StringEquals, StringLike or StringEqualsIgnoreCase, `{p}:sub` or `{p}:job_workflow_ref` which is not scoped to all (IAM refuses to create or update it; existing policies still evaluate)",
+                                "{label}: trust policy with trusted principal `{}` must evaluate, using StringEquals, StringLike or StringEqualsIgnoreCase, `{p}:sub` or `{p}:job_workflow_ref` which is not scoped to all: IAM refuses to create a role with this trust policy or to update a trust policy to it; an existing role is not affected and keeps working until its trust policy is next changed",
                                 value.node,
                                 p = p.provider
                             ),
@@ -846,12 +846,14 @@ impl Validator {
     }
 }
 
-/// The github.com issuer or a GitHub Enterprise issuer under it
-/// (`token.actions.githubusercontent.com/<enterprise>`, docs/SEMANTICS.md §6.1).
+/// GitHub's shared issuer, `token.actions.githubusercontent.com` (host
+/// compared ignoring case). IAM applies identity-provider controls to
+/// *shared* providers, whose issuer many organisations use; an
+/// enterprise's own issuer (`token.actions.githubusercontent.com/<slug>`,
+/// `token.actions.<subdomain>.ghe.com`) is unique to it, a private provider
+/// in AWS's terms, and needs no control (docs/SEMANTICS.md §6.3).
 fn is_github(provider: &str) -> bool {
-    provider
-        .strip_prefix(GITHUB_ISSUER)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    provider.eq_ignore_ascii_case(GITHUB_ISSUER)
 }
 
 /// The GitHub control as probed (docs/SEMANTICS.md §6.3, cases 84-85): a plain

@@ -540,6 +540,9 @@ fn case_84_legacy_policy_without_sub() {
     assert!(f.message.contains(
         "must evaluate, using StringEquals, StringLike or StringEqualsIgnoreCase, `token.actions.githubusercontent.com:sub` or `token.actions.githubusercontent.com:job_workflow_ref` which is not scoped to all"
     ));
+    // AWS-SBD: the control is applied when a trust policy is created or
+    // updated, never to existing roles as they are.
+    assert!(f.message.contains("an existing role is not affected"));
     // A guardrail never blocks evaluation.
     assert!(refusals(&rolecall_policy::parse(&json).unwrap()).is_empty());
 }
@@ -608,12 +611,35 @@ fn case_85_github_probes() {
         &probe("StringLike", GH_SUB, r#""*""#).replace(r#""Allow""#, r#""Deny""#),
         rule,
     );
-    // An enterprise issuer needs its own key (docs/SEMANTICS.md §9 case 82).
+    // An enterprise's own issuer is a private provider in AWS's terms: IAM
+    // applies no control to it, whatever the condition (docs/SEMANTICS.md
+    // §6.3), and neither does the guardrail. The same holds for GHE.com.
     let ent = GH.replace("githubusercontent.com", "githubusercontent.com/octo");
-    let json = probe("StringLike", GH_SUB, r#""repo:a/b:*""#).replace(GH, &ent);
-    fires(&json, rule);
     quiet(
-        &json.replace(GH_SUB, "token.actions.githubusercontent.com/octo:sub"),
+        &gh("{}")
+            .replace(GH, &ent)
+            .replace(r#", "Condition": {}"#, ""),
+        rule,
+    );
+    quiet(
+        &probe("StringLike", GH_SUB, r#""*""#).replace(GH, &ent),
+        rule,
+    );
+    let ghe = GH.replace(
+        "token.actions.githubusercontent.com",
+        "token.actions.octo.ghe.com",
+    );
+    quiet(
+        &gh("{}")
+            .replace(GH, &ghe)
+            .replace(r#", "Condition": {}"#, ""),
+        rule,
+    );
+    // The shared issuer's host is a DNS name: any case is the same issuer.
+    fires(
+        &gh("{}")
+            .replace(GH, &GH.replace("token.actions", "Token.Actions"))
+            .replace(r#", "Condition": {}"#, ""),
         rule,
     );
     // Other OIDC providers are not GitHub.
