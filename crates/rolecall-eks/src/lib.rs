@@ -9,6 +9,10 @@ use rolecall_eval::{explain, CompiledPolicy, Decision, Explanation};
 use rolecall_sts::ProviderRegistry;
 use serde_json::{json, Map, Value};
 
+pub mod index;
+pub mod pod_identity;
+pub mod pods;
+
 /// The annotation naming the role a service account's pods assume.
 pub const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
 /// The annotation that changes the projected token's audience.
@@ -106,6 +110,9 @@ pub struct ServiceAccount {
     pub uid: Option<String>,
     /// `metadata.annotations` (string values only; another value is an error).
     pub annotations: BTreeMap<String, String>,
+    /// The 1-based line of the input where its `metadata.name` is written, when it could be
+    /// found (see [`read_service_accounts`]); `None` for a name that comes from an alias.
+    pub line: Option<usize>,
 }
 
 impl ServiceAccount {
@@ -137,6 +144,11 @@ impl ServiceAccount {
 /// alias limits, duplicate keys refused). Documents of other kinds are skipped; empty
 /// documents too.
 ///
+/// Each service account's [`ServiceAccount::line`] is found by scanning the text (the YAML
+/// reader keeps no positions): the first line at or after the previous service account's that
+/// writes its name as a `name` member (`name: NAME`, quoted or not, block or flow style, or
+/// JSON's `"name": "NAME"`), at most [`LOCATE_WINDOW`] lines on.
+///
 /// # Errors
 ///
 /// Input that does not parse; a `ServiceAccount` without a namespace (a manifest rendered
@@ -148,6 +160,7 @@ pub fn read_service_accounts(text: &str) -> Result<Vec<ServiceAccount>, EksError
     if text.trim_start().starts_with('{') {
         let v = read_json_strict(text.as_bytes())?;
         collect(&v, "the document", &mut out)?;
+        locate(text, &mut out);
         return Ok(out);
     }
     let mut failure = None;
@@ -162,8 +175,70 @@ pub fn read_service_accounts(text: &str) -> Result<Vec<ServiceAccount>, EksError
     })?;
     match failure {
         Some(e) => Err(e),
-        None => Ok(out),
+        None => {
+            locate(text, &mut out);
+            Ok(out)
+        }
     }
+}
+
+/// How many lines past the previous service account's the scan for the next one's name goes.
+pub const LOCATE_WINDOW: usize = 2_000;
+
+/// Sets each service account's line (see [`read_service_accounts`]). Hand-written: the YAML
+/// reader in use (`serde_yaml` through `rolecall_audit::source::yaml_stream`) reports no
+/// positions for values, and one forward scan keeps this linear in the input.
+fn locate(text: &str, accounts: &mut [ServiceAccount]) {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut cursor = 0usize;
+    for sa in accounts {
+        let end = cursor.saturating_add(LOCATE_WINDOW).min(lines.len());
+        let found = lines
+            .get(cursor..end)
+            .and_then(|window| window.iter().position(|l| writes_name(l, &sa.name)));
+        if let Some(i) = found {
+            sa.line = Some(cursor + i + 1);
+            cursor += i + 1;
+        }
+    }
+}
+
+/// Whether `line` writes a `name` member whose value is `name`.
+fn writes_name(line: &str, name: &str) -> bool {
+    let mut from = 0;
+    while let Some(i) = line.get(from..).and_then(|rest| rest.find("name")) {
+        let at = from + i;
+        from = at + "name".len();
+        let before = line.get(..at).and_then(|b| b.chars().next_back());
+        if !matches!(
+            before,
+            None | Some(' ' | '\t' | '{' | ',' | '"' | '\'' | '-')
+        ) {
+            continue;
+        }
+        if before == Some('-')
+            && !line
+                .get(..at)
+                .is_some_and(|b| b.trim_start() == "-" || b.ends_with(" -"))
+        {
+            continue;
+        }
+        let rest = line.get(from..).unwrap_or("");
+        let rest = rest.strip_prefix(['"', '\'']).unwrap_or(rest).trim_start();
+        let Some(rest) = rest.strip_prefix(':') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let rest = rest.strip_prefix(['"', '\'']).unwrap_or(rest);
+        let Some(after) = rest.strip_prefix(name) else {
+            continue;
+        };
+        let after = after.strip_prefix(['"', '\'']).unwrap_or(after);
+        if after.is_empty() || after.starts_with([',', '}', ' ', '\t', '#']) {
+            return true;
+        }
+    }
+    false
 }
 
 fn collect(doc: &Value, at: &str, out: &mut Vec<ServiceAccount>) -> Result<(), EksError> {
@@ -240,6 +315,7 @@ fn push(sa: &Value, at: &str, out: &mut Vec<ServiceAccount>) -> Result<(), EksEr
         name: name.to_owned(),
         uid: field("uid").map(str::to_owned),
         annotations,
+        line: None,
     });
     Ok(())
 }
@@ -511,6 +587,7 @@ mod tests {
             name: name.into(),
             uid: None,
             annotations: BTreeMap::new(),
+            line: None,
         }
     }
 
@@ -571,6 +648,7 @@ mod tests {
             name: "cart".into(),
             uid: None,
             annotations: BTreeMap::new(),
+            line: None,
         };
         let c = token_claims(&cluster(), &sa);
         assert_eq!(c["sub"], "system:serviceaccount:shop:cart");
@@ -626,6 +704,27 @@ items:
         assert_eq!(sas[2].name, "b");
         assert_eq!(sas[2].namespace, "ns2");
         assert_eq!(sas[2].role_arn(), Some("arn:aws:iam::2:role/y"));
+        // Each one's line is where its name is written; the merged one writes its own.
+        let lines: Vec<Option<usize>> = sas.iter().map(|s| s.line).collect();
+        assert_eq!(lines, [Some(4), Some(18), Some(24)]);
+    }
+
+    #[test]
+    fn names_are_located_in_flow_style_and_json() {
+        let sas = read_service_accounts(
+            "kind: ServiceAccount\nmetadata: {namespace: ns, name: 'a'}\n---\nkind: ServiceAccount\nmetadata:\n  generateName: b\n  name: \"b\" # the second\n  namespace: ns\n",
+        )
+        .unwrap();
+        assert_eq!(sas[0].line, Some(2));
+        assert_eq!(sas[1].line, Some(7));
+        let sas = read_service_accounts(
+            "{\"kind\": \"List\", \"items\": [\n {\"kind\": \"ServiceAccount\",\n  \"metadata\": {\"namespace\": \"ns\",\n   \"name\": \"api\"}}]}",
+        )
+        .unwrap();
+        assert_eq!(sas[0].line, Some(4));
+        assert!(!writes_name("  namespace: api", "api"));
+        assert!(!writes_name("  name: api-2", "api"));
+        assert!(writes_name("- name: api", "api"));
     }
 
     #[test]

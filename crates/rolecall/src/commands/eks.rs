@@ -1,16 +1,20 @@
-//! `rolecall eks`: a cluster's service accounts (IRSA) against the trust policies of the roles
-//! they name, offline (`rolecall-eks` reads the cluster and the service accounts and builds each
-//! token; the roles and providers are read as `sts` and `explain` read them, and a denial's
-//! reason is `explain`'s, hints included).
+//! `rolecall eks`: a cluster's service accounts (IRSA) and Pod Identity associations against
+//! the trust policies of the roles they name, offline (`rolecall-eks` reads the cluster, the
+//! service accounts, the associations and the pods, and builds each token and request; the
+//! roles and providers are read as `sts` and `explain` read them, and a denial's reason is
+//! `explain`'s, hints included).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anstyle::{AnsiColor, Style};
-use clap::Args;
+use clap::{Args, ValueEnum};
+use rolecall_eks::index::SubjectIndex;
+use rolecall_eks::pod_identity::{self, Association, PodTags};
+use rolecall_eks::pods::Pod;
 use rolecall_eks::{Cluster, ProviderCheck, ServiceAccount};
-use rolecall_eval::claims::{ClaimRules, WebIdentity};
+use rolecall_eval::claims::ClaimRules;
 use rolecall_eval::explain::Explanation;
 use rolecall_eval::request::Request;
 use rolecall_eval::{Decision, Effect};
@@ -21,7 +25,6 @@ use super::explain::context_text;
 use super::hints::{condition_hints, statement_hints, RequestFacts};
 use super::request::{load_policy_bytes, read_input, usage, LoadedPolicy};
 use super::sts::{dump_role_policy, load_providers, name_of, AccountDump};
-use crate::args::Format;
 use crate::inputs::Kind;
 use crate::output::{self, CliError, ExitCode};
 
@@ -33,20 +36,48 @@ pub(crate) struct EksArgs {
     pub cluster: PathBuf,
     /// Service accounts (repeatable): `kubectl get serviceaccounts -A -o json` output, or YAML
     /// manifests (`helm template`, `kustomize build`: several documents, `List` kinds).
-    #[arg(long = "service-accounts", value_name = "FILE", required = true)]
+    #[arg(
+        long = "service-accounts",
+        value_name = "FILE",
+        required_unless_present = "pod_identity"
+    )]
     pub service_accounts: Vec<PathBuf>,
-    /// Roles (repeatable): `aws iam get-account-authorization-details` or `aws iam get-role`
-    /// output (a bare policy file does not say which role it is for).
-    #[arg(long, value_name = "FILE", required = true)]
+    /// Roles (repeatable, several files after one flag too): `aws iam get-account-authorization-details` or `aws iam get-role`
+    /// output, or a bare trust policy file: its role is `ROLE` in the cluster's account, where
+    /// the file is `ROLE.json` (`trust/cart.json` is `arn:aws:iam::CLUSTER-ACCOUNT:role/cart`).
+    #[arg(long, value_name = "FILE", required = true, num_args = 1..)]
     pub roles: Vec<PathBuf>,
+    /// EKS Pod Identity associations (repeatable, several files after one flag too): `aws eks describe-pod-identity-association`
+    /// output (one association with its role) or `aws eks list-pod-identity-associations`
+    /// output (which associations exist; one not also described is `role-unknown`).
+    #[arg(long = "pod-identity", value_name = "FILE", num_args = 1..)]
+    pub pod_identity: Vec<PathBuf>,
+    /// Pods (repeatable): `kubectl get pods -A -o json` output. Marks which service accounts
+    /// are in use (`in_use`), and gives the pod names and UIDs a Pod Identity trust policy may
+    /// test.
+    #[arg(long, value_name = "FILE")]
+    pub pods: Vec<PathBuf>,
     /// The IAM OIDC providers (repeatable; as `sts` reads them): with them, the issuer's
     /// provider in each role's account and the audience against its client IDs are checked.
     #[arg(long, value_name = "FILE")]
     pub providers: Vec<PathBuf>,
     /// Output format: `text` a table of service accounts, then each role's admitted service
-    /// accounts; `json` the same for tools.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// accounts, then the Pod Identity associations; `json` the same for tools; `sarif` one
+    /// result per problem, located at the service account's name in its manifest.
+    #[arg(long, value_enum, default_value_t = EksFormat::Text)]
+    pub format: EksFormat,
+}
+
+/// `rolecall eks --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum EksFormat {
+    /// For people.
+    Text,
+    /// For tools: one JSON document.
+    Json,
+    /// SARIF 2.1.0, for code scanning: each problem at the service account's line in the
+    /// manifest (or kubectl output) it came from.
+    Sarif,
 }
 
 /// A service account's verdict.
@@ -57,6 +88,10 @@ enum Status {
     Denied,
     RoleNotFound,
     ProviderNotRegistered,
+    /// Pod Identity: the trust policy tests the pod's name or UID, and no pod is known.
+    DependsOnPod,
+    /// Pod Identity: listed, but no description gives its role.
+    RoleUnknown,
 }
 
 impl Status {
@@ -66,6 +101,8 @@ impl Status {
             Status::Denied => "denied",
             Status::RoleNotFound => "role-not-found",
             Status::ProviderNotRegistered => "provider-not-registered",
+            Status::DependsOnPod => "depends-on-pod",
+            Status::RoleUnknown => "role-unknown",
         }
     }
 }
@@ -77,6 +114,12 @@ struct AccountReport {
     role_arn: String,
     status: Status,
     reason: String,
+    /// With --pods: whether a pod uses the service account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    in_use: Option<bool>,
+    /// Where the service account is: input file and line of its name.
+    #[serde(skip)]
+    at: (String, Option<usize>),
 }
 
 #[derive(Debug, Serialize)]
@@ -85,6 +128,28 @@ struct Admitted {
     name: String,
     /// Whether the service account is annotated with this role; `false` is an over-broad trust.
     annotated: bool,
+    /// With --pods: whether a pod uses the service account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    in_use: Option<bool>,
+    #[serde(skip)]
+    at: (String, Option<usize>),
+}
+
+#[derive(Debug, Serialize)]
+struct AssociationReport {
+    association_id: String,
+    namespace: String,
+    service_account: String,
+    role_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target_role_arn: Option<String>,
+    status: Status,
+    reason: String,
+    /// With --pods: whether a pod uses the service account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    in_use: Option<bool>,
+    #[serde(skip)]
+    at: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -96,6 +161,8 @@ struct Latent {
 #[derive(Debug, Serialize)]
 struct RoleReport {
     arn: String,
+    #[serde(skip)]
+    at: String,
     assumable_by: Vec<Admitted>,
     /// A service account that does not exist but would be admitted (one witness per role).
     latent: Vec<Latent>,
@@ -110,6 +177,7 @@ struct Report {
     issuer: String,
     service_accounts: Vec<AccountReport>,
     roles: Vec<RoleReport>,
+    pod_identity: Vec<AssociationReport>,
 }
 
 /// Most failed parts one reason names, and its most characters (hints included).
@@ -121,6 +189,8 @@ pub(crate) fn run(args: &EksArgs) -> Result<ExitCode, CliError> {
         .chain(&args.service_accounts)
         .chain(&args.roles)
         .chain(&args.providers)
+        .chain(&args.pod_identity)
+        .chain(&args.pods)
         .filter(|p| p.as_os_str() == "-")
         .count();
     if stdin_users > 1 {
@@ -129,21 +199,30 @@ pub(crate) fn run(args: &EksArgs) -> Result<ExitCode, CliError> {
     let cluster = rolecall_eks::read_cluster(&text_of(&args.cluster)?)
         .map_err(|e| usage(format!("{}: {e}", name_of(&args.cluster))))?;
     let mut accounts = Vec::new();
+    let mut account_files = Vec::new();
     for path in &args.service_accounts {
         let found = rolecall_eks::read_service_accounts(&text_of(path)?)
             .map_err(|e| usage(format!("{}: {e}", name_of(path))))?;
+        account_files.extend(std::iter::repeat_n(name_of(path), found.len()));
         accounts.extend(found);
     }
-    let roles = load_roles(&args.roles)?;
+    let (roles, role_files) = load_roles(&args.roles, &cluster)?;
     let providers = if args.providers.is_empty() {
         None
     } else {
         Some(load_providers(&args.providers)?)
     };
+    let associations = load_associations(&args.pod_identity, &cluster)?;
+    let pods = load_pods(&args.pods)?;
+    let in_use = |namespace: &str, name: &str| {
+        pods.as_ref()
+            .map(|p| p.contains_key(&(namespace.to_owned(), name.to_owned())))
+    };
     let rules = ClaimRules::default();
     let service_accounts: Vec<AccountReport> = accounts
         .iter()
-        .filter_map(|sa| {
+        .zip(&account_files)
+        .filter_map(|(sa, file)| {
             let arn = sa.role_arn()?;
             let (status, reason) = check(&cluster, sa, arn, &roles, providers.as_ref(), &rules);
             Some(AccountReport {
@@ -152,41 +231,67 @@ pub(crate) fn run(args: &EksArgs) -> Result<ExitCode, CliError> {
                 role_arn: arn.to_owned(),
                 status,
                 reason,
+                in_use: in_use(&sa.namespace, &sa.name),
+                at: (file.clone(), sa.line),
             })
         })
         .collect();
+    // Which service accounts each role admits: only the candidates the subject index leaves
+    // (rolecall_eks::index) are evaluated.
+    let index = SubjectIndex::new(&accounts);
+    let sub_key = format!("{}:sub", cluster.provider());
     let role_reports: Vec<RoleReport> = roles
         .iter()
         .map(|(arn, policy)| {
-            let admitted: Vec<&ServiceAccount> = accounts
-                .iter()
-                .filter(|sa| admits(&cluster, sa, arn, policy, providers.as_ref(), &rules))
+            let admitted: Vec<usize> = index
+                .candidates(&policy.compiled, &sub_key)
+                .indices(accounts.len())
+                .into_iter()
+                .filter(|&i| {
+                    accounts.get(i).is_some_and(|sa| {
+                        admits(&cluster, sa, arn, policy, providers.as_ref(), &rules)
+                    })
+                })
                 .collect();
+            let admitted: Vec<(&ServiceAccount, &String)> = admitted
+                .iter()
+                .filter_map(|&i| Some((accounts.get(i)?, account_files.get(i)?)))
+                .collect();
+            let admitted_accounts: Vec<&ServiceAccount> =
+                admitted.iter().map(|(sa, _)| *sa).collect();
             // Without the issuer's provider in the role's account, no token gets the role.
             let account = arn.split(':').nth(4).unwrap_or("");
             let unregistered = providers
                 .as_ref()
                 .is_some_and(|p| p.find(&cluster.issuer, account).is_none());
-            let (latent, latent_unknown) =
-                match rolecall_eks::latent(&policy.compiled, &cluster, arn, &admitted, &accounts) {
-                    _ if unregistered => (Vec::new(), None),
-                    Ok(found) => (
-                        found
-                            .map(|(namespace, name)| Latent { namespace, name })
-                            .into_iter()
-                            .collect(),
-                        None,
-                    ),
-                    Err(why) => (Vec::new(), Some(bounded(why))),
-                };
+            let (latent, latent_unknown) = match rolecall_eks::latent(
+                &policy.compiled,
+                &cluster,
+                arn,
+                &admitted_accounts,
+                &accounts,
+            ) {
+                _ if unregistered => (Vec::new(), None),
+                Ok(found) => (
+                    found
+                        .map(|(namespace, name)| Latent { namespace, name })
+                        .into_iter()
+                        .collect(),
+                    None,
+                ),
+                Err(why) => (Vec::new(), Some(bounded(why))),
+            };
             RoleReport {
                 arn: arn.clone(),
+                at: role_files.get(arn).cloned().unwrap_or_default(),
                 assumable_by: admitted
                     .iter()
-                    .map(|sa| Admitted {
+                    .map(|(sa, file)| Admitted {
                         namespace: sa.namespace.clone(),
                         name: sa.name.clone(),
                         annotated: sa.role_arn() == Some(arn.as_str()),
+                        in_use: in_use(&sa.namespace, &sa.name),
+                        at: ((*file).clone(), sa.line),
                     })
                     .collect(),
                 latent,
@@ -194,23 +299,51 @@ pub(crate) fn run(args: &EksArgs) -> Result<ExitCode, CliError> {
             }
         })
         .collect();
+    let pod_identity: Vec<AssociationReport> = associations
+        .iter()
+        .map(|(a, file)| {
+            let pods_of = pods.as_ref().map(|p| {
+                p.get(&(a.namespace.clone(), a.service_account.clone()))
+                    .map_or(&[][..], Vec::as_slice)
+            });
+            let (status, reason) = check_association(&cluster, a, &roles, pods_of);
+            AssociationReport {
+                association_id: a.association_id.clone(),
+                namespace: a.namespace.clone(),
+                service_account: a.service_account.clone(),
+                role_arn: a.role_arn.clone(),
+                target_role_arn: a.target_role_arn.clone(),
+                status,
+                reason: bounded(reason),
+                in_use: in_use(&a.namespace, &a.service_account),
+                at: file.clone(),
+            }
+        })
+        .collect();
     let clean = service_accounts.iter().all(|a| a.status == Status::Ok)
         && role_reports
             .iter()
-            .all(|r| r.assumable_by.iter().all(|a| a.annotated));
+            .all(|r| r.assumable_by.iter().all(|a| a.annotated))
+        && pod_identity.iter().all(|a| a.status == Status::Ok);
     let report = Report {
         cluster: cluster.name.clone(),
         issuer: cluster.issuer.clone(),
         service_accounts,
         roles: role_reports,
+        pod_identity,
     };
     let mut out = output::stdout();
     match args.format {
-        Format::Json => {
+        EksFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
-        Format::Text => write_text(&mut out, &report)?,
+        EksFormat::Sarif => {
+            serde_json::to_writer_pretty(&mut out, &sarif(&report))
+                .map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        EksFormat::Text => write_text(&mut out, &report)?,
     }
     out.flush()?;
     Ok(if clean {
@@ -220,16 +353,201 @@ pub(crate) fn run(args: &EksArgs) -> Result<ExitCode, CliError> {
     })
 }
 
+/// The associations of the --pod-identity files, one per id (a description replaces a listing),
+/// each with the file it came from. An association of another cluster is an input error: the
+/// inputs would describe two clusters.
+fn load_associations(
+    paths: &[PathBuf],
+    cluster: &Cluster,
+) -> Result<Vec<(Association, String)>, CliError> {
+    let mut all = Vec::new();
+    let mut files = HashMap::new();
+    for path in paths {
+        let name = name_of(path);
+        let found = pod_identity::read_associations(&text_of(path)?)
+            .map_err(|e| usage(format!("{name}: {e}")))?;
+        for a in found {
+            if a.cluster_name != cluster.name {
+                return Err(usage(format!(
+                    "{name}: association `{}` is for cluster `{}`, not `{}` (--cluster)",
+                    a.association_id, a.cluster_name, cluster.name
+                )));
+            }
+            // The file of the description when there is one, else of the listing.
+            if a.role_arn.is_some() || !files.contains_key(&a.association_id) {
+                files.insert(a.association_id.clone(), name.clone());
+            }
+            all.push(a);
+        }
+    }
+    let merged = pod_identity::merge_associations(all).map_err(|e| usage(e.to_string()))?;
+    Ok(merged
+        .into_iter()
+        .map(|a| {
+            let file = files.get(&a.association_id).cloned().unwrap_or_default();
+            (a, file)
+        })
+        .collect())
+}
+
+/// The pods of the --pods files by `(namespace, service account)`; `None` without --pods.
+/// Pods by `(namespace, service account)`.
+type PodsByAccount = HashMap<(String, String), Vec<Pod>>;
+
+fn load_pods(paths: &[PathBuf]) -> Result<Option<PodsByAccount>, CliError> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let mut by_account = PodsByAccount::new();
+    for path in paths {
+        let found = rolecall_eks::pods::read_pods(&text_of(path)?)
+            .map_err(|e| usage(format!("{}: {e}", name_of(path))))?;
+        for pod in found {
+            by_account
+                .entry((pod.namespace.clone(), pod.service_account.clone()))
+                .or_default()
+                .push(pod);
+        }
+    }
+    Ok(Some(by_account))
+}
+
+/// The verdict for a Pod Identity association: EKS's `AssumeRole` on its role as
+/// `pods.eks.amazonaws.com` with the session tags, then, with a target role, the role's
+/// `AssumeRole` on the target with the external ID. `pods` (with --pods) are the pods using the
+/// association's service account: a trust policy that tests the pod name or UID is evaluated
+/// for each of them.
+fn check_association(
+    cluster: &Cluster,
+    a: &Association,
+    roles: &BTreeMap<String, LoadedPolicy>,
+    pods: Option<&[Pod]>,
+) -> (Status, String) {
+    let Some(arn) = a.role_arn.as_deref() else {
+        return (
+            Status::RoleUnknown,
+            "listed by `list-pod-identity-associations`, but no `describe-pod-identity-association` output gives its role".into(),
+        );
+    };
+    let Some(policy) = roles.get(arn) else {
+        return (
+            Status::RoleNotFound,
+            format!("no role `{arn}` in the --roles inputs"),
+        );
+    };
+    let target = match &a.target_role_arn {
+        None => None,
+        Some(t) => match roles.get(t) {
+            Some(p) => Some((t.as_str(), p)),
+            None => {
+                return (
+                    Status::RoleNotFound,
+                    format!("no target role `{t}` in the --roles inputs"),
+                )
+            }
+        },
+    };
+    let on_pod = if a.disable_session_tags {
+        None
+    } else {
+        pod_identity::depends_on_pod(&policy.compiled)
+            .or_else(|| target.and_then(|(_, p)| pod_identity::depends_on_pod(&p.compiled)))
+    };
+    let pod_list: Vec<Option<PodTags<'_>>> = match (on_pod, pods) {
+        (None, _) => vec![None],
+        (Some(why), None) => {
+            return (
+                Status::DependsOnPod,
+                format!("{why}; give --pods to check the pods that run"),
+            )
+        }
+        (Some(why), Some([])) => {
+            return (
+                Status::DependsOnPod,
+                format!(
+                    "{why}; no pod in --pods uses `{}/{}`",
+                    a.namespace, a.service_account
+                ),
+            )
+        }
+        (Some(_), Some(pods)) => pods
+            .iter()
+            .map(|p| {
+                Some(PodTags {
+                    name: &p.name,
+                    uid: &p.uid,
+                })
+            })
+            .collect(),
+    };
+    for pod in pod_list {
+        let at_pod = pod.map_or(String::new(), |p| {
+            format!("pod `{}/{}`: ", a.namespace, p.name)
+        });
+        let requests = match pod_identity::pod_identity_requests(cluster, a, pod) {
+            Ok(r) => r,
+            Err(e) => return (Status::Denied, format!("{at_pod}{e}")),
+        };
+        if let Some(reason) = denial(&policy.compiled, &requests, a) {
+            return (Status::Denied, format!("{at_pod}{reason}"));
+        }
+        if let Some((target_arn, target_policy)) = target {
+            let requests = match pod_identity::target_role_requests(cluster, a, arn, pod) {
+                Ok(r) => r,
+                Err(e) => return (Status::Denied, format!("{at_pod}{e}")),
+            };
+            if let Some(reason) = denial(&target_policy.compiled, &requests, a) {
+                return (
+                    Status::Denied,
+                    format!("{at_pod}target role `{target_arn}` (assumed by `{arn}` with the association's external ID): {reason}"),
+                );
+            }
+        }
+    }
+    (Status::Ok, String::new())
+}
+
+/// Why `policy` does not allow every request of a call, `None` when it does.
+fn denial(
+    policy: &rolecall_eval::CompiledPolicy,
+    requests: &[Request],
+    a: &Association,
+) -> Option<String> {
+    let explained: Vec<(Request, Explanation)> = requests
+        .iter()
+        .map(|r| (r.clone(), rolecall_eval::explain(policy, r)))
+        .collect();
+    let failed = explained
+        .iter()
+        .find(|(_, e)| e.decision != Decision::Allow)?;
+    let facts = RequestFacts::explicit(requests, false);
+    let reason = denial_reason(&explained, &facts, "the request's");
+    let tag_session_only = failed.0.action() == "sts:TagSession"
+        && explained
+            .first()
+            .is_some_and(|(_, e)| e.decision == Decision::Allow);
+    Some(if tag_session_only && !a.disable_session_tags {
+        format!("the trust policy allows `sts:AssumeRole` but not `sts:TagSession`, which the call needs for the session tags Pod Identity passes (allow it, or set `disableSessionTags` on the association); {reason}")
+    } else {
+        reason
+    })
+}
+
 fn text_of(path: &Path) -> Result<String, CliError> {
     String::from_utf8(read_input(path, Kind::Container)?)
         .map_err(|_| usage(format!("{}: not UTF-8 text", name_of(path))))
 }
 
 /// Every role of the `--roles` files by ARN: account dumps (every role) and `get-role` output,
-/// read by the readers `sts` and `explain` use. A role given twice is an error (two trust
-/// policies for one role: rolecall never picks one).
-fn load_roles(paths: &[PathBuf]) -> Result<BTreeMap<String, LoadedPolicy>, CliError> {
+/// read by the readers `sts` and `explain` use, and bare policy files, whose role is
+/// [`bare_policy_role`]. A role given twice is an error (two trust policies for one role:
+/// rolecall never picks one).
+type Roles = (BTreeMap<String, LoadedPolicy>, HashMap<String, String>);
+
+/// ... and the file each role came from.
+fn load_roles(paths: &[PathBuf], cluster: &Cluster) -> Result<Roles, CliError> {
     let mut roles = BTreeMap::new();
+    let mut files = HashMap::new();
     for path in paths {
         let name = name_of(path);
         let bytes = read_input(path, Kind::Container)?;
@@ -240,14 +558,18 @@ fn load_roles(paths: &[PathBuf]) -> Result<BTreeMap<String, LoadedPolicy>, CliEr
             }
         } else {
             let loaded = load_policy_bytes(name.clone(), &bytes)?;
-            let arn = loaded.role_arn.clone().ok_or_else(|| {
-                usage(format!(
-                    "{name}: a policy file does not say which role it is for: give `aws iam get-role` output or `aws iam get-account-authorization-details` output"
-                ))
-            })?;
+            let arn = match loaded.role_arn.clone() {
+                Some(arn) => arn,
+                None => bare_policy_role(path, cluster).ok_or_else(|| {
+                    usage(format!(
+                        "{name}: a bare policy file names its role by its file name, `ROLE.json` (a role name of letters, digits and `+=,.@_-`); give `aws iam get-role` output for another role"
+                    ))
+                })?,
+            };
             found.push((arn, loaded));
         }
         for (arn, policy) in found {
+            files.insert(arn.clone(), name.clone());
             if roles.insert(arn.clone(), policy).is_some() {
                 return Err(usage(format!(
                     "{name}: role `{arn}` is given twice in --roles"
@@ -255,7 +577,28 @@ fn load_roles(paths: &[PathBuf]) -> Result<BTreeMap<String, LoadedPolicy>, CliEr
             }
         }
     }
-    Ok(roles)
+    Ok((roles, files))
+}
+
+/// The role a bare trust policy file in --roles is for: `ROLE` in the cluster's account and
+/// partition, where the file is `ROLE.json` (or `ROLE` without an extension). A bare policy
+/// says nothing about its role; the cluster's account is where roles for its pods usually are
+/// (Pod Identity roles must be: EKS passes them with `iam:PassRole`). `None` for standard input
+/// or a name that is no IAM role name (1 to 64 of letters, digits and `+=,.@_-`).
+fn bare_policy_role(path: &Path, cluster: &Cluster) -> Option<String> {
+    if path.as_os_str() == "-" {
+        return None;
+    }
+    let file = path.file_name()?.to_str()?;
+    let role = file.strip_suffix(".json").unwrap_or(file);
+    let valid = !role.is_empty()
+        && role.len() <= 64
+        && role
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    let mut parts = cluster.arn.split(':');
+    let (partition, account) = (parts.nth(1)?, parts.nth(2)?);
+    valid.then(|| format!("arn:{partition}:iam::{account}:role/{role}"))
 }
 
 /// The verdict for `sa`, which names `arn`: as STS decides, the provider lookup and audience
@@ -289,7 +632,11 @@ fn check(
     if decision == Decision::Allow {
         return (Status::Ok, String::new());
     }
-    let mut reason = denial_reason(&explained, &identity);
+    let mut reason = denial_reason(
+        &explained,
+        &RequestFacts::from_identity(&identity, false),
+        "the token's",
+    );
     if let Some(note) = rolecall_eks::misspelt_issuer(cluster, &policy.text) {
         reason = format!("{note}; {reason}");
     }
@@ -313,14 +660,19 @@ fn admits(
             return false;
         }
     }
-    rolecall_eks::evaluate(&policy.compiled, &identity).0 == Decision::Allow
+    // The decision only (no explanation): this runs for every candidate of every role.
+    rolecall_eval::evaluate_call(&policy.compiled, &identity).decision == Decision::Allow
 }
 
 /// Why the trust policy denies, in `explain`'s terms: the deciding Deny statement, or the
 /// failed parts of the Allow statement that came closest (principal and action matched, fewest
 /// failed conditions), each with `explain`'s hints.
-fn denial_reason(explained: &[(Request, Explanation)], identity: &WebIdentity) -> String {
-    let facts = RequestFacts::from_identity(identity, false);
+/// `source` names where the request's values come from (`the token's`, `the request's`).
+fn denial_reason(
+    explained: &[(Request, Explanation)],
+    facts: &RequestFacts,
+    source: &str,
+) -> String {
     let Some((request, e)) = explained
         .iter()
         .find(|(_, e)| e.decision != Decision::Allow)
@@ -379,7 +731,7 @@ fn denial_reason(explained: &[(Request, Explanation)], identity: &WebIdentity) -
             request.action()
         ));
     }
-    for h in statement_hints(s, request, &facts) {
+    for h in statement_hints(s, request, facts) {
         parts.push(format!("hint: {h}"));
     }
     for c in s
@@ -390,13 +742,13 @@ fn denial_reason(explained: &[(Request, Explanation)], identity: &WebIdentity) -
     {
         let values: Vec<String> = c.values.iter().map(|v| format!("`{}`", v.text)).collect();
         parts.push(format!(
-            "{} `{}` {} does not match the token's {}",
+            "{} `{}` {} does not match {source} {}",
             c.operator,
             c.key,
             values.join(" or "),
             context_text(&c.context)
         ));
-        for h in condition_hints(c, request, &facts) {
+        for h in condition_hints(c, request, facts) {
             // A hint's further lines align the two values under each other, for a terminal;
             // a one-line reason keeps its first line (which names both values).
             let first = h.lines().next().unwrap_or("").trim_end_matches(':');
@@ -418,6 +770,153 @@ fn bounded(reason: String) -> String {
     let mut cut: String = reason.chars().take(MAX_REASON_CHARS).collect();
     cut.push('…');
     cut
+}
+
+/// The SARIF rules of `rolecall eks`: id, short description, level.
+const SARIF_RULES: [(&str, &str, &str); 8] = [
+    (
+        "eks/denied",
+        "The role's trust policy does not admit the service account's token",
+        "error",
+    ),
+    (
+        "eks/role-not-found",
+        "The annotated role is not among the roles given",
+        "error",
+    ),
+    (
+        "eks/provider-not-registered",
+        "The role's account has no IAM OIDC provider for the cluster's issuer",
+        "error",
+    ),
+    (
+        "eks/over-broad",
+        "A trust policy admits a service account not annotated with its role",
+        "warning",
+    ),
+    (
+        "eks/latent",
+        "A trust policy admits a service account that does not exist yet",
+        "note",
+    ),
+    (
+        "eks/pod-identity-denied",
+        "A Pod Identity association's role does not admit EKS's call for it",
+        "error",
+    ),
+    (
+        "eks/pod-identity-role-not-found",
+        "A Pod Identity association's role or target role is not among the roles given",
+        "error",
+    ),
+    (
+        "eks/pod-identity-unknown",
+        "A Pod Identity association depends on the pod, or its role is not known",
+        "warning",
+    ),
+];
+
+/// The report as a SARIF 2.1.0 log: a result per service account that is not `ok`, per
+/// over-broad admission (at the admitted service account), per latent service account (at the
+/// role's file) and per association that is not `ok` (at its file). A service account's
+/// location is the line of its name in the manifest or kubectl output it came from.
+fn sarif(report: &Report) -> serde_json::Value {
+    use serde_json::json;
+    let rules: Vec<serde_json::Value> = SARIF_RULES
+        .iter()
+        .map(|(id, text, level)| {
+            json!({"id": id, "shortDescription": {"text": text}, "defaultConfiguration": {"level": level}})
+        })
+        .collect();
+    let location = |file: &str, line: Option<usize>| {
+        let mut physical = json!({"artifactLocation": {"uri": uri_of(file)}});
+        if let (Some(line), Some(p)) = (line, physical.as_object_mut()) {
+            p.insert("region".into(), json!({"startLine": line}));
+        }
+        json!([{"physicalLocation": physical}])
+    };
+    let result = |rule: &str, text: String, locations: serde_json::Value| {
+        let index = SARIF_RULES
+            .iter()
+            .position(|(id, _, _)| *id == rule)
+            .unwrap_or(0);
+        let level = SARIF_RULES.get(index).map_or("error", |(_, _, l)| *l);
+        json!({"ruleId": rule, "ruleIndex": index, "level": level, "message": {"text": text}, "locations": locations})
+    };
+    let mut results = Vec::new();
+    for a in &report.service_accounts {
+        let rule = match a.status {
+            Status::Ok => continue,
+            Status::RoleNotFound => "eks/role-not-found",
+            Status::ProviderNotRegistered => "eks/provider-not-registered",
+            _ => "eks/denied",
+        };
+        let text = format!(
+            "service account `{}/{}` (role `{}`): {}: {}",
+            a.namespace,
+            a.name,
+            a.role_arn,
+            a.status.as_str(),
+            a.reason
+        );
+        results.push(result(rule, text, location(&a.at.0, a.at.1)));
+    }
+    for r in &report.roles {
+        for a in r.assumable_by.iter().filter(|a| !a.annotated) {
+            let text = format!(
+                "role `{}` admits service account `{}/{}`, which is not annotated with it (over-broad trust)",
+                r.arn, a.namespace, a.name
+            );
+            results.push(result("eks/over-broad", text, location(&a.at.0, a.at.1)));
+        }
+        for l in &r.latent {
+            let text = format!(
+                "role `{}` admits service account `{}/{}`, which does not exist: whoever creates it gets the role",
+                r.arn, l.namespace, l.name
+            );
+            results.push(result("eks/latent", text, location(&r.at, None)));
+        }
+    }
+    for a in &report.pod_identity {
+        let rule = match a.status {
+            Status::Ok => continue,
+            Status::RoleNotFound => "eks/pod-identity-role-not-found",
+            Status::DependsOnPod | Status::RoleUnknown => "eks/pod-identity-unknown",
+            _ => "eks/pod-identity-denied",
+        };
+        let text = format!(
+            "Pod Identity association `{}` for `{}/{}` (role `{}`): {}: {}",
+            a.association_id,
+            a.namespace,
+            a.service_account,
+            a.role_arn.as_deref().unwrap_or("unknown"),
+            a.status.as_str(),
+            a.reason
+        );
+        results.push(result(rule, text, location(&a.at, None)));
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "rolecall", "version": env!("CARGO_PKG_VERSION"), "rules": rules}},
+            "results": results,
+        }]
+    })
+}
+
+/// A file name as a SARIF `uri` (a URI reference): bytes other than ASCII letters, digits and
+/// `-._~/` percent-encoded (a space or `#` in a file name would otherwise make it no URI).
+fn uri_of(file: &str) -> String {
+    let mut out = String::with_capacity(file.len());
+    for b in file.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 const OK: Style = AnsiColor::Green.on_default().bold();
@@ -448,6 +947,9 @@ fn write_text(w: &mut impl Write, report: &Report) -> Result<(), CliError> {
             format!("{}/{}", a.namespace, a.name),
             a.role_arn
         )?;
+        if a.in_use == Some(false) {
+            writeln!(w, "  {DIM}no pod uses it{DIM:#}")?;
+        }
         if !a.reason.is_empty() {
             writeln!(w, "  {DIM}reason:{DIM:#} {}", a.reason)?;
         }
@@ -486,6 +988,42 @@ fn write_text(w: &mut impl Write, report: &Report) -> Result<(), CliError> {
         }
         if let Some(why) = &r.latent_unknown {
             writeln!(w, "  {DIM}latent: not analysed:{DIM:#} {why}")?;
+        }
+    }
+    if !report.pod_identity.is_empty() {
+        writeln!(w)?;
+        let width = report
+            .pod_identity
+            .iter()
+            .map(|a| a.namespace.len() + a.service_account.len() + 1)
+            .max()
+            .unwrap_or(0)
+            .max("SERVICE ACCOUNT".len());
+        writeln!(
+            w,
+            "{:<23}  {:<width$}  POD IDENTITY ASSOCIATION -> ROLE",
+            "STATUS", "SERVICE ACCOUNT"
+        )?;
+        for a in &report.pod_identity {
+            let style = if a.status == Status::Ok { OK } else { FAIL };
+            let status = a.status.as_str();
+            let target = a
+                .target_role_arn
+                .as_deref()
+                .map_or(String::new(), |t| format!(" -> {t}"));
+            writeln!(
+                w,
+                "{style}{status:<23}{style:#}  {:<width$}  {} -> {}{target}",
+                format!("{}/{}", a.namespace, a.service_account),
+                a.association_id,
+                a.role_arn.as_deref().unwrap_or("(role unknown)"),
+            )?;
+            if a.in_use == Some(false) {
+                writeln!(w, "  {DIM}no pod uses it{DIM:#}")?;
+            }
+            if !a.reason.is_empty() {
+                writeln!(w, "  {DIM}reason:{DIM:#} {}", a.reason)?;
+            }
         }
     }
     Ok(())
