@@ -17,7 +17,9 @@ use rolecall_eks::{Cluster, ProviderCheck, ServiceAccount};
 use rolecall_eval::claims::ClaimRules;
 use rolecall_eval::explain::Explanation;
 use rolecall_eval::request::Request;
+use rolecall_eval::view::PrincipalView;
 use rolecall_eval::{Decision, Effect};
+use rolecall_policy::PrincipalKind;
 use rolecall_sts::ProviderRegistry;
 use serde::Serialize;
 
@@ -163,6 +165,10 @@ struct RoleReport {
     arn: String,
     #[serde(skip)]
     at: String,
+    /// Whether a statement names a `Federated` principal (or everyone): a role a token could
+    /// assume. The text table leaves other roles out when nothing is reported for them.
+    #[serde(skip)]
+    federated: bool,
     assumable_by: Vec<Admitted>,
     /// A service account that does not exist but would be admitted (one witness per role).
     latent: Vec<Latent>,
@@ -282,6 +288,14 @@ pub(crate) fn run(args: &EksArgs) -> Result<ExitCode, CliError> {
                 Err(why) => (Vec::new(), Some(bounded(why))),
             };
             RoleReport {
+                federated: policy.compiled.statements().iter().any(|st| {
+                    match st.principal_view() {
+                        PrincipalView::Everyone => true,
+                        PrincipalView::Values(v) => {
+                            v.iter().any(|p| p.kind() == PrincipalKind::Federated)
+                        }
+                    }
+                }),
                 arn: arn.clone(),
                 at: role_files.get(arn).cloned().unwrap_or_default(),
                 assumable_by: admitted
@@ -963,7 +977,13 @@ fn write_text(w: &mut impl Write, report: &Report) -> Result<(), CliError> {
     }
     writeln!(w)?;
     writeln!(w, "ROLE  ASSUMABLE BY")?;
-    for r in &report.roles {
+    let shown = report.roles.iter().filter(|r| {
+        r.federated
+            || !r.assumable_by.is_empty()
+            || !r.latent.is_empty()
+            || r.latent_unknown.is_some()
+    });
+    for r in shown {
         writeln!(w, "{}", r.arn)?;
         if r.assumable_by.is_empty() {
             writeln!(w, "  (no service account)")?;
