@@ -17,18 +17,8 @@ use serde_json::Value;
 
 use crate::{shape, Cluster, EksError};
 
-/// The service principal EKS Pod Identity assumes roles as.
-pub const POD_IDENTITY_SERVICE: &str = "pods.eks.amazonaws.com";
-
-/// The session tags EKS Pod Identity adds to its `AssumeRole` call, in AWS's order.
-pub const SESSION_TAGS: [&str; 6] = [
-    "eks-cluster-arn",
-    "eks-cluster-name",
-    "kubernetes-namespace",
-    "kubernetes-service-account",
-    "kubernetes-pod-name",
-    "kubernetes-pod-uid",
-];
+/// The service principal EKS Pod Identity assumes roles as (`rolecall_eval::issuers`).
+pub use rolecall_eval::issuers::POD_IDENTITY_SERVICE;
 
 /// The two tags whose values depend on the pod, not on the association.
 pub const POD_TAGS: [&str; 2] = ["kubernetes-pod-name", "kubernetes-pod-uid"];
@@ -168,8 +158,9 @@ pub struct PodTags<'a> {
     pub uid: &'a str,
 }
 
-/// The session tags of the association's call, in [`SESSION_TAGS`] order; without a pod, the
-/// two pod tags are left out (see [`depends_on_pod`]).
+/// The session tags of the association's call with their values, in the order of
+/// `rolecall_eval::issuers::pod_identity_tags` (which lists the tags); without a pod, the two
+/// pod tags are left out (see [`depends_on_pod`]).
 pub fn session_tags(
     cluster: &Cluster,
     association: &Association,
@@ -433,6 +424,34 @@ mod tests {
                 .as_single(),
             Some("shop")
         );
+    }
+
+    #[test]
+    fn the_tags_are_the_issuer_data_s() {
+        let a = Association {
+            association_id: "a".into(),
+            cluster_name: "shop".into(),
+            namespace: "n".into(),
+            service_account: "s".into(),
+            role_arn: None,
+            target_role_arn: None,
+            external_id: None,
+            disable_session_tags: false,
+        };
+        let pod = PodTags {
+            name: "p",
+            uid: "u",
+        };
+        let ours: Vec<&str> = session_tags(&cluster(), &a, Some(pod))
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        let data: Vec<&str> = rolecall_eval::issuers::pod_identity_tags()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(ours, data);
+        assert!(POD_TAGS.iter().all(|t| data.contains(t)));
     }
 
     #[test]
