@@ -115,6 +115,10 @@ const DISAGREEMENTS: &[(&str, &str)] = &[
         "no TP-GHA-ANY-REF: ForAllValues on the single-valued sub admits the same set as StringLike (issue 15 item 2)",
     ),
     (
+        "pr-hacktricks-cloud-215__rolesanywhere-any-trust-anchor.json",
+        "TP-SERVICE-NO-SOURCE low: for rolesanywhere.amazonaws.com no source condition means any certificate of any trust anchor in the account, the breadth TP-PODID-UNSCOPED rates medium",
+    ),
+    (
         "prowler__service-workspaces-resourceaccount.json",
         "TP-TAUTOLOGICAL-GUARD open medium: the guard admits the same set as no condition, which rolecall rates low (TP-SERVICE-NO-SOURCE)",
     ),
