@@ -192,6 +192,42 @@ fn github_immutable_subject() {
     insta::assert_snapshot!(out);
 }
 
+/// A repository with a custom subject template: the token's `sub` is not
+/// GitHub's default format, and the hint renders what the default would be
+/// (`rolecall_eval::github_subject`) from the keys STS exposes.
+#[test]
+fn github_custom_template() {
+    let mut token = gh_token("repository_owner:octo-org:context:ref:refs/heads/main");
+    token["ref"] = json!("refs/heads/main");
+    let (out, code) = explain(
+        "gh-template",
+        gh_policy(
+            json!("repo:octo-org/octo-repo:ref:refs/heads/main"),
+            "StringEquals",
+        ),
+        token,
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("is not GitHub's default format, which would be `repo:octo-org/octo-repo:ref:refs/heads/main` for this job"),
+        "{out}"
+    );
+    // The same job on the default format gets no such hint.
+    let mut token = gh_token("repo:octo-org/octo-repo:ref:refs/heads/dev");
+    token["ref"] = json!("refs/heads/dev");
+    let (out, _) = explain(
+        "gh-template-default",
+        gh_policy(
+            json!("repo:octo-org/octo-repo:ref:refs/heads/main"),
+            "StringEquals",
+        ),
+        token,
+        &[],
+    );
+    assert!(!out.contains("default format"), "{out}");
+}
+
 #[test]
 fn github_owner_case() {
     let (out, code) = explain(

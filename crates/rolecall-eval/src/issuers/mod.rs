@@ -13,9 +13,11 @@
 //!   [`crate::claims::CLAIM_TABLES`];
 //! * **the grammar of its `sub`** ([`Issuer::subject_grammar`], the types of
 //!   [`grammar`]). An issuer without a grammar (`None`) is analysed over all
-//!   strings.
+//!   strings;
+//! * **why a `sub` did not match** ([`hints`]), in the issuer's terms.
 
 pub mod grammar;
+pub mod hints;
 mod subjects;
 
 use serde::Serialize;

@@ -5,6 +5,7 @@
 
 use rolecall_eval::claims::{ClaimKey, ClaimRules, WebIdentity, SET_SOURCE_IDENTITY, TAG_SESSION};
 use rolecall_eval::explain::{ConditionExplanation, ContextValues, Rule, StatementExplanation};
+use rolecall_eval::issuers::hints::{aligned, common_prefix, github_template_hint, subject_hints};
 use rolecall_eval::request::Request;
 use rolecall_policy::grammar::operator::parse_operator;
 use rolecall_policy::grammar::pattern::has_wildcard;
@@ -133,7 +134,6 @@ pub(crate) fn condition_hints(
     request: &Request,
     facts: &RequestFacts,
 ) -> Vec<String> {
-    let _ = request;
     let mut hints = Vec::new();
     if c.matched {
         return hints;
@@ -174,6 +174,7 @@ pub(crate) fn condition_hints(
                 .map(|v| v.resolved.as_deref().unwrap_or(&v.text))
                 .collect();
             hints.extend(string_hints(op.base, value, &texts));
+            hints.extend(template_hint(&c.key, value, request));
         }
         _ => {}
     }
@@ -251,11 +252,13 @@ fn string_hints(base: BaseOperator, value: &str, policy_values: &[&str]) -> Vec<
             return hints;
         }
     }
-    if let Some(h) = irsa_hint(value, policy_values) {
-        hints.push(h);
-        return hints;
-    }
-    hints.extend(github_hints(value, policy_values));
+    // The issuer's own reasons (GitHub contexts, immutable subjects, IRSA
+    // namespace and service account) are library data.
+    hints.extend(
+        subject_hints(value, policy_values)
+            .iter()
+            .map(ToString::to_string),
+    );
     if hints.is_empty() && is_equals {
         if let Some(closest) = closest(value, policy_values) {
             hints.push(format!(
@@ -287,54 +290,22 @@ fn service_account(s: &str) -> Option<(&str, &str)> {
     rest.split_once(':')
 }
 
-fn irsa_hint(value: &str, policy_values: &[&str]) -> Option<String> {
-    let (ns, sa) = service_account(value)?;
-    let (p, (pns, psa)) = policy_values
-        .iter()
-        .filter_map(|p| service_account(p).map(|parts| (*p, parts)))
-        .max_by_key(|(p, _)| common_prefix(p, value))?;
-    let like = |pattern: &str, v: &str| {
-        rolecall_eval::matcher::Pattern::new(pattern, rolecall_eval::matcher::Case::Sensitive)
-            .is_match(v)
-    };
-    let what = if !like(pns, ns) {
-        format!("the namespace differs (policy `{pns}`, token `{ns}`)")
-    } else if !like(psa, sa) {
-        format!("the service account differs (policy `{psa}`, token `{sa}`)")
-    } else {
+/// A GitHub `sub` that is not GitHub's default format for the job the
+/// request's other keys describe (`repository`, `ref`, `environment`):
+/// the repository uses a custom subject template.
+fn template_hint(key: &str, sub: &str, request: &Request) -> Option<String> {
+    let (provider, claim) = key.rsplit_once(':')?;
+    if !claim.eq_ignore_ascii_case("sub") {
         return None;
-    };
-    Some(format!("{what}:\n{}", aligned(p, value)))
-}
-
-fn github_hints(value: &str, policy_values: &[&str]) -> Vec<String> {
-    let mut hints = Vec::new();
-    let Some(rest) = value.strip_prefix("repo:") else {
-        return hints;
-    };
-    let repo_part = rest.split(':').next().unwrap_or_default();
-    let pins_refs = policy_values.iter().any(|p| p.contains(":ref:"));
-    if let Some(env) = rest.split_once(":environment:").map(|(_, e)| e) {
-        if pins_refs {
-            hints.push(format!(
-                "the job uses GitHub environment `{env}`, and then the token's `sub` is `repo:{repo_part}:environment:{env}` rather than `…:ref:refs/heads/…`; allow that subject, or drop the environment from the job"
-            ));
-        }
-    } else if rest.ends_with(":pull_request") && pins_refs {
-        hints.push(format!(
-            "the workflow was triggered by a pull request, and then the token's `sub` is `repo:{repo_part}:pull_request`, not a branch ref"
-        ));
     }
-    if repo_part.contains('@') && !policy_values.iter().any(|p| p.contains('@')) {
-        hints.push(
-            "the repository sends immutable subjects (`repo:OWNER@OWNER_ID/REPO@REPO_ID:…`: repositories created, renamed or transferred after 2026-07-15, or opted in), and the policy pins the name form".to_owned(),
-        );
-    }
-    hints
-}
-
-fn common_prefix(a: &str, b: &str) -> usize {
-    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+    let get = |c: &str| {
+        request
+            .context()
+            .lookup(&format!("{provider}:{c}"))
+            .and_then(|e| e.value().as_single())
+    };
+    github_template_hint(sub, get("repository")?, get("ref"), get("environment"))
+        .map(|h| h.to_string())
 }
 
 fn closest<'a>(value: &str, policy_values: &[&'a str]) -> Option<&'a str> {
@@ -344,50 +315,9 @@ fn closest<'a>(value: &str, policy_values: &[&'a str]) -> Option<&'a str> {
         .max_by_key(|p| common_prefix(p, value))
 }
 
-/// The two values one above the other, with a caret under the first
-/// differing character.
-fn aligned(policy: &str, request: &str) -> String {
-    let at = common_prefix(policy, request);
-    format!(
-        "policy   {policy}\nrequest  {request}\n         {}^ first difference",
-        " ".repeat(at)
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn aligned_marks_the_first_difference() {
-        assert_eq!(
-            aligned("system:serviceaccount:prod:app", "system:serviceaccount:prd:app"),
-            "policy   system:serviceaccount:prod:app\nrequest  system:serviceaccount:prd:app\n                                 ^ first difference"
-        );
-    }
-
-    #[test]
-    fn irsa_names_the_part_that_differs() {
-        let h = irsa_hint(
-            "system:serviceaccount:default:my-sa",
-            &[
-                "system:serviceaccount:default:my-sa2",
-                "system:serviceaccount:kube-system:x",
-            ],
-        )
-        .unwrap();
-        assert!(
-            h.starts_with("the service account differs (policy `my-sa2`, token `my-sa`)"),
-            "{h}"
-        );
-        let h = irsa_hint(
-            "system:serviceaccount:defualt:my-sa",
-            &["system:serviceaccount:default:my-sa"],
-        )
-        .unwrap();
-        assert!(h.starts_with("the namespace differs"), "{h}");
-        assert!(irsa_hint("system:serviceaccount:a:b", &["system:serviceaccount:a:*"]).is_none());
-    }
 
     /// A case-only difference is explained in the subject's own terms: an
     /// IRSA subject gets Kubernetes' rule, not GitHub's names.
