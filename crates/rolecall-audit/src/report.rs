@@ -84,8 +84,13 @@ impl Report {
     }
 
     /// The JSON report.
-    pub fn to_json(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
+    ///
+    /// # Errors
+    ///
+    /// When serialization fails (it does not for reports this crate builds;
+    /// the error is passed on rather than turned into `null`).
+    pub fn to_json(&self) -> Result<Value, serde_json::Error> {
+        serde_json::to_value(self)
     }
 
     /// The SARIF 2.1.0 log.
@@ -183,7 +188,11 @@ impl serde::Serialize for Results<'_> {
 
 /// One finding as a SARIF result.
 fn sarif_result(p: &AuditedPolicy, f: &Finding) -> Value {
-    let index = RULES.iter().position(|r| r.id == f.rule).unwrap_or(0);
+    // INVARIANT: `RULES` lists every `RuleId` in declaration order, so a
+    // rule's discriminant is its index in the log's rule list (pinned by
+    // `sarif_rule_index_is_the_catalogue_position` in tests/sources.rs).
+    let index = f.rule as usize;
+    debug_assert_eq!(RULES.get(index).map(|r| r.id), Some(f.rule));
     let (line, column) = file_position(p, f).unwrap_or((1, 1));
     let role = p
         .location

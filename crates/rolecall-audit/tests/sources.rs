@@ -256,7 +256,7 @@ fn sarif_structure() {
         assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1);
         assert!(res["partialFingerprints"]["rolecall/v2"].is_string());
     }
-    let j = report.to_json();
+    let j = report.to_json().unwrap();
     assert!(j["policies"][0]["findings"][0]["rule"].is_string());
 }
 
@@ -384,4 +384,16 @@ fn aud_not_in_client_list_checks_positive_aud_values() {
     assert!(flagged(&c, &options).is_empty());
     let c = format!(r#"{{"StringEquals":{{"{GH}:aud":"x",{sub}}}}}"#);
     assert!(flagged(&c, &AuditOptions::default()).is_empty());
+}
+
+/// SARIF's `ruleIndex` is the rule's discriminant: the catalogue lists every
+/// rule id once, in declaration order.
+#[test]
+fn sarif_rule_index_is_the_catalogue_position() {
+    use rolecall_audit::rules::{RuleId, RULES};
+    assert_eq!(RULES.len(), RuleId::ALL.len());
+    for (i, (info, id)) in RULES.iter().zip(RuleId::ALL).enumerate() {
+        assert_eq!(info.id, *id);
+        assert_eq!(*id as usize, i, "{}", id.as_str());
+    }
 }

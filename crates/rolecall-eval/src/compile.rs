@@ -87,6 +87,9 @@ impl CompileError {
     pub fn span(&self) -> Span {
         match self {
             CompileError::Refused { findings } => {
+                // INVARIANT: a refusal carries at least one diagnostic (it is
+                // built only from a non-empty `refusals` result).
+                debug_assert!(!findings.is_empty(), "a refusal without a diagnostic");
                 findings.first().map_or(Span::SYNTHETIC, |f| f.span)
             }
             CompileError::Unsupported { span, .. } => *span,

@@ -593,11 +593,12 @@ impl Iterator for Resolved<'_> {
                 }
                 TplItem::Lit(c) => return Some((*c, false)),
                 TplItem::Var { folded, default } => {
-                    // Resolvability was checked first; an unresolvable
-                    // variable here would give the empty text.
-                    self.current = resolve_variable(self.ctx, folded, default.as_deref())
-                        .unwrap_or("")
-                        .chars();
+                    // INVARIANT: resolvability was checked before the
+                    // stream is read; an unresolvable variable here would
+                    // give the empty text.
+                    let text = resolve_variable(self.ctx, folded, default.as_deref());
+                    debug_assert!(text.is_some(), "variable read before its check");
+                    self.current = text.unwrap_or("").chars();
                     self.live = false;
                 }
             }

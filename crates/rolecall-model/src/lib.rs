@@ -141,7 +141,12 @@ pub fn evaluate(policy_json: &str, request: &Request) -> Result<Evaluation, Mode
     let ctx = Context::new(&request.context).map_err(ModelError::InvalidRequest)?;
     // R4: variables are read only under 2012-10-17.
     let v2012 = doc.get("Version").and_then(Value::as_str) == Some("2012-10-17");
-    let statements = validity::statements(&doc).unwrap_or_default();
+    // `validity::check` passed, so `Statement` is an object or an array of
+    // objects; should that ever not hold, the policy is refused, not read
+    // as having no statement.
+    let statements = validity::statements(&doc).ok_or_else(|| {
+        ModelError::InvalidPolicy("`Statement` is not an object or an array of objects".into())
+    })?;
     let matching = |effect: &str| -> Vec<usize> {
         statements
             .iter()
@@ -257,7 +262,11 @@ fn conditions_match(condition: Option<&Value>, ctx: &Context<'_>, v2012: bool) -
             return false; // unreachable for a valid policy (R1.7); fail closed
         };
         keys.iter().all(|(key, values)| {
-            let values = validity::condition_values(values).unwrap_or_default();
+            // INVARIANT: a valid policy's condition values are scalars or
+            // arrays of them (R1.7); no value at all matches nothing.
+            let values = validity::condition_values(values);
+            debug_assert!(values.is_some(), "condition values of a valid policy");
+            let values = values.unwrap_or_default();
             condition::eval_key(&op, key, &values, ctx, v2012)
         })
     })

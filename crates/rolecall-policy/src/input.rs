@@ -176,8 +176,13 @@ impl Parser {
         })?;
         let in_decoded = |e: ParseError| e.in_context(|| "decoded text".to_owned());
         let policy = self.parse(&decoded).map_err(in_decoded)?;
-        // `parse` succeeded, so the bytes are UTF-8.
-        let text = String::from_utf8(decoded).unwrap_or_default();
+        // `parse` succeeded, so the bytes are UTF-8; should that ever not
+        // hold, the input is refused rather than read as empty text.
+        let text = String::from_utf8(decoded).map_err(|e| {
+            let offset = start + e.utf8_error().valid_up_to();
+            let (line, column) = line_column(encoded, offset);
+            ParseError::new(ParseErrorKind::InvalidUtf8, offset, line, column)
+        })?;
         Ok((policy, text))
     }
 

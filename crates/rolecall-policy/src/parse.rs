@@ -451,10 +451,12 @@ fn principal(node: Node<'_>, element: &str) -> Result<Spanned<Principal>, ParseE
             let mut entries = Vec::with_capacity(members.len());
             for member in members {
                 let i = known.check(&member)?;
-                let kind = PRINCIPAL_KINDS
-                    .get(i)
-                    .copied()
-                    .unwrap_or(PrincipalKind::Aws);
+                // INVARIANT: `PRINCIPAL_KINDS` has one kind per entry of
+                // `PRINCIPAL_MEMBERS`, in the same order (the unit test
+                // `principal_kinds_follow_members` pins it).
+                let kind = PRINCIPAL_KINDS.get(i).copied();
+                debug_assert!(kind.is_some(), "principal member {i} has no kind");
+                let kind = kind.unwrap_or(PrincipalKind::Aws);
                 entries.push(PrincipalEntry {
                     kind: Spanned::new(kind, member.key_span),
                     values: string_list(member.value, kind.as_str())?,
@@ -618,4 +620,19 @@ fn scalar(node: Node<'_>) -> Result<Spanned<ConditionValue>, Node<'_>> {
         _ => return Err(node),
     };
     Ok(Spanned::new(value, node.span))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The principal member at index `i` reads as the kind at index `i`
+    /// (the invariant the principal reader's lookup relies on).
+    #[test]
+    fn principal_kinds_follow_members() {
+        assert_eq!(PRINCIPAL_MEMBERS.len(), PRINCIPAL_KINDS.len());
+        for (member, kind) in PRINCIPAL_MEMBERS.iter().zip(PRINCIPAL_KINDS) {
+            assert_eq!(kind.as_str(), *member);
+        }
+    }
 }
