@@ -255,7 +255,7 @@ rules! {
         "No token carries two issuers' keys, so conditions on both can never hold together.",
         "Write one statement per issuer.", [], "TP-MULTI-PROVIDER-ONE-STATEMENT.json";
     PodidUnscoped = "TP-PODID-UNSCOPED", Medium, "EKS Pod Identity role without scoping",
-        "A `pods.eks.amazonaws.com` principal with no condition on the cluster (`aws:RequestTag/eks-cluster-arn`, `aws:SourceArn`, `aws:SourceAccount`), the namespace or the service account.",
+        "A `pods.eks.amazonaws.com` principal with no condition on the cluster (`aws:RequestTag/eks-cluster-arn`, `aws:RequestTag/eks-cluster-name`, `aws:SourceArn`, `aws:SourceAccount`), the namespace or the service account.",
         "Any Pod Identity association in the account (any cluster, namespace, service account) can use the role.",
         "Add conditions on `aws:RequestTag/eks-cluster-arn`, `kubernetes-namespace` and `kubernetes-service-account`.", [PODID], "TP-PODID-UNSCOPED.json";
     PodidNoCluster = "TP-PODID-NO-CLUSTER", Low, "Pod Identity scoped without the cluster",

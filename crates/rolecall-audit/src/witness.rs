@@ -443,16 +443,19 @@ pub(crate) fn literal_segments(
     let tenant = Some((strip_id(t), true));
     let (p, c, pc) = match rest.split_once(d2) {
         Some((p, c)) => (p, Some(c.to_owned()), true),
+        // A GitLab project path has no `:`, so one ends the project even before `ref_type:`.
+        None if kind == IssuerKind::GitLab && rest.contains(':') => {
+            (rest.split(':').next().unwrap_or(rest), None, true)
+        }
         None => (rest, None, exact),
     };
     let project = match kind {
-        IssuerKind::HcpTerraform => {
-            // `<project>:workspace:<ws>` -> `<project>/<ws>`
-            match p.split_once(":workspace:") {
-                Some((pr, ws)) => format!("{pr}/{ws}"),
-                None => p.to_owned(),
-            }
-        }
+        // Workspace names are unique in an HCP Terraform organisation: the workspace alone
+        // names the project segment a subject can reach (`<project>:workspace:<ws>` -> `<ws>`).
+        IssuerKind::HcpTerraform => match p.split_once(":workspace:") {
+            Some((_, ws)) => ws.to_owned(),
+            None => String::new(),
+        },
         _ => strip_id(p),
     };
     let ctx = match kind {
@@ -607,6 +610,9 @@ impl Intended {
             if let Some((p, _)) = p.filter(|(p, _)| !p.is_empty()) {
                 it.projects.insert(p);
             }
+            if let Some(ws) = tfc_workspace(kind, v).filter(|_| it.tenants.len() <= 1) {
+                it.projects.insert(ws.to_owned());
+            }
             if let Some(c) = c {
                 it.contexts.insert(c);
             }
@@ -622,6 +628,28 @@ impl Intended {
     fn same_tenant(&self, t: &str) -> bool {
         self.tenants_named.iter().any(|x| x.eq_ignore_ascii_case(t))
     }
+}
+
+/// The workspace an HCP Terraform value pins literally, wherever its project is a wildcard
+/// (`organization:acme:project:*:workspace:prod:...` pins `prod`).
+fn tfc_workspace(kind: IssuerKind, v: &str) -> Option<&str> {
+    if kind != IssuerKind::HcpTerraform {
+        return None;
+    }
+    let (_, rest) = v.split_once(":workspace:")?;
+    let ws = rest.split(':').next()?;
+    (!ws.is_empty() && !has_wildcard(ws)).then_some(ws)
+}
+
+/// The project segment a subject is compared by: for HCP Terraform the workspace alone
+/// (unique in its organisation), for the others the project as parsed.
+fn project_identity(kind: IssuerKind, mut s: issuers::Subject) -> issuers::Subject {
+    if kind == IssuerKind::HcpTerraform {
+        if let Some((_, ws)) = s.project.split_once('/') {
+            s.project = ws.to_owned();
+        }
+    }
+    s
 }
 
 /// The literal start of a value, up to its first wildcard.
@@ -664,7 +692,7 @@ pub(crate) fn candidates(
     }
     cands
         .into_iter()
-        .filter_map(|c| issuers::parse_subject(kind, &c).map(|s| (c, s)))
+        .filter_map(|c| issuers::parse_subject(kind, &c).map(|s| (c, project_identity(kind, s))))
         .collect()
 }
 

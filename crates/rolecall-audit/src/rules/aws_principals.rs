@@ -304,9 +304,19 @@ impl Auditor<'_> {
         if !non_fed || !principal_values(st, PrincipalKind::Federated).is_empty() {
             return;
         }
+        // An extra action is inert when the statement also grants `sts:AssumeRole`; the
+        // statement is broken only when it grants nothing these principals can use.
+        let usable = covers_action(st, "sts:AssumeRole");
         for x in a.node.iter() {
             let n = x.node.to_lowercase();
-            if n == "sts:assumerolewithwebidentity" || n == "sts:assumerolewithsaml" {
+            if n != "sts:assumerolewithwebidentity" && n != "sts:assumerolewithsaml" {
+                continue;
+            }
+            if usable {
+                self.push(RuleId::ActionPrincipalMismatch, Severity::Low, Verdict::Advice,
+                    format!("`{}` is for `Federated` principals: inert for AWS and service principals, which use the statement's `sts:AssumeRole`", x.node),
+                    x.span, Some(i));
+            } else {
                 self.push(
                     RuleId::ActionPrincipalMismatch,
                     Severity::Medium,

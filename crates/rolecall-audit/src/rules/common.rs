@@ -91,3 +91,17 @@ pub(crate) fn is_positive(op: &rolecall_policy::Operator) -> bool {
         && op.qualifier != Some(SetQualifier::ForAllValues)
         && op.base != BaseOperator::Null
 }
+
+/// Actions that only add to a session another action starts: on their own they assume nothing.
+const SESSION_ACTIONS: &[&str] = &["sts:tagsession", "sts:setsourceidentity", "sts:setcontext"];
+
+/// Whether the statement's `Action` lists only session actions (`sts:TagSession`,
+/// `sts:SetSourceIdentity`, `sts:SetContext`), written without wildcards.
+pub(crate) fn session_only(st: &Statement) -> bool {
+    st.action.as_ref().is_some_and(|a| {
+        !a.node.is_empty()
+            && a.node
+                .iter()
+                .all(|x| SESSION_ACTIONS.contains(&x.node.to_lowercase().as_str()))
+    })
+}

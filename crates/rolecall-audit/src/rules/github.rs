@@ -109,7 +109,7 @@ impl Auditor<'_> {
     /// TP-GHA-IMMUTABLE-SUB-MISMATCH: no admitted name-form subject has an admitted immutable twin.
     pub(crate) fn github_immutable(&mut self, s: &SubjectScope<'_>, res: &WitnessResult) {
         if let Some(idx) = res.immutable_twin_missing {
-            self.push(RuleId::GhaImmutableSubMismatch, Severity::Info, Verdict::Broken,
+            self.push(RuleId::GhaImmutableSubMismatch, Severity::Info, Verdict::Advice,
                 format!("`sub` value `{}` only matches name-form subjects; repositories that emit immutable subjects (`repo:owner@<id>/repo@<id>:...`) do not match", s.value_text(idx)),
                 s.value_span(idx), Some(s.i));
         }

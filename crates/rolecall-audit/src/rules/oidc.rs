@@ -61,6 +61,60 @@ impl Auditor<'_> {
         }
     }
 
+    /// TP-ACTION-PRINCIPAL-MISMATCH for one `Federated` principal: the statement does not grant
+    /// its assume action (broken, unless the statement only grants session actions that another
+    /// statement's assume action uses), or also grants `sts:AssumeRole` (advice).
+    fn federated_action(&mut self, i: usize, st: &Statement, iss: &Issuer, f: &Spanned<String>) {
+        let is_saml = iss.kind == IssuerKind::Saml;
+        let needed = if is_saml {
+            "sts:AssumeRoleWithSAML"
+        } else {
+            WEB_IDENTITY
+        };
+        let assume = covers_action(st, "sts:AssumeRole");
+        let span = st
+            .action
+            .as_ref()
+            .or(st.not_action.as_ref())
+            .map_or(st.span, |a| a.span);
+        if covers_action(st, needed) {
+            if assume {
+                self.push(RuleId::ActionPrincipalMismatch, Severity::Low, Verdict::Advice,
+                    format!("the actions also grant `sts:AssumeRole` to `Federated` principal `{}`; a wildcard action grants more than web identity", f.node),
+                    span, Some(i));
+            }
+            return;
+        }
+        if session_only(st) && self.granted_elsewhere(i, PrincipalKind::Federated, &f.node, needed)
+        {
+            return;
+        }
+        self.push(RuleId::ActionPrincipalMismatch, Severity::Medium, Verdict::Broken,
+            format!("`Federated` principal `{}` needs `{needed}`, which the statement's actions do not grant{}", f.node,
+                if assume { " (`sts:AssumeRole` is for AWS and service principals)" } else { "" }),
+            span, Some(i));
+    }
+
+    /// Whether an Allow statement other than `i` grants `action` to the principal `value` of
+    /// kind `kind`.
+    pub(crate) fn granted_elsewhere(
+        &self,
+        i: usize,
+        kind: PrincipalKind,
+        value: &str,
+        action: &str,
+    ) -> bool {
+        self.statements.iter().enumerate().any(|(j, other)| {
+            j != i
+                && is_allow(other)
+                && covers_action(other, action)
+                && principal_values(other, kind)
+                    .iter()
+                    .any(|v| v.node.eq_ignore_ascii_case(value))
+        })
+    }
+
+    /// The rules for the statement's `Federated` principals.
     pub(crate) fn federated(&mut self, i: usize, st: &Statement) {
         let feds = principal_values(st, PrincipalKind::Federated);
         if feds.is_empty() {
@@ -71,28 +125,12 @@ impl Auditor<'_> {
             .map(|f| (issuers::classify_federated(&f.node), *f))
             .collect();
         let web = covers_action(st, WEB_IDENTITY);
-        let saml = covers_action(st, "sts:AssumeRoleWithSAML");
-        let assume = covers_action(st, "sts:AssumeRole");
-        // TP-ACTION-PRINCIPAL-MISMATCH
         for (iss, f) in &issuers {
-            let is_saml = iss.kind == IssuerKind::Saml;
-            let right = if is_saml { saml } else { web };
-            let action_span = st
-                .action
-                .as_ref()
-                .or(st.not_action.as_ref())
-                .map_or(st.span, |a| a.span);
-            if !right {
-                self.push(RuleId::ActionPrincipalMismatch, Severity::Medium, Verdict::Broken,
-                    format!("`Federated` principal `{}` needs `{}`, which the statement's actions do not grant{}", f.node,
-                        if is_saml { "sts:AssumeRoleWithSAML" } else { WEB_IDENTITY },
-                        if assume { " (`sts:AssumeRole` is for AWS and service principals)" } else { "" }),
-                    action_span, Some(i));
-            } else if assume {
-                self.push(RuleId::ActionPrincipalMismatch, Severity::Low, Verdict::Advice,
-                    format!("the actions also grant `sts:AssumeRole` to `Federated` principal `{}`; a wildcard action grants more than web identity", f.node),
-                    action_span, Some(i));
-            }
+            self.federated_action(i, st, iss, f);
+        }
+        if !web && session_only(st) {
+            // Session tags or source identity for a principal another statement lets assume.
+            return;
         }
         if !web {
             // The statement is broken; still report what the Cognito conditions would allow.
@@ -557,6 +595,8 @@ pub(crate) struct SubjectScope<'s> {
     pub(crate) tenant_scoped: bool,
     /// The issuer's key prefix as written in the principal (`token.actions.githubusercontent.com`).
     pub(crate) issuer: String,
+    /// Whether every token of the issuer carries one `sub`.
+    pub(crate) sub_always: bool,
     /// The conditions on `<issuer>:sub`.
     pub(crate) entries: Vec<(&'s Spanned<rolecall_policy::Operator>, &'s ConditionEntry)>,
     /// Every value of a positive `sub` condition: text, whether it is a pattern, span.
@@ -588,7 +628,9 @@ impl SubjectScope<'_> {
     /// The operator of positive value `idx`.
     pub(crate) fn op_of(&self, idx: usize) -> String {
         let mut n = 0usize;
-        for (op, e) in self.entries.iter().filter(|(op, _)| is_positive(&op.node)) {
+        let positive =
+            |op: &&Spanned<rolecall_policy::Operator>| admits_values(&op.node, self.sub_always);
+        for (op, e) in self.entries.iter().filter(|(op, _)| positive(op)) {
             let len = e.values.node.len();
             if idx < n + len {
                 return op.node.to_string();
@@ -698,9 +740,12 @@ impl Auditor<'_> {
         if entries.is_empty() {
             return None;
         }
+        let provider = prefix.strip_suffix(':').unwrap_or(prefix);
+        let sub_always = issuers::claim_presence(kind, provider, "sub", self.opts.pre_2026_claims)
+            == Presence::Always;
         let values: Vec<(String, bool, Span)> = entries
             .iter()
-            .filter(|(op, _)| is_positive(&op.node))
+            .filter(|(op, _)| admits_values(&op.node, sub_always))
             .flat_map(|(op, e)| {
                 let like = op.node.base.uses_wildcards();
                 e.values
@@ -721,6 +766,7 @@ impl Auditor<'_> {
             kind,
             tenant_scoped: iss.tenancy == Tenancy::TenantScoped,
             issuer: iss.prefix.clone(),
+            sub_always,
             entries,
             values,
             intended,
@@ -904,7 +950,7 @@ impl Auditor<'_> {
     fn multi_value_loosest(&mut self, s: &SubjectScope<'_>) {
         let fills = issuers::fills_cached(s.kind);
         for (op, e) in &s.entries {
-            if !is_positive(&op.node) || e.values.node.len() < 2 {
+            if !admits_values(&op.node, s.sub_always) || e.values.node.len() < 2 {
                 continue;
             }
             let scopes: Vec<(Scope, Span, String)> = e
@@ -933,6 +979,18 @@ impl Auditor<'_> {
             }
         }
     }
+}
+
+/// Whether a condition on `sub` admits exactly the subjects its values match: a positive
+/// operator, or, on a `sub` every token carries as one value, the same operator spelled with
+/// `ForAllValues:`/`ForAnyValue:` or `IfExists` (all three read a present single value as the
+/// plain operator does, docs/DECISIONS.md R9).
+fn admits_values(op: &rolecall_policy::Operator, sub_always: bool) -> bool {
+    is_positive(op)
+        || (sub_always
+            && !op.base.is_negated()
+            && op.base != BaseOperator::Null
+            && (op.qualifier.is_some() || op.if_exists))
 }
 
 /// `values` quoted in backticks and joined with commas.

@@ -1,0 +1,189 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "integration-test code: helpers outside #[test] functions fail by panicking too"
+)]
+//! Verdicts issue 15 found wrong on real trust policies, one test each (each failed before its
+//! fix): the breadth a statement admits is judged on the admitted set, whatever spelled it, and
+//! a statement is broken only when it (or its purpose) can never be used.
+
+use rolecall_audit::{audit_text, AuditOptions, Finding, RuleId, Verdict};
+
+fn run(p: &str) -> Vec<Finding> {
+    audit_text(p, &AuditOptions::default())
+}
+
+fn rules(f: &[Finding]) -> Vec<(RuleId, Verdict)> {
+    f.iter().map(|f| (f.rule, f.verdict)).collect()
+}
+
+fn policy(statements: &str) -> String {
+    format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)
+}
+
+const GH: &str = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+
+#[test]
+fn org_wide_sub_under_for_all_values_is_org_wide() {
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}},
+        "ForAllValues:StringLike":{{"token.actions.githubusercontent.com:sub":"repo:acme/*"}}}}}}"#
+    ));
+    let f = run(&p);
+    let wide = f
+        .iter()
+        .find(|f| f.rule == RuleId::GhaOrgWide)
+        .unwrap_or_else(|| panic!("{:?}", rules(&f)));
+    assert_eq!(wide.verdict, Verdict::Open);
+    assert!(wide.message.contains("repo:acme/"), "{}", wide.message);
+    // Spelled plainly, the same set gets the same rule.
+    let plain = p.replace("ForAllValues:StringLike", "StringLike");
+    assert!(run(&plain).iter().any(|f| f.rule == RuleId::GhaOrgWide));
+}
+
+#[test]
+fn hcp_terraform_project_wildcard_with_pinned_workspace_is_not_open() {
+    let p = policy(
+        r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/app.terraform.io"},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{"StringEquals":{"app.terraform.io:aud":"aws.workload.identity"},
+        "StringLike":{"app.terraform.io:sub":"organization:acme:project:*:workspace:prod:run_phase:apply"}}}"#,
+    );
+    let f = run(&p);
+    assert!(
+        f.iter().all(|f| f.verdict != Verdict::Open),
+        "{:?}",
+        rules(&f)
+    );
+    // A wildcard workspace still is.
+    let wide = p.replace("workspace:prod", "workspace:*");
+    assert!(run(&wide)
+        .iter()
+        .any(|f| f.rule == RuleId::TfcWorkspaceWildcard));
+}
+
+#[test]
+fn pod_identity_pinned_by_cluster_name_is_pinned() {
+    let p = policy(
+        r#"{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"],
+        "Condition":{"StringEquals":{"aws:RequestTag/eks-cluster-name":"prod","aws:RequestTag/kubernetes-namespace":"payments"}}}"#,
+    );
+    let f = run(&p);
+    assert!(
+        f.iter()
+            .all(|f| f.rule != RuleId::PodidNoCluster && f.rule != RuleId::PodidUnscoped),
+        "{:?}",
+        rules(&f)
+    );
+}
+
+#[test]
+fn tag_session_statement_beside_the_assume_statement_is_not_broken() {
+    let assume = format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":"repo:acme/app:ref:refs/heads/main"}}}}}}"#
+    );
+    let tag = format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:TagSession"}}"#
+    );
+    let f = run(&policy(&format!("{assume},{tag}")));
+    assert!(
+        f.iter().all(|f| f.verdict != Verdict::Broken),
+        "{:?}",
+        rules(&f)
+    );
+    // Alone, the TagSession statement's purpose can never be served.
+    let f = run(&policy(&tag));
+    assert!(f
+        .iter()
+        .any(|f| f.rule == RuleId::ActionPrincipalMismatch && f.verdict == Verdict::Broken));
+
+    // Pod Identity: TagSession granted by a second statement for the same service.
+    let pods = r#"{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:RequestTag/eks-cluster-arn":"arn:aws:eks:us-east-1:111122223333:cluster/prod"}}},
+        {"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":"sts:TagSession"}"#;
+    let f = run(&policy(pods));
+    assert!(
+        f.iter().all(|f| f.verdict != Verdict::Broken),
+        "{:?}",
+        rules(&f)
+    );
+}
+
+#[test]
+fn inert_extra_action_on_a_service_principal_is_not_broken() {
+    let p = policy(
+        r#"{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":["sts:AssumeRole","sts:AssumeRoleWithWebIdentity"]}"#,
+    );
+    let f = run(&p);
+    let m = f
+        .iter()
+        .find(|f| f.rule == RuleId::ActionPrincipalMismatch)
+        .unwrap_or_else(|| panic!("{:?}", rules(&f)));
+    assert_eq!(m.verdict, Verdict::Advice);
+    // With no usable action the statement is broken.
+    let only = p.replace(
+        r#"["sts:AssumeRole","sts:AssumeRoleWithWebIdentity"]"#,
+        r#""sts:AssumeRoleWithWebIdentity""#,
+    );
+    assert!(run(&only)
+        .iter()
+        .any(|f| f.rule == RuleId::ActionPrincipalMismatch && f.verdict == Verdict::Broken));
+}
+
+#[test]
+fn gitlab_project_any_ref_is_not_group_wide() {
+    let p = policy(
+        r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{"StringEquals":{"gitlab.com:aud":"https://gitlab.com"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:*"}}}"#,
+    );
+    let f = run(&p);
+    assert!(
+        f.iter().all(|f| f.rule != RuleId::GitlabGroupWide),
+        "{:?}",
+        rules(&f)
+    );
+    assert!(
+        f.iter().any(|f| f.rule == RuleId::GitlabAnyRef),
+        "{:?}",
+        rules(&f)
+    );
+}
+
+#[test]
+fn circleci_v2_subject_is_satisfiable() {
+    let org = "0e3e0b5f-0a0c-4a1b-9a4e-4c7a1b2c3d4e";
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111122223333:oidc-provider/oidc.circleci.com/org/{org}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"oidc.circleci.com/org/{org}:aud":"{org}"}},
+        "StringLike":{{"oidc.circleci.com/org/{org}:sub":"org/{org}/project/7a1b2c3d-0a0c-4a1b-9a4e-4c7a1b2c3d4e/user/*/vcs-origin/github.com/acme/app/vcs-ref/refs/heads/main"}}}}}}"#
+    ));
+    let f = run(&p);
+    assert!(
+        f.iter().all(|f| f.rule != RuleId::SubUnsatisfiable),
+        "{:?}",
+        rules(&f)
+    );
+}
+
+#[test]
+fn china_region_irsa_any_service_account_is_open() {
+    let fed =
+        "arn:aws-cn:iam::111122223333:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC";
+    let key = "oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC";
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{fed}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"{key}:aud":"sts.amazonaws.com"}},"StringLike":{{"{key}:sub":"system:serviceaccount:*"}}}}}}"#
+    ));
+    let f = run(&p);
+    assert!(
+        f.iter().any(|f| f.verdict == Verdict::Open
+            && matches!(
+                f.rule,
+                RuleId::IrsaNamespacePrefix | RuleId::OidcSubWildcardAll | RuleId::IrsaNoSub
+            )),
+        "{:?}",
+        rules(&f)
+    );
+}
