@@ -147,19 +147,35 @@ pub fn parse_subject(kind: IssuerKind, s: &str) -> Option<Subject> {
             })
         }
         K::CircleCi => {
-            let parts: Vec<&str> = s.split('/').collect();
-            match parts.as_slice() {
-                ["org", o, "project", p, "user", u]
-                    if is_name(o, "-") && is_name(p, "-") && is_name(u, "-") =>
-                {
-                    Some(Subject {
-                        tenant: (*o).to_owned(),
-                        project: (*p).to_owned(),
-                        context: (*u).to_owned(),
-                    })
-                }
-                _ => None,
-            }
+            // `org/<org>/project/<project>/user/<user>` (`$CIRCLE_OIDC_TOKEN`), or the V2 form
+            // (`$CIRCLE_OIDC_TOKEN_V2`) that appends `/vcs-origin/<repository URL>/vcs-ref/<ref>`
+            // (https://circleci.com/docs/openid-connect-tokens/); the context is everything
+            // after `user/`.
+            let mut it = s.splitn(6, '/');
+            let (Some("org"), Some(o), Some("project"), Some(p), Some("user"), Some(u)) = (
+                it.next(),
+                it.next(),
+                it.next(),
+                it.next(),
+                it.next(),
+                it.next(),
+            ) else {
+                return None;
+            };
+            let v2 = |rest: &str| {
+                let (origin, vcs_ref) =
+                    rest.strip_prefix("vcs-origin/")?.split_once("/vcs-ref/")?;
+                (!origin.is_empty() && !vcs_ref.is_empty()).then_some(())
+            };
+            let user_ok = match u.split_once('/') {
+                None => is_name(u, "-"),
+                Some((user, rest)) => is_name(user, "-") && v2(rest).is_some(),
+            };
+            (is_name(o, "-") && is_name(p, "-") && user_ok).then(|| Subject {
+                tenant: o.to_owned(),
+                project: p.to_owned(),
+                context: u.to_owned(),
+            })
         }
         K::Bitbucket => {
             // `{repoUuid}[:{envUuid}]:{stepUuid}`; the workspace is the issuer itself.
@@ -247,7 +263,10 @@ pub fn contexts(kind: IssuerKind) -> &'static [&'static str] {
             "ref_type:tag:ref:main",
         ],
         K::HcpTerraform => &["run_phase:apply", "run_phase:plan"],
-        K::CircleCi => &["zz-attacker"],
+        K::CircleCi => &[
+            "zz-attacker",
+            "zz-attacker/vcs-origin/github.com/zz-attacker/zz-repo/vcs-ref/refs/heads/main",
+        ],
         K::Bitbucket => &["{zz-step}", "{zz-env}:{zz-step}"],
         _ => &[""],
     }

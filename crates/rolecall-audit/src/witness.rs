@@ -387,7 +387,7 @@ pub(crate) fn value_scope(
     let mut scope = Scope::Exact;
     let (lt, lp, _) = literal_segments(kind, v.split(['*', '?']).next().unwrap_or(""), false);
     for c in cands {
-        let Some(s) = issuers::parse_subject(kind, &c) else {
+        let Some(s) = issuers::parse_subject(kind, &c).map(|s| project_identity(kind, s)) else {
             continue;
         };
         let tenant_ok = tenants.iter().any(|t| t.eq_ignore_ascii_case(&s.tenant))
