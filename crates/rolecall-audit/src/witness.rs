@@ -443,9 +443,13 @@ pub(crate) fn literal_segments(
     let tenant = Some((strip_id(t), true));
     let (p, c, pc) = match rest.split_once(d2) {
         Some((p, c)) => (p, Some(c.to_owned()), true),
-        // A GitLab project path has no `:`, so one ends the project even before `ref_type:`.
+        // A GitLab project path has no `:` and a CircleCI project id no `/`, so one ends the
+        // project even before the context's delimiter.
         None if kind == IssuerKind::GitLab && rest.contains(':') => {
             (rest.split(':').next().unwrap_or(rest), None, true)
+        }
+        None if kind == IssuerKind::CircleCi && rest.contains('/') => {
+            (rest.split('/').next().unwrap_or(rest), None, true)
         }
         None => (rest, None, exact),
     };

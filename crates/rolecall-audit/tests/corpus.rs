@@ -37,6 +37,16 @@ const KNOWN_GAPS: &[(&str, &str, &str)] = &[
         "TP-STATEMENT-OBJECT",
         "not a finding",
     ),
+    (
+        "aws-cli__validate-policy-cognito-assumerole.json",
+        "TP-COGNITO-NO-AMR",
+        "the statement never grants sts:AssumeRoleWithWebIdentity (class broken): a dead statement admits nobody, so its missing amr check is not reported as open",
+    ),
+    (
+        "issue-cfgawscreds-271__legacy-vstoken-issuer.json",
+        "TP-GHA-ANY-REF",
+        "the retired issuer mints no tokens (class broken): breadth on a dead statement is not reported as open",
+    ),
 ];
 
 /// Corpus files where rolecall's verdict (`class_of`) differs from the class judged in INDEX.md, with
@@ -47,88 +57,8 @@ const KNOWN_GAPS: &[(&str, &str, &str)] = &[
 const DISAGREEMENTS: &[(&str, &str)] = &[
     // (file, why rolecall is wrong)
     (
-        "aws-cli__validate-policy-cognito-assumerole.json",
-        "open finding (TP-COGNITO-NO-AMR) on the only statement, which can never be used: it does not grant sts:AssumeRoleWithWebIdentity to its Federated principal",
-    ),
-    (
-        "awsdocs-iam__github-repo-branch-stringequals.json",
-        "TP-GHA-IMMUTABLE-SUB-MISMATCH says broken: a name-form pin works for a repository that still mints name-form subjects; advice, not broken",
-    ),
-    (
-        "buildkite-docs__session-tags-org-pipeline-ip.json",
-        "TP-OIDC-NO-SUB high: the aws:RequestTag values come from the token Buildkite signs (organization_id, organization_slug, pipeline_slug), so they bound the caller as a sub would",
-    ),
-    (
-        "cdk-circleci-oidc__project-scoped.json",
-        "TP-CIRCLECI-PROJECT-WILDCARD: the witness `.../project/P/user/zz-attacker` is the same project; `project/<uuid>/*` admits no other project",
-    ),
-    (
-        "checkov__gha-pass-repo-branch.json",
-        "TP-GHA-IMMUTABLE-SUB-MISMATCH says broken for a name-form pin: advice, not broken",
-    ),
-    (
-        "circleci-docs__v2-any-project-main-branch.json",
-        "TP-SUB-UNSATISFIABLE: CircleCI's V2 subject (`.../user/U/vcs-origin/V/vcs-ref/R`) satisfies it; the project is what is left open",
-    ),
-    (
-        "eks-security-immersion-day__podid-two-clusters.json",
-        "TP-PODID-UNSCOPED: aws:RequestTag/eks-cluster-name pins the cluster (issue 15)",
-    ),
-    (
-        "github-docs__aws-branch-stringequals.json",
-        "TP-GHA-IMMUTABLE-SUB-MISMATCH says broken for a name-form pin: advice, not broken",
-    ),
-    (
-        "github-docs__aws-environment.json",
-        "TP-GHA-IMMUTABLE-SUB-MISMATCH says broken for a name-form pin: advice, not broken",
-    ),
-    (
-        "issue-aws-cdk-github-oidc-42__ghe-customised-issuer.json",
-        "TP-GHA-IMMUTABLE-SUB-MISMATCH says broken for a name-form pin: advice, not broken",
-    ),
-    (
-        "issue-cfgawscreds-271__legacy-vstoken-issuer.json",
-        "TP-GHA-ANY-REF open medium on a statement whose issuer mints no tokens (TP-FOREIGN-OR-STALE-PROVIDER says so): a dead statement admits nobody",
-    ),
-    (
-        "issue-cfgawscreds-457__china-partition-github.json",
-        "TP-GHA-IMMUTABLE-SUB-MISMATCH says broken for a name-form pin: advice, not broken",
-    ),
-    (
-        "issue-cfgawscreds-672__forallvalues-iss-aud.json",
-        "TP-GHA-IMMUTABLE-SUB-MISMATCH says broken for a name-form pin: advice, not broken",
-    ),
-    (
         "issue-tf-aws-iam-152__wildcard-account-in-user-arn.json",
         "no finding on `arn:aws:iam::*:user/test_user`: a wildcard inside a principal ARN is refused by IAM (Access Analyzer UNSUPPORTED_WILDCARD_IN_PRINCIPAL) or, by one field report, accepted and matching nothing; never a working principal",
-    ),
-    (
-        "moj-bichard7-infra__parent-root-principaltag-two-roles.json",
-        "TP-XACCOUNT-NO-EXTERNALID open medium: the trusted account is the organisation's own parent and the principals are narrowed by aws:PrincipalTag and aws:PrincipalArn; rolecall cannot tell a sibling account from a vendor without being told",
-    ),
-    (
-        "pr-archimedes-1759__gha-immutable-and-name-main.json",
-        "TP-GHA-IMMUTABLE-SUB-MISMATCH says broken although the policy also lists the immutable form of the same subject",
-    ),
-    (
-        "pr-cloudfox-118__forallvalues-repo-any-ref.json",
-        "no TP-GHA-ANY-REF: ForAllValues on the single-valued sub admits the same set as StringLike (issue 15 item 2)",
-    ),
-    (
-        "pr-hacktricks-cloud-215__rolesanywhere-any-trust-anchor.json",
-        "TP-SERVICE-NO-SOURCE low: for rolesanywhere.amazonaws.com no source condition means any certificate of any trust anchor in the account, the breadth TP-PODID-UNSCOPED rates medium",
-    ),
-    (
-        "prowler__service-workspaces-resourceaccount.json",
-        "TP-TAUTOLOGICAL-GUARD open medium: the guard admits the same set as no condition, which rolecall rates low (TP-SERVICE-NO-SOURCE)",
-    ),
-    (
-        "tf-aws-iam-v6__iam-role-tfc-any-project-one-workspace.json",
-        "TP-TFC-WORKSPACE-WILDCARD: workspace names are unique in an organisation, so `project:*` with a fixed workspace admits one workspace (issue 15)",
-    ),
-    (
-        "zellfresh__cognito-amr-plain-stringlike.json",
-        "no finding: a plain StringLike on the multivalued cognito-identity.amazonaws.com:amr is false (docs/SEMANTICS.md D5), so the role is unusable",
     ),
 ];
 

@@ -59,6 +59,9 @@ struct Guards<'s> {
     has_ext: bool,
     /// `aws:MultiFactorAuthPresent` required true.
     has_mfa: bool,
+    /// A positive condition on any `aws:Principal*` key (tags included): the account's
+    /// principals are narrowed, so the account is not trusted wholesale.
+    principal_narrowed: bool,
 }
 
 impl<'s> Guards<'s> {
@@ -82,11 +85,15 @@ impl<'s> Guards<'s> {
                     .iter()
                     .all(|v| v.node.text().eq_ignore_ascii_case("true"))
         });
+        let principal_narrowed = conds
+            .iter()
+            .any(|(k, op, _)| k.starts_with("aws:principal") && is_positive(&op.node));
         Guards {
             conds,
             binding,
             has_ext,
             has_mfa,
+            principal_narrowed,
         }
     }
 
@@ -238,7 +245,7 @@ impl Auditor<'_> {
     /// TP-ACCOUNT-ROOT-TRUST and TP-XACCOUNT-NO-EXTERNALID.
     fn account_root(&mut self, i: usize, v: &Spanned<String>, acct: &str, g: &Guards<'_>) {
         let same = self.opts.own_account.as_deref() == Some(acct);
-        let bound = !g.binding.is_empty();
+        let bound = !g.binding.is_empty() || g.principal_narrowed;
         let guarded = g.has_ext || g.has_mfa || bound;
         let sev = if same {
             Severity::Info

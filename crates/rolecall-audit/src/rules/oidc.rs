@@ -133,18 +133,8 @@ impl Auditor<'_> {
             return;
         }
         if !web {
-            // The statement is broken; still report what the Cognito conditions would allow.
-            for (iss, _) in issuers
-                .iter()
-                .filter(|(is, _)| is.kind == IssuerKind::Cognito)
-            {
-                let prefix = format!("{}:", iss.prefix.to_lowercase());
-                let bounded = entries(st).any(|(op, e)| {
-                    e.key.node.to_lowercase() == format!("{prefix}aud") && is_positive(&op.node)
-                });
-                let span = st.condition.as_ref().map_or(st.span, |c| c.span);
-                self.cognito(i, st, &prefix, span, bounded);
-            }
+            // The statement can never be used (reported above): it admits nobody, so nothing
+            // its conditions would allow is reported as open.
             return;
         }
         // TP-MULTI-PROVIDER-ONE-STATEMENT
@@ -188,9 +178,9 @@ impl Auditor<'_> {
         fed: &Spanned<String>,
         multi_dead: bool,
     ) {
-        self.stale_provider(i, iss, fed);
+        let stale = self.stale_provider(i, iss, fed);
         let prefix = format!("{}:", iss.prefix.to_lowercase());
-        let k = self.classify_keys(i, st, iss, &prefix, multi_dead);
+        let k = self.classify_keys(i, st, iss, &prefix, multi_dead || stale);
         let bounded = !k.bounded_by.is_empty();
         for (rule, msg, span, ident) in &k.vacuous {
             let sev = if *ident && !bounded {
@@ -229,19 +219,24 @@ impl Auditor<'_> {
     }
 
     /// TP-FOREIGN-OR-STALE-PROVIDER: GitHub's retired issuer, or a provider of another account.
-    fn stale_provider(&mut self, i: usize, iss: &Issuer, fed: &Spanned<String>) {
+    /// Returns whether the statement is dead for this issuer (no token can come from it).
+    fn stale_provider(&mut self, i: usize, iss: &Issuer, fed: &Spanned<String>) -> bool {
+        let mut dead = false;
         if iss.kind == IssuerKind::GitHubLegacy {
+            dead = true;
             self.push(RuleId::ForeignOrStaleProvider, Severity::Medium, Verdict::Broken,
                 format!("`{}` is GitHub's retired pre-GA issuer; tokens now come from `token.actions.githubusercontent.com`, so this statement is dead", iss.prefix),
                 fed.span, Some(i));
         }
         if let (Some(own), Some(acct)) = (&self.opts.own_account, &iss.account) {
             if own != acct {
+                dead = true;
                 self.push(RuleId::ForeignOrStaleProvider, Severity::Medium, Verdict::Broken,
                     format!("the provider ARN names account `{acct}`, not the role's account `{own}`: IAM OIDC providers are per account, so this never matches"),
                     fed.span, Some(i));
             }
         }
+        dead
     }
 
     /// Classifies every condition key of the statement for this issuer's tokens, reporting the
@@ -285,6 +280,8 @@ impl Auditor<'_> {
                 self.push(RuleId::SubUnsatisfiable, Severity::Info, Verdict::Broken,
                     format!("`{}` on `{}`: caller-identity keys are absent on the unsigned web-identity call, so the statement never matches", op.node, e.key.node),
                     e.key.span, Some(i));
+            } else if signed_session_tag(iss, st, &key) && is_positive(&op.node) {
+                k.bounded_by.push(key.clone());
             }
         }
         k
@@ -328,8 +325,20 @@ impl Auditor<'_> {
             }
             return;
         }
-        let set_op_single =
-            op.node.qualifier.is_some() && !issuers::is_multivalued(iss.kind, claim);
+        let multivalued = issuers::is_multivalued(iss.kind, claim);
+        if multivalued
+            && presence == Presence::Always
+            && op.node.qualifier.is_none()
+            && op.node.base != BaseOperator::Null
+        {
+            // A plain operator is false on a list of values (docs/DECISIONS.md R9).
+            k.dead = true;
+            self.push(RuleId::SubUnsatisfiable, Severity::Info, Verdict::Broken,
+                format!("`{}` on multivalued `{}`: every token carries it as a list, which a plain operator never matches (use `ForAnyValue:{}`), so the statement never matches", op.node, e.key.node, op.node),
+                op.span, Some(i));
+            return;
+        }
+        let set_op_single = op.node.qualifier.is_some() && !multivalued;
         if set_op_single && presence == Presence::Always {
             self.push(RuleId::SetOpSingleValued, Severity::Low, Verdict::Advice,
                 format!("`{}` on single-valued `{}`: works only because the key is always present; a misspelled key would make it vacuous", op.node, e.key.node),
@@ -571,6 +580,23 @@ fn lower(iss: &Issuer, s: Severity) -> Severity {
     } else {
         s
     }
+}
+
+/// Session tags Buildkite writes into the token it signs when the agent asks for them
+/// (`buildkite-agent oidc request-token --aws-session-tag`,
+/// https://buildkite.com/docs/pipelines/security/oidc/aws): with `sts:TagSession` granted they
+/// reach the request as `aws:RequestTag/<tag>`, and the organisation tags bound the caller as
+/// `sub` does.
+const BUILDKITE_TAGS: &[&str] = &[
+    "aws:requesttag/organization_id",
+    "aws:requesttag/organization_slug",
+];
+
+/// Whether `key` is a session tag the issuer signs, bounding the caller's identity.
+fn signed_session_tag(iss: &Issuer, st: &Statement, key: &str) -> bool {
+    iss.kind == IssuerKind::Buildkite
+        && BUILDKITE_TAGS.contains(&key)
+        && covers_action(st, "sts:TagSession")
 }
 
 /// A key of the form `<host>.<domain>[/path]:<claim>`, as issuers' keys are written.

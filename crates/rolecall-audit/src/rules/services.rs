@@ -89,16 +89,26 @@ impl Auditor<'_> {
         let resource = keys.0.iter().find(|(k, ..)| {
             k.starts_with("aws:resourceaccount") || k.starts_with("aws:resourceorg")
         });
+        let compute = COMPUTE.contains(&name);
         if let Some((_, op, e)) = resource {
-            self.push(RuleId::TautologicalGuard, Severity::Medium, Verdict::Open,
-                format!("`{}` `{}` {} names the role's own account or org in a trust policy, so it never restricts the calling service's source", op.node, e.key.node, quote_values(e)),
+            // The guard admits what no condition admits: rated as TP-SERVICE-NO-SOURCE is.
+            let sev = if compute {
+                Severity::Info
+            } else {
+                Severity::Low
+            };
+            self.push(RuleId::TautologicalGuard, sev, Verdict::Advice,
+                format!("`{}` `{}` {} names the role's own account or org in a trust policy, so it never restricts the calling service's source: the statement admits what it would without it", op.node, e.key.node, quote_values(e)),
                 e.key.span, Some(i));
             return;
         }
         if name.starts_with("eks.") {
             return;
         }
-        let compute = COMPUTE.contains(&name);
+        if name == "rolesanywhere.amazonaws.com" {
+            self.roles_anywhere(i, svc, keys);
+            return;
+        }
         let sev = if compute {
             Severity::Info
         } else {
@@ -120,6 +130,33 @@ impl Auditor<'_> {
             svc.span,
             Some(i),
         );
+    }
+
+    /// IAM Roles Anywhere with no trust anchor (`aws:SourceArn`) bound: unless a certificate
+    /// attribute (`aws:PrincipalTag/x509...`) is pinned, any certificate that chains to any trust
+    /// anchor of the account gets the role
+    /// (https://docs.aws.amazon.com/rolesanywhere/latest/userguide/trust-model.html).
+    fn roles_anywhere(&mut self, i: usize, svc: &Spanned<String>, keys: &Keys<'_>) {
+        let certificate_pinned = keys
+            .0
+            .iter()
+            .any(|(k, op, _)| k.starts_with("aws:principaltag/x509") && is_positive(&op.node));
+        let (sev, verdict, what) = if certificate_pinned {
+            (
+                Severity::Low,
+                Verdict::Advice,
+                "certificates with the pinned attributes from any trust anchor of the account",
+            )
+        } else {
+            (
+                Severity::Medium,
+                Verdict::Open,
+                "any certificate that chains to any trust anchor of the account",
+            )
+        };
+        self.push(RuleId::ServiceNoSource, sev, verdict,
+            format!("service principal `{}` without `aws:SourceArn` naming the trust anchor: {what} can assume the role", svc.node),
+            svc.span, Some(i));
     }
 
     /// TP-SERVICE-UNSUPPORTED-KEY: EKS does not send `aws:SourceArn`.
