@@ -63,7 +63,8 @@ pub fn audit_policy(policy: &Policy, options: &AuditOptions) -> Vec<Finding> {
             f.severity = *s;
         }
     }
-    out.sort_by_key(|f| (f.span.start, f.rule));
+    // By text id within a position, as before ids were typed (output order is stable).
+    out.sort_by_key(|f| (f.span.start, f.rule.as_str()));
     out.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
     out
 }
