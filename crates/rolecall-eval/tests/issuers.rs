@@ -540,3 +540,31 @@ fn cognito_and_google_keys() {
     assert!(issuers::claim_grammar(IssuerKind::GitHub, "repository").is_none());
     assert!(issuers::claim_grammar(IssuerKind::Other, "sub").is_none());
 }
+
+/// Every token of the shared vectors (testdata/*.toml, `token`) is read
+/// with its issuer's grammar: the `sub` of each documented example token is
+/// a subject of the grammar, so the grammars are never narrower than the
+/// issuers' own examples.
+#[test]
+fn every_vector_token_sub_is_in_its_issuer_grammar() {
+    let vectors = rolecall_testkit::vectors::load_all().unwrap();
+    let mut checked = 0;
+    for v in &vectors {
+        let Some(token) = &v.token else { continue };
+        let (Some(iss), Some(sub)) = (token["iss"].as_str(), token["sub"].as_str()) else {
+            continue;
+        };
+        let issuer = issuers::classify_issuer(iss);
+        let Some(grammar) = issuer.subject_grammar() else {
+            continue;
+        };
+        assert!(
+            grammar.matches(sub).is_some(),
+            "{}: `{sub}` is not a subject of the {:?} grammar",
+            v.name,
+            issuer.kind
+        );
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} token subjects checked");
+}

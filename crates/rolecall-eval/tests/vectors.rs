@@ -165,13 +165,10 @@ fn token_vectors_derive_their_context() {
         let Some(claims) = &v.token else { continue };
         seen += 1;
         // The role lives in the provider's account (docs/SEMANTICS.md §2.3).
-        let account = v
-            .principal
-            .strip_prefix("arn:aws:iam::")
-            .and_then(|r| r.split(':').next())
-            .unwrap_or("111122223333");
+        let (partition, account) = role_partition_and_account(&v.principal);
         let role =
-            RoleAccount::from_role_arn(&format!("arn:aws:iam::{account}:role/vector")).unwrap();
+            RoleAccount::from_role_arn(&format!("arn:{partition}:iam::{account}:role/vector"))
+                .unwrap();
         let id = match WebIdentity::from_claims(claims, None, &role, &ClaimRules::default()) {
             Ok(id) => id,
             Err(e) => {
@@ -210,4 +207,19 @@ fn token_vectors_derive_their_context() {
     }
     assert!(seen >= 8, "only {seen} token vectors");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The partition and account of a vector's role: those of its provider ARN
+/// (the role lives in the provider's account and partition,
+/// docs/SEMANTICS.md §2.3), or `aws` and the example account for a
+/// built-in provider.
+fn role_partition_and_account(principal: &str) -> (&str, &str) {
+    let mut parts = principal
+        .strip_prefix("arn:")
+        .unwrap_or_default()
+        .split(':');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(partition), Some("iam"), Some(""), Some(account)) => (partition, account),
+        _ => ("aws", "111122223333"),
+    }
 }

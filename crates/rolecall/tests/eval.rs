@@ -423,16 +423,12 @@ fn token_vectors_through_eval_token() {
             URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256","kid":"k"}"#),
             URL_SAFE_NO_PAD.encode(claims.to_string())
         );
-        let account = v
-            .principal
-            .strip_prefix("arn:aws:iam::")
-            .and_then(|r| r.split(':').next())
-            .unwrap_or("111122223333");
+        let (partition, account) = role_partition_and_account(&v.principal);
         let policy = dir.path().join(format!("{}.json", v.name));
         std::fs::write(&policy, &v.policy).unwrap();
         let out = rolecall()
             .args(["eval", "--format", "json", "--token", "-", "--role-arn"])
-            .arg(format!("arn:aws:iam::{account}:role/vector"))
+            .arg(format!("arn:{partition}:iam::{account}:role/vector"))
             .arg("--policy")
             .arg(&policy)
             .write_stdin(token)
@@ -467,4 +463,19 @@ fn token_vectors_through_eval_token() {
     }
     assert!(seen >= 8, "only {seen} token vectors");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The partition and account of a vector's role: those of its provider ARN
+/// (the role lives in the provider's account and partition,
+/// docs/SEMANTICS.md §2.3), or `aws` and the example account for a
+/// built-in provider.
+fn role_partition_and_account(principal: &str) -> (&str, &str) {
+    let mut parts = principal
+        .strip_prefix("arn:")
+        .unwrap_or_default()
+        .split(':');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(partition), Some("iam"), Some(""), Some(account)) => (partition, account),
+        _ => ("aws", "111122223333"),
+    }
 }
