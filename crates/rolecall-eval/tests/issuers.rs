@@ -568,3 +568,93 @@ fn every_vector_token_sub_is_in_its_issuer_grammar() {
     }
     assert!(checked >= 20, "only {checked} token subjects checked");
 }
+
+/// The renderer and the grammar agree: every subject `github_subject`
+/// renders for a job under a template is a subject of that template's
+/// grammar, in the form of the job's context, for the name and the
+/// immutable forms.
+#[test]
+fn rendered_github_subjects_are_in_their_template_grammar() {
+    use rolecall_eval::github_subject::{Job, Template};
+    let keys = |k: &[&str]| k.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let templates = [
+        Template::Default,
+        Template::Organization {
+            include_claim_keys: keys(&["repo", "context"]),
+        },
+        Template::Organization {
+            include_claim_keys: keys(&["repository_owner", "context", "job_workflow_ref"]),
+        },
+        Template::Repository {
+            use_default: false,
+            include_claim_keys: Some(keys(&["repository", "ref", "actor", "environment"])),
+        },
+        Template::Organization {
+            include_claim_keys: keys(&["repo", "environment", "context", "repository_visibility"]),
+        },
+    ];
+    let mut extra = std::collections::BTreeMap::new();
+    extra.insert("actor".to_owned(), "dependabot[bot]".to_owned());
+    extra.insert("repository_visibility".to_owned(), "internal".to_owned());
+    let base = Job {
+        repository: "octo-org/octo.repo_1".into(),
+        git_ref: Some("refs/heads/feature/a:b".into()),
+        job_workflow_ref: Some("octo-org/ci/.github/workflows/deploy.yml@refs/tags/v1".into()),
+        ids: Some((123456, 456789)),
+        extra,
+        ..Job::default()
+    };
+    let jobs = [
+        (Job { ..base.clone() }, "branch"),
+        (
+            Job {
+                git_ref: Some("refs/tags/v1.2".into()),
+                ..base.clone()
+            },
+            "tag",
+        ),
+        (
+            Job {
+                environment: Some("Production:V1".into()),
+                ..base.clone()
+            },
+            "environment",
+        ),
+        (
+            Job {
+                event: Some("pull_request".into()),
+                git_ref: Some("refs/pull/7/merge".into()),
+                ..base.clone()
+            },
+            "pull_request",
+        ),
+    ];
+    let mut rendered = 0;
+    for template in &templates {
+        let grammar = SubjectGrammar::from_github_template(template, None).unwrap();
+        for (job, context) in &jobs {
+            for immutable in [false, true] {
+                let job = Job {
+                    immutable,
+                    ..job.clone()
+                };
+                // A template with `environment` has no token for a job
+                // without one; the renderer refuses it too.
+                let Ok(subject) = job.subject(template, None) else {
+                    continue;
+                };
+                let parsed = grammar.parse(&subject.sub);
+                assert!(parsed.is_some(), "`{}` under {template:?}", subject.sub);
+                let form = parsed.map(|p| p.form.to_owned()).unwrap_or_default();
+                let base_form = form.trim_start_matches("immutable ");
+                assert!(
+                    base_form == *context || base_form == "custom",
+                    "`{}` parsed as form `{form}`",
+                    subject.sub
+                );
+                rendered += 1;
+            }
+        }
+    }
+    assert!(rendered >= 25, "only {rendered} subjects rendered");
+}
