@@ -1,6 +1,10 @@
 //! Issuer grammars (`rolecall_eval::issuers`): each documented example
 //! subject parses into its fields, and near misses do not
 //! (docs/SEMANTICS.md §4.8 gives the source of each example).
+#![allow(
+    clippy::indexing_slicing,
+    reason = "integration-test code: the subject sampler outside #[test] functions indexes its choices, which are in range by construction"
+)]
 
 use rolecall_eval::issuers::{
     self, CharRange, FieldRole, IssuerKind, NameAlphabet, Part, SubjectForm, SubjectGrammar,
@@ -657,4 +661,80 @@ fn rendered_github_subjects_are_in_their_template_grammar() {
         }
     }
     assert!(rendered >= 25, "only {rendered} subjects rendered");
+}
+
+/// A subject drawn from `grammar` by `pick` (each call returns a choice
+/// below its argument): a form, then per part a literal, one of the
+/// texts, or a field value of a length and characters its alphabet
+/// allows (edges respected).
+fn sample(grammar: &SubjectGrammar, pick: &mut impl FnMut(usize) -> usize) -> String {
+    let chars_of = |ranges: &[CharRange], pick: &mut dyn FnMut(usize) -> usize| -> char {
+        let r = ranges[pick(ranges.len())];
+        // Mostly the start of the range (printable for `any_except`), some
+        // from anywhere in it.
+        let span = (r.hi as u32 - r.lo as u32).min(300);
+        char::from_u32(r.lo as u32 + pick(span as usize + 1) as u32).unwrap_or(r.lo)
+    };
+    let form = &grammar.forms[pick(grammar.forms.len())];
+    let mut out = String::new();
+    for part in &form.parts {
+        match part {
+            Part::Literal(t) => out.push_str(t),
+            Part::OneOf(ts) => out.push_str(&ts[pick(ts.len())]),
+            Part::Field(f) => {
+                let a = &f.alphabet;
+                let max = a.max_len.unwrap_or(a.min_len + 12).min(a.min_len + 12);
+                let len = a.min_len + pick(max - a.min_len + 1);
+                for i in 0..len {
+                    let at_edge = i == 0 || i + 1 == len;
+                    let mut c = chars_of(&a.chars, pick);
+                    if at_edge {
+                        if let Some(edge) = &a.edge {
+                            // One more draw from the edge set itself, then its
+                            // first character: never a loop on a cycled seed.
+                            if !edge.iter().any(|r| r.contains(c)) {
+                                c = chars_of(edge, pick);
+                            }
+                            if !(edge.iter().any(|r| r.contains(c))
+                                && a.chars.iter().any(|r| r.contains(c)))
+                            {
+                                c = edge[0].lo;
+                            }
+                        }
+                    }
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+proptest::proptest! {
+    /// Every subject drawn from an issuer's grammar parses with it: the
+    /// parse accepts the whole language its data describes.
+    #[test]
+    fn sampled_subjects_parse(seed in proptest::collection::vec(proptest::num::u32::ANY, 64..256)) {
+        let grammars = [
+            SubjectGrammar::github(),
+            SubjectGrammar::eks(),
+            SubjectGrammar::gitlab(),
+            SubjectGrammar::hcp_terraform(),
+            SubjectGrammar::circleci(),
+            SubjectGrammar::bitbucket(),
+            SubjectGrammar::buildkite(),
+            SubjectGrammar::cognito_id(),
+            SubjectGrammar::google(),
+        ];
+        let mut i = 0usize;
+        let mut pick = |n: usize| {
+            let v = seed[i % seed.len()] as usize;
+            i += 1;
+            if n == 0 { 0 } else { v % n }
+        };
+        for g in &grammars {
+            let sub = sample(g, &mut pick);
+            proptest::prop_assert!(g.matches(&sub).is_some(), "`{:?}` drawn from {:?}", sub, g.forms.iter().map(|f| &f.name).collect::<Vec<_>>());
+        }
+    }
 }
