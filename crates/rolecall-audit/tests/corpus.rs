@@ -37,16 +37,6 @@ const KNOWN_GAPS: &[(&str, &str, &str)] = &[
         "TP-STATEMENT-OBJECT",
         "not a finding",
     ),
-    (
-        "aws-cli__validate-policy-cognito-assumerole.json",
-        "TP-COGNITO-NO-AMR",
-        "the statement never grants sts:AssumeRoleWithWebIdentity (class broken): a dead statement admits nobody, so its missing amr check is not reported as open",
-    ),
-    (
-        "issue-cfgawscreds-271__legacy-vstoken-issuer.json",
-        "TP-GHA-ANY-REF",
-        "the retired issuer mints no tokens (class broken): breadth on a dead statement is not reported as open",
-    ),
 ];
 
 /// Corpus files where rolecall's verdict (`class_of`) differs from the class judged in INDEX.md, with
