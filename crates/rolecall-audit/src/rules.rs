@@ -350,7 +350,7 @@ rules! {
         "An HCP Terraform `sub` pattern whose `organization:` segment is a wildcard.",
         "The `aud` of app.terraform.io is the same for every customer; only `organization:` scopes the tenant.",
         "Pin `organization:<org>:project:<p>:workspace:<w>:run_phase:<phase>`.", [TFC], "TP-TFC-ORG-UNPINNED.json";
-    TfcWorkspaceWildcard = "TP-TFC-WORKSPACE-WILDCARD", Medium, "Any HCP Terraform workspace",
+    TfcWorkspaceWildcard = "TP-TFC-WORKSPACE-WILDCARD", High, "Any HCP Terraform workspace",
         "An HCP Terraform `sub` pattern that pins the organisation but admits any project or workspace.",
         "Every workspace of the organisation/project can assume the role.",
         "Pin the workspace.", [TFC], "TP-TFC-WORKSPACE-WILDCARD.json";
@@ -526,6 +526,30 @@ pub fn catalogue_json() -> serde_json::Value {
     })
 }
 
+/// How severities are assigned: by who can mint a token the statement admits.
+const SEVERITY_TABLE: &str = "\
+## Severity: who can mint a matching token
+
+A finding's severity says who can get credentials for the role through what it reports, beyond \
+what the policy evidently meant. Verdicts say what kind of problem it is: **open** admits callers it \
+should not, **broken** only when the role or the statement's purpose can never be used, **invalid** \
+when IAM would refuse the document, **advice** for everything else (a fragile spelling, a stale name, \
+a value that matches nothing beside values that do).
+
+| severity | who can mint a token the role accepts | for example |
+|---|---|---|
+| critical | anyone on the internet: any repository, project, account or pool of an issuer anyone can use | TP-OIDC-NO-COND, TP-OIDC-SUB-WILDCARD-ALL, TP-OIDC-SUB-ANY-OWNER, TP-PRINCIPAL-STAR-NO-COND, TP-COGNITO-NO-AUD |
+| high | anyone in the organisation, group or tenant: any repository of the owner, any project of the group, any workspace of the organisation, any workload of a cluster | TP-GHA-ORG-WIDE, TP-GITLAB-GROUP-WIDE, TP-TFC-WORKSPACE-WILDCARD, TP-IRSA-NO-SUB, TP-IRSA-NAMESPACE-PREFIX |
+| medium | anyone who can push a branch, open a pull request or trigger a run in the pinned repository or workspace, or create a service account in the pinned namespace | TP-GHA-ANY-REF, TP-GHA-PULL-REQUEST, TP-GITLAB-ANY-REF, TP-IRSA-SUB-WILDCARD, TP-PODID-UNSCOPED |
+| low | nobody new today: hardening (a second check missing, a spelling that breaks on a typo, a name that can be re-registered) | TP-OIDC-NO-AUD, TP-SET-OP-SINGLE-VALUED, TP-SERVICE-NO-SOURCE |
+| info | nobody: facts worth knowing, and statements that can never be used | TP-SUB-UNSATISFIABLE, TP-NAME-RECYCLE, TP-TFC-RUN-PHASE-ANY |
+
+An issuer only one tenant can get tokens from (an EKS cluster, a CircleCI organisation, a GitHub \
+Enterprise issuer) moves most open findings one row down: \"anyone who can use the issuer\" is then \
+the tenant.
+
+";
+
 /// The rule reference in Markdown: what `docs/RULES.md` holds.
 pub fn catalogue_markdown() -> String {
     use std::fmt::Write as _;
@@ -545,6 +569,7 @@ pub fn catalogue_markdown() -> String {
          fires its rule (a test audits each one).\n",
         RULES.len()
     );
+    s.push_str(SEVERITY_TABLE);
     s.push_str("| id | default severity | title |\n|---|---|---|\n");
     for r in RULES {
         let _ = writeln!(

@@ -187,3 +187,74 @@ fn china_region_irsa_any_service_account_is_open() {
         rules(&f)
     );
 }
+
+#[test]
+fn a_dead_value_beside_a_live_one_is_advice_not_broken() {
+    let sub = |v: &str| {
+        policy(&format!(
+            r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+            "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":{v}}}}}}}"#
+        ))
+    };
+    let verdict = |p: &str, rule: RuleId| {
+        run(p)
+            .into_iter()
+            .find(|f| f.rule == rule)
+            .map(|f| f.verdict)
+    };
+    // `*` under StringEquals beside an exact subject: the statement still works.
+    let mixed = sub(r#"["repo:acme/app:ref:refs/heads/main","repo:acme/*"]"#);
+    assert_eq!(
+        verdict(&mixed, RuleId::WildcardInEquals),
+        Some(Verdict::Advice)
+    );
+    let only = sub(r#""repo:acme/*""#);
+    assert_eq!(
+        verdict(&only, RuleId::WildcardInEquals),
+        Some(Verdict::Broken)
+    );
+
+    // A deleted principal beside a live one.
+    let aws = |principals: &str| {
+        policy(&format!(
+            r#"{{"Effect":"Allow","Principal":{{"AWS":{principals}}},"Action":"sts:AssumeRole"}}"#
+        ))
+    };
+    let both = aws(r#"["AROAEXAMPLEID1234567","arn:aws:iam::111122223333:role/deployer"]"#);
+    assert_eq!(
+        verdict(&both, RuleId::DeletedPrincipal),
+        Some(Verdict::Advice)
+    );
+    let gone = aws(r#""AROAEXAMPLEID1234567""#);
+    assert_eq!(
+        verdict(&gone, RuleId::DeletedPrincipal),
+        Some(Verdict::Broken)
+    );
+
+    // An audience the provider does not register beside one it does.
+    let mut o = AuditOptions::default();
+    o.client_ids.insert(
+        "token.actions.githubusercontent.com".into(),
+        vec!["sts.amazonaws.com".into()],
+    );
+    let two_auds = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:aud":["sts.amazonaws.com","https://github.com/acme"],"token.actions.githubusercontent.com:sub":"repo:acme/app:ref:refs/heads/main"}}}}}}"#
+    ));
+    let f = audit_text(&two_auds, &o);
+    let aud = f
+        .iter()
+        .find(|f| f.rule == RuleId::AudNotInClientlist)
+        .unwrap();
+    assert_eq!(aud.verdict, Verdict::Advice);
+    let one_aud = two_auds.replace(
+        r#"["sts.amazonaws.com","https://github.com/acme"]"#,
+        r#""https://github.com/acme""#,
+    );
+    let f = audit_text(&one_aud, &o);
+    let aud = f
+        .iter()
+        .find(|f| f.rule == RuleId::AudNotInClientlist)
+        .unwrap();
+    assert_eq!(aud.verdict, Verdict::Broken);
+}

@@ -36,6 +36,11 @@ pub(crate) fn account_of(v: &str) -> Option<String> {
     }
 }
 
+/// Whether a principal is shown as a unique id (`AROA...`, `AIDA...`): a deleted role or user.
+fn is_unique_id(v: &str) -> bool {
+    v.starts_with("AROA") || v.starts_with("AIDA")
+}
+
 /// Whether a principal is a whole account.
 pub(crate) fn is_root(v: &str) -> bool {
     (v.len() == 12 && v.chars().all(|c| c.is_ascii_digit()))
@@ -177,11 +182,20 @@ impl Auditor<'_> {
 
     /// The rules for one AWS principal that is not `*`.
     fn account_principal(&mut self, i: usize, st: &Statement, v: &Spanned<String>, g: &Guards<'_>) {
-        if v.node.starts_with("AROA") || v.node.starts_with("AIDA") {
+        if is_unique_id(&v.node) {
+            // Broken when every principal of the statement is gone; beside a live one, advice.
+            let all_gone = principal_values(st, PrincipalKind::Aws)
+                .iter()
+                .all(|p| is_unique_id(&p.node));
+            let verdict = if all_gone {
+                Verdict::Broken
+            } else {
+                Verdict::Advice
+            };
             self.push(
                 RuleId::DeletedPrincipal,
                 Severity::Low,
-                Verdict::Broken,
+                verdict,
                 format!(
                     "principal `{}` is a unique id: the referenced role or user was deleted",
                     v.node

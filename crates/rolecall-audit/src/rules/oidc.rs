@@ -41,17 +41,26 @@ impl Auditor<'_> {
             if !like && op.node.base != BaseOperator::StringEquals {
                 continue;
             }
-            for v in e.values.node.iter() {
-                let text = v.node.text();
-                let registered = if like {
-                    let pattern = Pattern::new(&text, Case::Sensitive);
+            let registered = |text: &str| {
+                if like {
+                    let pattern = Pattern::new(text, Case::Sensitive);
                     ids.iter().any(|id| pattern.is_match(id))
                 } else {
-                    ids.iter().any(|id| *id == *text)
-                };
-                if !registered {
+                    ids.iter().any(|id| id == text)
+                }
+            };
+            // Broken when no value of the condition is registered; beside one that is, advice.
+            let none_registered = e.values.node.iter().all(|v| !registered(&v.node.text()));
+            let verdict = if none_registered {
+                Verdict::Broken
+            } else {
+                Verdict::Advice
+            };
+            for v in e.values.node.iter() {
+                let text = v.node.text();
+                if !registered(&text) {
                     let listed: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
-                    self.push(RuleId::AudNotInClientlist, Severity::Low, Verdict::Broken,
+                    self.push(RuleId::AudNotInClientlist, Severity::Low, verdict,
                         format!("`{}` `{}` `{text}` names no client ID of provider `{}` (registered: {}): STS refuses tokens for that audience (\"Incorrect token audience\"), so this value lets nobody in",
                             op.node, e.key.node, iss.prefix,
                             if listed.is_empty() { "none".into() } else { listed.join(", ") }),

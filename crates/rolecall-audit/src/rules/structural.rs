@@ -123,14 +123,23 @@ impl Auditor<'_> {
                 | BaseOperator::StringNotEqualsIgnoreCase
         );
         if eq {
+            let wild = |t: &str| t.contains('*') || t.contains('?');
+            // Broken only when no value of the condition can match what was meant; beside an
+            // exact value the literal one is advice.
+            let all_wild = e.values.node.iter().all(|v| wild(&v.node.text()));
             for v in e.values.node.iter() {
                 let t = v.node.text();
-                if t.contains('*') || t.contains('?') {
+                if wild(&t) {
                     let negated = op.node.base.is_negated();
                     let (sev, verdict, msg) = if negated && is_allow(st) {
                         (Severity::Critical, Verdict::Open, format!("`{}` on `{}` compares `{t}` literally, so it excludes only that literal string and admits everything else", op.node, e.key.node))
                     } else {
-                        (Severity::Info, Verdict::Broken, format!("`{}` on `{}` compares `{t}` literally: `*`/`?` are not wildcards here, so this value only matches the literal text (did you mean `StringLike`?)", op.node, e.key.node))
+                        let verdict = if all_wild {
+                            Verdict::Broken
+                        } else {
+                            Verdict::Advice
+                        };
+                        (Severity::Info, verdict, format!("`{}` on `{}` compares `{t}` literally: `*`/`?` are not wildcards here, so this value only matches the literal text (did you mean `StringLike`?)", op.node, e.key.node))
                     };
                     self.push(RuleId::WildcardInEquals, sev, verdict, msg, v.span, Some(i));
                 }

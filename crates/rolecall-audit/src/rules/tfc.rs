@@ -14,7 +14,7 @@ impl Auditor<'_> {
             self.push_project(
                 s,
                 RuleId::TfcWorkspaceWildcard,
-                Severity::Medium,
+                Severity::High,
                 others,
                 w,
                 *idx,
