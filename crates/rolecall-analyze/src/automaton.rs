@@ -78,7 +78,7 @@ impl Class {
         Class::Except(Vec::new())
     }
 
-    fn contains(&self, c: char) -> bool {
+    pub(crate) fn contains(&self, c: char) -> bool {
         match self {
             Class::Only(cs) => cs.contains(&c),
             Class::Except(cs) => !cs.contains(&c),
@@ -533,6 +533,15 @@ impl Dfa {
         }
     }
 
+    /// The automaton of no string, over the same symbols as `other`.
+    pub fn nothing_like(other: &Dfa) -> Dfa {
+        Dfa {
+            symbols: other.symbols,
+            trans: vec![0; other.symbols],
+            accept: vec![false],
+        }
+    }
+
     /// The number of states.
     pub fn states(&self) -> usize {
         self.accept.len()
@@ -779,6 +788,89 @@ impl Dfa {
             }
         }
         live
+    }
+
+    /// The states reached from any of `from` by reading a string of `via`.
+    pub(crate) fn image(&self, from: &[u32], via: &Dfa) -> Vec<u32> {
+        let symbols = self.symbols.min(via.symbols);
+        let mut seen: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
+        let mut stack: Vec<(u32, u32)> = from.iter().map(|&s| (s, 0)).collect();
+        seen.extend(stack.iter().copied());
+        let mut out = BTreeSet::new();
+        while let Some((s, q)) = stack.pop() {
+            if via.accepts_state(q) {
+                out.insert(s);
+            }
+            for sym in 0..symbols {
+                let pair = (self.next(s, sym), via.next(q, sym));
+                if seen.insert(pair) {
+                    stack.push(pair);
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    /// Whether reading some string of `via` from state `from` reaches a
+    /// state for which `to` holds (forward search over the reachable state
+    /// pairs only).
+    pub(crate) fn reaches(&self, from: u32, via: &Dfa, to: &dyn Fn(u32) -> bool) -> bool {
+        let symbols = self.symbols.min(via.symbols);
+        let mut seen: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
+        let mut stack = vec![(from, 0u32)];
+        seen.insert((from, 0));
+        while let Some((s, q)) = stack.pop() {
+            if via.accepts_state(q) && to(s) {
+                return true;
+            }
+            for sym in 0..symbols {
+                let pair = (self.next(s, sym), via.next(q, sym));
+                if seen.insert(pair) {
+                    stack.push(pair);
+                }
+            }
+        }
+        false
+    }
+
+    /// The automaton started at `start`, accepting the states marked in
+    /// `accept`.
+    pub(crate) fn rooted(&self, start: u32, accept: &[bool]) -> Dfa {
+        let n = self.states();
+        let mut order: Vec<u32> = vec![start];
+        let mut index: HashMap<u32, u32> = HashMap::new();
+        index.insert(start, 0);
+        let mut next = 0usize;
+        while let Some(&s) = order.get(next) {
+            for sym in 0..self.symbols {
+                let t = self.next(s, sym);
+                if let std::collections::hash_map::Entry::Vacant(e) = index.entry(t) {
+                    e.insert(u32::try_from(order.len()).unwrap_or(u32::MAX));
+                    order.push(t);
+                }
+            }
+            next += 1;
+        }
+        let mut trans = Vec::with_capacity(order.len() * self.symbols);
+        let mut acc = Vec::with_capacity(order.len());
+        for &s in &order {
+            acc.push(accept.get(s as usize).copied().unwrap_or(false));
+            for sym in 0..self.symbols {
+                trans.push(index.get(&self.next(s, sym)).copied().unwrap_or(0));
+            }
+        }
+        debug_assert!(order.len() <= n);
+        Dfa {
+            symbols: self.symbols,
+            trans,
+            accept: acc,
+        }
+        .reduced()
+    }
+
+    /// Which states accept.
+    pub(crate) fn accepting(&self) -> Vec<bool> {
+        self.accept.clone()
     }
 
     /// Whether the language is every string.

@@ -47,6 +47,12 @@ pub enum Reason {
         /// Why.
         why: String,
     },
+    /// An issuer grammar this analysis cannot turn into an automaton.
+    #[error("issuer grammar: {why}")]
+    Grammar {
+        /// Why.
+        why: String,
+    },
     /// A value with a policy variable: its meaning depends on another key
     /// of the same request, which per-key languages cannot express.
     #[error("value `{value}` of key `{key}` has a policy variable")]

@@ -590,6 +590,14 @@ fn mixed() -> AnalysisError {
 }
 
 impl Lang {
+    /// The automaton, for a key compared as text.
+    pub(crate) fn as_dfa(&self) -> Option<&Dfa> {
+        match self {
+            Lang::Str(d) => Some(d),
+            Lang::Cells(_) => None,
+        }
+    }
+
     pub(crate) fn cells(domain: &Arc<Domain>, bits: Vec<bool>) -> Lang {
         Lang::Cells(Cells {
             domain: Arc::clone(domain),

@@ -64,6 +64,7 @@
 
 pub mod automaton;
 mod error;
+mod grammar;
 mod lang;
 mod model;
 mod query;
@@ -75,7 +76,7 @@ use rolecall_eval::{evaluate, CompiledPolicy, Decision, Effect};
 pub use automaton::Count;
 pub use error::{AnalysisError, Reason};
 pub use who::{
-    Access, PrincipalAccess, Segment, SubjectModel, Values, Who, MAX_LISTED, MAX_REGIONS,
+    Access, Outside, PrincipalAccess, Segment, SubjectModel, Values, Who, MAX_LISTED, MAX_REGIONS,
 };
 
 use model::{boxes, Boxes, StatementBox};
@@ -434,6 +435,26 @@ impl Analyzer {
     /// principal and action would need more than [`MAX_REGIONS`] regions.
     pub fn who(&self, policy: &CompiledPolicy) -> Result<Who, AnalysisError> {
         who::who(policy, &self.limits)
+    }
+
+    /// Whether the policy admits a subject outside the `trusted` tenants
+    /// (GitHub owners, Kubernetes namespaces: the grammar field whose role
+    /// is [`rolecall_eval::issuers::FieldRole::Tenant`]), per principal and
+    /// action, with witnesses: [`Analyzer::who`] over the subjects of each
+    /// issuer's grammar whose tenant is not trusted. A subject is trusted
+    /// when some parse of it names a trusted tenant (compared exactly, as
+    /// the `sub` carries it). Principals whose issuer has no grammar with a
+    /// tenant are listed in [`Outside::unknown`], not guessed.
+    ///
+    /// # Errors
+    ///
+    /// As [`Analyzer::who`].
+    pub fn admits_outside(
+        &self,
+        policy: &CompiledPolicy,
+        trusted: &[String],
+    ) -> Result<Outside, AnalysisError> {
+        who::admits_outside(policy, trusted, &self.limits)
     }
 
     /// Whether the two policies allow the same requests, with a request

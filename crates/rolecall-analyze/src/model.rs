@@ -230,6 +230,16 @@ pub(crate) struct Boxes {
 /// Builds the boxes of `policies` over one alphabet, so that their
 /// automata combine.
 pub(crate) fn boxes(policies: &[&CompiledPolicy], limits: &Limits) -> Result<Boxes, AnalysisError> {
+    boxes_with(policies, &[], limits)
+}
+
+/// [`boxes`] over an alphabet that also names the characters of `extra`
+/// (issuer grammars).
+pub(crate) fn boxes_with(
+    policies: &[&CompiledPolicy],
+    extra: &[&Nfa],
+    limits: &Limits,
+) -> Result<Boxes, AnalysisError> {
     let mut specs = Vec::with_capacity(policies.len());
     for p in policies {
         let mut statements = Vec::new();
@@ -254,6 +264,9 @@ pub(crate) fn boxes(policies: &[&CompiledPolicy], limits: &Limits) -> Result<Box
         specs.push(statements);
     }
     let mut builder = AlphabetBuilder::new();
+    for n in extra {
+        builder.add(n);
+    }
     for s in specs.iter().flatten() {
         s.principal.collect(&mut builder);
         s.action.collect(&mut builder);

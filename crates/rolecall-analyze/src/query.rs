@@ -152,6 +152,64 @@ impl<'a> Ctx<'a> {
         Ok(out)
     }
 
+    /// Requires key `folded` to be present, single-valued and in `single`
+    /// (an issuer's `sub`); `name` spells it in witnesses when the region
+    /// does not name it yet.
+    pub(crate) fn restrict_key(
+        &self,
+        r: &mut Region,
+        folded: &FoldedKey,
+        name: &str,
+        single: &Dfa,
+    ) -> Result<(), AnalysisError> {
+        let limit = self.limits.max_states;
+        match r.keys.iter_mut().find(|c| &c.folded == folded) {
+            Some(c) => {
+                c.absent = false;
+                c.multi_ok = false;
+                c.single = c
+                    .single
+                    .product(&Lang::Str(single.clone()), Op::And, limit)?;
+            }
+            None => r.keys.push(KeyConj {
+                folded: folded.clone(),
+                name: name.to_owned(),
+                absent: false,
+                single: Lang::Str(single.clone()),
+                multi_ok: false,
+                all: Lang::Str(Dfa::everything(self.alphabet)),
+                anys: Vec::new(),
+            }),
+        }
+        Ok(())
+    }
+
+    /// Requires key `folded`, when it is one string, to be outside
+    /// `single`; absent and list values stay as they were.
+    pub(crate) fn exclude_single(
+        &self,
+        r: &mut Region,
+        folded: &FoldedKey,
+        name: &str,
+        single: &Dfa,
+    ) -> Result<(), AnalysisError> {
+        let limit = self.limits.max_states;
+        let outside = Lang::Str(single.complement());
+        match r.keys.iter_mut().find(|c| &c.folded == folded) {
+            Some(c) => c.single = c.single.product(&outside, Op::And, limit)?,
+            None => r.keys.push(KeyConj {
+                folded: folded.clone(),
+                name: name.to_owned(),
+                absent: true,
+                single: outside,
+                multi_ok: true,
+                all: Lang::Str(Dfa::everything(self.alphabet)),
+                anys: Vec::new(),
+            }),
+        }
+        Ok(())
+    }
+
     fn conjoin_atom(&self, r: &mut Region, k: &KeyAtoms, a: &Atom) -> Result<(), AnalysisError> {
         let idx = match r.keys.iter().position(|c| c.folded == k.folded) {
             Some(i) => i,

@@ -4,12 +4,16 @@
 //! The types here are the stable result of [`crate::Analyzer::who`]; the
 //! `rolecall who` command prints them.
 
+use rolecall_eval::issuers::{classify_federated, FieldRole, SubjectForm, SubjectGrammar};
+use rolecall_eval::request::FoldedKey;
 use rolecall_eval::view::PrincipalView;
 use rolecall_eval::{CompiledPolicy, Effect};
+use rolecall_policy::PrincipalKind;
 
-use crate::automaton::{Alphabet, Count, Dfa};
+use crate::automaton::{Alphabet, Count, Dfa, Nfa, Op};
 use crate::error::AnalysisError;
-use crate::model::{boxes, principal_value_dfa, StatementBox};
+use crate::grammar::{FormDfa, FormSpec};
+use crate::model::{boxes_with, principal_value_dfa, StatementBox};
 use crate::query::{Ctx, KeyConj, Region, TRUST_ACTIONS};
 use crate::{verify, Limits, Witness};
 
@@ -121,13 +125,19 @@ pub struct Access {
     /// The Allow statement (numbered from 0) it comes from.
     pub statement: usize,
     /// The grammar form of the `sub` (`branch`, `environment`, ...) when
-    /// the issuer's grammar was applied and the region is one form.
+    /// the issuer's grammar was applied. `None` under
+    /// [`SubjectModel::Grammar`] means the requests whose `sub` is absent, a
+    /// list, or no subject of the grammar (a GitHub custom template's, or a
+    /// name the issuer does not mint): the rest of the allowed set.
     pub form: Option<String>,
     /// The constrained keys (and grammar fields), in policy order; a key
     /// not listed is unconstrained.
     pub segments: Vec<Segment>,
     /// A request of this region, allowed by the evaluator.
     pub witness: Witness,
+    /// Whether this is the part of a grammar-analysed principal's set whose
+    /// `sub` is outside the grammar (then `form` is `None`).
+    pub outside_grammar: bool,
 }
 
 impl Access {
@@ -137,8 +147,10 @@ impl Access {
             return "any request".to_owned();
         }
         let mut parts: Vec<String> = Vec::new();
-        if let Some(form) = &self.form {
-            parts.push(format!("form {form}"));
+        match (&self.form, self.outside_grammar) {
+            (Some(form), _) => parts.push(format!("form {form}")),
+            (None, true) => parts.push("`sub` outside the issuer's grammar".to_owned()),
+            (None, false) => {}
         }
         parts.extend(self.segments.iter().map(ToString::to_string));
         parts.join("; ")
@@ -264,18 +276,153 @@ fn segment(ctx: &Ctx<'_>, k: &KeyConj) -> Result<Segment, AnalysisError> {
     })
 }
 
-/// [`crate::Analyzer::who`].
-pub(crate) fn who(policy: &CompiledPolicy, limits: &Limits) -> Result<Who, AnalysisError> {
-    let b = boxes(&[policy], limits)?;
+/// A principal's issuer grammar, before the alphabet is known.
+struct GrammarSpec {
+    issuer: String,
+    source: SubjectGrammar,
+    /// The `sub` key, folded and as spelled when the policy does not name it.
+    folded: FoldedKey,
+    name: String,
+    forms: Vec<(SubjectForm, FormSpec)>,
+    /// For `admits_outside`: per form, the same form with the tenant field
+    /// restricted to the trusted tenants (`None` when it has no tenant).
+    trusted: Vec<Option<Nfa>>,
+}
+
+/// The same, over the alphabet.
+struct Grammar {
+    issuer: String,
+    source: SubjectGrammar,
+    folded: FoldedKey,
+    name: String,
+    /// The union of the forms.
+    all: Dfa,
+    forms: Vec<FormDfa>,
+    /// The union of the trusted-tenant forms (nothing when none).
+    trusted: Dfa,
+    /// Whether some form names a tenant.
+    has_tenant: bool,
+}
+
+fn grammar_spec(
+    text: &str,
+    value: Option<&rolecall_eval::compile::PrincipalValue>,
+    trusted: Option<&[String]>,
+) -> Result<Option<GrammarSpec>, AnalysisError> {
+    let Some(v) = value.filter(|v| v.kind() == PrincipalKind::Federated) else {
+        return Ok(None);
+    };
+    let issuer = classify_federated(v.text());
+    let Some(g) = issuer.subject_grammar() else {
+        return Ok(None);
+    };
+    let name = format!("{}:sub", issuer.prefix);
+    let mut forms = Vec::new();
+    let mut trusted_forms = Vec::new();
+    for f in &g.forms {
+        let spec = FormSpec::new(f)?;
+        trusted_forms.push(match trusted {
+            Some(t) => spec.with_field_in(f, FieldRole::Tenant, t)?,
+            None => None,
+        });
+        forms.push((f.clone(), spec));
+    }
+    let _ = text;
+    Ok(Some(GrammarSpec {
+        issuer: format!("{:?}", issuer.kind),
+        source: g.clone(),
+        folded: FoldedKey::new(&name),
+        name,
+        forms,
+        trusted: trusted_forms,
+    }))
+}
+
+impl GrammarSpec {
+    fn nfas(&self) -> Vec<&Nfa> {
+        let mut out = Vec::new();
+        for (_, f) in &self.forms {
+            out.push(&f.whole);
+            out.extend(f.parts.iter().map(|(_, n)| n));
+        }
+        out.extend(self.trusted.iter().flatten());
+        out
+    }
+
+    fn build(&self, alphabet: &Alphabet, limits: &Limits) -> Result<Grammar, AnalysisError> {
+        let limit = limits.max_states;
+        let mut all = Dfa::nothing(alphabet);
+        let mut forms = Vec::new();
+        for (_, spec) in &self.forms {
+            let f = FormDfa::build(spec, alphabet, limits)?;
+            all = all.product(&f.whole, Op::Or, limit)?;
+            forms.push(f);
+        }
+        let mut trusted = Dfa::nothing(alphabet);
+        for t in self.trusted.iter().flatten() {
+            trusted = trusted.product(&Dfa::build(t, alphabet, limit)?, Op::Or, limit)?;
+        }
+        Ok(Grammar {
+            issuer: self.issuer.clone(),
+            source: self.source.clone(),
+            folded: self.folded.clone(),
+            name: self.name.clone(),
+            all,
+            forms,
+            trusted,
+            has_tenant: self.trusted.iter().any(Option::is_some),
+        })
+    }
+}
+
+/// A field's admitted values against the field's own language: "any" when
+/// every value of the field is admitted.
+fn describe_field(
+    values: &Dfa,
+    field: &Dfa,
+    alphabet: &Alphabet,
+    limit: usize,
+) -> Result<(Values, Count), AnalysisError> {
+    let count = values.count(alphabet);
+    if field.product(values, Op::AndNot, limit)?.is_empty() {
+        return Ok((Values::Any, count));
+    }
+    Ok(describe(values, alphabet))
+}
+
+/// What `who` and `admits_outside` share: per principal and action, the
+/// regions, split per grammar form.
+fn analyse(
+    policy: &CompiledPolicy,
+    limits: &Limits,
+    trusted: Option<&[String]>,
+) -> Result<(Who, Vec<String>), AnalysisError> {
+    let principals = principal_values(policy);
+    let mut specs = Vec::with_capacity(principals.len());
+    for (text, value) in &principals {
+        specs.push(grammar_spec(text, *value, trusted)?);
+    }
+    let extra: Vec<&Nfa> = specs.iter().flatten().flat_map(GrammarSpec::nfas).collect();
+    let b = boxes_with(&[policy], &extra, limits)?;
     let mut ctx = Ctx::new(&b.alphabet, limits)?;
+    let limit = limits.max_states;
     let none = Vec::new();
     let statements = b.policies.first().unwrap_or(&none);
-    let mut principals = Vec::new();
-    for (text, value) in principal_values(policy) {
+    let mut out = Vec::new();
+    let mut without_tenants = Vec::new();
+    for ((text, value), spec) in principals.iter().zip(&specs) {
         let lang = match value {
             Some(v) => principal_value_dfa(v, &b.alphabet, limits)?,
             None => Dfa::everything(&b.alphabet),
         };
+        let grammar = match spec {
+            Some(s) => Some(s.build(&b.alphabet, limits)?),
+            None => None,
+        };
+        if trusted.is_some() && !grammar.as_ref().is_some_and(|g| g.has_tenant) {
+            without_tenants.push(text.clone());
+            continue;
+        }
         for action in TRUST_ACTIONS {
             let restricted: Vec<StatementBox> = statements
                 .iter()
@@ -292,43 +439,155 @@ pub(crate) fn who(policy: &CompiledPolicy, limits: &Limits) -> Result<Who, Analy
                 if region.principal.is_empty() {
                     continue;
                 }
+                if let (Some(g), Some(_)) = (&grammar, trusted) {
+                    // Outsiders: subjects of the grammar outside every
+                    // trusted-tenant form.
+                    let subjects = g.all.product(&g.trusted, Op::AndNot, limit)?;
+                    ctx.restrict_key(&mut region, &g.folded, &g.name, &subjects)?;
+                }
                 let mut regions = Vec::new();
                 ctx.split(region, &denies, &mut regions, MAX_REGIONS)?;
                 for r in regions {
-                    // The principal as written when the region holds it.
                     let named = r
                         .principal
-                        .accepts(&b.alphabet, &text)
+                        .accepts(&b.alphabet, text)
                         .then_some(text.as_str());
-                    let Some(request) = ctx.request_with(&r, named, Some(action))? else {
-                        return Err(AnalysisError::WitnessRejected {
-                            request: "(none)".into(),
-                            claimed: "a request in a satisfiable region".into(),
-                            decided: "no request could be built".into(),
-                        });
-                    };
-                    let witness = verify(request, allow.index, policy, None)?;
-                    let mut segments = Vec::new();
-                    for k in &r.keys {
-                        segments.push(segment(&ctx, k)?);
+                    let mut pieces: Vec<(Option<&FormDfa>, Region)> = Vec::new();
+                    match &grammar {
+                        None => pieces.push((None, r)),
+                        Some(g) => {
+                            for f in &g.forms {
+                                let mut piece = r.clone();
+                                ctx.restrict_key(&mut piece, &g.folded, &g.name, &f.whole)?;
+                                if ctx.region_satisfiable(&piece)? {
+                                    pieces.push((Some(f), piece));
+                                }
+                            }
+                            // The rest: requests whose `sub` is absent, a
+                            // list, or no subject of the grammar (a GitHub
+                            // custom template's): kept, so that the answer
+                            // is the whole allowed set.
+                            if trusted.is_none() {
+                                let mut rest = r.clone();
+                                ctx.exclude_single(&mut rest, &g.folded, &g.name, &g.all)?;
+                                if ctx.region_satisfiable(&rest)? {
+                                    pieces.push((None, rest));
+                                }
+                            }
+                        }
                     }
-                    admitted.push(Access {
-                        statement: allow.index,
-                        form: None,
-                        segments,
-                        witness,
-                    });
+                    for (form, piece) in pieces {
+                        let Some(request) = ctx.request_with(&piece, named, Some(action))? else {
+                            return Err(AnalysisError::WitnessRejected {
+                                request: "(none)".into(),
+                                claimed: "a request in a satisfiable region".into(),
+                                decided: "no request could be built".into(),
+                            });
+                        };
+                        let witness = verify(request, allow.index, policy, None)?;
+                        if let (Some(g), Some(_)) = (&grammar, form) {
+                            // Length bounds beyond MAX_BOUNDED_LEN are not in
+                            // the automaton: the grammar itself has the last
+                            // word on the witness.
+                            let sub = witness
+                                .request
+                                .context()
+                                .get(&g.folded)
+                                .and_then(|e| e.value().as_single());
+                            if sub.and_then(|s| g.source.matches(s)).is_none() {
+                                return Err(AnalysisError::NotExactlyAnalysable {
+                                    reason: crate::Reason::Grammar {
+                                        why: format!(
+                                            "the shortest admitted `sub` of {} ({:?}) is not one it mints (a name longer than the issuer allows)",
+                                            g.issuer, sub
+                                        ),
+                                    },
+                                    line: 0,
+                                    column: 0,
+                                });
+                            }
+                        }
+                        let mut segments = Vec::new();
+                        for k in &piece.keys {
+                            let is_sub = grammar.as_ref().is_some_and(|g| g.folded == k.folded);
+                            match (form, is_sub, k.single.as_dfa()) {
+                                (Some(f), true, Some(d)) => {
+                                    for (field, values, whole) in f.project(d, limits)? {
+                                        let (values, count) =
+                                            describe_field(&values, &whole, &b.alphabet, limit)?;
+                                        segments.push(Segment {
+                                            key: k.name.clone(),
+                                            field: Some(field),
+                                            absent: false,
+                                            lists: false,
+                                            values,
+                                            count,
+                                        });
+                                    }
+                                }
+                                _ => segments.push(segment(&ctx, k)?),
+                            }
+                        }
+                        admitted.push(Access {
+                            statement: allow.index,
+                            form: form.map(|f| f.name.clone()),
+                            segments,
+                            witness,
+                            outside_grammar: grammar.is_some() && form.is_none(),
+                        });
+                    }
                 }
             }
             if !admitted.is_empty() {
-                principals.push(PrincipalAccess {
+                out.push(PrincipalAccess {
                     principal: text.clone(),
                     action: (*action).to_owned(),
-                    subject: SubjectModel::AllStrings,
+                    subject: match &grammar {
+                        Some(g) => SubjectModel::Grammar {
+                            issuer: g.issuer.clone(),
+                        },
+                        None => SubjectModel::AllStrings,
+                    },
                     admitted,
                 });
             }
         }
     }
-    Ok(Who { principals })
+    Ok((Who { principals: out }, without_tenants))
+}
+
+/// [`crate::Analyzer::who`].
+pub(crate) fn who(policy: &CompiledPolicy, limits: &Limits) -> Result<Who, AnalysisError> {
+    Ok(analyse(policy, limits, None)?.0)
+}
+
+/// The answer of [`crate::Analyzer::admits_outside`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outside {
+    /// Per principal and action, what subjects outside the trusted tenants
+    /// it admits (with witnesses); empty when none.
+    pub admitted: Vec<PrincipalAccess>,
+    /// Principals (as written) whose issuer has no grammar naming a tenant:
+    /// whether they admit outsiders cannot be told.
+    pub unknown: Vec<String>,
+}
+
+impl Outside {
+    /// Whether some subject outside the trusted tenants is admitted.
+    pub fn admits_outsiders(&self) -> bool {
+        !self.admitted.is_empty()
+    }
+}
+
+/// [`crate::Analyzer::admits_outside`].
+pub(crate) fn admits_outside(
+    policy: &CompiledPolicy,
+    trusted: &[String],
+    limits: &Limits,
+) -> Result<Outside, AnalysisError> {
+    let (who, unknown) = analyse(policy, limits, Some(trusted))?;
+    Ok(Outside {
+        admitted: who.principals,
+        unknown,
+    })
 }

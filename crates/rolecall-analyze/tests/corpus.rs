@@ -16,6 +16,7 @@ fn every_corpus_policy_is_answered_or_refused_with_a_reason() {
     let dir = rolecall_testkit::corpus_dir();
     let a = Analyzer::default();
     let (mut assumable, mut unassumable, mut refused, mut invalid) = (0, 0, 0, 0);
+    let mut grammar_witnesses = 0;
     let mut slowest = (std::time::Duration::ZERO, String::new());
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -35,6 +36,9 @@ fn every_corpus_policy_is_answered_or_refused_with_a_reason() {
         let same = a.equivalent(&policy, &policy);
         let who = a.who(&policy);
         let took = started.elapsed();
+        if let Err(e) = &who {
+            panic!("{name}: who: {e}");
+        }
         // `who` agrees with `unassumable`, and its witnesses are allowed.
         if let (Ok(who), Ok(answer)) = (&who, &answer) {
             assert_eq!(who.is_assumable(), answer.is_assumable(), "{name}");
@@ -43,6 +47,22 @@ fn every_corpus_policy_is_answered_or_refused_with_a_reason() {
                     let r = &access.witness.request;
                     assert_eq!(evaluate(&policy, r), Decision::Allow, "{name}");
                     assert_eq!(r.action(), pa.action, "{name}");
+                    // Grammar-aware witnesses are subjects the issuer mints.
+                    if let rolecall_analyze::SubjectModel::Grammar { .. } = pa.subject {
+                        let issuer = rolecall_eval::issuers::classify_federated(&pa.principal);
+                        let grammar = issuer.subject_grammar().unwrap();
+                        let key = format!("{}:sub", issuer.prefix);
+                        let sub = r.context().lookup(&key).and_then(|e| e.value().as_single());
+                        let parsed = sub.and_then(|s| grammar.parse(s));
+                        if access.outside_grammar {
+                            // The rest of the set: no subject of the grammar.
+                            assert!(parsed.is_none(), "{name}: {sub:?}");
+                        } else {
+                            assert!(parsed.is_some(), "{name}: {sub:?}");
+                            assert_eq!(parsed.map(|p| p.form), access.form.as_deref(), "{name}");
+                            grammar_witnesses += 1;
+                        }
+                    }
                 }
             }
         }
@@ -68,8 +88,9 @@ fn every_corpus_policy_is_answered_or_refused_with_a_reason() {
     }
     println!(
         "corpus: {assumable} assumable, {unassumable} unassumable, {refused} refused, \
-         {invalid} not compiled; slowest {:?} ({})",
+         {invalid} not compiled; {grammar_witnesses} grammar-aware who witnesses; slowest {:?} ({})",
         slowest.0, slowest.1
     );
+    assert!(grammar_witnesses >= 20, "{grammar_witnesses}");
     assert!(assumable >= 50, "{assumable}");
 }

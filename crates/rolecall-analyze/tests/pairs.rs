@@ -533,3 +533,26 @@ fn adversarial_patterns_stop_at_the_state_limit() {
         started.elapsed()
     );
 }
+
+#[test]
+fn escapes_are_literal_characters_and_exact() {
+    let a = Analyzer::default();
+    let k = "token.actions.githubusercontent.com:sub";
+    // `${*}` and `${?}` are a literal `*` and `?`: the escaped pattern is
+    // the one string, not a wildcard.
+    let escaped = policy(&[gh(&format!(
+        r#"{{"StringLike":{{"{k}":"a${{*}}b${{?}}"}}}}"#
+    ))]);
+    let literal = policy(&[gh(&format!(r#"{{"StringEquals":{{"{k}":"a*b?"}}}}"#))]);
+    assert!(a.equivalent(&escaped, &literal).unwrap().holds());
+    let wild = policy(&[gh(&format!(r#"{{"StringLike":{{"{k}":"a*b?"}}}}"#))]);
+    let Implication::NewAccess(w) = a.implies(&wild, &escaped).unwrap() else {
+        panic!("the wildcard admits more");
+    };
+    assert_eq!(evaluate(&wild, &w.request), Decision::Allow);
+    assert_ne!(evaluate(&escaped, &w.request), Decision::Allow);
+    // `${$}` is a `$`.
+    let dollar = policy(&[gh(&format!(r#"{{"StringEquals":{{"{k}":"${{$}}x"}}}}"#))]);
+    let plain = policy(&[gh(&format!(r#"{{"StringEquals":{{"{k}":"$x"}}}}"#))]);
+    assert!(a.equivalent(&dollar, &plain).unwrap().holds());
+}

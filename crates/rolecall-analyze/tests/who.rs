@@ -11,6 +11,9 @@ use rolecall_analyze::{Analyzer, Count, Values, Who};
 use rolecall_eval::{evaluate, CompiledPolicy, Decision};
 
 const GH: &str = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+/// An issuer without a `sub` grammar: its keys are analysed over all
+/// strings.
+const OTHER: &str = "arn:aws:iam::111122223333:oidc-provider/idp.example.com";
 
 fn policy(statements: &str) -> CompiledPolicy {
     let text = format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#);
@@ -31,14 +34,14 @@ fn who(p: &CompiledPolicy) -> Who {
 #[test]
 fn exact_subjects_are_listed() {
     let p = policy(&format!(
-        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{OTHER}"}},"Action":"sts:AssumeRoleWithWebIdentity",
         "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:sub":["repo:o/a:ref:refs/heads/main","repo:o/a:environment:prod"]}}}}}}"#
     ));
     let w = who(&p);
     assert!(w.is_assumable());
     assert_eq!(w.principals.len(), 1);
     let pa = &w.principals[0];
-    assert_eq!(pa.principal, GH);
+    assert_eq!(pa.principal, OTHER);
     assert_eq!(pa.admitted.len(), 1);
     let seg = &pa.admitted[0].segments[0];
     assert_eq!(seg.count, Count::Finite(2));
@@ -58,7 +61,7 @@ fn exact_subjects_are_listed() {
 #[test]
 fn a_deny_splits_the_allowed_set_into_disjoint_regions() {
     let p = policy(&format!(
-        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{OTHER}"}},"Action":"sts:AssumeRoleWithWebIdentity",
           "Condition":{{"StringLike":{{"token.actions.githubusercontent.com:sub":"repo:o/*"}}}}}},
         {{"Effect":"Deny","Principal":"*","Action":"sts:AssumeRoleWithWebIdentity",
           "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:sub":"repo:o/bad",
@@ -100,7 +103,7 @@ fn unassumable_policy_has_no_principals() {
 #[test]
 fn each_principal_and_action_separately() {
     let p = policy(&format!(
-        r#"{{"Effect":"Allow","Principal":{{"Federated":["{GH}","accounts.google.com"]}},
+        r#"{{"Effect":"Allow","Principal":{{"Federated":["{OTHER}","accounts.google.com"]}},
           "Action":["sts:AssumeRoleWithWebIdentity","sts:TagSession"]}},
         {{"Effect":"Deny","Principal":{{"Federated":"accounts.google.com"}},"Action":"sts:TagSession"}}"#
     ));
@@ -113,8 +116,8 @@ fn each_principal_and_action_separately() {
     assert_eq!(
         got,
         vec![
-            (GH, "sts:AssumeRoleWithWebIdentity"),
-            (GH, "sts:TagSession"),
+            (OTHER, "sts:AssumeRoleWithWebIdentity"),
+            (OTHER, "sts:TagSession"),
             ("accounts.google.com", "sts:AssumeRoleWithWebIdentity"),
         ]
     );
@@ -147,4 +150,177 @@ fn an_account_principal_is_reported_as_written() {
     let seg = &w.principals[0].admitted[0].segments[0];
     // `true` in any ASCII case (R7).
     assert_eq!(seg.count, Count::Finite(16), "{seg:?}");
+}
+
+fn sub_of(pa: &rolecall_analyze::PrincipalAccess, i: usize) -> String {
+    pa.admitted
+        .get(i)
+        .unwrap()
+        .witness
+        .request
+        .context()
+        .lookup("token.actions.githubusercontent.com:sub")
+        .and_then(|e| e.value().as_single().map(str::to_owned))
+        .unwrap()
+}
+
+#[test]
+fn github_subjects_are_described_per_form_and_field() {
+    use rolecall_analyze::SubjectModel;
+    use rolecall_eval::issuers::SubjectGrammar;
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+          "Condition":{{"StringLike":{{"token.actions.githubusercontent.com:sub":"repo:octo-org/*"}}}}}}"#
+    ));
+    let w = who(&p);
+    let pa = &w.principals[0];
+    assert_eq!(
+        pa.subject,
+        SubjectModel::Grammar {
+            issuer: "GitHub".into()
+        }
+    );
+    let forms: Vec<Option<&str>> = pa.admitted.iter().map(|a| a.form.as_deref()).collect();
+    // The four forms, then the rest of the set: `sub` values GitHub's
+    // default template does not mint (`repo:octo-org/`, custom templates).
+    assert_eq!(
+        forms,
+        [
+            Some("branch"),
+            Some("tag"),
+            Some("environment"),
+            Some("pull_request"),
+            None
+        ]
+    );
+    let rest = pa.admitted.last().unwrap();
+    assert!(rest.outside_grammar);
+    assert!(rest
+        .description()
+        .starts_with("`sub` outside the issuer's grammar"));
+    let grammar = SubjectGrammar::github();
+    assert!(grammar.matches(&sub_of(pa, 4)).is_none());
+    for (i, a) in pa.admitted.iter().enumerate().take(4) {
+        // A real subject: it parses under GitHub's grammar, in its form.
+        let sub = sub_of(pa, i);
+        let parsed = grammar.parse(&sub).unwrap_or_else(|| panic!("{sub}"));
+        assert_eq!(Some(parsed.form), a.form.as_deref(), "{sub}");
+        let owner = a
+            .segments
+            .iter()
+            .find(|s| s.field.as_deref() == Some("owner"))
+            .unwrap();
+        assert_eq!(owner.values, Values::OneOf(vec!["octo-org".into()]));
+        assert_eq!(owner.count, Count::Finite(1));
+        let repo = a
+            .segments
+            .iter()
+            .find(|s| s.field.as_deref() == Some("repository"))
+            .unwrap();
+        assert_eq!(repo.values, Values::Any);
+    }
+    // Not `repo:octo-org/` (no repository), as the all-strings analysis
+    // would give.
+    assert!(
+        sub_of(pa, 0).starts_with("repo:octo-org/")
+            && sub_of(pa, 0).len() > "repo:octo-org/".len() + 2
+    );
+    assert!(
+        pa.description().contains(
+            "form branch; owner one of {`octo-org`}; repository any value; branch any value"
+        ),
+        "{}",
+        pa.description()
+    );
+}
+
+#[test]
+fn branch_and_environment_pinned() {
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+          "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:sub":["repo:octo-org/app:ref:refs/heads/main","repo:octo-org/app:environment:prod"]}}}}}}"#
+    ));
+    let w = who(&p);
+    let pa = &w.principals[0];
+    assert!(pa.admitted.iter().all(|a| !a.outside_grammar));
+    let got: Vec<(String, String)> = pa
+        .admitted
+        .iter()
+        .map(|a| {
+            let last = a.segments.last().unwrap();
+            (
+                a.form.clone().unwrap(),
+                format!("{} {}", last.field.clone().unwrap(), last.values),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("branch".to_owned(), "branch one of {`main`}".to_owned()),
+            (
+                "environment".to_owned(),
+                "environment one of {`prod`}".to_owned()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn outsiders_of_trusted_tenants() {
+    let a = Analyzer::default();
+    let org = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+          "Condition":{{"StringLike":{{"token.actions.githubusercontent.com:sub":"repo:octo-org/*"}}}}}}"#
+    ));
+    let trusted = vec!["octo-org".to_owned()];
+    let out = a.admits_outside(&org, &trusted).unwrap();
+    assert!(!out.admits_outsiders(), "{out:?}");
+    assert!(out.unknown.is_empty());
+    let any = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+          "Condition":{{"StringLike":{{"token.actions.githubusercontent.com:sub":"repo:*/app:*"}}}}}}"#
+    ));
+    let out = a.admits_outside(&any, &trusted).unwrap();
+    assert!(out.admits_outsiders());
+    for pa in &out.admitted {
+        for acc in &pa.admitted {
+            assert_eq!(evaluate(&any, &acc.witness.request), Decision::Allow);
+        }
+        let sub = sub_of(pa, 0);
+        assert!(
+            !sub.starts_with("repo:octo-org/") && !sub.starts_with("repo:octo-org@"),
+            "{sub}"
+        );
+    }
+    // An issuer without a tenant in its grammar is listed, not guessed.
+    let google = policy(
+        r#"{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity"}"#,
+    );
+    let out = a.admits_outside(&google, &trusted).unwrap();
+    assert_eq!(out.unknown, vec!["accounts.google.com".to_owned()]);
+    assert!(!out.admits_outsiders());
+}
+
+#[test]
+fn eks_namespace_wildcard_admits_other_namespaces() {
+    let eks = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC";
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{eks}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+          "Condition":{{"StringLike":{{"oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC:sub":"system:serviceaccount:*:app"}}}}}}"#
+    ));
+    let out = Analyzer::default()
+        .admits_outside(&p, &["shop".to_owned()])
+        .unwrap();
+    assert!(out.admits_outsiders(), "{out:?}");
+    let w = &out.admitted[0].admitted[0].witness.request;
+    let sub = w
+        .context()
+        .lookup("oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC:sub")
+        .and_then(|e| e.value().as_single())
+        .unwrap();
+    let parsed = rolecall_eval::issuers::SubjectGrammar::eks()
+        .matches(sub)
+        .unwrap();
+    assert_ne!(parsed[0].1, "shop", "{sub}");
 }
