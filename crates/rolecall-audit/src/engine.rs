@@ -142,6 +142,7 @@ pub(crate) fn make(
         references: info.references,
         span,
         statement,
+        witness: None,
     }
 }
 
@@ -154,6 +155,13 @@ pub(crate) struct Auditor<'a> {
 }
 
 impl Auditor<'_> {
+    /// Records `w` as the witness of the finding pushed last.
+    pub(crate) fn set_witness(&mut self, w: &str) {
+        if let Some(f) = self.out.last_mut() {
+            f.witness = Some(w.to_owned());
+        }
+    }
+
     /// Adds a finding of `rule`.
     pub(crate) fn push(
         &mut self,

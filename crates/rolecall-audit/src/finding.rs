@@ -115,6 +115,10 @@ pub struct Finding {
     pub span: Span,
     /// Index of the statement (0-based, document order), when the finding is about one.
     pub statement: Option<usize>,
+    /// The subject the message quotes as a witness, when it quotes one: a `sub` value for which
+    /// rolecall-analyze found a request the statement allows, checked by the evaluator.
+    #[serde(skip)]
+    pub witness: Option<String>,
 }
 
 fn ser_span<S: serde::Serializer>(s: &Span, ser: S) -> Result<S::Ok, S::Error> {

@@ -871,3 +871,95 @@ pub(crate) fn holds_when_absent(
 ) -> Option<bool> {
     eval_entry(op, e, &Ctx::default(), true)
 }
+
+/// What the analyzer says about one witness subject.
+enum Confirmation {
+    /// A request with this `sub` that the statement allows, checked by the evaluator.
+    Confirmed,
+    /// No request with this `sub` is allowed: the witness search was wrong.
+    Refuted,
+    /// The analyzer cannot answer exactly (the reason).
+    Unanalysable(String),
+}
+
+impl Auditor<'_> {
+    /// Confirms the witness of every finding from `from` on with rolecall-analyze: the statement
+    /// `st`, its `sub` (key `sub_key`) pinned to the witness, and every Deny statement of the
+    /// policy must allow some request, which the analyzer finds and the evaluator checks. A
+    /// refuted witness drops its finding; one the analyzer cannot decide is kept, saying so.
+    pub(crate) fn confirm_witnesses(&mut self, from: usize, st: &Statement, sub_key: &str) {
+        let mut k = from;
+        while let Some(f) = self.out.get(k) {
+            let Some(w) = f.witness.clone() else {
+                k += 1;
+                continue;
+            };
+            match self.confirm(st, sub_key, &w) {
+                Confirmation::Confirmed => k += 1,
+                Confirmation::Refuted => {
+                    self.out.remove(k);
+                }
+                Confirmation::Unanalysable(why) => {
+                    if let Some(f) = self.out.get_mut(k) {
+                        f.message.push_str(&format!(
+                            " (witness not confirmed by rolecall-analyze: {why})"
+                        ));
+                    }
+                    k += 1;
+                }
+            }
+        }
+    }
+
+    fn confirm(&self, st: &Statement, sub_key: &str, w: &str) -> Confirmation {
+        let text = match pinned_policy(st, self.statements, sub_key, w) {
+            Ok(t) => t,
+            Err(why) => return Confirmation::Unanalysable(why),
+        };
+        let policy = match rolecall_eval::CompiledPolicy::from_json(&text) {
+            Ok(p) => p,
+            Err(e) => return Confirmation::Unanalysable(e.to_string()),
+        };
+        match rolecall_analyze::Analyzer::default().witness(&policy) {
+            Ok(Some(_)) => Confirmation::Confirmed,
+            Ok(None) => Confirmation::Refuted,
+            Err(e) => Confirmation::Unanalysable(e.to_string()),
+        }
+    }
+}
+
+/// The policy text of `st` with `sub_key` pinned to `w` (a `ForAnyValue:StringEquals` block,
+/// true exactly when the single `sub` is `w`) and every Deny statement of `all`.
+fn pinned_policy(
+    st: &Statement,
+    all: &[Statement],
+    sub_key: &str,
+    w: &str,
+) -> Result<String, String> {
+    use serde_json::{Map, Value};
+    const PIN: &str = "ForAnyValue:StringEquals";
+    let mut allow = serde_json::to_value(st).map_err(|e| e.to_string())?;
+    let Some(obj) = allow.as_object_mut() else {
+        return Err("statement is not an object".into());
+    };
+    let cond = obj
+        .entry("Condition")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(cond) = cond.as_object_mut() else {
+        return Err("condition is not an object".into());
+    };
+    let block = cond.entry(PIN).or_insert_with(|| Value::Object(Map::new()));
+    let Some(block) = block.as_object_mut() else {
+        return Err("condition block is not an object".into());
+    };
+    if block.keys().any(|k| k.eq_ignore_ascii_case(sub_key)) {
+        return Err(format!("`{PIN}` already names `{sub_key}`"));
+    }
+    block.insert(sub_key.to_owned(), Value::String(w.to_owned()));
+    let mut statements = vec![allow];
+    for d in all.iter().filter(|d| is_deny(d)) {
+        statements.push(serde_json::to_value(d).map_err(|e| e.to_string())?);
+    }
+    let doc = serde_json::json!({"Version": "2012-10-17", "Statement": statements});
+    Ok(doc.to_string())
+}

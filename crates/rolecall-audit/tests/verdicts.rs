@@ -258,3 +258,36 @@ fn a_dead_value_beside_a_live_one_is_advice_not_broken() {
         .unwrap();
     assert_eq!(aud.verdict, Verdict::Broken);
 }
+
+#[test]
+fn printed_witnesses_are_confirmed_by_the_analyzer() {
+    // Every open finding over the corpus that quotes a witness carries it, confirmed (a refuted
+    // one is dropped, one the analyzer cannot decide says so).
+    let dir = rolecall_testkit::corpus_dir();
+    let mut witnessed = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for f in run(&text) {
+            if let Some(w) = &f.witness {
+                witnessed += 1;
+                assert!(
+                    f.message.contains(w.as_str()),
+                    "{}: {}",
+                    path.display(),
+                    f.message
+                );
+                assert!(
+                    !f.message.contains("not confirmed"),
+                    "{}: {}",
+                    path.display(),
+                    f.message
+                );
+            }
+        }
+    }
+    assert!(witnessed >= 40, "only {witnessed} witnessed findings");
+}

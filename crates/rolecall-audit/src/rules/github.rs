@@ -78,6 +78,7 @@ impl Auditor<'_> {
                 s.value_span(*idx),
                 Some(s.i),
             );
+            self.set_witness(w);
         } else if let Some((w, idx)) = &res.ref_prefix {
             self.push(
                 RuleId::GhaBranchPrefix,
@@ -90,6 +91,7 @@ impl Auditor<'_> {
                 s.value_span(*idx),
                 Some(s.i),
             );
+            self.set_witness(w);
         }
         if let (Some((w, idx)), None) = (&res.pull_request, &res.any_ref) {
             self.push(
@@ -103,6 +105,7 @@ impl Auditor<'_> {
                 s.value_span(*idx),
                 Some(s.i),
             );
+            self.set_witness(w);
         }
     }
 

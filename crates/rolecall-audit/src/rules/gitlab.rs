@@ -32,6 +32,7 @@ impl Auditor<'_> {
                 s.value_span(*idx),
                 Some(s.i),
             );
+            self.set_witness(w);
         }
         if let Some((w, idx)) = &res.reftype {
             self.push(
@@ -42,6 +43,7 @@ impl Auditor<'_> {
                 s.value_span(*idx),
                 Some(s.i),
             );
+            self.set_witness(w);
         }
     }
 }

@@ -707,8 +707,22 @@ impl Auditor<'_> {
         let Some(scope) = self.subject_scope(i, st, iss, prefix) else {
             return;
         };
+        let before = self.out.len();
+        self.subject_findings(&scope, st, iss, prefix, bounded);
+        self.confirm_witnesses(before, st, &format!("{prefix}sub"));
+    }
+
+    /// [`Auditor::subjects`] once the scope is known.
+    fn subject_findings(
+        &mut self,
+        scope: &SubjectScope<'_>,
+        st: &Statement,
+        iss: &Issuer,
+        prefix: &str,
+        bounded: bool,
+    ) {
         if scope.kind == IssuerKind::GitHub {
-            self.github_custom_templates(&scope);
+            self.github_custom_templates(scope);
         }
         let fed = principal_values(st, PrincipalKind::Federated)
             .into_iter()
@@ -720,13 +734,13 @@ impl Auditor<'_> {
         if !bounded {
             // Only satisfiability: another rule already reports the statement as open.
             if !scope.values.is_empty() && !valid.iter().any(|(c, _)| w.admits(c)) {
-                self.unsatisfiable(&scope);
+                self.unsatisfiable(scope);
             }
             return;
         }
         let verdicts: Vec<bool> = valid.iter().map(|(c, _)| w.admits(c)).collect();
         if !scope.values.is_empty() && !verdicts.contains(&true) {
-            self.unsatisfiable(&scope);
+            self.unsatisfiable(scope);
             return;
         }
         let admitted: Vec<&(String, issuers::Subject)> = valid
@@ -735,23 +749,23 @@ impl Auditor<'_> {
             .filter_map(|(v, admitted)| admitted.then_some(v))
             .collect();
         let res = search(&w, scope.kind, &admitted, &scope.intended, &scope.values);
-        self.report_tenancy(&scope, &res);
+        self.report_tenancy(scope, &res);
         if res.all.is_none() {
             match scope.kind {
-                IssuerKind::GitHub => self.github_subjects(&scope, &res),
-                IssuerKind::GitLab => self.gitlab_subjects(&scope, &res),
-                IssuerKind::HcpTerraform => self.tfc_subjects(&scope, &res),
-                IssuerKind::Eks => self.irsa_subjects(&scope, &res),
-                IssuerKind::CircleCi => self.circleci_subjects(&scope, &res),
-                IssuerKind::Bitbucket => self.bitbucket_subjects(&scope, &res),
-                _ => self.other_project(&scope, &res),
+                IssuerKind::GitHub => self.github_subjects(scope, &res),
+                IssuerKind::GitLab => self.gitlab_subjects(scope, &res),
+                IssuerKind::HcpTerraform => self.tfc_subjects(scope, &res),
+                IssuerKind::Eks => self.irsa_subjects(scope, &res),
+                IssuerKind::CircleCi => self.circleci_subjects(scope, &res),
+                IssuerKind::Bitbucket => self.bitbucket_subjects(scope, &res),
+                _ => self.other_project(scope, &res),
             }
         }
         if res.immutable_twin_missing.is_some() {
-            self.github_immutable(&scope, &res);
+            self.github_immutable(scope, &res);
         }
-        self.name_recycle(&scope, &res, prefix);
-        self.multi_value_loosest(&scope);
+        self.name_recycle(scope, &res, prefix);
+        self.multi_value_loosest(scope);
     }
 
     /// The `sub` conditions of `st` for `iss`, or `None` when it has none.
@@ -850,6 +864,7 @@ impl Auditor<'_> {
                 s.value_span(idx),
                 Some(s.i),
             );
+            self.set_witness(w);
             return;
         }
         let Some((w, idx)) = &res.foreign else {
@@ -885,6 +900,7 @@ impl Auditor<'_> {
             s.value_span(*idx),
             Some(s.i),
         );
+        self.set_witness(w);
     }
 
     /// A subject of another project of an intended tenant, for issuers without their own rule.
@@ -920,6 +936,7 @@ impl Auditor<'_> {
             s.value_span(idx),
             Some(s.i),
         );
+        self.set_witness(w);
     }
 
     /// TP-NAME-RECYCLE: the identity is pinned by names only (GitHub, GitLab, HCP Terraform).
