@@ -150,6 +150,10 @@ rules! {
         "A positive `sub` pattern that admits a subject of a tenant (owner, organisation, group) other than the one the pattern names, because the tenant segment is a wildcard.",
         "The owner/organisation/namespace segment is a wildcard, so anyone can create a matching repository, branch or project.",
         "Pin the owner segment literally (`repo:my-org/my-repo:...`).", [GH], "TP-OIDC-SUB-ANY-OWNER.json";
+    SubGrammarUnknown = "TP-SUB-GRAMMAR-UNKNOWN", Info, "Subject grammar unknown for this issuer",
+        "A positive `sub` condition for an issuer whose subject grammar rolecall does not know (an issuer it does not recognise, Buildkite, Entra ID, Google): the values are analysed over all strings, and the finding quotes a subject the statement admits (found by rolecall-analyze, checked by the evaluator).",
+        "Without the issuer's subject grammar rolecall cannot tell which tenants, projects or refs a pattern reaches, only which strings it matches; a wildcard may reach other tenants of a shared issuer.",
+        "Pin `sub` exactly, or check the issuer's documentation for how it forms subjects and which parts anyone can choose.", [], "TP-SUB-GRAMMAR-UNKNOWN.json";
     MultiValueLoosest = "TP-MULTI-VALUE-LOOSEST", Critical, "One loose value in a list of values",
         "A condition on `sub` with several values where one value, read alone, admits a wider scope (any repository, any tenant) than the others.",
         "Values of one key are ORed; the loosest value decides who gets in. Reviewers, IAM's guardrail and checkov read only the first value.",

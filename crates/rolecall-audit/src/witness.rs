@@ -928,6 +928,33 @@ impl Auditor<'_> {
     }
 }
 
+/// A `sub` value some request allowed by `st` (and no Deny statement of `all`) carries, from
+/// rolecall-analyze (checked by the evaluator); `None` when the statement allows no request.
+/// The error is why the analyzer cannot answer exactly.
+pub(crate) fn admitted_sub(
+    st: &Statement,
+    all: &[Statement],
+    sub_key: &str,
+) -> Result<Option<String>, String> {
+    let mut statements = vec![serde_json::to_value(st).map_err(|e| e.to_string())?];
+    for d in all.iter().filter(|d| is_deny(d)) {
+        statements.push(serde_json::to_value(d).map_err(|e| e.to_string())?);
+    }
+    let doc = serde_json::json!({"Version": "2012-10-17", "Statement": statements});
+    let policy =
+        rolecall_eval::CompiledPolicy::from_json(&doc.to_string()).map_err(|e| e.to_string())?;
+    let found = rolecall_analyze::Analyzer::default()
+        .witness(&policy)
+        .map_err(|e| e.to_string())?;
+    Ok(found.map(|w| {
+        w.request
+            .context()
+            .lookup(sub_key)
+            .map(|e| e.value().values().join(", "))
+            .unwrap_or_default()
+    }))
+}
+
 /// The policy text of `st` with `sub_key` pinned to `w` (a `ForAnyValue:StringEquals` block,
 /// true exactly when the single `sub` is `w`) and every Deny statement of `all`.
 fn pinned_policy(

@@ -152,7 +152,8 @@ fn quiet(rule: RuleId) -> Option<(&'static str, String, Option<&'static str>)> {
         | RuleId::ResourceInTrust
         | RuleId::EmptyValues
         | RuleId::PolicySize
-        | RuleId::Version2008 => json(gh_tight()),
+        | RuleId::Version2008
+        | RuleId::SubGrammarUnknown => json(gh_tight()),
         RuleId::Unanalysable => Some((
             "quiet.yaml",
             "Resources:\n  DeployRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            Principal:\n              Service: ec2.amazonaws.com\n            Action: sts:AssumeRole\n".to_owned(),

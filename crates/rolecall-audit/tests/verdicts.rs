@@ -291,3 +291,30 @@ fn printed_witnesses_are_confirmed_by_the_analyzer() {
     }
     assert!(witnessed >= 40, "only {witnessed} witnessed findings");
 }
+
+#[test]
+fn an_issuer_without_a_known_grammar_is_never_silent() {
+    let p = |sub: &str| {
+        policy(&format!(
+            r#"{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.example-ci.dev"}},"Action":"sts:AssumeRoleWithWebIdentity",
+            "Condition":{{"StringEquals":{{"token.example-ci.dev:aud":"sts.amazonaws.com"}},"StringLike":{{"token.example-ci.dev:sub":"{sub}"}}}}}}"#
+        ))
+    };
+    let f = run(&p("project:acme-*"));
+    let unknown = f
+        .iter()
+        .find(|f| f.rule == RuleId::SubGrammarUnknown)
+        .unwrap_or_else(|| panic!("{:?}", rules(&f)));
+    // The witness is the analyzer's, over all strings.
+    let w = unknown.witness.as_deref().unwrap();
+    assert!(w.starts_with("project:acme-"), "{w}");
+    assert!(unknown.message.contains(w));
+    // `*` alone admits every subject of the issuer.
+    let f = run(&p("*"));
+    assert!(
+        f.iter()
+            .any(|f| f.rule == RuleId::OidcSubWildcardAll && f.verdict == Verdict::Open),
+        "{:?}",
+        rules(&f)
+    );
+}

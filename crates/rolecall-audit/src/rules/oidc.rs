@@ -224,6 +224,75 @@ impl Auditor<'_> {
         if issuers::has_grammar(iss.kind) {
             self.subjects(i, st, iss, &prefix, bounded);
             self.like_reading(i, st, iss, &prefix);
+        } else {
+            self.unknown_grammar(i, st, iss, &prefix);
+        }
+    }
+
+    /// TP-SUB-GRAMMAR-UNKNOWN: positive `sub` conditions for an issuer without a known subject
+    /// grammar, analysed over all strings. A pattern of `*` alone admits every subject
+    /// (TP-OIDC-SUB-WILDCARD-ALL); otherwise the finding quotes a subject rolecall-analyze finds
+    /// the statement admits (none: TP-SUB-UNSATISFIABLE).
+    fn unknown_grammar(&mut self, i: usize, st: &Statement, iss: &Issuer, prefix: &str) {
+        if matches!(
+            iss.kind,
+            IssuerKind::Cognito
+                | IssuerKind::Amazon
+                | IssuerKind::Facebook
+                | IssuerKind::Saml
+                | IssuerKind::EksPodIdentity
+        ) {
+            return; // identity is not a `sub` for these
+        }
+        let sub_key = format!("{prefix}sub");
+        let subs: Vec<_> = entries(st)
+            .filter(|(op, e)| e.key.node.to_lowercase() == sub_key && is_positive(&op.node))
+            .collect();
+        let Some((_, first)) = subs.first() else {
+            return;
+        };
+        let span = first.values.span;
+        let star = subs.iter().find_map(|(op, e)| {
+            e.values.node.iter().find(|v| {
+                let t = v.node.text();
+                op.node.base.uses_wildcards() && !t.is_empty() && t.chars().all(|c| c == '*')
+            })
+        });
+        if let Some(v) = star {
+            self.push(RuleId::OidcSubWildcardAll, lower(iss, Severity::Critical), Verdict::Open,
+                format!("`sub` value `{}` matches every subject of `{}`: anyone who can get a token from this issuer can assume the role", v.node.text(), iss.prefix),
+                v.span, Some(i));
+            return;
+        }
+        let values: Vec<String> = subs
+            .iter()
+            .map(|(op, e)| format!("`{}` {}", op.node, quote_values(e)))
+            .collect();
+        match admitted_sub(st, self.statements, &sub_key) {
+            Ok(Some(w)) => {
+                self.push(RuleId::SubGrammarUnknown, Severity::Info, Verdict::Advice,
+                    format!("rolecall has no subject grammar for `{}`: `sub` {} analysed over all strings admits e.g. `{w}`; which tenants, projects or refs that reaches depends on how the issuer forms subjects", iss.prefix, values.join(" and ")),
+                    span, Some(i));
+                self.set_witness(&w);
+            }
+            Ok(None) => {
+                self.push(
+                    RuleId::SubUnsatisfiable,
+                    Severity::Info,
+                    Verdict::Broken,
+                    format!(
+                        "no string satisfies `sub` {}: the statement can never match",
+                        values.join(" and ")
+                    ),
+                    span,
+                    Some(i),
+                );
+            }
+            Err(why) => {
+                self.push(RuleId::SubGrammarUnknown, Severity::Info, Verdict::Advice,
+                    format!("rolecall has no subject grammar for `{}` and could not analyse `sub` {} over all strings ({why})", iss.prefix, values.join(" and ")),
+                    span, Some(i));
+            }
         }
     }
 
