@@ -9,6 +9,7 @@
 //! * [`scale`]: generators for the scale benches (statements, pattern
 //!   count, claim length, context size) and for the whole-process inputs
 //!   (`eval --batch` lines, an account authorization dump).
+//! * [`eks`]: the cluster, service accounts and roles of the `rolecall eks` scale bench.
 //!
 //! ```
 //! use rolecall_benches::{irsa_request, IRSA, SA};
@@ -20,6 +21,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod eks;
 pub mod scale;
 
 use rolecall_eval::request::{Request, RequestError};

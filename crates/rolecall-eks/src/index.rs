@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 
-use rolecall_eval::matcher::PatternToken;
+use rolecall_eval::matcher::{Pattern, PatternToken};
 use rolecall_eval::request::FoldedKey;
 use rolecall_eval::view::ConditionValue;
 use rolecall_eval::{CompiledPolicy, Effect};
@@ -68,55 +68,47 @@ impl SubjectIndex {
         }
     }
 
+    /// Whether a service account has `sub` as its token's `sub`.
+    pub fn contains_subject(&self, sub: &str) -> bool {
+        self.by_sub.contains_key(sub)
+    }
+
+    /// The service accounts whose `sub` `pattern` matches, sorted.
+    pub fn candidates_of_pattern(&self, pattern: &Pattern) -> Vec<usize> {
+        let prefix = match pattern.tokens().first() {
+            Some(PatternToken::Literal(s)) => s.clone(),
+            _ => String::new(),
+        };
+        let start = self
+            .sorted
+            .partition_point(|(s, _)| s.as_str() < prefix.as_str());
+        let mut out = Vec::new();
+        for (sub, i) in self.sorted.get(start..).unwrap_or(&[]) {
+            if !sub.starts_with(prefix.as_str()) {
+                break;
+            }
+            if pattern.is_match(sub) {
+                out.push(*i);
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
     /// The service accounts `policy` can admit with `sub_key` (`ISSUER:sub`) their `sub`.
     pub fn candidates(&self, policy: &CompiledPolicy, sub_key: &str) -> Candidates {
-        let folded = FoldedKey::new(sub_key);
+        let Some(values) = admitted_subjects(policy, sub_key) else {
+            return Candidates::All;
+        };
         let mut out = Vec::new();
-        for statement in policy.statements() {
-            if statement.effect() != Effect::Allow {
-                continue;
-            }
-            // The first condition of the statement that restricts `sub`; any one is enough.
-            let restricting = statement.conditions().find(|c| {
-                let op = c.operator();
-                c.folded_key() == &folded
-                    && matches!(
-                        op.base,
-                        BaseOperator::StringEquals | BaseOperator::StringLike
-                    )
-                    && matches!(op.qualifier, None | Some(SetQualifier::ForAnyValue))
-                    && c.values()
-                        .all(|v| matches!(v, ConditionValue::Text(_) | ConditionValue::Pattern(_)))
-            });
-            let Some(condition) = restricting else {
-                return Candidates::All;
-            };
-            for value in condition.values() {
-                match value {
-                    ConditionValue::Text(t) => {
-                        if let Some(found) = self.by_sub.get(t) {
-                            out.extend_from_slice(found);
-                        }
+        for value in values {
+            match value {
+                SubValue::Exact(t) => {
+                    if let Some(found) = self.by_sub.get(t) {
+                        out.extend_from_slice(found);
                     }
-                    ConditionValue::Pattern(p) => {
-                        let prefix = match p.tokens().first() {
-                            Some(PatternToken::Literal(s)) => s.clone(),
-                            _ => String::new(),
-                        };
-                        let start = self
-                            .sorted
-                            .partition_point(|(s, _)| s.as_str() < prefix.as_str());
-                        for (sub, i) in self.sorted.get(start..).unwrap_or(&[]) {
-                            if !sub.starts_with(prefix.as_str()) {
-                                break;
-                            }
-                            if p.is_match(sub) {
-                                out.push(*i);
-                            }
-                        }
-                    }
-                    _ => return Candidates::All,
                 }
+                SubValue::Pattern(p) => out.extend(self.candidates_of_pattern(p)),
             }
         }
         out.sort_unstable();
@@ -126,6 +118,50 @@ impl SubjectIndex {
         }
         Candidates::Only(out)
     }
+}
+
+/// One value a trust policy admits `sub` by: a `StringEquals` text or a `StringLike` pattern.
+#[derive(Debug, Clone, Copy)]
+pub enum SubValue<'a> {
+    /// Equal char for char.
+    Exact(&'a str),
+    /// Matched as IAM's `StringLike` does.
+    Pattern(&'a Pattern),
+}
+
+/// Every value the `Allow` statements of `policy` admit `sub_key` by, when every `Allow`
+/// statement restricts it (see the module documentation): one condition per statement, the
+/// first that restricts it. `None` when one does not, so that any `sub` may be admitted.
+pub fn admitted_subjects<'a>(
+    policy: &'a CompiledPolicy,
+    sub_key: &str,
+) -> Option<Vec<SubValue<'a>>> {
+    let folded = FoldedKey::new(sub_key);
+    let mut out = Vec::new();
+    for statement in policy.statements() {
+        if statement.effect() != Effect::Allow {
+            continue;
+        }
+        let restricting = statement.conditions().find(|c| {
+            let op = c.operator();
+            c.folded_key() == &folded
+                && matches!(
+                    op.base,
+                    BaseOperator::StringEquals | BaseOperator::StringLike
+                )
+                && matches!(op.qualifier, None | Some(SetQualifier::ForAnyValue))
+                && c.values()
+                    .all(|v| matches!(v, ConditionValue::Text(_) | ConditionValue::Pattern(_)))
+        })?;
+        for value in restricting.values() {
+            match value {
+                ConditionValue::Text(t) => out.push(SubValue::Exact(t)),
+                ConditionValue::Pattern(p) => out.push(SubValue::Pattern(p)),
+                _ => return None,
+            }
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]

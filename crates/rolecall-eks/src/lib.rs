@@ -553,6 +553,210 @@ pub fn latent(
     Ok(Some((namespace.to_owned(), name.to_owned())))
 }
 
+/// The service accounts that do not exist but whose tokens the role's trust policy admits, one
+/// per pattern it admits `sub` by ([`index::admitted_subjects`]): for a `StringEquals` value, the
+/// service account it names, when that is a valid namespace and name, does not exist, and the
+/// trust policy admits its token (with the default audience or an audience the policy's
+/// `ISSUER:aud` condition names: whoever creates the service account sets the annotation) — the
+/// evaluator decides, no analyzer run; for a `StringLike` pattern, the analyzer's witness of a
+/// request the trust policy allows from the cluster's provider with a `sub` matching the
+/// pattern other than an existing service account's (found in `index`), checked by the
+/// evaluator and kept when it names a valid namespace and name. A trust policy whose `Allow`
+/// statements do not all restrict `sub` gets [`latent`]'s one witness. Sorted, without repeats.
+///
+/// # Errors
+///
+/// As [`latent`], for a pattern or policy the analyzer cannot analyse exactly.
+pub fn latent_per_pattern(
+    policy: &CompiledPolicy,
+    cluster: &Cluster,
+    role_arn: &str,
+    admitted: &[&ServiceAccount],
+    all: &[ServiceAccount],
+    index: &index::SubjectIndex,
+    rules: &ClaimRules,
+) -> Result<Vec<(String, String)>, String> {
+    let sub_key = format!("{}:sub", cluster.provider());
+    let Some(values) = index::admitted_subjects(policy, &sub_key) else {
+        return Ok(latent(policy, cluster, role_arn, admitted, all)?
+            .into_iter()
+            .collect());
+    };
+    let audiences = policy_audiences(policy, cluster);
+    let mut out = Vec::new();
+    for value in values {
+        match value {
+            index::SubValue::Exact(sub) => {
+                let Some((namespace, name)) = service_account_of(sub) else {
+                    continue;
+                };
+                if index.contains_subject(sub) {
+                    continue;
+                }
+                if admits_new(
+                    policy, cluster, role_arn, namespace, name, &audiences, rules,
+                ) {
+                    out.push((namespace.to_owned(), name.to_owned()));
+                }
+            }
+            index::SubValue::Pattern(pattern) => {
+                let Some(glob) = glob_text(pattern) else {
+                    continue;
+                };
+                // A name filled in by hand first (the analyzer's shortest witness fills a `*`
+                // with nothing, which leaves no valid name), checked by the evaluator.
+                let filled = FILLS.iter().find_map(|fill| {
+                    let sub = glob.replace('*', fill).replace('?', "a");
+                    let (namespace, name) = service_account_of(&sub)?;
+                    (!index.contains_subject(&sub)
+                        && admits_new(
+                            policy, cluster, role_arn, namespace, name, &audiences, rules,
+                        ))
+                    .then(|| (namespace.to_owned(), name.to_owned()))
+                });
+                if let Some(found) = filled {
+                    out.push(found);
+                    continue;
+                }
+                let existing: Vec<String> = index
+                    .candidates_of_pattern(pattern)
+                    .into_iter()
+                    .filter_map(|i| all.get(i).map(ServiceAccount::subject))
+                    .collect();
+                if let Some(found) = witness_for(policy, cluster, role_arn, &glob, &existing)? {
+                    out.push(found);
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// What a `*` of an admitted pattern is filled with to name a service account, in order: a
+/// letter, then forms that also supply a namespace/name separator or avoid a taken name.
+const FILLS: [&str; 5] = ["a", "a:a", "z9", "z9:z9", "latent-a"];
+
+/// Whether `policy` admits the token of a new service account `namespace/name` with one of
+/// `audiences` (its creator sets the audience annotation).
+fn admits_new(
+    policy: &CompiledPolicy,
+    cluster: &Cluster,
+    role_arn: &str,
+    namespace: &str,
+    name: &str,
+    audiences: &[String],
+    rules: &ClaimRules,
+) -> bool {
+    audiences.iter().any(|aud| {
+        let mut sa = ServiceAccount {
+            namespace: namespace.to_owned(),
+            name: name.to_owned(),
+            uid: None,
+            annotations: BTreeMap::new(),
+            line: None,
+        };
+        if aud != DEFAULT_AUDIENCE {
+            sa.annotations
+                .insert(AUDIENCE_ANNOTATION.into(), aud.clone());
+        }
+        web_identity(cluster, &sa, role_arn, rules)
+            .is_ok_and(|id| rolecall_eval::evaluate_call(policy, &id).decision == Decision::Allow)
+    })
+}
+
+/// The audiences a token may carry for `policy`: the default and every `StringEquals` text on
+/// the cluster's `ISSUER:aud` key.
+fn policy_audiences(policy: &CompiledPolicy, cluster: &Cluster) -> Vec<String> {
+    let aud_key = rolecall_eval::request::FoldedKey::new(&format!("{}:aud", cluster.provider()));
+    let mut out = vec![DEFAULT_AUDIENCE.to_owned()];
+    for statement in policy.statements() {
+        for c in statement.conditions() {
+            if c.folded_key() == &aud_key {
+                for v in c.values() {
+                    if let rolecall_eval::view::ConditionValue::Text(t) = v {
+                        if !t.is_empty() && !out.iter().any(|a| a == t) {
+                            out.push(t.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `system:serviceaccount:NS:NAME` as a valid namespace and name.
+fn service_account_of(sub: &str) -> Option<(&str, &str)> {
+    let (namespace, name) = sub
+        .strip_prefix("system:serviceaccount:")?
+        .split_once(':')?;
+    (is_kubernetes_name(namespace) && is_kubernetes_name(name)).then_some((namespace, name))
+}
+
+/// A pattern as `StringLike` text; `None` when a literal part holds a character that text
+/// would read otherwise (`*`, `?`, `$`).
+fn glob_text(pattern: &rolecall_eval::matcher::Pattern) -> Option<String> {
+    use rolecall_eval::matcher::PatternToken;
+    let mut out = String::new();
+    for token in pattern.tokens() {
+        match token {
+            PatternToken::Literal(s) if s.contains(['*', '?', '$']) => return None,
+            PatternToken::Literal(s) => out.push_str(&s),
+            PatternToken::AnyRun => out.push('*'),
+            PatternToken::AnyChar => out.push('?'),
+        }
+    }
+    Some(out)
+}
+
+/// The analyzer's witness of a token the policy admits with a `sub` matching `glob` and not in
+/// `existing`, as a valid namespace and name.
+fn witness_for(
+    policy: &CompiledPolicy,
+    cluster: &Cluster,
+    role_arn: &str,
+    glob: &str,
+    existing: &[String],
+) -> Result<Option<(String, String)>, String> {
+    let role = RoleAccount::from_role_arn(role_arn)
+        .map_err(|e| format!("`{role_arn}` is not a role ARN: {e}"))?;
+    let provider_arn = role.oidc_provider_arn(cluster.provider());
+    let sub_key = format!("{}:sub", cluster.provider());
+    // The second pattern keeps the namespace non-empty and makes the name end in a letter,
+    // which the shortest witness (a `*` filled with nothing) would not.
+    let mut deny_condition = json!({
+        "StringLike": {&sub_key: glob},
+        "ForAnyValue:StringLike": {&sub_key: "system:serviceaccount:?*:*a"},
+    });
+    if !existing.is_empty() {
+        if let Some(m) = deny_condition.as_object_mut() {
+            m.insert("StringNotEquals".into(), json!({&sub_key: existing}));
+        }
+    }
+    let others = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "*"},
+        {"Effect": "Deny", "Principal": {"Federated": provider_arn},
+         "Action": "sts:AssumeRoleWithWebIdentity", "Condition": deny_condition},
+    ]});
+    let doc = rolecall_policy::parse_document(others.to_string())
+        .map_err(|e| format!("internal policy: {e}"))?;
+    let others =
+        CompiledPolicy::compile(&doc.policy).map_err(|e| format!("internal policy: {e}"))?;
+    let found = rolecall_analyze::Analyzer::default()
+        .implies(policy, &others)
+        .map_err(|e| e.to_string())?;
+    let rolecall_analyze::Implication::NewAccess(w) = found else {
+        return Ok(None);
+    };
+    let sub = match w.request.context().lookup(&sub_key).map(|e| e.value()) {
+        Some(rolecall_eval::request::ContextValue::Single(s)) => s.clone(),
+        _ => return Ok(None),
+    };
+    Ok(service_account_of(&sub).map(|(n, s)| (n.to_owned(), s.to_owned())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -619,6 +823,95 @@ mod tests {
         assert_eq!(
             latent(&exact, &cluster(), role, &[], &[]).unwrap(),
             Some(("shop".into(), "api".into()))
+        );
+    }
+
+    #[test]
+    fn latent_gives_one_witness_per_admitted_pattern() {
+        let role = "arn:aws:iam::111122223333:role/r";
+        let c = cluster();
+        let key = format!("{}:sub", c.provider());
+        let policy = CompiledPolicy::from_json(
+            &json!({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Federated": format!("arn:aws:iam::111122223333:oidc-provider/{}", c.provider())},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringLike": {&key: [
+                    "system:serviceaccount:shop:api-*",
+                    "system:serviceaccount:billing:*",
+                    "system:serviceaccount:shop:cart",
+                    "system:serviceaccount:shop:Bad_Name",
+                ]}},
+            }]})
+            .to_string(),
+        )
+        .unwrap();
+        // `shop/api-1` exists; `shop/cart` does not.
+        let all = [sa("shop", "api-1")];
+        let index = index::SubjectIndex::new(&all);
+        let admitted: Vec<&ServiceAccount> = all.iter().collect();
+        let found = latent_per_pattern(
+            &policy,
+            &c,
+            role,
+            &admitted,
+            &all,
+            &index,
+            &ClaimRules::default(),
+        )
+        .unwrap();
+        assert_eq!(found.len(), 3, "{found:?}");
+        let namespaces: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(namespaces, ["billing", "shop", "shop"]);
+        assert!(found.contains(&("shop".into(), "cart".into())));
+        let api = found
+            .iter()
+            .find(|(n, s)| n == "shop" && s != "cart")
+            .unwrap();
+        assert!(api.1.starts_with("api-") && api.1 != "api-1", "{api:?}");
+        // Once `shop/cart` exists, it is no longer latent.
+        let all = [sa("shop", "api-1"), sa("shop", "cart")];
+        let index = index::SubjectIndex::new(&all);
+        let found =
+            latent_per_pattern(&policy, &c, role, &[], &all, &index, &ClaimRules::default())
+                .unwrap();
+        assert!(
+            !found.contains(&("shop".into(), "cart".into())),
+            "{found:?}"
+        );
+        assert_eq!(found.len(), 2);
+        // Names filled in by hand denied: the analyzer finds another.
+        let denying = CompiledPolicy::from_json(
+            &json!({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Federated": format!("arn:aws:iam::111122223333:oidc-provider/{}", c.provider())},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringLike": {&key: "system:serviceaccount:shop:*"}},
+            }, {
+                "Effect": "Deny", "Principal": "*", "Action": "*",
+                "Condition": {"StringLike": {&key: [
+                    "system:serviceaccount:shop:a*", "system:serviceaccount:shop:z*",
+                    "system:serviceaccount:shop:l*",
+                ]}},
+            }]})
+            .to_string(),
+        )
+        .unwrap();
+        let found = latent_per_pattern(
+            &denying,
+            &c,
+            role,
+            &[],
+            &[],
+            &index::SubjectIndex::new(&[]),
+            &ClaimRules::default(),
+        )
+        .unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "shop");
+        assert!(
+            !["a", "z", "l"].iter().any(|p| found[0].1.starts_with(p)),
+            "{found:?}"
         );
     }
 

@@ -59,6 +59,33 @@ pub fn eval_batch(
     })
 }
 
+/// Runs `rolecall eks` with `args` (its options, without the program and command names),
+/// writing the report to `output` instead of standard output, and returns the exit code. Public
+/// so the 10,000-service-account run can be benchmarked in-process.
+///
+/// # Errors
+///
+/// Arguments clap refuses, unreadable input, or a failed write, as their messages.
+#[doc(hidden)] // public only for the in-process eks bench, not API
+pub fn eks_to<I, T>(args: I, output: &mut impl std::io::Write) -> Result<i32, String>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    #[derive(clap::Parser)]
+    struct Eks {
+        #[command(flatten)]
+        args: commands::EksArgs,
+    }
+    let eks = Eks::try_parse_from(
+        std::iter::once(OsString::from("eks")).chain(args.into_iter().map(Into::into)),
+    )
+    .map_err(|e| e.to_string())?;
+    commands::eks::run_to(&eks.args, output)
+        .map(|code| code.code())
+        .map_err(|e| e.to_string())
+}
+
 /// Runs the tool with the given arguments (the first is the program name)
 /// and returns the process exit code.
 pub fn run<I, T>(args: I) -> i32

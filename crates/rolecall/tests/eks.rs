@@ -883,3 +883,40 @@ fn sarif_locates_each_problem_at_the_service_account_name_in_its_manifest() {
         assert_eq!(rules[i]["id"], r["ruleId"]);
     }
 }
+
+#[test]
+fn latent_names_one_service_account_per_admitted_pattern() {
+    let case = Case::new(&irsa(
+        "StringLike",
+        "system:serviceaccount:shop:*",
+        "sts.amazonaws.com",
+    ));
+    let mut trust = irsa("StringLike", "", "sts.amazonaws.com");
+    trust["Statement"][0]["Condition"]["StringLike"][format!("{ISS}:sub")] = json!([
+        "system:serviceaccount:shop:api-*",
+        "system:serviceaccount:billing:*",
+        "system:serviceaccount:shop:api-1",
+    ]);
+    case.write(
+        "role.json",
+        &json!({"Role": {"RoleName": "app", "Arn": app(), "AssumeRolePolicyDocument": trust}})
+            .to_string(),
+    );
+    let sa = case.write(
+        "sa.json",
+        &sa_json(
+            "shop",
+            "api-1",
+            &json!({"eks.amazonaws.com/role-arn": app()}),
+        ),
+    );
+    let (code, r, err) = case.run(&sa, &[]);
+    assert_eq!(code, 0, "{err}");
+    let latent = r["roles"][0]["latent"].as_array().unwrap();
+    // `shop/api-1` exists: the exact value gives nothing; each pattern gives one.
+    assert_eq!(latent.len(), 2, "{r:#}");
+    assert_eq!(latent[0]["namespace"], "billing");
+    assert_eq!(latent[1]["namespace"], "shop");
+    let name = latent[1]["name"].as_str().unwrap();
+    assert!(name.starts_with("api-") && name != "api-1", "{name}");
+}

@@ -170,7 +170,8 @@ struct RoleReport {
     #[serde(skip)]
     federated: bool,
     assumable_by: Vec<Admitted>,
-    /// A service account that does not exist but would be admitted (one witness per role).
+    /// Service accounts that do not exist but would be admitted (one witness per pattern the
+    /// trust policy admits `sub` by).
     latent: Vec<Latent>,
     /// Why `latent` could not be computed (a policy the analyzer cannot analyse exactly).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -191,6 +192,14 @@ const MAX_REASON_PARTS: usize = 3;
 const MAX_REASON_CHARS: usize = 2000;
 
 pub(crate) fn run(args: &EksArgs) -> Result<ExitCode, CliError> {
+    let mut out = output::stdout();
+    let code = run_to(args, &mut out)?;
+    out.flush()?;
+    Ok(code)
+}
+
+/// [`run`], writing the report to `out`.
+pub(crate) fn run_to(args: &EksArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
     let stdin_users = std::iter::once(&args.cluster)
         .chain(&args.service_accounts)
         .chain(&args.roles)
@@ -270,18 +279,20 @@ pub(crate) fn run(args: &EksArgs) -> Result<ExitCode, CliError> {
             let unregistered = providers
                 .as_ref()
                 .is_some_and(|p| p.find(&cluster.issuer, account).is_none());
-            let (latent, latent_unknown) = match rolecall_eks::latent(
+            let (latent, latent_unknown) = match rolecall_eks::latent_per_pattern(
                 &policy.compiled,
                 &cluster,
                 arn,
                 &admitted_accounts,
                 &accounts,
+                &index,
+                &rules,
             ) {
                 _ if unregistered => (Vec::new(), None),
                 Ok(found) => (
                     found
-                        .map(|(namespace, name)| Latent { namespace, name })
                         .into_iter()
+                        .map(|(namespace, name)| Latent { namespace, name })
                         .collect(),
                     None,
                 ),
@@ -346,20 +357,18 @@ pub(crate) fn run(args: &EksArgs) -> Result<ExitCode, CliError> {
         roles: role_reports,
         pod_identity,
     };
-    let mut out = output::stdout();
     match args.format {
         EksFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
+            serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
         EksFormat::Sarif => {
-            serde_json::to_writer_pretty(&mut out, &sarif(&report))
+            serde_json::to_writer_pretty(&mut *out, &sarif(&report))
                 .map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
-        EksFormat::Text => write_text(&mut out, &report)?,
+        EksFormat::Text => write_text(out, &report)?,
     }
-    out.flush()?;
     Ok(if clean {
         ExitCode::Clean
     } else {

@@ -5,7 +5,7 @@ pub(crate) mod batch;
 mod check;
 mod debug;
 mod diff;
-mod eks;
+pub(crate) mod eks;
 mod eval;
 mod explain;
 mod github;

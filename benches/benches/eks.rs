@@ -1,0 +1,74 @@
+//! `rolecall eks` in-process on 10,000 service accounts against 1,000 roles (issue 16: under a
+//! second), from reading the files to the JSON report: every annotated service account checked,
+//! every role's `assumable_by` (through the subject index) and `latent` (the analyzer).
+//!
+//! `cargo bench -p rolecall-benches --bench eks -- --warm-up-time 1 --measurement-time 10`
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "measurement code, not library code: bad input stops the run"
+)]
+
+use std::path::PathBuf;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use rolecall_benches::eks;
+
+fn inputs() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rolecall-eks-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("cluster.json"), eks::cluster()).unwrap();
+    std::fs::write(dir.join("sa.json"), eks::service_accounts()).unwrap();
+    std::fs::write(dir.join("roles.json"), eks::roles()).unwrap();
+    dir
+}
+
+fn run(dir: &std::path::Path, out: &mut Vec<u8>) -> i32 {
+    let arg = |f: &str| dir.join(f).into_os_string();
+    rolecall::eks_to(
+        [
+            "--cluster".into(),
+            arg("cluster.json"),
+            "--service-accounts".into(),
+            arg("sa.json"),
+            "--roles".into(),
+            arg("roles.json"),
+            "--format".into(),
+            "json".into(),
+        ],
+        out,
+    )
+    .unwrap()
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = inputs();
+    // Every service account is ok, each role admits exactly its ten, nothing is latent (the
+    // `StringLike` roles' patterns admit names not yet taken: `sa-0Y` + another character).
+    let mut out = Vec::new();
+    assert_eq!(run(&dir, &mut out), 0);
+    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let accounts = report["service_accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), eks::NAMESPACES * eks::PER_NAMESPACE);
+    assert!(accounts.iter().all(|a| a["status"] == "ok"));
+    let roles = report["roles"].as_array().unwrap();
+    assert_eq!(roles.len(), accounts.len() / eks::PER_ROLE);
+    assert!(roles
+        .iter()
+        .all(|r| r["assumable_by"].as_array().unwrap().len() == eks::PER_ROLE));
+
+    let mut g = c.benchmark_group("eks/10000-service-accounts-1000-roles");
+    g.sample_size(10);
+    g.bench_function("rolecall-eks-json", |b| {
+        b.iter(|| {
+            out.clear();
+            run(&dir, &mut out)
+        })
+    });
+    g.finish();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
