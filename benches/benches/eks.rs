@@ -72,6 +72,49 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+
+    // What `assumable_by` cost without the subject index: every service account's token against
+    // every trust policy. A tenth of the service accounts (1,000 x 1,000 = 1e6 evaluations);
+    // the full run is ten times this.
+    let cluster = rolecall_eks::read_cluster(&eks::cluster()).unwrap();
+    let accounts = rolecall_eks::read_service_accounts(&eks::service_accounts()).unwrap();
+    let dump: serde_json::Value = serde_json::from_str(&eks::roles()).unwrap();
+    let policies: Vec<rolecall_eval::CompiledPolicy> = dump["RoleDetailList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            rolecall_eval::CompiledPolicy::from_json(&r["AssumeRolePolicyDocument"].to_string())
+                .unwrap()
+        })
+        .collect();
+    let rules = rolecall_eval::claims::ClaimRules::default();
+    let identities: Vec<_> = accounts
+        .iter()
+        .step_by(10)
+        .map(|sa| {
+            rolecall_eks::web_identity(&cluster, sa, "arn:aws:iam::111122223333:role/r", &rules)
+                .unwrap()
+        })
+        .collect();
+    let mut g = c.benchmark_group("eks/all-pairs-without-index");
+    g.sample_size(10);
+    g.bench_function("1000-service-accounts-x-1000-roles-evaluate_call", |b| {
+        b.iter(|| {
+            let mut allowed = 0usize;
+            for p in &policies {
+                for id in &identities {
+                    if rolecall_eval::evaluate_call(p, id).decision
+                        == rolecall_eval::Decision::Allow
+                    {
+                        allowed += 1;
+                    }
+                }
+            }
+            allowed
+        })
+    });
+    g.finish();
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
