@@ -1,8 +1,8 @@
 //! Runs the shared test vectors of `testdata/*.toml` (format in
-//! `testdata/README.md`) against the engine: its decision and deciding
-//! statements must equal the vector's, `explain` must agree with `decide`,
-//! and the engine must agree with the reference model (`rolecall-model`)
-//! on every vector.
+//! `testdata/README.md`) against the library through the shared runner
+//! (`rolecall_testkit::engine`): its decision and deciding statements must
+//! equal the vector's and `explain` must agree with `decide`. The model and
+//! the CLI run the same vectors through the same runner in their crates.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -11,10 +11,9 @@
     reason = "integration-test code: helpers outside #[test] functions fail by panicking too"
 )]
 
-use rolecall_eval::request::Request;
-use rolecall_eval::{decide, evaluate, explain, CompiledPolicy, Decision};
+use rolecall_eval::CompiledPolicy;
 use rolecall_model::ContextValue;
-use rolecall_testkit::vectors::{Expected, Vector};
+use rolecall_testkit::vectors::Vector;
 
 /// Every vector with its file name (`rolecall_testkit::vectors`, the loader
 /// every runner shares; it refuses duplicate names).
@@ -26,110 +25,14 @@ fn load_all() -> Vec<(String, Vector)> {
         .collect()
 }
 
-fn engine_request(v: &Vector) -> Result<Request, rolecall_eval::request::RequestError> {
-    let mut b = Request::builder().principal(&v.principal).action(&v.action);
-    for (k, value) in &v.context {
-        b = match value {
-            ContextValue::Single(s) => b.value(k, s),
-            ContextValue::Multi(m) => b.values(k, m),
-        };
-    }
-    b.build()
-}
-
-/// The vector's expectation in the runner's vocabulary.
-fn wanted(v: &Vector) -> (String, Vec<usize>) {
-    let d = match v.expected {
-        Expected::Invalid => "Invalid",
-        Expected::Decision(rolecall_model::Decision::Allow) => "Allow",
-        Expected::Decision(rolecall_model::Decision::ImplicitDeny) => "ImplicitDeny",
-        Expected::Decision(rolecall_model::Decision::ExplicitDeny) => "ExplicitDeny",
-    };
-    (d.into(), v.statements.clone())
-}
-
-/// The engine's answer in the vector's vocabulary: `Invalid`, or the
-/// decision with its statements.
-fn engine(v: &Vector) -> (String, Vec<usize>) {
-    let policy = match CompiledPolicy::from_json(&v.policy) {
-        Ok(p) => p,
-        Err(_) => return ("Invalid".into(), Vec::new()),
-    };
-    let request = match engine_request(v) {
-        Ok(r) => r,
-        Err(_) => return ("Invalid".into(), Vec::new()),
-    };
-    let outcome = decide(&policy, &request);
-    // The allocation-free path and the explanation must agree with decide.
-    assert_eq!(evaluate(&policy, &request), outcome.decision, "{}", v.name);
-    let explanation = explain(&policy, &request);
-    assert_eq!(
-        explanation.decision, outcome.decision,
-        "{}: explain",
-        v.name
-    );
-    assert_eq!(
-        explanation.statements, outcome.statements,
-        "{}: explain",
-        v.name
-    );
-    // Both renderings work for every vector.
-    assert!(!explanation.to_string().is_empty());
-    serde_json::to_string(&explanation).unwrap();
-    (name(outcome.decision).into(), outcome.statements)
-}
-
-fn name(d: Decision) -> &'static str {
-    match d {
-        Decision::Allow => "Allow",
-        Decision::ImplicitDeny => "ImplicitDeny",
-        Decision::ExplicitDeny => "ExplicitDeny",
-    }
-}
-
-fn model(v: &Vector) -> (String, Vec<usize>) {
-    match rolecall_model::evaluate(&v.policy, &v.request()) {
-        Ok(o) => {
-            let d = match o.decision {
-                rolecall_model::Decision::Allow => "Allow",
-                rolecall_model::Decision::ImplicitDeny => "ImplicitDeny",
-                rolecall_model::Decision::ExplicitDeny => "ExplicitDeny",
-            };
-            (d.into(), o.statements)
-        }
-        Err(_) => ("Invalid".into(), Vec::new()),
-    }
-}
-
+/// Every vector through the library (`decide`, with `evaluate` and
+/// `explain` agreeing), by the shared runner.
 #[test]
-fn engine_agrees_with_every_vector_and_the_model() {
-    let all = load_all();
-    assert!(all.len() >= 400, "only {} vectors loaded", all.len());
-    let mut failures = Vec::new();
-    for (file, v) in &all {
-        let got = engine(v);
-        let want = wanted(v);
-        if got != want {
-            failures.push(format!(
-                "{file}: `{}`: expected {want:?}, engine gave {got:?}",
-                v.name
-            ));
-        }
-        let m = model(v);
-        if got != m {
-            failures.push(format!(
-                "{file}: `{}`: engine gave {got:?}, model gave {m:?}",
-                v.name
-            ));
-        }
+fn library_agrees_with_every_vector() {
+    let mut engine = rolecall_testkit::engine::LibraryEngine;
+    if let Err(e) = rolecall_testkit::engine::check_engine(&mut engine) {
+        panic!("{e}");
     }
-    assert!(
-        failures.is_empty(),
-        "{} failures over {} vectors:\n{}",
-        failures.len(),
-        all.len(),
-        failures.join("\n")
-    );
 }
 
 /// A compile refusal carries the findings with positions.

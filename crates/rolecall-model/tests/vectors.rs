@@ -9,7 +9,7 @@
     reason = "integration-test code: helpers outside #[test] functions fail by panicking too"
 )]
 
-use rolecall_model::{evaluate, is_valid_policy, Decision, ModelError};
+use rolecall_model::Decision;
 use rolecall_testkit::vectors::{Expected, Vector};
 use std::collections::BTreeSet;
 
@@ -69,34 +69,11 @@ fn every_golden_case_has_a_vector() {
     );
 }
 
+/// Every vector through the model, by the shared runner.
 #[test]
 fn model_agrees_with_every_vector() {
-    let all = load_all();
-    let mut failures = Vec::new();
-    for (file, v) in &all {
-        let got = evaluate(&v.policy, &v.request());
-        let ok = match (v.expected, &got) {
-            (Expected::Invalid, Err(ModelError::InvalidPolicy(_))) => !is_valid_policy(&v.policy),
-            (Expected::Invalid, Err(ModelError::InvalidRequest(_))) => is_valid_policy(&v.policy),
-            (Expected::Decision(d), Ok(outcome)) => {
-                outcome.decision == d && outcome.statements == v.statements
-            }
-            _ => false,
-        };
-        if !ok {
-            failures.push(format!(
-                "{file}: `{}`: expected {:?} {:?}, model gave {got:?}",
-                v.name, v.expected, v.statements
-            ));
-        }
+    let mut engine = rolecall_testkit::engine::ModelEngine;
+    if let Err(e) = rolecall_testkit::engine::check_engine(&mut engine) {
+        panic!("{e}");
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} vectors failed:\n{}",
-        failures.len(),
-        all.len(),
-        failures.join("\n")
-    );
-    // A suite this small would mean files went missing.
-    assert!(all.len() >= 250, "only {} vectors loaded", all.len());
 }

@@ -31,6 +31,7 @@
 
 pub mod analyze_check;
 pub mod diff_check;
+pub mod engine;
 pub mod explain_check;
 pub mod fuzz_entry;
 pub mod gen;

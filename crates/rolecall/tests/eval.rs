@@ -14,7 +14,8 @@ use common::{examples, rolecall};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use predicates::prelude::*;
-use rolecall_testkit::vectors::{load_all, Expected};
+use rolecall_testkit::engine::{check_engine, expected, Engine, VectorAnswer};
+use rolecall_testkit::vectors::{load_all, Vector};
 use serde_json::{json, Value};
 
 const EKS: &str = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
@@ -327,82 +328,92 @@ fn batch_answers_each_line_while_the_client_waits() {
     assert!(rx.try_recv().is_err(), "one answer per request");
 }
 
-/// Every shared vector through `eval --batch`: the CLI must agree with the
-/// expected result exactly as the engine and the model do.
-/// What the CLI prints for a vector expected to decide `d`: the decision's
-/// name and the deciding statements as the CLI names them (the `Sid`, or
-/// the index when there is none).
-fn expected_answer(
-    v: &rolecall_testkit::vectors::Vector,
-    d: rolecall_model::Decision,
-) -> (&'static str, Vec<Value>) {
-    let name = match d {
-        rolecall_model::Decision::Allow => "Allow",
-        rolecall_model::Decision::ImplicitDeny => "ImplicitDeny",
-        rolecall_model::Decision::ExplicitDeny => "ExplicitDeny",
-    };
-    let policy = rolecall_policy::parse(&v.policy).unwrap();
-    let refs = v
-        .statements
-        .iter()
-        .map(
-            |&i| match policy.statements()[i].sid.as_ref().map(|s| s.node.as_str()) {
-                Some(sid) if !sid.is_empty() => json!(sid),
-                _ => json!(i),
-            },
-        )
-        .collect();
-    (name, refs)
+/// The CLI as an engine of the shared runner (`rolecall_testkit::engine`):
+/// every vector in one `eval --batch` process. The CLI names deciding
+/// statements by `Sid` (or index when there is none); they are read back
+/// into indexes, each `Sid` as the first statement of that name not yet
+/// named.
+struct Cli;
+
+impl Engine for Cli {
+    fn name(&self) -> &'static str {
+        "eval --batch"
+    }
+
+    fn answer_all(&mut self, vectors: &[Vector]) -> Vec<VectorAnswer> {
+        let mut input = String::new();
+        for v in vectors {
+            let context: serde_json::Map<String, Value> = v
+                .context
+                .iter()
+                .map(|(k, value)| {
+                    let value = match value {
+                        rolecall_model::ContextValue::Single(s) => json!(s),
+                        rolecall_model::ContextValue::Multi(m) => json!(m),
+                    };
+                    (k.clone(), value)
+                })
+                .collect();
+            // The policy goes in as a string so duplicate keys and escapes
+            // reach the parser exactly as written.
+            let line = json!({"id": v.name, "policy": v.policy, "principal": v.principal, "action": v.action, "context": context});
+            input.push_str(&line.to_string());
+            input.push('\n');
+        }
+        let lines = batch(input);
+        vectors
+            .iter()
+            .zip(&lines)
+            .map(|(v, line)| cli_answer(v, line))
+            .collect()
+    }
 }
 
-#[test]
-fn batch_agrees_with_every_vector() {
-    let vectors = load_all().unwrap();
-    assert!(vectors.len() > 300, "only {} vectors", vectors.len());
-    let mut input = String::new();
-    for v in &vectors {
-        let context: serde_json::Map<String, Value> = v
-            .context
-            .iter()
-            .map(|(k, value)| {
-                let value = match value {
-                    rolecall_model::ContextValue::Single(s) => json!(s),
-                    rolecall_model::ContextValue::Multi(m) => json!(m),
-                };
-                (k.clone(), value)
-            })
-            .collect();
-        // The policy goes in as a string so duplicate keys and escapes reach
-        // the parser exactly as written.
-        let line = json!({"id": v.name, "policy": v.policy, "principal": v.principal, "action": v.action, "context": context});
-        input.push_str(&line.to_string());
-        input.push('\n');
+fn cli_answer(v: &Vector, line: &Value) -> VectorAnswer {
+    if line["id"] != json!(v.name) {
+        return VectorAnswer::Inconsistent(format!("answer for another id: {line}"));
     }
-    let lines = batch(input);
-    assert_eq!(lines.len(), vectors.len());
-    let mut failures = Vec::new();
-    for (v, line) in vectors.iter().zip(&lines) {
-        assert_eq!(line["id"], json!(v.name));
-        let ok = match v.expected {
-            Expected::Invalid => line["decision"] == "Error",
-            Expected::Decision(d) => {
-                let (name, refs) = expected_answer(v, d);
-                line["decision"] == name && line["statements"] == json!(refs)
+    answer_of(v, &line["decision"], &line["statements"], line)
+}
+
+/// The answer the CLI printed as `decision` and deciding `statements`.
+fn answer_of(v: &Vector, decision: &Value, refs: &Value, line: &Value) -> VectorAnswer {
+    let decision = match decision.as_str() {
+        Some("Error") => return VectorAnswer::Invalid,
+        Some("Allow") => rolecall_model::Decision::Allow,
+        Some("ImplicitDeny") => rolecall_model::Decision::ImplicitDeny,
+        Some("ExplicitDeny") => rolecall_model::Decision::ExplicitDeny,
+        _ => return VectorAnswer::Inconsistent(format!("no decision: {line}")),
+    };
+    let policy = rolecall_policy::parse(&v.policy).unwrap();
+    let sids: Vec<Option<&str>> = policy
+        .statements()
+        .iter()
+        .map(|s| s.sid.as_ref().map(|s| s.node.as_str()))
+        .collect();
+    let mut statements = Vec::new();
+    for r in refs.as_array().into_iter().flatten() {
+        let index = match r {
+            Value::Number(n) => n.as_u64().map(|n| n as usize),
+            Value::String(sid) => {
+                (0..sids.len()).find(|i| sids[*i] == Some(sid.as_str()) && !statements.contains(i))
             }
+            _ => None,
         };
-        if !ok {
-            failures.push(format!(
-                "{}: expected {:?} {:?}, got {line}",
-                v.name, v.expected, v.statements
-            ));
+        match index {
+            Some(i) => statements.push(i),
+            None => return VectorAnswer::Inconsistent(format!("unknown statement {r}: {line}")),
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} disagreements:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    VectorAnswer::Decided(decision, statements)
+}
+
+/// Every shared vector through `eval --batch`, by the shared runner.
+#[test]
+fn batch_agrees_with_every_vector() {
+    if let Err(e) = check_engine(&mut Cli) {
+        panic!("{e}");
+    }
 }
 
 /// Every vector that carries its token (testdata/README.md, `token`),
@@ -446,13 +457,18 @@ fn token_vectors_through_eval_token() {
                 continue;
             }
         };
-        let ok = match v.expected {
-            Expected::Invalid => out.status.code() == Some(2),
-            Expected::Decision(d) => {
-                let (name, refs) = expected_answer(v, d);
-                got["decision"] == name
-                    && (refs.is_empty() || got["actions"][0]["statements"] == json!(refs))
+        let answer = if out.status.code() == Some(2) {
+            VectorAnswer::Invalid
+        } else {
+            answer_of(v, &got["decision"], &got["actions"][0]["statements"], &got)
+        };
+        // Only the decision is compared where the vector lists no deciding
+        // statement (the first action's statements may then name others).
+        let ok = match (expected(v), &answer) {
+            (VectorAnswer::Decided(d, want), VectorAnswer::Decided(g, _)) if want.is_empty() => {
+                d == *g
             }
+            (want, got) => want == *got,
         };
         if !ok {
             failures.push(format!(
