@@ -251,9 +251,13 @@ fn text_says_who_in_short_words() {
         text.contains(&format!("  - {GH} calling sts:AssumeRoleWithWebIdentity")),
         "{text}"
     );
-    // The provider's own keys are named without its prefix.
+    // The provider's own keys are named without its prefix; the `sub` is
+    // described per field of GitHub's grammar (rolecall-analyze).
     assert!(
-        text.contains("sub one of {`repo:octo-org/app:ref:refs/heads/main`}"),
+        text.contains("form branch; ")
+            && text.contains(
+                "owner one of {`octo-org`}; repository one of {`app`}; branch one of {`main`}"
+            ),
         "{text}"
     );
     assert!(text.contains("  assumable by: nobody\n"), "{text}");
