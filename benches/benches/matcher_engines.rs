@@ -77,7 +77,12 @@ fn patterns(globs: &[String]) -> Vec<Pattern> {
 fn build_meta(pats: &[Pattern]) -> meta::Regex {
     let res: Vec<String> = pats.iter().map(regex_of).collect();
     meta::Regex::builder()
-        .configure(meta::Config::new().match_kind(MatchKind::All))
+        .configure(
+            meta::Config::new()
+                .match_kind(MatchKind::All)
+                // 10,000 patterns need more than the default 10 MiB NFA.
+                .nfa_size_limit(Some(256 << 20)),
+        )
         .build_many(&res)
         .unwrap()
 }
