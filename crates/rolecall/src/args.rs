@@ -25,16 +25,18 @@ get-account-authorization-details` dumps, Terraform plan JSON and CloudFormation
 YAML); directories are searched as `audit` searches them.
 
 Per role: assumable or not, and by whom (per principal and action, a description and a witness
-request the evaluator allows). A policy the analysis cannot answer exactly says why (`not exactly
-analysable: ...`), never a guess.
+request the evaluator allows). --trusted-owner asks whether anyone outside the named owners
+(GitHub owners, GitLab groups, Kubernetes namespaces, ...) gets in. A policy the analysis cannot
+answer exactly says why (`not exactly analysable: ...`), never a guess.
 
-Exit codes: 0 every policy answered, 2 an input unreadable or unparsable, or a policy not exactly
-analysable.
+Exit codes: 0 every policy answered (and, with --trusted-owner, no outsider admitted), 1 an
+outsider admitted, 2 an input unreadable or unparsable, or a policy not exactly analysable.
 
 Examples:
   rolecall who trust.json
   rolecall who infra/ --format json
-  rolecall who account-dump.json --format json";
+  rolecall who account-dump.json --format json
+  rolecall who infra/ --trusted-owner octo-org --trusted-owner octo-labs";
 
 const DIFF_HELP: &str = "\
 Compares two trust policies request by request, exactly: `new access` is a request NEW allows and

@@ -247,17 +247,11 @@ fn text_says_who_in_short_words() {
     let out = rolecall().arg("who").arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
+    // The provider's own keys are named without its prefix, `sub` by its grammar's fields.
     assert!(
-        text.contains(&format!("  - {GH} calling sts:AssumeRoleWithWebIdentity")),
-        "{text}"
-    );
-    // The provider's own keys are named without its prefix; the `sub` is
-    // described per field of GitHub's grammar (rolecall-analyze).
-    assert!(
-        text.contains("form branch; ")
-            && text.contains(
-                "owner one of {`octo-org`}; repository one of {`app`}; branch one of {`main`}"
-            ),
+        text.contains(&format!(
+            "  - {GH} calling sts:AssumeRoleWithWebIdentity (over GitHub subjects):\n      form branch; aud one of {{`sts.amazonaws.com`}}; owner one of {{`octo-org`}}; repository one of {{`app`}}; branch one of {{`main`}}\n"
+        )),
         "{text}"
     );
     assert!(text.contains("  assumable by: nobody\n"), "{text}");
@@ -322,4 +316,76 @@ fn a_policy_the_analysis_cannot_answer_exits_2_and_says_why() {
         .as_str()
         .unwrap()
         .contains("not exactly analysable"));
+}
+
+/// `--trusted-owner`: outsiders admitted (exit 1, a witness whose owner is not trusted and
+/// which `eval --batch` allows), none (exit 0), and principals whose subjects name no owner.
+#[test]
+fn trusted_owners_ask_for_outsiders() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = dir.path().join("org.json");
+    std::fs::write(&org, gh_policy("repo:octo-org/*").to_string()).unwrap();
+    let prefix = dir.path().join("prefix.json");
+    // No `/` after the owner: `repo:octo-organisation/...` matches too.
+    std::fs::write(&prefix, gh_policy("repo:octo-org*").to_string()).unwrap();
+    let ec2 = dir.path().join("ec2.json");
+    std::fs::write(
+        &ec2,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+    )
+    .unwrap();
+    let arg = |p: &Path| p.to_str().unwrap().to_owned();
+
+    let (code, doc, stderr) = who_json(&[&arg(&org), "--trusted-owner", "octo-org"], None);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(doc["policies"][0]["outsiders"]["admitted"], false);
+
+    let (code, doc, stderr) = who_json(
+        &[
+            &arg(&prefix),
+            "--trusted-owner",
+            "octo-org",
+            "--trusted-owner",
+            "octo-labs",
+        ],
+        None,
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let outsiders = &doc["policies"][0]["outsiders"];
+    assert_eq!(outsiders["admitted"], true);
+    let witness = &outsiders["principals"][0]["witness"];
+    let sub = witness["context"]["token.actions.githubusercontent.com:sub"]
+        .as_str()
+        .unwrap();
+    assert!(sub.starts_with("repo:octo-org"), "{sub}");
+    assert!(!sub.starts_with("repo:octo-org/"), "{sub}");
+    let mut line = witness.clone();
+    line["policy"] = Value::String(std::fs::read_to_string(&prefix).unwrap());
+    let out = rolecall()
+        .args(["eval", "--batch"])
+        .write_stdin(format!("{line}\n"))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("\"Allow\""),
+        "{line}"
+    );
+
+    let (code, doc, stderr) = who_json(&[&arg(&ec2), "--trusted-owner", "octo-org"], None);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(doc["policies"][0]["outsiders"]["admitted"], false);
+    assert_eq!(
+        doc["policies"][0]["outsiders"]["unknown"],
+        json!(["ec2.amazonaws.com"])
+    );
+
+    let out = rolecall()
+        .arg("who")
+        .arg(&prefix)
+        .args(["--trusted-owner", "octo-org"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("  outside the trusted owners:\n"), "{text}");
 }

@@ -35,6 +35,10 @@ pub(crate) struct WhoArgs {
     /// "description", "witness"}]}]}`, each witness a request object of `eval --batch`.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Ask whether anyone outside these owners gets in (repeatable): GitHub owners, GitLab
+    /// groups, Kubernetes namespaces, ... (the tenant of each issuer's `sub`, compared exactly).
+    #[arg(long = "trusted-owner", value_name = "NAME")]
+    pub trusted_owners: Vec<String>,
     /// List each file of a walked directory that holds no trust policy.
     #[arg(long, short)]
     pub verbose: bool,
@@ -51,11 +55,33 @@ pub(crate) enum Answer {
     Unknown(String),
 }
 
-/// One role (or policy file) and its answer.
+/// What `--trusted-owner` asks of one policy.
+#[derive(Debug, Clone)]
+pub(crate) enum Outsiders {
+    /// Per principal and action, the subjects outside the trusted owners it
+    /// admits (none: no outsider), and the principals whose issuer names no
+    /// owner in its subjects (so the question has no answer for them).
+    Known {
+        admitted: Vec<PrincipalAccess>,
+        unknown: Vec<String>,
+    },
+    /// No exact answer: why (fail closed, exit code 2).
+    Unknown(String),
+}
+
+/// The answers for one policy text.
+#[derive(Debug, Clone)]
+struct Analysed {
+    answer: Answer,
+    outsiders: Option<Outsiders>,
+}
+
+/// One role (or policy file) and its answers.
 struct Role {
     path: String,
     role: Option<String>,
     answer: Answer,
+    outsiders: Option<Outsiders>,
 }
 
 /// An input that could not be answered for: unreadable, not a policy, or a
@@ -81,7 +107,7 @@ pub(crate) fn run(args: &WhoArgs) -> Result<ExitCode, CliError> {
         .collect();
     let options = AuditOptions::new();
     let analyzer = Analyzer::default();
-    let mut cache: HashMap<String, Answer> = HashMap::new();
+    let mut cache: HashMap<String, Analysed> = HashMap::new();
     let mut roles = Vec::new();
     let mut errors = Vec::new();
     for candidate in collected.candidates {
@@ -90,11 +116,12 @@ pub(crate) fn run(args: &WhoArgs) -> Result<ExitCode, CliError> {
             Ok(bytes) => match discover(&input.name, &bytes, &options) {
                 Discovered::Policies(found) => {
                     for p in found {
-                        match answer_for(&p, &bytes, &analyzer, &mut cache) {
-                            Ok(answer) => roles.push(Role {
+                        match answer_for(&p, &bytes, &analyzer, &args.trusted_owners, &mut cache) {
+                            Ok(a) => roles.push(Role {
                                 path: p.location.path,
                                 role: p.location.role,
-                                answer,
+                                answer: a.answer,
+                                outsiders: a.outsiders,
                             }),
                             Err(e) => errors.push(e),
                         }
@@ -157,9 +184,16 @@ pub(crate) fn run(args: &WhoArgs) -> Result<ExitCode, CliError> {
     if args.format == Format::Json && args.verbose {
         super::audit::write_skipped(&mut err, &skipped, true)?;
     }
-    let unknown = roles.iter().any(|r| matches!(r.answer, Answer::Unknown(_)));
+    let unknown = roles.iter().any(|r| {
+        matches!(r.answer, Answer::Unknown(_)) || matches!(r.outsiders, Some(Outsiders::Unknown(_)))
+    });
+    let outsiders = roles.iter().any(
+        |r| matches!(&r.outsiders, Some(Outsiders::Known { admitted, .. }) if !admitted.is_empty()),
+    );
     Ok(if !errors.is_empty() || unknown {
         ExitCode::Error
+    } else if outsiders {
+        ExitCode::Findings
     } else {
         ExitCode::Clean
     })
@@ -172,8 +206,9 @@ fn answer_for(
     p: &AuditedPolicy,
     bytes: &[u8],
     analyzer: &Analyzer,
-    cache: &mut HashMap<String, Answer>,
-) -> Result<Answer, InputError> {
+    trusted: &[String],
+    cache: &mut HashMap<String, Analysed>,
+) -> Result<Analysed, InputError> {
     let name = match &p.location.role {
         Some(role) => format!("{} ({role})", p.location.path),
         None => p.location.path.clone(),
@@ -200,7 +235,10 @@ fn answer_for(
                     || "the policy's text is not known".to_owned(),
                     |f| f.message.clone(),
                 );
-            return Ok(Answer::Unknown(why));
+            return Ok(Analysed {
+                outsiders: (!trusted.is_empty()).then(|| Outsiders::Unknown(why.clone())),
+                answer: Answer::Unknown(why),
+            });
         }
         (None, false) => std::str::from_utf8(bytes).map_err(|_| InputError {
             name: name.clone(),
@@ -224,9 +262,12 @@ fn answer_for(
                 message: e.to_string(),
             })
         })?;
-    let answer = analyse(&compiled, analyzer);
-    cache.insert(text.to_owned(), answer.clone());
-    Ok(answer)
+    let analysed = Analysed {
+        answer: analyse(&compiled, analyzer),
+        outsiders: (!trusted.is_empty()).then(|| outsiders(&compiled, analyzer, trusted)),
+    };
+    cache.insert(text.to_owned(), analysed.clone());
+    Ok(analysed)
 }
 
 /// The analysis of one compiled policy: `Analyzer::who`, and when it
@@ -286,6 +327,35 @@ pub(crate) fn analyse(policy: &CompiledPolicy, analyzer: &Analyzer) -> Answer {
     }
 }
 
+/// `--trusted-owner`: `Analyzer::admits_outside`.
+fn outsiders(policy: &CompiledPolicy, analyzer: &Analyzer, trusted: &[String]) -> Outsiders {
+    match analyzer.admits_outside(policy, trusted) {
+        Ok(o) => Outsiders::Known {
+            admitted: o.admitted,
+            unknown: o.unknown,
+        },
+        Err(e) => Outsiders::Unknown(e.to_string()),
+    }
+}
+
+/// A principal and action's admitted set as JSON: the words, how `sub` was
+/// read, the first witness, and every region with its own.
+fn access_json(p: &PrincipalAccess) -> Value {
+    json!({
+        "principal": p.principal,
+        "action": p.action,
+        "description": p.description(),
+        "subject": subject_words(&p.subject),
+        "witness": p.witness().map(|w| request_json(&w.request)),
+        "regions": p.admitted.iter().map(|a| json!({
+            "statement": a.statement,
+            "form": a.form,
+            "description": a.description(),
+            "witness": request_json(&a.witness.request),
+        })).collect::<Vec<_>>(),
+    })
+}
+
 /// How the issuer's `sub` was analysed, in words.
 fn subject_words(s: &SubjectModel) -> String {
     match s {
@@ -305,24 +375,7 @@ fn role_json(r: &Role) -> Value {
                 m.insert("assumable".into(), Value::Bool(true));
                 m.insert(
                     "principals".into(),
-                    admitted
-                        .iter()
-                        .map(|p| {
-                            json!({
-                                "principal": p.principal,
-                                "action": p.action,
-                                "description": p.description(),
-                                "subject": subject_words(&p.subject),
-                                "witness": p.witness().map(|w| request_json(&w.request)),
-                                "regions": p.admitted.iter().map(|a| json!({
-                                    "statement": a.statement,
-                                    "form": a.form,
-                                    "description": a.description(),
-                                    "witness": request_json(&a.witness.request),
-                                })).collect::<Vec<_>>(),
-                            })
-                        })
-                        .collect(),
+                    admitted.iter().map(access_json).collect(),
                 );
             }
             Answer::Unassumable(why) => {
@@ -334,6 +387,25 @@ fn role_json(r: &Role) -> Value {
                 m.insert("assumable".into(), Value::Null);
                 m.insert("principals".into(), Value::Array(Vec::new()));
                 m.insert("not_analysable".into(), Value::String(reason.clone()));
+            }
+        }
+        match &r.outsiders {
+            None => {}
+            Some(Outsiders::Known { admitted, unknown }) => {
+                m.insert(
+                    "outsiders".into(),
+                    json!({
+                        "admitted": !admitted.is_empty(),
+                        "principals": admitted.iter().map(access_json).collect::<Vec<_>>(),
+                        "unknown": unknown,
+                    }),
+                );
+            }
+            Some(Outsiders::Unknown(reason)) => {
+                m.insert(
+                    "outsiders".into(),
+                    json!({"admitted": null, "not_analysable": reason}),
+                );
             }
         }
     }
@@ -366,8 +438,10 @@ fn region_words(a: &Access, prefix: Option<&str>) -> String {
         return "any request".to_owned();
     }
     let mut parts: Vec<String> = Vec::new();
-    if let Some(form) = &a.form {
-        parts.push(format!("form {form}"));
+    match (&a.form, a.outside_grammar) {
+        (Some(form), _) => parts.push(format!("form {form}")),
+        (None, true) => parts.push("sub outside the issuer's grammar".to_owned()),
+        (None, false) => {}
     }
     for s in &a.segments {
         let values = match &s.values {
@@ -417,6 +491,44 @@ fn context_words(request: &Request, prefix: Option<&str>) -> String {
 /// Regions of one principal and action shown in text (JSON lists all).
 const TEXT_REGIONS: usize = 8;
 
+/// One principal and action as text: a heading line, then each region in
+/// words with its witness (regions that read the same are one line).
+fn write_access(w: &mut impl Write, p: &PrincipalAccess) -> Result<(), CliError> {
+    let over = match p.subject {
+        SubjectModel::Grammar { .. } => format!(" (over {})", subject_words(&p.subject)),
+        _ => String::new(),
+    };
+    writeln!(w, "  - {} calling {}{over}:", p.principal, p.action)?;
+    let prefix = own_prefix(&p.principal);
+    let mut lines: Vec<(String, Vec<usize>, &Access)> = Vec::new();
+    for a in &p.admitted {
+        let words = region_words(a, prefix.as_deref());
+        match lines.iter_mut().find(|(w, _, _)| *w == words) {
+            Some((_, statements, _)) => statements.push(a.statement),
+            None => lines.push((words, vec![a.statement], a)),
+        }
+    }
+    for (words, statements, a) in lines.iter().take(TEXT_REGIONS) {
+        if statements.len() > 1 {
+            let list: Vec<String> = statements.iter().map(ToString::to_string).collect();
+            writeln!(w, "      {words} (statements {})", list.join(", "))?;
+        } else {
+            writeln!(w, "      {words}")?;
+        }
+        let context = context_words(&a.witness.request, prefix.as_deref());
+        if context.is_empty() {
+            writeln!(w, "        e.g. with no condition key")?;
+        } else {
+            writeln!(w, "        e.g. {context}")?;
+        }
+    }
+    let more = lines.len().saturating_sub(TEXT_REGIONS);
+    if more > 0 {
+        writeln!(w, "      … and {more} more (--format json lists every one)")?;
+    }
+    Ok(())
+}
+
 fn write_role(w: &mut impl Write, r: &Role) -> Result<(), CliError> {
     match &r.role {
         Some(role) => writeln!(w, "{} ({role})", r.path)?,
@@ -426,42 +538,7 @@ fn write_role(w: &mut impl Write, r: &Role) -> Result<(), CliError> {
         Answer::Assumable(principals) => {
             writeln!(w, "  assumable by:")?;
             for p in principals {
-                let over = match p.subject {
-                    SubjectModel::Grammar { .. } => {
-                        format!(" (over {})", subject_words(&p.subject))
-                    }
-                    _ => String::new(),
-                };
-                writeln!(w, "  - {} calling {}{over}:", p.principal, p.action)?;
-                let prefix = own_prefix(&p.principal);
-                // Regions that read the same (from different statements) are one line.
-                let mut lines: Vec<(String, Vec<usize>, &Access)> = Vec::new();
-                for a in &p.admitted {
-                    let words = region_words(a, prefix.as_deref());
-                    match lines.iter_mut().find(|(w, _, _)| *w == words) {
-                        Some((_, statements, _)) => statements.push(a.statement),
-                        None => lines.push((words, vec![a.statement], a)),
-                    }
-                }
-                for (words, statements, a) in lines.iter().take(TEXT_REGIONS) {
-                    if statements.len() > 1 {
-                        let list: Vec<String> =
-                            statements.iter().map(ToString::to_string).collect();
-                        writeln!(w, "      {words} (statements {})", list.join(", "))?;
-                    } else {
-                        writeln!(w, "      {words}")?;
-                    }
-                    let context = context_words(&a.witness.request, prefix.as_deref());
-                    if context.is_empty() {
-                        writeln!(w, "        e.g. with no condition key")?;
-                    } else {
-                        writeln!(w, "        e.g. {context}")?;
-                    }
-                }
-                let more = lines.len().saturating_sub(TEXT_REGIONS);
-                if more > 0 {
-                    writeln!(w, "      … and {more} more (--format json lists every one)")?;
-                }
+                write_access(w, p)?;
             }
         }
         Answer::Unassumable(why) => {
@@ -471,6 +548,28 @@ fn write_role(w: &mut impl Write, r: &Role) -> Result<(), CliError> {
             }
         }
         Answer::Unknown(reason) => writeln!(w, "  assumable by: unknown: {reason}")?,
+    }
+    match &r.outsiders {
+        None => {}
+        Some(Outsiders::Unknown(reason)) => {
+            writeln!(w, "  outside the trusted owners: unknown: {reason}")?;
+        }
+        Some(Outsiders::Known { admitted, unknown }) => {
+            if admitted.is_empty() {
+                writeln!(w, "  outside the trusted owners: nobody")?;
+            } else {
+                writeln!(w, "  outside the trusted owners:")?;
+                for p in admitted {
+                    write_access(w, p)?;
+                }
+            }
+            for p in unknown {
+                writeln!(
+                    w,
+                    "  - {p}: cannot be told (its subjects name no owner rolecall knows)"
+                )?;
+            }
+        }
     }
     writeln!(w)?;
     Ok(())
