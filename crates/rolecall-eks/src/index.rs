@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use rolecall_eval::matcher::{Pattern, PatternToken};
 use rolecall_eval::request::FoldedKey;
-use rolecall_eval::view::ConditionValue;
+use rolecall_eval::view::{ConditionValue, PrincipalView};
 use rolecall_eval::{CompiledPolicy, Effect};
 use rolecall_policy::{BaseOperator, SetQualifier};
 
@@ -95,9 +95,15 @@ impl SubjectIndex {
         out
     }
 
-    /// The service accounts `policy` can admit with `sub_key` (`ISSUER:sub`) their `sub`.
-    pub fn candidates(&self, policy: &CompiledPolicy, sub_key: &str) -> Candidates {
-        let Some(values) = admitted_subjects(policy, sub_key) else {
+    /// The service accounts `policy` can admit with `sub_key` (`ISSUER:sub`) their `sub`, for
+    /// requests from `principal` (the provider ARN in the role's account).
+    pub fn candidates(
+        &self,
+        policy: &CompiledPolicy,
+        sub_key: &str,
+        principal: &str,
+    ) -> Candidates {
+        let Some(values) = admitted_subjects(policy, sub_key, principal) else {
             return Candidates::All;
         };
         let mut out = Vec::new();
@@ -129,17 +135,27 @@ pub enum SubValue<'a> {
     Pattern(&'a Pattern),
 }
 
-/// Every value the `Allow` statements of `policy` admit `sub_key` by, when every `Allow`
-/// statement restricts it (see the module documentation): one condition per statement, the
-/// first that restricts it. `None` when one does not, so that any `sub` may be admitted.
+/// Every value the `Allow` statements of `policy` that can match `principal` admit `sub_key`
+/// by, when every such statement restricts it (see the module documentation): one condition per
+/// statement, the first that restricts it. `None` when one does not, so that any `sub` may be
+/// admitted. A statement can match `principal` when its `Principal` is `*`, has `{"AWS": "*"}`
+/// or a value equal to `principal` (docs/DECISIONS.md R2: an account's trust never covers its
+/// identity providers), so a Pod Identity statement beside the IRSA one does not widen the set.
 pub fn admitted_subjects<'a>(
     policy: &'a CompiledPolicy,
     sub_key: &str,
+    principal: &str,
 ) -> Option<Vec<SubValue<'a>>> {
     let folded = FoldedKey::new(sub_key);
     let mut out = Vec::new();
     for statement in policy.statements() {
-        if statement.effect() != Effect::Allow {
+        let can_match = match statement.principal_view() {
+            PrincipalView::Everyone => true,
+            PrincipalView::Values(values) => values
+                .iter()
+                .any(|v| v.is_aws_wildcard() || v.text() == principal),
+        };
+        if statement.effect() != Effect::Allow || !can_match {
             continue;
         }
         let restricting = statement.conditions().find(|c| {
@@ -171,6 +187,8 @@ mod tests {
     use super::*;
 
     const ISS: &str = "oidc.eks.us-west-2.amazonaws.com/id/ABC";
+    const PROVIDER: &str =
+        "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC";
 
     fn sa(namespace: &str, name: &str) -> ServiceAccount {
         ServiceAccount {
@@ -208,16 +226,22 @@ mod tests {
         let exact = policy(&allow(&format!(
             r#"{{"StringEquals":{{"{key}":["system:serviceaccount:shop:cart","system:serviceaccount:none:x"]}}}}"#
         )));
-        assert_eq!(index.candidates(&exact, &key), Candidates::Only(vec![1]));
+        assert_eq!(
+            index.candidates(&exact, &key, PROVIDER),
+            Candidates::Only(vec![1])
+        );
         // Condition keys are case-insensitive.
         assert_eq!(
-            index.candidates(&exact, &key.to_uppercase()),
+            index.candidates(&exact, &key.to_uppercase(), PROVIDER),
             Candidates::Only(vec![1])
         );
         let like = policy(&allow(&format!(
             r#"{{"StringLike":{{"{key}":"system:serviceaccount:shop:*"}}}}"#
         )));
-        assert_eq!(index.candidates(&like, &key), Candidates::Only(vec![0, 1]));
+        assert_eq!(
+            index.candidates(&like, &key, PROVIDER),
+            Candidates::Only(vec![0, 1])
+        );
         // Two Allow statements: the union.
         let two = policy(&format!(
             "{},{}",
@@ -228,7 +252,7 @@ mod tests {
                 r#"{{"StringEquals":{{"{key}":"system:serviceaccount:shop:cart"}}}}"#
             )),
         ));
-        assert_eq!(index.candidates(&two, &key), Candidates::All);
+        assert_eq!(index.candidates(&two, &key, PROVIDER), Candidates::All);
         // A statement that does not restrict `sub`, a negated operator, or a variable: all.
         for condition in [
             format!(r#"{{"StringEquals":{{"{ISS}:aud":"sts.amazonaws.com"}}}}"#),
@@ -241,10 +265,31 @@ mod tests {
             ),
         ] {
             assert_eq!(
-                index.candidates(&policy(&allow(&condition)), &key),
+                index.candidates(&policy(&allow(&condition)), &key, PROVIDER),
                 Candidates::All,
                 "{condition}"
             );
+        }
+        // A statement for another principal (Pod Identity beside IRSA) does not widen it...
+        let mixed = policy(&format!(
+            r#"{},{{"Effect":"Allow","Principal":{{"Service":"pods.eks.amazonaws.com"}},"Action":["sts:AssumeRole","sts:TagSession"]}}"#,
+            allow(&format!(
+                r#"{{"StringEquals":{{"{key}":"system:serviceaccount:shop:cart"}}}}"#
+            )),
+        ));
+        assert_eq!(
+            index.candidates(&mixed, &key, PROVIDER),
+            Candidates::Only(vec![1])
+        );
+        // ...but `"Principal": "*"` or `{"AWS": "*"}` does.
+        for everyone in [r#""*""#, r#"{"AWS":"*"}"#] {
+            let open = policy(&format!(
+                r#"{},{{"Effect":"Allow","Principal":{everyone},"Action":"sts:AssumeRoleWithWebIdentity"}}"#,
+                allow(&format!(
+                    r#"{{"StringEquals":{{"{key}":"system:serviceaccount:shop:cart"}}}}"#
+                )),
+            ));
+            assert_eq!(index.candidates(&open, &key, PROVIDER), Candidates::All);
         }
         // A Deny statement does not widen the set.
         let with_deny = policy(&format!(
@@ -254,7 +299,7 @@ mod tests {
             )),
         ));
         assert_eq!(
-            index.candidates(&with_deny, &key),
+            index.candidates(&with_deny, &key, PROVIDER),
             Candidates::Only(vec![2])
         );
     }

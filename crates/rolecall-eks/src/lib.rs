@@ -577,7 +577,10 @@ pub fn latent_per_pattern(
     rules: &ClaimRules,
 ) -> Result<Vec<(String, String)>, String> {
     let sub_key = format!("{}:sub", cluster.provider());
-    let Some(values) = index::admitted_subjects(policy, &sub_key) else {
+    let principal = RoleAccount::from_role_arn(role_arn)
+        .map(|r| r.oidc_provider_arn(cluster.provider()))
+        .map_err(|e| format!("`{role_arn}` is not a role ARN: {e}"))?;
+    let Some(values) = index::admitted_subjects(policy, &sub_key, &principal) else {
         return Ok(latent(policy, cluster, role_arn, admitted, all)?
             .into_iter()
             .collect());

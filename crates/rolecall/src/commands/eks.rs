@@ -259,7 +259,11 @@ pub(crate) fn run_to(args: &EksArgs, out: &mut impl Write) -> Result<ExitCode, C
         .iter()
         .map(|(arn, policy)| {
             let admitted: Vec<usize> = index
-                .candidates(&policy.compiled, &sub_key)
+                .candidates(
+                    &policy.compiled,
+                    &sub_key,
+                    &provider_principal(arn, &cluster),
+                )
                 .indices(accounts.len())
                 .into_iter()
                 .filter(|&i| {
@@ -601,6 +605,14 @@ fn load_roles(paths: &[PathBuf], cluster: &Cluster) -> Result<Roles, CliError> {
         }
     }
     Ok((roles, files))
+}
+
+/// The principal of the requests from the cluster's tokens for role `arn`: the cluster's
+/// provider in the role's account (empty for an ARN that is no role's: no token gets it).
+fn provider_principal(arn: &str, cluster: &Cluster) -> String {
+    rolecall_eval::claims::RoleAccount::from_role_arn(arn)
+        .map(|r| r.oidc_provider_arn(cluster.provider()))
+        .unwrap_or_default()
 }
 
 /// The role a bare trust policy file in --roles is for: `ROLE` in the cluster's account and
@@ -998,7 +1010,13 @@ fn write_text(w: &mut impl Write, report: &Report) -> Result<(), CliError> {
             writeln!(w, "  (no service account)")?;
         }
         for a in &r.assumable_by {
-            if a.annotated {
+            if a.annotated && a.in_use == Some(false) {
+                writeln!(
+                    w,
+                    "  {}/{}  {DIM}(no pod uses it){DIM:#}",
+                    a.namespace, a.name
+                )?;
+            } else if a.annotated {
                 writeln!(w, "  {}/{}", a.namespace, a.name)?;
             } else {
                 writeln!(
