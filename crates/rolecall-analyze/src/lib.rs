@@ -223,9 +223,13 @@ impl AllowedSet {
 }
 
 /// Runs the queries under [`Limits`].
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Analyzer {
     limits: Limits,
+    /// The grammar of GitHub's `sub` for [`Analyzer::who`] and
+    /// [`Analyzer::admits_outside`] instead of the default template's
+    /// (see [`Analyzer::with_github_subjects`]).
+    github_subjects: Option<rolecall_eval::issuers::SubjectGrammar>,
 }
 
 fn of_effect(b: &[StatementBox], e: Effect) -> Vec<&StatementBox> {
@@ -259,7 +263,25 @@ fn verify(
 impl Analyzer {
     /// An analyzer with these limits.
     pub fn new(limits: Limits) -> Analyzer {
-        Analyzer { limits }
+        Analyzer {
+            limits,
+            github_subjects: None,
+        }
+    }
+
+    /// The same analyzer, taking `grammar` as the `sub` grammar of GitHub
+    /// issuers (`token.actions.githubusercontent.com`, enterprise and
+    /// GHE.com issuers) in [`Analyzer::who`] and [`Analyzer::admits_outside`]:
+    /// an organisation's custom template
+    /// ([`rolecall_eval::issuers::SubjectGrammar::from_github_template`])
+    /// instead of the default one, so that regions are split per the
+    /// template's forms and witnesses are subjects it mints.
+    pub fn with_github_subjects(
+        mut self,
+        grammar: rolecall_eval::issuers::SubjectGrammar,
+    ) -> Analyzer {
+        self.github_subjects = Some(grammar);
+        self
     }
 
     /// The limits in force.
@@ -434,7 +456,7 @@ impl Analyzer {
     /// As [`Analyzer::witness`]; also [`Reason::TooManyRegions`] when one
     /// principal and action would need more than [`MAX_REGIONS`] regions.
     pub fn who(&self, policy: &CompiledPolicy) -> Result<Who, AnalysisError> {
-        who::who(policy, &self.limits)
+        who::who(policy, &self.limits, self.github_subjects.as_ref())
     }
 
     /// Whether the policy admits a subject outside the `trusted` tenants
@@ -454,7 +476,7 @@ impl Analyzer {
         policy: &CompiledPolicy,
         trusted: &[String],
     ) -> Result<Outside, AnalysisError> {
-        who::admits_outside(policy, trusted, &self.limits)
+        who::admits_outside(policy, trusted, &self.limits, self.github_subjects.as_ref())
     }
 
     /// Whether the two policies allow the same requests, with a request

@@ -4,7 +4,9 @@
 //! The types here are the stable result of [`crate::Analyzer::who`]; the
 //! `rolecall who` command prints them.
 
-use rolecall_eval::issuers::{classify_federated, FieldRole, SubjectForm, SubjectGrammar};
+use rolecall_eval::issuers::{
+    classify_federated, FieldRole, IssuerKind, SubjectForm, SubjectGrammar,
+};
 use rolecall_eval::request::FoldedKey;
 use rolecall_eval::view::PrincipalView;
 use rolecall_eval::{CompiledPolicy, Effect};
@@ -308,13 +310,18 @@ fn grammar_spec(
     text: &str,
     value: Option<&rolecall_eval::compile::PrincipalValue>,
     trusted: Option<&[String]>,
+    github: Option<&SubjectGrammar>,
 ) -> Result<Option<GrammarSpec>, AnalysisError> {
     let Some(v) = value.filter(|v| v.kind() == PrincipalKind::Federated) else {
         return Ok(None);
     };
     let issuer = classify_federated(v.text());
-    let Some(g) = issuer.subject_grammar() else {
-        return Ok(None);
+    let g = match (issuer.kind, github) {
+        (IssuerKind::GitHub | IssuerKind::GitHubLegacy, Some(g)) => g.clone(),
+        _ => match issuer.subject_grammar() {
+            Some(g) => g,
+            None => return Ok(None),
+        },
     };
     let name = format!("{}:sub", issuer.prefix);
     let mut forms = Vec::new();
@@ -330,7 +337,7 @@ fn grammar_spec(
     let _ = text;
     Ok(Some(GrammarSpec {
         issuer: format!("{:?}", issuer.kind),
-        source: g.clone(),
+        source: g,
         folded: FoldedKey::new(&name),
         name,
         forms,
@@ -396,11 +403,12 @@ fn analyse(
     policy: &CompiledPolicy,
     limits: &Limits,
     trusted: Option<&[String]>,
+    github: Option<&SubjectGrammar>,
 ) -> Result<(Who, Vec<String>), AnalysisError> {
     let principals = principal_values(policy);
     let mut specs = Vec::with_capacity(principals.len());
     for (text, value) in &principals {
-        specs.push(grammar_spec(text, *value, trusted)?);
+        specs.push(grammar_spec(text, *value, trusted, github)?);
     }
     let extra: Vec<&Nfa> = specs.iter().flatten().flat_map(GrammarSpec::nfas).collect();
     let b = boxes_with(&[policy], &extra, limits)?;
@@ -557,8 +565,12 @@ fn analyse(
 }
 
 /// [`crate::Analyzer::who`].
-pub(crate) fn who(policy: &CompiledPolicy, limits: &Limits) -> Result<Who, AnalysisError> {
-    Ok(analyse(policy, limits, None)?.0)
+pub(crate) fn who(
+    policy: &CompiledPolicy,
+    limits: &Limits,
+    github: Option<&SubjectGrammar>,
+) -> Result<Who, AnalysisError> {
+    Ok(analyse(policy, limits, None, github)?.0)
 }
 
 /// The answer of [`crate::Analyzer::admits_outside`].
@@ -584,8 +596,9 @@ pub(crate) fn admits_outside(
     policy: &CompiledPolicy,
     trusted: &[String],
     limits: &Limits,
+    github: Option<&SubjectGrammar>,
 ) -> Result<Outside, AnalysisError> {
-    let (who, unknown) = analyse(policy, limits, Some(trusted))?;
+    let (who, unknown) = analyse(policy, limits, Some(trusted), github)?;
     Ok(Outside {
         admitted: who.principals,
         unknown,
