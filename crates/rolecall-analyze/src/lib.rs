@@ -443,11 +443,15 @@ impl Analyzer {
     /// assert_eq!(who.principals.len(), 1);
     /// let access = &who.principals[0];
     /// assert_eq!(access.action, "sts:AssumeRoleWithWebIdentity");
-    /// let sub = &access.admitted[0].segments[1];
-    /// assert_eq!(sub.values, Values::OneOf(vec![
-    ///     "repo:octo-org/app:environment:prod".to_owned(),
-    ///     "repo:octo-org/app:ref:refs/heads/main".to_owned(),
-    /// ]));
+    /// // GitHub's `sub` grammar splits the set per form (branch, environment),
+    /// // each described per field of the subject.
+    /// let mut forms: Vec<_> = access.admitted.iter().filter_map(|r| r.form.as_deref()).collect();
+    /// forms.sort();
+    /// assert_eq!(forms, ["branch", "environment"]);
+    /// let owner = access.admitted[0].segments.iter()
+    ///     .find(|s| s.field.as_deref() == Some("owner"))
+    ///     .ok_or("no owner field")?;
+    /// assert_eq!(owner.values, Values::OneOf(vec!["octo-org".to_owned()]));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
