@@ -793,7 +793,7 @@ impl Dfa {
     /// The states reached from any of `from` by reading a string of `via`.
     pub(crate) fn image(&self, from: &[u32], via: &Dfa) -> Vec<u32> {
         let symbols = self.symbols.min(via.symbols);
-        let mut seen: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
+        let mut seen: foldhash::HashSet<(u32, u32)> = foldhash::HashSet::default();
         let mut stack: Vec<(u32, u32)> = from.iter().map(|&s| (s, 0)).collect();
         seen.extend(stack.iter().copied());
         let mut out = BTreeSet::new();
@@ -816,7 +816,7 @@ impl Dfa {
     /// pairs only).
     pub(crate) fn reaches(&self, from: u32, via: &Dfa, to: &dyn Fn(u32) -> bool) -> bool {
         let symbols = self.symbols.min(via.symbols);
-        let mut seen: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
+        let mut seen: foldhash::HashSet<(u32, u32)> = foldhash::HashSet::default();
         let mut stack = vec![(from, 0u32)];
         seen.insert((from, 0));
         while let Some((s, q)) = stack.pop() {
