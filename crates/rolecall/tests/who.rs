@@ -389,3 +389,70 @@ fn trusted_owners_ask_for_outsiders() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("  outside the trusted owners:\n"), "{text}");
 }
+
+/// `--github-template`: with a repository's custom `sub` template
+/// (`repository_owner` then `context`), a policy pinning
+/// `repository_owner:octo-org:environment:prod` is described per the template's fields and its
+/// witness is a subject that template mints; without the template the same subject is outside
+/// the default grammar. A broken template file is exit 2 with its path, line and column.
+#[test]
+fn github_template_describes_subjects_in_the_template_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.json");
+    std::fs::write(
+        &policy,
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": GH}, "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {
+                "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                "token.actions.githubusercontent.com:sub": "repository_owner:octo-org:environment:prod"}}}]})
+        .to_string(),
+    )
+    .unwrap();
+    let template = dir.path().join("template.json");
+    std::fs::write(
+        &template,
+        r#"{"use_default": false, "include_claim_keys": ["repository_owner", "context"]}"#,
+    )
+    .unwrap();
+    let arg = |p: &Path| p.to_str().unwrap().to_owned();
+
+    let (code, with, stderr) =
+        who_json(&[&arg(&policy), "--github-template", &arg(&template)], None);
+    assert_eq!(code, 0, "{stderr}");
+    let principal = &with["policies"][0]["principals"][0];
+    let description = principal["description"].as_str().unwrap();
+    assert!(!description.contains("outside"), "{description}");
+    assert!(description.contains("octo-org"), "{description}");
+    let sub = principal["witness"]["context"]["token.actions.githubusercontent.com:sub"]
+        .as_str()
+        .unwrap();
+    assert_eq!(sub, "repository_owner:octo-org:environment:prod");
+
+    let (code, without, stderr) = who_json(&[&arg(&policy)], None);
+    assert_eq!(code, 0, "{stderr}");
+    let description = without["policies"][0]["principals"][0]["description"]
+        .as_str()
+        .unwrap();
+    assert!(description.contains("outside"), "{description}");
+
+    let broken = dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        "{\"use_default\": false,\n \"include_claim_keys\": [\"repo\",]}",
+    )
+    .unwrap();
+    let out = rolecall()
+        .arg("who")
+        .arg(&policy)
+        .arg("--github-template")
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{}:2:", broken.display())),
+        "{stderr}"
+    );
+}

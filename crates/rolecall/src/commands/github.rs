@@ -8,15 +8,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use rolecall_eval::claims::{ClaimRules, RoleAccount, WebIdentity};
-use rolecall_eval::github_subject::{
-    parse_template, Job, Subject, Template, TemplateSource, GITHUB_ISSUER,
-};
+use rolecall_eval::github_subject::{Job, Subject, Template, TemplateSource, GITHUB_ISSUER};
 use rolecall_eval::request::ContextValue;
 use serde_json::{json, Map, Value};
 
-use super::request::{read_input, usage};
+use super::request::{github_templates as templates, usage};
 use crate::args::Format;
-use crate::inputs::Kind;
 use crate::output::{self, CliError, ExitCode};
 
 /// `rolecall github ...`.
@@ -99,44 +96,6 @@ pub(crate) fn run(args: &GithubArgs) -> Result<ExitCode, CliError> {
     match &args.command {
         GithubCommand::Sub(a) => run_sub(a),
     }
-}
-
-/// The repository template (if any) and the organization's keys (if any).
-fn templates(paths: &[PathBuf]) -> Result<(Template, Option<Vec<String>>), CliError> {
-    let mut repo = None;
-    let mut org = None;
-    for path in paths {
-        // A template is a small configuration document: read within the
-        // configuration limit (1 MiB).
-        let bytes = read_input(path, Kind::Config)?;
-        let template =
-            parse_template(&bytes).map_err(|e| usage(format!("{}: {e}", path.display())))?;
-        let slot = match template {
-            Template::Organization { .. } => &mut org,
-            _ => &mut repo,
-        };
-        if slot.is_some() {
-            return Err(usage(format!(
-                "{}: a second {} template; give at most one repository and one organization template",
-                path.display(),
-                if matches!(template, Template::Organization { .. }) {
-                    "organization"
-                } else {
-                    "repository"
-                }
-            )));
-        }
-        *slot = Some(template);
-    }
-    let org_keys = match &org {
-        Some(Template::Organization { include_claim_keys }) => Some(include_claim_keys.clone()),
-        _ => None,
-    };
-    Ok(match (repo, org) {
-        (Some(r), _) => (r, org_keys),
-        (None, Some(o)) => (o, None),
-        (None, None) => (Template::Default, None),
-    })
 }
 
 fn extra_claims(pairs: &[String]) -> Result<BTreeMap<String, String>, CliError> {

@@ -17,6 +17,7 @@ use rolecall_eval::request::{ContextValue, Request};
 use rolecall_eval::CompiledPolicy;
 use serde_json::{json, Value};
 
+use super::request::github_grammar;
 use super::witness::request_json;
 use crate::args::Format;
 use crate::inputs::{self, Kind};
@@ -39,6 +40,12 @@ pub(crate) struct WhoArgs {
     /// groups, Kubernetes namespaces, ... (the tenant of each issuer's `sub`, compared exactly).
     #[arg(long = "trusted-owner", value_name = "NAME")]
     pub trusted_owners: Vec<String>,
+    /// The GitHub `sub` template the roles' GitHub subjects follow (repeatable: a repository
+    /// and an organization template): the output of
+    /// `GET /repos/{owner}/{repo}/actions/oidc/customization/sub` (or `/orgs/{org}/...`).
+    /// Subjects are then described and witnessed in the template's form instead of the default.
+    #[arg(long = "github-template", value_name = "FILE")]
+    pub github_templates: Vec<PathBuf>,
     /// List each file of a walked directory that holds no trust policy.
     #[arg(long, short)]
     pub verbose: bool,
@@ -106,7 +113,10 @@ pub(crate) fn run(args: &WhoArgs) -> Result<ExitCode, CliError> {
         .map(|s| (s.name, s.reason.to_owned()))
         .collect();
     let options = AuditOptions::new();
-    let analyzer = Analyzer::default();
+    let analyzer = match github_grammar(&args.github_templates)? {
+        Some(g) => Analyzer::default().with_github_subjects(g),
+        None => Analyzer::default(),
+    };
     let mut cache: HashMap<String, Analysed> = HashMap::new();
     let mut roles = Vec::new();
     let mut errors = Vec::new();
