@@ -507,7 +507,6 @@ pub fn latent(
 ) -> Result<Option<(String, String)>, String> {
     let role = RoleAccount::from_role_arn(role_arn)
         .map_err(|e| format!("`{role_arn}` is not a role ARN: {e}"))?;
-    let provider_arn = role.oidc_provider_arn(cluster.provider());
     let sub_key = format!("{}:sub", cluster.provider());
     let subs: Vec<String> = admitted.iter().map(|sa| sa.subject()).collect();
     // Everything is allowed except tokens of this cluster for a service account not in
@@ -518,25 +517,8 @@ pub fn latent(
             m.insert("StringNotEquals".into(), json!({&sub_key: subs}));
         }
     }
-    let others = json!({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": "*", "Action": "*"},
-        {"Effect": "Deny", "Principal": {"Federated": provider_arn},
-         "Action": "sts:AssumeRoleWithWebIdentity", "Condition": deny_condition},
-    ]});
-    let doc = rolecall_policy::parse_document(others.to_string())
-        .map_err(|e| format!("internal policy: {e}"))?;
-    let others =
-        CompiledPolicy::compile(&doc.policy).map_err(|e| format!("internal policy: {e}"))?;
-    let analyzer = rolecall_analyze::Analyzer::default();
-    let found = analyzer
-        .implies(policy, &others)
-        .map_err(|e| e.to_string())?;
-    let rolecall_analyze::Implication::NewAccess(w) = found else {
+    let Some(sub) = sub_outside(policy, &role, cluster, deny_condition)? else {
         return Ok(None);
-    };
-    let sub = match w.request.context().lookup(&sub_key).map(|e| e.value()) {
-        Some(rolecall_eval::request::ContextValue::Single(s)) => s.clone(),
-        _ => return Ok(None),
     };
     let Some(rest) = sub.strip_prefix("system:serviceaccount:") else {
         return Ok(None);
@@ -725,7 +707,6 @@ fn witness_for(
 ) -> Result<Option<(String, String)>, String> {
     let role = RoleAccount::from_role_arn(role_arn)
         .map_err(|e| format!("`{role_arn}` is not a role ARN: {e}"))?;
-    let provider_arn = role.oidc_provider_arn(cluster.provider());
     let sub_key = format!("{}:sub", cluster.provider());
     // The second pattern keeps the namespace non-empty and makes the name end in a letter,
     // which the shortest witness (a `*` filled with nothing) would not.
@@ -738,6 +719,24 @@ fn witness_for(
             m.insert("StringNotEquals".into(), json!({&sub_key: existing}));
         }
     }
+    let Some(sub) = sub_outside(policy, &role, cluster, deny_condition)? else {
+        return Ok(None);
+    };
+    Ok(service_account_of(&sub).map(|(n, s)| (n.to_owned(), s.to_owned())))
+}
+
+/// The `sub` of a request the trust policy allows but a policy allowing everything except
+/// this cluster's tokens that meet `deny_condition` does not (the analyzer's `implies`, whose
+/// witness the evaluator has checked); `None` when there is no such request or its `sub` is
+/// not a single string.
+fn sub_outside(
+    policy: &CompiledPolicy,
+    role: &RoleAccount,
+    cluster: &Cluster,
+    deny_condition: serde_json::Value,
+) -> Result<Option<String>, String> {
+    let provider_arn = role.oidc_provider_arn(cluster.provider());
+    let sub_key = format!("{}:sub", cluster.provider());
     let others = json!({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": "*", "Action": "*"},
         {"Effect": "Deny", "Principal": {"Federated": provider_arn},
@@ -753,11 +752,12 @@ fn witness_for(
     let rolecall_analyze::Implication::NewAccess(w) = found else {
         return Ok(None);
     };
-    let sub = match w.request.context().lookup(&sub_key).map(|e| e.value()) {
-        Some(rolecall_eval::request::ContextValue::Single(s)) => s.clone(),
-        _ => return Ok(None),
-    };
-    Ok(service_account_of(&sub).map(|(n, s)| (n.to_owned(), s.to_owned())))
+    Ok(
+        match w.request.context().lookup(&sub_key).map(|e| e.value()) {
+            Some(rolecall_eval::request::ContextValue::Single(s)) => Some(s.clone()),
+            _ => None,
+        },
+    )
 }
 
 #[cfg(test)]
