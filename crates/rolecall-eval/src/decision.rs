@@ -25,6 +25,37 @@ impl Decision {
         matches!(self, Decision::Allow)
     }
 
+    /// The decision of a call that needs every one of `decisions` (one per
+    /// action, docs/SEMANTICS.md §2.1 step 5): `ExplicitDeny` if any is,
+    /// else `Allow` if all are, else `ImplicitDeny`. No decision at all is
+    /// not an allowed call: `ImplicitDeny` (fail closed).
+    ///
+    /// ```
+    /// use rolecall_eval::Decision;
+    /// let all = |d: &[Decision]| Decision::combine(d.iter().copied());
+    /// assert_eq!(all(&[Decision::Allow, Decision::Allow]), Decision::Allow);
+    /// assert_eq!(all(&[Decision::Allow, Decision::ImplicitDeny]), Decision::ImplicitDeny);
+    /// assert_eq!(all(&[Decision::ImplicitDeny, Decision::ExplicitDeny]), Decision::ExplicitDeny);
+    /// assert_eq!(all(&[]), Decision::ImplicitDeny);
+    /// ```
+    pub fn combine(decisions: impl IntoIterator<Item = Decision>) -> Decision {
+        let mut any = false;
+        let mut all_allowed = true;
+        for d in decisions {
+            any = true;
+            match d {
+                Decision::ExplicitDeny => return Decision::ExplicitDeny,
+                Decision::ImplicitDeny => all_allowed = false,
+                Decision::Allow => {}
+            }
+        }
+        if any && all_allowed {
+            Decision::Allow
+        } else {
+            Decision::ImplicitDeny
+        }
+    }
+
     /// The stable name, spelled as the variant and as the batch protocol and
     /// JSON outputs write it: `Allow`, `ImplicitDeny`, `ExplicitDeny`.
     pub fn as_str(self) -> &'static str {

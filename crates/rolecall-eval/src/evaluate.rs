@@ -103,15 +103,8 @@ pub fn evaluate_call(policy: &CompiledPolicy, identity: &WebIdentity) -> CallOut
             outcome: outcome_of(policy, identity.principal(), a, identity.context()),
         })
         .collect();
-    let decided = |d: Decision| actions.iter().any(|a| a.outcome.decision == d);
-    let decision = if decided(Decision::ExplicitDeny) {
-        Decision::ExplicitDeny
-    } else if !actions.is_empty() && actions.iter().all(|a| a.outcome.decision.is_allowed()) {
-        Decision::Allow
-    } else {
-        // Fail closed: no action at all is not an allowed call.
-        Decision::ImplicitDeny
-    };
+    // Fail closed: no action at all is not an allowed call.
+    let decision = Decision::combine(actions.iter().map(|a| a.outcome.decision));
     CallOutcome { decision, actions }
 }
 

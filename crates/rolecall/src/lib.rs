@@ -10,6 +10,18 @@
 //! renders what they return (arguments are validated first, then
 //! turned into work).
 //!
+//! The code flows one way, in four stages:
+//!
+//! | stage | what it holds | may import |
+//! |---|---|---|
+//! | `args/` | clap definitions only | nothing of the others |
+//! | `load/` | the one place inputs are read: files, standard input, directory walks, policies in every form, account dumps, tokens, providers, JWKS, templates, EKS inputs, audit configuration | `args` |
+//! | `cmd/` | one module per command: calls the libraries, writes its report | `args`, `load`, `render`, never another command |
+//! | `render/` | output shared by commands: diagnostics with source snippets, witness requests, hints, skipped files, the output stream | nothing of the others |
+//!
+//! `error` (exit codes and the error a command stops with) is shared by
+//! all four. `tests/layering.rs` checks the imports.
+//!
 //! Exit codes are stable and documented in `rolecall --help`:
 //!
 //! | code | meaning |
@@ -29,16 +41,16 @@
 #![deny(missing_docs)]
 
 mod args;
-mod commands;
-mod diagnostic;
-mod inputs;
-mod output;
+mod cmd;
+mod error;
+mod load;
+mod render;
 
 use std::ffi::OsString;
 
 use clap::Parser as _;
 
-pub use output::ExitCode;
+pub use error::ExitCode;
 
 /// Answers a stream of `rolecall eval --batch` request lines (the protocol of
 /// the README's "Batch protocol"), one JSON line out per line in. This is
@@ -53,8 +65,8 @@ pub fn eval_batch(
     input: &mut impl std::io::BufRead,
     output: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
-    commands::batch::process(input, output).map_err(|e| match e {
-        output::CliError::Output(io) => io,
+    cmd::eval::batch::process(input, output).map_err(|e| match e {
+        error::CliError::Output(io) => io,
         other => std::io::Error::other(other.to_string()),
     })
 }
@@ -75,13 +87,13 @@ where
     #[derive(clap::Parser)]
     struct Eks {
         #[command(flatten)]
-        args: commands::EksArgs,
+        args: args::EksArgs,
     }
     let eks = Eks::try_parse_from(
         std::iter::once(OsString::from("eks")).chain(args.into_iter().map(Into::into)),
     )
     .map_err(|e| e.to_string())?;
-    commands::eks::run_to(&eks.args, output)
+    cmd::eks::run_to(&eks.args, output)
         .map(|code| code.code())
         .map_err(|e| e.to_string())
 }
@@ -106,12 +118,12 @@ where
             };
         }
     };
-    match commands::dispatch(cli) {
+    match cmd::dispatch(cli) {
         Ok(code) => code.code(),
-        Err(e) if output::is_broken_pipe(&e) => ExitCode::Clean.code(),
+        Err(e) if render::is_broken_pipe(&e) => ExitCode::Clean.code(),
         Err(e) => {
             let mut err = anstream::stderr();
-            let _ = output::write_error(&mut err, &e);
+            let _ = render::write_error(&mut err, &e);
             ExitCode::Error.code()
         }
     }

@@ -1,10 +1,18 @@
-//! The CLI flows one way (issue 18): a command module never imports another
-//! command module. Shared code lives in non-command modules (input reading,
-//! hints, witnesses, rendering) or in the library crates.
+//! The CLI flows one way (issue 18): `args` -> `load` -> `cmd` -> `render`.
 //!
-//! The imports between commands that exist today are listed in `KNOWN`, the
-//! debt the CLI restructuring pays off: the test fails on any new one, and
-//! on any listed one that is gone (so the list only shrinks).
+//! * `args/` holds clap definitions only and imports no other stage;
+//! * `load/` reads the inputs and may import `args`;
+//! * `cmd/` holds one module per command (`cmd/NAME.rs`, with its own
+//!   submodules under `cmd/NAME/`) and may import `args`, `load` and
+//!   `render`, but never another command;
+//! * `render/` writes what commands print alike and imports no other stage.
+//!
+//! Every stage may use `error` (exit codes and the error a command stops
+//! with). Imports are found in the source text: every path that starts with
+//! `crate::` or `super::` (groups such as `use super::{a, b::c}` included) is
+//! resolved against the module the file is, and the module it names is
+//! checked against the rules. Test modules (`#[cfg(test)]` to the end of a
+//! file) are not looked at.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -16,117 +24,303 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Modules of `src/commands/` that are not commands.
-const SHARED: &[&str] = &["mod", "hints", "request", "witness"];
-
-/// Command -> command imports still to be removed.
-const KNOWN: &[(&str, &str)] = &[
-    ("audit", "sts"),
-    ("batch", "check"),
-    ("batch", "eval"),
-    ("check", "audit"),
-    ("debug", "sts"),
-    ("eks", "explain"),
-    ("eks", "sts"),
-    ("eval", "batch"),
-    ("eval", "sts"),
-    ("explain", "eval"),
-    ("sts", "eval"),
-    ("token", "sts"),
-    ("who", "audit"),
+/// The stages, in the order the flow goes, and the stages each may import.
+const STAGES: &[(&str, &[&str])] = &[
+    ("args", &["error"]),
+    ("load", &["args", "error"]),
+    ("cmd", &["args", "load", "render", "error"]),
+    ("render", &["error"]),
 ];
 
-/// The modules `text` names through `super::` or `crate::commands::`,
-/// including inside `use super::{a, b::c}` groups.
-fn referenced(text: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for prefix in ["super::", "crate::commands::"] {
-        let mut rest = text;
-        while let Some(at) = rest.find(prefix) {
-            let after = &rest[at + prefix.len()..];
-            if let Some(group) = after.strip_prefix('{') {
-                // The first name of each top-level item of the group.
-                let (mut depth, mut start) = (0usize, true);
-                for (i, c) in group.char_indices() {
-                    match c {
-                        '{' => depth += 1,
-                        '}' if depth == 0 => break,
-                        '}' => depth -= 1,
-                        ',' if depth == 0 => start = true,
-                        c if start && (c.is_ascii_alphanumeric() || c == '_') => {
-                            let name: String = group[i..]
-                                .chars()
-                                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                                .collect();
-                            out.insert(name);
-                            start = false;
-                        }
-                        _ => {}
-                    }
-                }
-            } else {
-                let name: String = after
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                out.insert(name);
+fn is_ident(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// The leading identifier of `text`.
+fn ident(text: &str) -> &str {
+    let end = text.find(|c| !is_ident(c)).unwrap_or(text.len());
+    &text[..end]
+}
+
+/// The absolute module paths `text` names through `crate::` and `super::`,
+/// for a file that is the module `module` (`["cmd", "eval", "batch"]` for
+/// `src/cmd/eval/batch.rs`, `["cmd"]` for `src/cmd/mod.rs`): the resolved
+/// path as written, and for a group one path per item of the group (its
+/// first name).
+fn references(module: &[String], text: &str) -> Vec<Vec<String>> {
+    let text = text.split("#[cfg(test)]").next().unwrap_or(text);
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(found) = ["crate::", "super::"]
+        .iter()
+        .filter_map(|p| text[at..].find(p).map(|i| at + i))
+        .min()
+    {
+        at = found + "crate::".len();
+        if text[..found].ends_with(|c: char| is_ident(c) || c == ':') {
+            continue;
+        }
+        // `seg::seg::...`, perhaps ending in a `{...}` group.
+        let mut segs: Vec<&str> = Vec::new();
+        let mut group = None;
+        let mut cursor = &text[found..];
+        loop {
+            let name = ident(cursor);
+            if name.is_empty() {
+                break;
             }
-            rest = after;
+            segs.push(name);
+            match cursor[name.len()..].strip_prefix("::") {
+                Some(next) if next.starts_with('{') => {
+                    group = Some(group_items(&next[1..]));
+                    break;
+                }
+                Some(next) => cursor = next,
+                None => break,
+            }
+        }
+        let mut path: Vec<String> = Vec::new();
+        let mut rest = segs.as_slice();
+        if rest.first() == Some(&"crate") {
+            rest = &rest[1..];
+        } else {
+            path = module.to_vec();
+            while rest.first() == Some(&"super") {
+                path.pop();
+                rest = &rest[1..];
+            }
+        }
+        path.extend(rest.iter().map(|s| (*s).to_owned()));
+        match group {
+            Some(items) => out.extend(items.into_iter().map(|item| {
+                let mut full = path.clone();
+                full.push(item);
+                full
+            })),
+            None if !rest.is_empty() => out.push(path),
+            None => {}
         }
     }
     out
 }
 
-#[test]
-fn no_command_imports_another() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands");
-    let mut commands = BTreeSet::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            let name = path.file_stem().unwrap().to_str().unwrap().to_owned();
-            if !SHARED.contains(&name.as_str()) {
-                commands.insert(name);
+/// The first name of each top-level item of a `{...}` group (`text` starts
+/// just after the `{`).
+fn group_items(group: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0usize, true);
+    for (i, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => break,
+            '}' => depth -= 1,
+            ',' if depth == 0 => start = true,
+            c if start && depth == 0 && is_ident(c) => {
+                out.push(ident(&group[i..]).to_owned());
+                start = false;
             }
+            _ => {}
         }
     }
-    assert!(commands.len() >= 10, "commands found: {commands:?}");
-    let mut edges = BTreeSet::new();
-    for c in &commands {
-        let text = std::fs::read_to_string(dir.join(format!("{c}.rs"))).unwrap();
-        for other in referenced(&text) {
-            if other != *c && commands.contains(&other) {
-                edges.insert((c.clone(), other));
-            }
-        }
-    }
-    let known: BTreeSet<(String, String)> = KNOWN
+    out
+}
+
+/// The module a source file is: `src/a/b.rs` is `[a, b]`, `src/a/mod.rs` is
+/// `[a]`, `src/lib.rs` is `[]`.
+fn module_of(relative: &Path) -> Vec<String> {
+    let mut parts: Vec<String> = relative
         .iter()
-        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .map(|p| p.to_str().unwrap().to_owned())
         .collect();
-    let new: Vec<_> = edges.difference(&known).collect();
-    let gone: Vec<_> = known.difference(&edges).collect();
+    let file = parts.pop().unwrap();
+    let stem = file.strip_suffix(".rs").unwrap();
+    if !matches!(stem, "mod" | "lib" | "main") {
+        parts.push(stem.to_owned());
+    }
+    parts
+}
+
+/// Every rule broken by the files (module path, source text), as messages.
+fn violations(files: &[(Vec<String>, String)]) -> Vec<String> {
+    let commands: BTreeSet<&str> = files
+        .iter()
+        .filter(|(m, _)| m.first().is_some_and(|s| s == "cmd") && m.len() >= 2)
+        .map(|(m, _)| m[1].as_str())
+        .collect();
+    let stage_names: BTreeSet<&str> = STAGES.iter().map(|(s, _)| *s).collect();
+    let mut out = Vec::new();
+    for (module, text) in files {
+        let Some((stage, allowed)) = module
+            .first()
+            .and_then(|first| STAGES.iter().find(|(s, _)| s == first))
+        else {
+            continue;
+        };
+        for r in references(module, text) {
+            let Some(target) = r.first() else { continue };
+            let shown = format!("{} -> {}", module.join("::"), r.join("::"));
+            if target == stage {
+                // Within a stage only commands are walled off from each other.
+                if *stage == "cmd" && module.len() >= 2 && r.len() >= 2 {
+                    let (from, to) = (&module[1], &r[1]);
+                    if from != to && commands.contains(to.as_str()) {
+                        out.push(format!("a command imports another command: {shown}"));
+                    }
+                }
+            } else if (stage_names.contains(target.as_str()) || target == "error")
+                && !allowed.contains(&target.as_str())
+            {
+                out.push(format!("stage `{stage}` imports `{target}`: {shown}"));
+            }
+        }
+    }
+    out
+}
+
+fn sources(dir: &Path, root: &Path, out: &mut Vec<(Vec<String>, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            sources(&path, root, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let module = module_of(path.strip_prefix(root).unwrap());
+            out.push((module, std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+}
+
+#[test]
+fn the_cli_flows_one_way() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&root, &root, &mut files);
+    files.sort();
+    // The layout itself: the four stages, and the commands as modules of `cmd`.
+    for (stage, _) in STAGES {
+        assert!(
+            files.iter().any(|(m, _)| m.len() == 1 && m[0] == *stage),
+            "no module `{stage}` in src/"
+        );
+    }
+    let commands: BTreeSet<&str> = files
+        .iter()
+        .filter(|(m, _)| m.len() == 2 && m[0] == "cmd")
+        .map(|(m, _)| m[1].as_str())
+        .collect();
+    assert!(commands.len() >= 10, "commands found: {commands:?}");
+    let broken = violations(&files);
     assert!(
-        new.is_empty(),
-        "a command module imports another (move the shared code to a non-command module or a \
-         library crate): {new:?}"
-    );
-    assert!(
-        gone.is_empty(),
-        "these imports are gone: remove them from KNOWN so they cannot come back: {gone:?}"
+        broken.is_empty(),
+        "the CLI must flow args -> load -> cmd -> render, with no command importing another (move \
+         shared code to `load`, `render` or a library crate):\n{}",
+        broken.join("\n")
     );
 }
 
-/// The scanner sees both import shapes.
+/// The scanner resolves `crate::`, `super::` and `super::super::` paths and
+/// the items of groups, from files at every depth.
 #[test]
-fn references_are_found_in_paths_and_groups() {
-    let found =
-        referenced("use super::{eval::{self, A}, sts};\nlet x = crate::commands::audit::f();");
+fn references_are_resolved_against_the_files_module() {
+    let module = |m: &str| m.split("::").map(String::from).collect::<Vec<_>>();
+    let paths = |found: Vec<Vec<String>>| {
+        found
+            .into_iter()
+            .map(|p| p.join("::"))
+            .collect::<BTreeSet<_>>()
+    };
     assert_eq!(
-        found,
-        ["audit", "eval", "sts"]
+        paths(references(
+            &module("cmd::eval"),
+            "use super::{explain::{self, A}, sts};\nlet x = crate::cmd::audit::f();\n\
+             use crate::{load::files, render};"
+        )),
+        [
+            "cmd::explain",
+            "cmd::sts",
+            "cmd::audit::f",
+            "load",
+            "render"
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect()
+    );
+    assert_eq!(
+        paths(references(
+            &module("cmd::eval::batch"),
+            "use super::statement_ref;\nuse super::super::explain::x;"
+        )),
+        ["cmd::eval::statement_ref", "cmd::explain::x"]
             .into_iter()
             .map(String::from)
-            .collect::<BTreeSet<_>>()
+            .collect()
     );
+}
+
+/// Each rule catches what it forbids, and allows what it allows.
+#[test]
+fn violations_are_caught() {
+    let file = |m: &str, text: &str| {
+        (
+            m.split("::").map(String::from).collect::<Vec<_>>(),
+            text.to_owned(),
+        )
+    };
+    let base = vec![
+        file("cmd", "mod eval; mod explain;"),
+        file(
+            "cmd::eval",
+            "use crate::load::request::load_subject;\nuse crate::render::stdout;",
+        ),
+        file("cmd::explain", "use crate::args::ExplainArgs;"),
+        file("cmd::eval::batch", "use super::statement_ref;"),
+        file(
+            "load::request",
+            "use crate::args::RequestArgs;\nuse crate::error::usage;",
+        ),
+        file("render", "use crate::error::CliError;"),
+    ];
+    assert_eq!(violations(&base), Vec::<String>::new());
+    for (bad, expected) in [
+        (
+            file("cmd::explain", "use super::eval::combine;"),
+            "a command imports another command",
+        ),
+        (
+            file("cmd::eval::batch", "use super::super::explain::x;"),
+            "a command imports another command",
+        ),
+        (
+            file("cmd::explain", "let d = crate::cmd::eval::run(a);"),
+            "a command imports another command",
+        ),
+        (
+            file("load::policy", "use crate::cmd::check::f;"),
+            "stage `load` imports `cmd`",
+        ),
+        (
+            file("load::policy", "use crate::render::stdout;"),
+            "stage `load` imports `render`",
+        ),
+        (
+            file("args", "use crate::load::Kind;"),
+            "stage `args` imports `load`",
+        ),
+        (
+            file("render::witness", "use crate::{args::Format, error};"),
+            "stage `render` imports `args`",
+        ),
+        (
+            file("render", "use super::cmd::x;"),
+            "stage `render` imports `cmd`",
+        ),
+    ] {
+        let mut files = base.clone();
+        files.push(bad.clone());
+        let found = violations(&files);
+        assert!(
+            found.len() == 1 && found[0].starts_with(expected),
+            "{bad:?}: {found:?}"
+        );
+    }
 }

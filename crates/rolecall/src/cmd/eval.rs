@@ -1,42 +1,22 @@
 //! `rolecall eval`: the decision STS would make, and the statements that
 //! made it.
 
+pub(crate) mod batch;
+
 use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
-use clap::Args;
+use rolecall_eval::claims::ClaimRules;
 use rolecall_eval::{decide, evaluate_call, CompiledPolicy, Decision};
+use rolecall_sts::call::{Check, Response};
+use rolecall_sts::{assume_role_with_web_identity, CallInput, TrustPolicy};
 use serde_json::json;
 
-use super::request::{load_policy, load_subject, RequestArgs, Subject};
-use crate::args::Format;
-use crate::output::{self, CliError, ExitCode};
-
-#[derive(Debug, Args)]
-pub(crate) struct EvalArgs {
-    #[command(flatten)]
-    pub request: RequestArgs,
-    /// Read JSON Lines requests on standard input and write one JSON line per
-    /// input line (see the README, "Batch protocol").
-    #[arg(long, conflicts_with_all = ["policy", "token", "principal", "context", "context_file", "actions"])]
-    pub batch: bool,
-    /// Verify the token first as STS does (issuer registered, signature,
-    /// audience, expiry) with --providers and --jwks; a token STS would
-    /// refuse gives its STS error instead of a decision.
-    #[arg(long, requires_all = ["token", "role_arn", "providers", "jwks"])]
-    pub verify: bool,
-    /// With --verify: the account's IAM OIDC providers (repeatable), as for
-    /// `rolecall sts`.
-    #[arg(long, value_name = "FILE", requires = "verify")]
-    pub providers: Vec<std::path::PathBuf>,
-    /// With --verify: the issuer's JWKS file or mirrored issuer directory.
-    #[arg(long, value_name = "FILE|DIR", requires = "verify")]
-    pub jwks: Option<std::path::PathBuf>,
-    /// With --verify: the time of the call (RFC 3339 or unix seconds;
-    /// default now).
-    #[arg(long, value_name = "TIME", requires = "verify")]
-    pub now: Option<String>,
-}
+use crate::args::{EvalArgs, Format};
+use crate::error::{usage, CliError, ExitCode};
+use crate::load::request::{load_policy, load_subject, Subject};
+use crate::load::sts::{load_keys, load_providers, load_token, parse_now};
+use crate::render::stdout;
 
 /// One action's result.
 pub(crate) struct ActionResult {
@@ -85,41 +65,11 @@ pub(crate) fn run_subject(policy: &CompiledPolicy, subject: &Subject) -> EvalRes
                 })
                 .collect();
             EvalResult {
-                decision: combine(actions.iter().map(|a| a.decision)),
+                decision: Decision::combine(actions.iter().map(|a| a.decision)),
                 actions,
                 from_token: false,
             }
         }
-    }
-}
-
-/// Allow only if all are Allow; ExplicitDeny if any is; else ImplicitDeny.
-pub(crate) fn combine(decisions: impl Iterator<Item = Decision>) -> Decision {
-    let mut all_allowed = true;
-    for d in decisions {
-        match d {
-            Decision::ExplicitDeny => return Decision::ExplicitDeny,
-            Decision::ImplicitDeny => all_allowed = false,
-            Decision::Allow => {}
-        }
-    }
-    if all_allowed {
-        Decision::Allow
-    } else {
-        Decision::ImplicitDeny
-    }
-}
-
-/// The decision as the batch protocol and JSON output spell it.
-pub(crate) fn decision_name(d: Decision) -> &'static str {
-    d.as_str()
-}
-
-pub(crate) fn exit_code(d: Decision) -> ExitCode {
-    if d == Decision::Allow {
-        ExitCode::Clean
-    } else {
-        ExitCode::Findings
     }
 }
 
@@ -160,25 +110,25 @@ fn describe_statements(policy: &CompiledPolicy, statements: &[usize]) -> String 
 
 pub(crate) fn run(args: &EvalArgs) -> Result<ExitCode, CliError> {
     if args.batch {
-        return super::batch::run();
+        return batch::run();
     }
     let policy = load_policy(&args.request)?;
     if args.verify {
-        if let Some(code) = super::sts::verify_token(args, &policy.compiled)? {
+        if let Some(code) = verify_token(args, &policy.compiled)? {
             return Ok(code);
         }
     }
     let subject = load_subject(&args.request)?;
     let mut result = run_subject(&policy.compiled, &subject);
     result.from_token &= !args.verify;
-    let mut out = output::stdout();
+    let mut out = stdout();
     match args.request.format {
         Format::Json => {
             let report = json!({
-                "decision": decision_name(result.decision),
+                "decision": Decision::as_str(result.decision),
                 "actions": result.actions.iter().map(|a| json!({
                     "action": a.action,
-                    "decision": decision_name(a.decision),
+                    "decision": Decision::as_str(a.decision),
                     "statements": a.statements.iter().map(|&i| statement_ref(&policy.compiled, i)).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
                 "signature_checked": args.verify,
@@ -188,14 +138,14 @@ pub(crate) fn run(args: &EvalArgs) -> Result<ExitCode, CliError> {
         }
         Format::Text => {
             let style = decision_style(result.decision);
-            writeln!(out, "{style}{}{style:#}", decision_name(result.decision))?;
+            writeln!(out, "{style}{}{style:#}", Decision::as_str(result.decision))?;
             for a in &result.actions {
                 let style = decision_style(a.decision);
                 write!(
                     out,
                     "  {:<32} {style}{}{style:#}",
                     a.action,
-                    decision_name(a.decision)
+                    Decision::as_str(a.decision)
                 )?;
                 match a.decision {
                     Decision::Allow => writeln!(
@@ -223,5 +173,77 @@ pub(crate) fn run(args: &EvalArgs) -> Result<ExitCode, CliError> {
         }
     }
     out.flush()?;
-    Ok(exit_code(result.decision))
+    Ok(ExitCode::of_decision(result.decision))
+}
+
+/// `rolecall eval --verify`: runs the token checks of the STS call. Returns
+/// the exit code when STS would refuse the token before looking at the
+/// policy (the STS error is printed), `None` when the token passes and the
+/// evaluation should go on.
+pub(crate) fn verify_token(
+    args: &EvalArgs,
+    policy: &CompiledPolicy,
+) -> Result<Option<ExitCode>, CliError> {
+    let (Some(token_path), Some(role_arn), Some(jwks)) = (
+        args.request.token.as_deref(),
+        args.request.role_arn.as_deref(),
+        args.jwks.as_deref(),
+    ) else {
+        return Err(usage(
+            "--verify needs --token, --role-arn, --providers and --jwks",
+        ));
+    };
+    let token = load_token(token_path)?;
+    let providers = load_providers(&args.providers)?;
+    let keys = load_keys(jwks)?;
+    let now = parse_now(args.now.as_deref())?;
+    let trust = TrustPolicy::from_compiled(policy.clone());
+    let rules = if args.request.pre_2026_claims {
+        ClaimRules::pre_2026()
+    } else {
+        ClaimRules::default()
+    };
+    let input = CallInput::builder()
+        .role_arn(role_arn)
+        .policy(&trust)
+        .token(&token)
+        .providers(&providers)
+        .keys(&keys)
+        .now(now)
+        .rules(rules)
+        .build()
+        .map_err(|e| usage(e.to_string()))?;
+    let result = assume_role_with_web_identity(&input);
+    match &result.outcome {
+        Response::Error { error, .. } if error.check != Check::Authorization => {
+            let mut out = stdout();
+            match args.request.format {
+                Format::Json => {
+                    let value = serde_json::json!({
+                        "decision": "Error",
+                        "sts_error": error,
+                        "signature_checked": true,
+                    });
+                    serde_json::to_writer_pretty(&mut out, &value).map_err(std::io::Error::from)?;
+                    writeln!(out)?;
+                }
+                Format::Text => {
+                    let red = AnsiColor::Red.on_default().bold();
+                    writeln!(out, "{red}{error}{red:#}")?;
+                    writeln!(out, "  check: {}", error.check.as_str())?;
+                    writeln!(out, "  cause: {}", error.cause)?;
+                    writeln!(
+                        out,
+                        "STS refuses the token before it evaluates the trust policy"
+                    )?;
+                }
+            }
+            out.flush()?;
+            Ok(Some(ExitCode::Findings))
+        }
+        Response::Undetermined { reason } => {
+            Err(usage(format!("cannot verify the token: {reason}")))
+        }
+        _ => Ok(None),
+    }
 }

@@ -14,7 +14,7 @@ use std::io::{self, BufRead, Write};
 use std::rc::Rc;
 
 use rolecall_eval::request::{Context, Request};
-use rolecall_eval::{decide, CompiledPolicy};
+use rolecall_eval::{decide, CompiledPolicy, Decision};
 use rolecall_policy::parse_document;
 use std::fmt;
 
@@ -22,8 +22,9 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::eval::{combine, decision_name, statement_ref};
-use crate::output::{CliError, ExitCode};
+use super::statement_ref;
+use crate::error::{CliError, ExitCode};
+use crate::load::policy::parse_error_message;
 
 /// Longest input line accepted. Longer lines are answered with a
 /// `line-too-long` error without being held in memory; a policy itself is
@@ -496,7 +497,7 @@ fn answer<'a>(
         let outcome = decide(&policy, &request);
         results.push((request, outcome));
     }
-    let decision = combine(results.iter().map(|(_, o)| o.decision));
+    let decision = Decision::combine(results.iter().map(|(_, o)| o.decision));
     // The statements that decided the call: for Allow every allowing
     // statement, for a deny those of the actions that were denied that way.
     let mut statements: Vec<usize> = results
@@ -509,14 +510,14 @@ fn answer<'a>(
     let refs = |list: &[usize]| list.iter().map(|&i| statement_ref(&policy, i)).collect();
     Answer(OutputLine {
         id,
-        decision: decision_name(decision),
+        decision: Decision::as_str(decision),
         statements: refs(&statements),
         actions: listed.then(|| {
             results
                 .iter()
                 .map(|(r, o)| ActionLine {
                     action: r.action().to_owned(),
-                    decision: decision_name(o.decision),
+                    decision: Decision::as_str(o.decision),
                     statements: refs(&o.statements),
                 })
                 .collect()
@@ -537,7 +538,7 @@ fn compile(raw: &RawValue) -> Result<Rc<CompiledPolicy>, LineError> {
         raw.get()
     };
     let doc = parse_document(text).map_err(|e| {
-        LineError::new("policy", super::check::parse_error_message(&e))
+        LineError::new("policy", parse_error_message(&e))
             .at(u64::from(e.line()), u64::from(e.column()))
     })?;
     CompiledPolicy::compile(&doc.policy)

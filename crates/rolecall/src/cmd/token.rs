@@ -2,87 +2,21 @@
 //! would derive from it (`rolecall_sts::inspect`). No signature check.
 
 use std::io::Write;
-use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
-use clap::{Args, Subcommand};
 use rolecall_eval::claims::{ClaimRules, RoleAccount};
 use rolecall_sts::inspect::{inspect, TokenReport};
 use serde_json::Value;
 
-use super::request::{read_input, usage};
-use super::sts::parse_now;
-use crate::args::Format;
-use crate::inputs::Kind;
-use crate::output::{self, CliError, ExitCode};
-
-/// `rolecall token ...`.
-#[derive(Debug, Args)]
-pub(crate) struct TokenArgs {
-    #[command(subcommand)]
-    pub command: TokenCommand,
-}
-
-/// Token tools.
-#[derive(Debug, Subcommand)]
-pub(crate) enum TokenCommand {
-    /// Decode a token (without verifying it) and show its header, claims,
-    /// provider, the condition keys STS would derive, and what is unusual.
-    #[command(after_help = "\
-Exit codes: 0 decoded, 1 STS would refuse the token whatever the policy (too long, a member given twice, a `crit` header, expired, no aud, alg not RS256, no kid, ...), 2 not a token or unreadable.
-
-Examples:
-  rolecall token inspect token.jwt \\
-      --role-arn arn:aws:iam::111122223333:role/app
-  rolecall token inspect - \\
-      < /var/run/secrets/eks.amazonaws.com/serviceaccount/token
-  rolecall token inspect eyJhbGciOi... --format json")]
-    Inspect(InspectArgs),
-}
-
-/// Arguments of `rolecall token inspect`.
-#[derive(Debug, Args)]
-pub(crate) struct InspectArgs {
-    /// The token itself, a file holding it, or `-` for standard input.
-    #[arg(value_name = "TOKEN|FILE|-")]
-    pub token: String,
-    /// The role's ARN: names the account of the provider ARN (the principal).
-    #[arg(long, value_name = "ARN")]
-    pub role_arn: Option<String>,
-    /// The time to judge expiry against: RFC 3339 or unix seconds (default: now).
-    #[arg(long, value_name = "TIME")]
-    pub now: Option<String>,
-    /// Reproduce STS before the 2026 provider-specific claim keys.
-    #[arg(long)]
-    pub pre_2026_claims: bool,
-    /// Output format: `text` prints the header, the claims, the condition keys STS would derive
-    /// and what is unusual; `json` the same for tools.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-}
+use crate::args::{Format, InspectArgs, TokenArgs, TokenCommand};
+use crate::error::{usage, CliError, ExitCode};
+use crate::load::sts::{parse_now, token_text};
+use crate::render::stdout;
 
 pub(crate) fn run(args: &TokenArgs) -> Result<ExitCode, CliError> {
     match &args.command {
         TokenCommand::Inspect(a) => run_inspect(a),
     }
-}
-
-/// The token text: stdin for `-`, a file when one exists at that path,
-/// else the argument itself when it looks like a compact JWT.
-fn token_text(arg: &str) -> Result<String, CliError> {
-    let path = Path::new(arg);
-    // Any existing path but a directory: a pipe such as `<(cat t.jwt)`
-    // (`/dev/fd/63`) is read too, bounded as a token.
-    if arg == "-" || path.exists() && !path.is_dir() {
-        return String::from_utf8(read_input(path, Kind::Token)?)
-            .map_err(|_| usage(format!("{arg}: not UTF-8 text")));
-    }
-    if arg.matches('.').count() == 2 && !arg.contains('/') {
-        return Ok(arg.to_owned());
-    }
-    Err(usage(format!(
-        "`{arg}` is neither a file nor a token (header.claims.signature)"
-    )))
 }
 
 fn run_inspect(args: &InspectArgs) -> Result<ExitCode, CliError> {
@@ -108,7 +42,7 @@ fn run_inspect(args: &InspectArgs) -> Result<ExitCode, CliError> {
     } else {
         ExitCode::Clean
     };
-    let mut out = output::stdout();
+    let mut out = stdout();
     match args.format {
         Format::Json => {
             let mut value = serde_json::to_value(&report).map_err(std::io::Error::from)?;

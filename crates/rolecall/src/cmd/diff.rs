@@ -5,33 +5,16 @@
 //! the other.
 
 use std::io::Write;
-use std::path::PathBuf;
 
-use clap::Args;
 use rolecall_analyze::{Analyzer, Implication, Witness};
 use rolecall_eval::{evaluate, CompiledPolicy};
 use serde_json::json;
 
-use super::request::{load_policy_file, LoadedPolicy};
-use super::witness::{explain_line, request_json};
-use crate::args::Format;
-use crate::output::{self, CliError, ExitCode};
-
-#[derive(Debug, Args)]
-pub(crate) struct DiffArgs {
-    /// The trust policy before the change: a file or `-` (a raw policy, URL-encoded policy or
-    /// `aws iam get-role` output).
-    #[arg(value_name = "OLD")]
-    pub old: PathBuf,
-    /// The trust policy after the change, in the same forms.
-    #[arg(value_name = "NEW")]
-    pub new: PathBuf,
-    /// Output format: `text` says whether there is new and removed access, each with a
-    /// `rolecall explain` line that shows it; `json` is one document: `new_access`, `witnesses`,
-    /// `removed_access`, `removed_witnesses` (witnesses are request objects of `eval --batch`).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-}
+use crate::args::{DiffArgs, Format};
+use crate::error::{CliError, ExitCode};
+use crate::load::policy::{load_policy_file, LoadedPolicy};
+use crate::render::stdout;
+use crate::render::witness::{explain_line, request_json};
 
 /// One direction of the comparison: a request `allowed_by` allows and
 /// `denied_by` does not, if there is one.
@@ -73,7 +56,7 @@ pub(crate) fn run(args: &DiffArgs) -> Result<ExitCode, CliError> {
         witness: witness(implies(&old.compiled, &new.compiled)?),
     };
 
-    let mut out = output::stdout();
+    let mut out = stdout();
     match args.format {
         Format::Json => {
             let list = |s: &Side| -> Vec<serde_json::Value> {

@@ -1,12 +1,33 @@
-//! Command-line arguments, as clap reads them.
+//! Command-line arguments, as clap reads them: the first stage of the
+//! one-way flow `args` -> `load` -> `cmd` -> `render` (see `lib.rs`).
 //!
 //! These types only describe the command line; each command checks what
 //! clap cannot (a file that must exist, two options that go together) before
-//! it does any work.
+//! it does any work. Nothing here reads an input or imports another stage.
+
+mod diff;
+mod eks;
+mod eval;
+mod explain;
+mod github;
+mod request;
+mod sts;
+mod token;
+mod who;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub(crate) use diff::DiffArgs;
+pub(crate) use eks::{EksArgs, EksFormat};
+pub(crate) use eval::EvalArgs;
+pub(crate) use explain::ExplainArgs;
+pub(crate) use github::{GithubArgs, GithubCommand, SubArgs};
+pub(crate) use request::RequestArgs;
+pub(crate) use sts::{AssumeArgs, StsArgs, StsCommand};
+pub(crate) use token::{InspectArgs, TokenArgs, TokenCommand};
+pub(crate) use who::WhoArgs;
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -120,7 +141,7 @@ Examples:
   rolecall eval --policy trust.json --principal accounts.google.com \\
       --context accounts.google.com:aud=my-client-id
   rolecall eval --batch < requests.jsonl > decisions.jsonl")]
-    Eval(crate::commands::EvalArgs),
+    Eval(EvalArgs),
     /// Explain a decision condition by condition: which part failed, the
     /// policy line, the request value, and a hint.
     #[command(after_help = "\
@@ -133,7 +154,7 @@ Examples:
   rolecall explain --policy trust.json --principal accounts.google.com \\
       --context accounts.google.com:aud=my-client-id \\
       --context accounts.google.com:sub=110169484474386276334")]
-    Explain(crate::commands::ExplainArgs),
+    Explain(ExplainArgs),
     /// Reproduce AssumeRoleWithWebIdentity offline, with the token verified.
     #[command(
         subcommand_required = true,
@@ -144,13 +165,13 @@ Examples:
       --providers providers.json --jwks jwks.json
   rolecall sts assume-role-with-web-identity --help"
     )]
-    Sts(crate::commands::StsArgs),
+    Sts(StsArgs),
     /// Inspect web-identity tokens.
     #[command(after_help = "\
 Examples:
   rolecall token inspect token.jwt --now 2025-06-15T12:00:00Z
   rolecall token inspect - --format json < token.jwt")]
-    Token(crate::commands::TokenArgs),
+    Token(TokenArgs),
     /// GitHub Actions: the `sub` a job sends.
     #[command(
         subcommand_required = true,
@@ -159,7 +180,7 @@ Examples:
   rolecall github sub --repository octo-org/octo-repo --ref refs/heads/main
   rolecall github sub --help"
     )]
-    Github(crate::commands::GithubArgs),
+    Github(GithubArgs),
     /// EKS: check service accounts (IRSA) against the roles they name.
     #[command(after_help = "\
 Exit codes: 0 every annotated service account can assume its role and no role admits another service account, 1 something is not ok, 2 unreadable input.
@@ -181,13 +202,13 @@ Examples:
       --roles roles.json
   rolecall eks --cluster cluster.json --service-accounts rendered.yaml \\
       --roles app-role.json --providers provider.json --format json")]
-    Eks(crate::commands::EksArgs),
+    Eks(EksArgs),
     /// Per role: can anyone assume it, and who, exactly (every answer backed by a checked request).
     #[command(after_help = WHO_HELP)]
-    Who(crate::commands::WhoArgs),
+    Who(WhoArgs),
     /// Does a policy change let anyone new in (and does it shut anyone out)?
     #[command(after_help = DIFF_HELP)]
-    Diff(crate::commands::DiffArgs),
+    Diff(DiffArgs),
     /// Print internal stages (the syntax tree) for debugging.
     #[command(
         subcommand,

@@ -6,11 +6,15 @@ use rolecall_policy::validate::{self, DiagnosticLevel, FindingClass};
 use rolecall_policy::{parse_document, Document, InputForm, ParseError};
 use serde_json::json;
 
-use crate::args::{CheckArgs, Format};
-use crate::diagnostic::{render, render_embedded, Diagnostic, Level, Location, Repeats};
-use crate::inputs::{self, Input, Kind};
-use crate::output::{self, CliError, ExitCode};
 use rolecall_audit::source::{classify, document_placement, SourceKind};
+
+use crate::args::{CheckArgs, Format};
+use crate::error::{CliError, ExitCode};
+use crate::load::files::{collect, Input};
+use crate::load::policy::parse_error_message;
+use crate::load::Kind;
+use crate::render::diagnostic::{render, render_embedded, Diagnostic, Level, Location, Repeats};
+use crate::render::{progress, stdout, write_skipped};
 
 /// What happened to one input.
 enum Outcome {
@@ -20,7 +24,7 @@ enum Outcome {
 }
 
 pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, CliError> {
-    let collected = inputs::collect(&args.paths, &["json"]);
+    let collected = collect(&args.paths, &["json"]);
     if collected.candidates.is_empty() && collected.skipped.is_empty() {
         return Err(CliError::Usage(
             "no policy files found (directories are searched for *.json)".into(),
@@ -31,12 +35,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, CliError> {
         .into_iter()
         .map(|s| (s.name, s.reason.to_owned()))
         .collect();
-    // indicatif draws only when stderr is a terminal: piped runs stay silent.
-    let progress = if collected.candidates.len() >= super::audit::PROGRESS_MIN_INPUTS {
-        indicatif::ProgressBar::new(collected.candidates.len() as u64)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let progress = progress(collected.candidates.len());
     let mut inputs = Vec::with_capacity(collected.candidates.len());
     for candidate in collected.candidates {
         let input = candidate.read(Kind::Policy);
@@ -70,16 +69,16 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, CliError> {
         .collect();
     progress.finish_and_clear();
 
-    let mut out = output::stdout();
+    let mut out = stdout();
     match args.format {
         Format::Text => {
             write_text(&mut out, &results)?;
-            super::audit::write_skipped(&mut out, &skipped, args.verbose)?;
+            write_skipped(&mut out, &skipped, args.verbose)?;
         }
         Format::Json => {
             write_json(&mut out, &results)?;
             if args.verbose {
-                super::audit::write_skipped(&mut anstream::stderr(), &skipped, true)?;
+                write_skipped(&mut anstream::stderr(), &skipped, true)?;
             }
         }
     }
@@ -145,14 +144,6 @@ fn container_hint(input: &Input) -> Option<String> {
     Some(format!(
         "this looks like {what}, not a policy: `rolecall audit` reads the trust policies inside it"
     ))
-}
-
-/// The error without its position, which the diagnostic shows itself.
-pub(crate) fn parse_error_message(e: &ParseError) -> String {
-    match e.context() {
-        Some(c) => format!("{c}: {}", e.kind()),
-        None => e.kind().to_string(),
-    }
 }
 
 /// The text the parse error's position refers to: the input, unless the

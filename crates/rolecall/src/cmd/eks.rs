@@ -4,12 +4,10 @@
 //! roles and providers are read as `sts` and `explain` read them, and a denial's reason is
 //! `explain`'s, hints included).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use anstyle::{AnsiColor, Style};
-use clap::{Args, ValueEnum};
 use rolecall_eks::index::SubjectIndex;
 use rolecall_eks::pod_identity::{self, Association, PodTags};
 use rolecall_eks::pods::Pod;
@@ -23,64 +21,15 @@ use rolecall_policy::PrincipalKind;
 use rolecall_sts::ProviderRegistry;
 use serde::Serialize;
 
-use super::explain::context_text;
-use super::hints::{condition_hints, statement_hints, RequestFacts};
-use super::request::{load_policy_bytes, read_input, usage, LoadedPolicy};
-use super::sts::{dump_role_policy, load_providers, name_of, AccountDump};
-use crate::inputs::Kind;
-use crate::output::{self, CliError, ExitCode};
-
-/// Arguments of `rolecall eks`.
-#[derive(Debug, Args)]
-pub(crate) struct EksArgs {
-    /// The cluster: `aws eks describe-cluster` output (its OIDC issuer is the tokens' `iss`).
-    #[arg(long, value_name = "FILE")]
-    pub cluster: PathBuf,
-    /// Service accounts (repeatable): `kubectl get serviceaccounts -A -o json` output, or YAML
-    /// manifests (`helm template`, `kustomize build`: several documents, `List` kinds).
-    #[arg(
-        long = "service-accounts",
-        value_name = "FILE",
-        required_unless_present = "pod_identity"
-    )]
-    pub service_accounts: Vec<PathBuf>,
-    /// Roles (repeatable, several files after one flag too): `aws iam get-account-authorization-details` or `aws iam get-role`
-    /// output, or a bare trust policy file: its role is `ROLE` in the cluster's account, where
-    /// the file is `ROLE.json` (`trust/cart.json` is `arn:aws:iam::CLUSTER-ACCOUNT:role/cart`).
-    #[arg(long, value_name = "FILE", required = true, num_args = 1..)]
-    pub roles: Vec<PathBuf>,
-    /// EKS Pod Identity associations (repeatable, several files after one flag too): `aws eks describe-pod-identity-association`
-    /// output (one association with its role) or `aws eks list-pod-identity-associations`
-    /// output (which associations exist; one not also described is `role-unknown`).
-    #[arg(long = "pod-identity", value_name = "FILE", num_args = 1..)]
-    pub pod_identity: Vec<PathBuf>,
-    /// Pods (repeatable): `kubectl get pods -A -o json` output. Marks which service accounts
-    /// are in use (`in_use`), and gives the pod names and UIDs a Pod Identity trust policy may
-    /// test.
-    #[arg(long, value_name = "FILE")]
-    pub pods: Vec<PathBuf>,
-    /// The IAM OIDC providers (repeatable; as `sts` reads them): with them, the issuer's
-    /// provider in each role's account and the audience against its client IDs are checked.
-    #[arg(long, value_name = "FILE")]
-    pub providers: Vec<PathBuf>,
-    /// Output format: `text` a table of service accounts, then each role's admitted service
-    /// accounts, then the Pod Identity associations; `json` the same for tools; `sarif` one
-    /// result per problem, located at the service account's name in its manifest.
-    #[arg(long, value_enum, default_value_t = EksFormat::Text)]
-    pub format: EksFormat,
-}
-
-/// `rolecall eks --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum EksFormat {
-    /// For people.
-    Text,
-    /// For tools: one JSON document.
-    Json,
-    /// SARIF 2.1.0, for code scanning: each problem at the service account's line in the
-    /// manifest (or kubectl output) it came from.
-    Sarif,
-}
+use crate::args::{EksArgs, EksFormat};
+use crate::error::{usage, CliError, ExitCode};
+use crate::load::eks::{
+    load_associations, load_cluster, load_pods, load_roles, load_service_accounts,
+};
+use crate::load::policy::LoadedPolicy;
+use crate::load::sts::load_providers;
+use crate::render::hints::{condition_hints, statement_hints, RequestFacts};
+use crate::render::{context_text, stdout};
 
 /// A service account's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -192,7 +141,7 @@ const MAX_REASON_PARTS: usize = 3;
 const MAX_REASON_CHARS: usize = 2000;
 
 pub(crate) fn run(args: &EksArgs) -> Result<ExitCode, CliError> {
-    let mut out = output::stdout();
+    let mut out = stdout();
     let code = run_to(args, &mut out)?;
     out.flush()?;
     Ok(code)
@@ -211,16 +160,8 @@ pub(crate) fn run_to(args: &EksArgs, out: &mut impl Write) -> Result<ExitCode, C
     if stdin_users > 1 {
         return Err(usage("only one input can read standard input (`-`)"));
     }
-    let cluster = rolecall_eks::read_cluster(&text_of(&args.cluster)?)
-        .map_err(|e| usage(format!("{}: {e}", name_of(&args.cluster))))?;
-    let mut accounts = Vec::new();
-    let mut account_files = Vec::new();
-    for path in &args.service_accounts {
-        let found = rolecall_eks::read_service_accounts(&text_of(path)?)
-            .map_err(|e| usage(format!("{}: {e}", name_of(path))))?;
-        account_files.extend(std::iter::repeat_n(name_of(path), found.len()));
-        accounts.extend(found);
-    }
+    let cluster = load_cluster(&args.cluster)?;
+    let (accounts, account_files) = load_service_accounts(&args.service_accounts)?;
     let (roles, role_files) = load_roles(&args.roles, &cluster)?;
     let providers = if args.providers.is_empty() {
         None
@@ -380,65 +321,6 @@ pub(crate) fn run_to(args: &EksArgs, out: &mut impl Write) -> Result<ExitCode, C
     })
 }
 
-/// The associations of the --pod-identity files, one per id (a description replaces a listing),
-/// each with the file it came from. An association of another cluster is an input error: the
-/// inputs would describe two clusters.
-fn load_associations(
-    paths: &[PathBuf],
-    cluster: &Cluster,
-) -> Result<Vec<(Association, String)>, CliError> {
-    let mut all = Vec::new();
-    let mut files = HashMap::new();
-    for path in paths {
-        let name = name_of(path);
-        let found = pod_identity::read_associations(&text_of(path)?)
-            .map_err(|e| usage(format!("{name}: {e}")))?;
-        for a in found {
-            if a.cluster_name != cluster.name {
-                return Err(usage(format!(
-                    "{name}: association `{}` is for cluster `{}`, not `{}` (--cluster)",
-                    a.association_id, a.cluster_name, cluster.name
-                )));
-            }
-            // The file of the description when there is one, else of the listing.
-            if a.role_arn.is_some() || !files.contains_key(&a.association_id) {
-                files.insert(a.association_id.clone(), name.clone());
-            }
-            all.push(a);
-        }
-    }
-    let merged = pod_identity::merge_associations(all).map_err(|e| usage(e.to_string()))?;
-    Ok(merged
-        .into_iter()
-        .map(|a| {
-            let file = files.get(&a.association_id).cloned().unwrap_or_default();
-            (a, file)
-        })
-        .collect())
-}
-
-/// The pods of the --pods files by `(namespace, service account)`; `None` without --pods.
-/// Pods by `(namespace, service account)`.
-type PodsByAccount = HashMap<(String, String), Vec<Pod>>;
-
-fn load_pods(paths: &[PathBuf]) -> Result<Option<PodsByAccount>, CliError> {
-    if paths.is_empty() {
-        return Ok(None);
-    }
-    let mut by_account = PodsByAccount::new();
-    for path in paths {
-        let found = rolecall_eks::pods::read_pods(&text_of(path)?)
-            .map_err(|e| usage(format!("{}: {e}", name_of(path))))?;
-        for pod in found {
-            by_account
-                .entry((pod.namespace.clone(), pod.service_account.clone()))
-                .or_default()
-                .push(pod);
-        }
-    }
-    Ok(Some(by_account))
-}
-
 /// The verdict for a Pod Identity association: EKS's `AssumeRole` on its role as
 /// `pods.eks.amazonaws.com` with the session tags, then, with a target role, the role's
 /// `AssumeRole` on the target with the external ID. `pods` (with --pods) are the pods using the
@@ -560,80 +442,12 @@ fn denial(
     })
 }
 
-fn text_of(path: &Path) -> Result<String, CliError> {
-    String::from_utf8(read_input(path, Kind::Container)?)
-        .map_err(|_| usage(format!("{}: not UTF-8 text", name_of(path))))
-}
-
-/// Every role of the `--roles` files by ARN: account dumps (every role) and `get-role` output,
-/// read by the readers `sts` and `explain` use, and bare policy files, whose role is
-/// [`bare_policy_role`]. A role given twice is an error (two trust policies for one role:
-/// rolecall never picks one).
-type Roles = (BTreeMap<String, LoadedPolicy>, HashMap<String, String>);
-
-/// ... and the file each role came from.
-fn load_roles(paths: &[PathBuf], cluster: &Cluster) -> Result<Roles, CliError> {
-    let mut roles = BTreeMap::new();
-    let mut files = HashMap::new();
-    for path in paths {
-        let name = name_of(path);
-        let bytes = read_input(path, Kind::Container)?;
-        let mut found = Vec::new();
-        if let Ok(dump) = serde_json::from_slice::<AccountDump<'_>>(&bytes) {
-            for role in &dump.roles {
-                found.push((role.arn.clone(), dump_role_policy(&name, role)?));
-            }
-        } else {
-            let loaded = load_policy_bytes(name.clone(), &bytes)?;
-            let arn = match loaded.role_arn.clone() {
-                Some(arn) => arn,
-                None => bare_policy_role(path, cluster).ok_or_else(|| {
-                    usage(format!(
-                        "{name}: a bare policy file names its role by its file name, `ROLE.json` (a role name of letters, digits and `+=,.@_-`); give `aws iam get-role` output for another role"
-                    ))
-                })?,
-            };
-            found.push((arn, loaded));
-        }
-        for (arn, policy) in found {
-            files.insert(arn.clone(), name.clone());
-            if roles.insert(arn.clone(), policy).is_some() {
-                return Err(usage(format!(
-                    "{name}: role `{arn}` is given twice in --roles"
-                )));
-            }
-        }
-    }
-    Ok((roles, files))
-}
-
 /// The principal of the requests from the cluster's tokens for role `arn`: the cluster's
 /// provider in the role's account (empty for an ARN that is no role's: no token gets it).
 fn provider_principal(arn: &str, cluster: &Cluster) -> String {
     rolecall_eval::claims::RoleAccount::from_role_arn(arn)
         .map(|r| r.oidc_provider_arn(cluster.provider()))
         .unwrap_or_default()
-}
-
-/// The role a bare trust policy file in --roles is for: `ROLE` in the cluster's account and
-/// partition, where the file is `ROLE.json` (or `ROLE` without an extension). A bare policy
-/// says nothing about its role; the cluster's account is where roles for its pods usually are
-/// (Pod Identity roles must be: EKS passes them with `iam:PassRole`). `None` for standard input
-/// or a name that is no IAM role name (1 to 64 of letters, digits and `+=,.@_-`).
-fn bare_policy_role(path: &Path, cluster: &Cluster) -> Option<String> {
-    if path.as_os_str() == "-" {
-        return None;
-    }
-    let file = path.file_name()?.to_str()?;
-    let role = file.strip_suffix(".json").unwrap_or(file);
-    let valid = !role.is_empty()
-        && role.len() <= 64
-        && role
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
-    let mut parts = cluster.arn.split(':');
-    let (partition, account) = (parts.nth(1)?, parts.nth(2)?);
-    valid.then(|| format!("arn:{partition}:iam::{account}:role/{role}"))
 }
 
 /// The verdict for `sa`, which names `arn`: as STS decides, the provider lookup and audience

@@ -1,27 +1,28 @@
-//! One module per subcommand.
+//! One module per subcommand: the third stage of the one-way flow
+//! `args` -> `load` -> `cmd` -> `render` (see `lib.rs`). A command reads its
+//! inputs through `load`, asks the library crates, and writes its report
+//! (with `render` for what commands print alike). A command never imports
+//! another command: what two commands share lives in `load`, `render` or a
+//! library crate (`tests/layering.rs` checks it).
 
 mod audit;
-pub(crate) mod batch;
 mod check;
 mod debug;
 mod diff;
 pub(crate) mod eks;
-mod eval;
+pub(crate) mod eval;
 mod explain;
 mod github;
-mod hints;
-mod request;
 mod sts;
 mod token;
 mod who;
-mod witness;
 
 use std::io::Write;
 
 use clap::CommandFactory;
 
 use crate::args::{Cli, Command};
-use crate::output::{CliError, ExitCode};
+use crate::error::{CliError, ExitCode};
 
 /// Runs the parsed command line.
 pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
@@ -45,11 +46,3 @@ pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         }
     }
 }
-pub(crate) use diff::DiffArgs;
-pub(crate) use eks::EksArgs;
-pub(crate) use eval::EvalArgs;
-pub(crate) use explain::ExplainArgs;
-pub(crate) use github::GithubArgs;
-pub(crate) use sts::StsArgs;
-pub(crate) use token::TokenArgs;
-pub(crate) use who::WhoArgs;

@@ -5,26 +5,20 @@
 use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
-use clap::Args;
 use rolecall_eval::explain::{
-    explain, ConditionExplanation, ContextValues, Explanation, Rule, StatementExplanation,
+    explain, ConditionExplanation, Explanation, Rule, StatementExplanation,
 };
 use rolecall_eval::request::Request;
 use rolecall_eval::Decision;
 use serde_json::json;
 
-use super::eval::{combine, decision_name, exit_code};
-use super::hints::{condition_hints, statement_hints, RequestFacts};
-use super::request::{load_policy, load_subject, LoadedPolicy, RequestArgs, Subject};
-use crate::args::Format;
-use crate::diagnostic::{snippet, Level};
-use crate::output::{self, CliError, ExitCode};
-
-#[derive(Debug, Args)]
-pub(crate) struct ExplainArgs {
-    #[command(flatten)]
-    pub request: RequestArgs,
-}
+use crate::args::{ExplainArgs, Format};
+use crate::error::{CliError, ExitCode};
+use crate::load::policy::LoadedPolicy;
+use crate::load::request::{load_policy, load_subject, Subject};
+use crate::render::diagnostic::{snippet, Level};
+use crate::render::hints::{condition_hints, statement_hints, RequestFacts};
+use crate::render::{context_text, stdout};
 
 const OK: Style = Style::new()
     .bold()
@@ -55,14 +49,14 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<ExitCode, CliError> {
             (r, e)
         })
         .collect();
-    let decision = combine(explanations.iter().map(|(_, e)| e.decision));
-    let mut out = output::stdout();
+    let decision = Decision::combine(explanations.iter().map(|(_, e)| e.decision));
+    let mut out = stdout();
     match args.request.format {
         Format::Json => write_json(&mut out, decision, &explanations, &facts)?,
         Format::Text => write_text(&mut out, &policy, decision, &explanations, &facts)?,
     }
     out.flush()?;
-    Ok(exit_code(decision))
+    Ok(ExitCode::of_decision(decision))
 }
 
 fn write_json(
@@ -94,7 +88,7 @@ fn write_json(
         })
         .collect();
     let report = json!({
-        "decision": decision_name(decision),
+        "decision": Decision::as_str(decision),
         "actions": actions,
         "signature_checked": false,
     });
@@ -131,7 +125,7 @@ fn write_text(
     writeln!(
         w,
         "{style}{}{style:#}: {}",
-        decision_name(decision),
+        Decision::as_str(decision),
         match decision {
             Decision::Allow => format!("every action is allowed ({})", actions.join(", ")),
             Decision::ExplicitDeny => "a Deny statement matches".to_owned(),
@@ -155,7 +149,7 @@ fn write_text(
             w,
             "{BOLD}{}{BOLD:#}: {style}{}{style:#}",
             request.action(),
-            decision_name(e.decision)
+            Decision::as_str(e.decision)
         )?;
         for s in &e.details {
             write_statement(w, policy, request, e, s, facts)?;
@@ -246,20 +240,6 @@ fn write_statement(
         write_condition(w, policy, request, c, facts)?;
     }
     Ok(())
-}
-
-pub(crate) fn context_text(c: &ContextValues) -> String {
-    match c {
-        ContextValues::Missing => "(missing from the request)".to_owned(),
-        ContextValues::Single(v) => format!("`{v}`"),
-        ContextValues::Multi(vs) => format!(
-            "[{}] (multivalued)",
-            vs.iter()
-                .map(|v| format!("`{v}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
 }
 
 fn write_condition(

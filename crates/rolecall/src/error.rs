@@ -1,6 +1,9 @@
-//! Exit codes, output streams and top-level errors.
+//! Exit codes and the error that stops a command: shared by every stage of
+//! the flow (`load` returns it, `cmd` and `render` pass it on).
 
-use std::io::{self, Write};
+use std::io;
+
+use rolecall_eval::Decision;
 
 /// The documented exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -22,6 +25,15 @@ impl ExitCode {
             ExitCode::Error => 2,
         }
     }
+
+    /// The exit code of a decision (`eval`, `explain`): 0 for Allow, 1 for a deny.
+    pub(crate) fn of_decision(d: Decision) -> ExitCode {
+        if d == Decision::Allow {
+            ExitCode::Clean
+        } else {
+            ExitCode::Findings
+        }
+    }
 }
 
 /// An error that stops a command before it can report normally.
@@ -30,23 +42,13 @@ pub(crate) enum CliError {
     /// Writing the output failed (including a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[from] io::Error),
-    /// An argument was well-formed for clap but wrong for the command.
+    /// An argument was well-formed for clap but wrong for the command, or an
+    /// input could not be read or understood.
     #[error("{0}")]
     Usage(String),
 }
 
-/// Whether the error is a closed pipe, which ends the program quietly.
-pub(crate) fn is_broken_pipe(e: &CliError) -> bool {
-    matches!(e, CliError::Output(io) if io.kind() == io::ErrorKind::BrokenPipe)
-}
-
-/// Prints a top-level error to stderr.
-pub(crate) fn write_error(w: &mut impl Write, e: &CliError) -> io::Result<()> {
-    writeln!(w, "rolecall: error: {e}")
-}
-
-/// Whether colour should be used on stdout: anstream decides from the
-/// terminal, `NO_COLOR` and `CLICOLOR_FORCE`.
-pub(crate) fn stdout() -> anstream::AutoStream<io::Stdout> {
-    anstream::AutoStream::auto(io::stdout())
+/// A failure to build the inputs; reported with exit code 2.
+pub(crate) fn usage(message: impl Into<String>) -> CliError {
+    CliError::Usage(message.into())
 }

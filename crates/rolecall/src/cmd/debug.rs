@@ -5,15 +5,16 @@ use std::io::Write;
 use rolecall_policy::parse_document;
 
 use crate::args::DebugCommand;
-use crate::inputs;
-use crate::output::{self, CliError, ExitCode};
+use crate::error::{CliError, ExitCode};
+use crate::load::{name_of, read_input, Kind};
+use crate::render::stdout;
 
 pub(crate) fn run(cmd: &DebugCommand) -> Result<ExitCode, CliError> {
     match cmd {
         DebugCommand::Parse { path } => {
-            let bytes = super::request::read_input(path, inputs::Kind::Policy)?;
-            let name = super::sts::name_of(path);
-            let mut out = output::stdout();
+            let bytes = read_input(path, Kind::Policy)?;
+            let name = name_of(path);
+            let mut out = stdout();
             match parse_document(&bytes) {
                 Ok(doc) => {
                     writeln!(out, "{doc:#?}")?;

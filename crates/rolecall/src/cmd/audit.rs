@@ -1,28 +1,24 @@
 //! `rolecall audit`: find trust policies that let the wrong workload in.
 
 use std::io::Write;
-use std::path::Path;
 
-use rolecall_audit::config::Config;
-use rolecall_audit::report::{self, Baseline, Report};
+use rolecall_audit::report::{self, Report};
 use rolecall_audit::rules::{self, RULES};
 use rolecall_audit::source::{discover, AuditedPolicy, Discovered};
 use rolecall_audit::{AuditOptions, Finding, RuleId, Severity};
 
 use crate::args::{AuditArgs, AuditFormat, SeverityArg};
-use crate::diagnostic::{render, render_embedded, Diagnostic, Level, Location, Repeats};
-use crate::inputs::{self, Kind};
-use crate::output::{self, CliError, ExitCode};
+use crate::error::{CliError, ExitCode};
+use crate::load::audit::{load_baseline, load_config};
+use crate::load::files::collect;
+use crate::load::sts::load_providers;
+use crate::load::{Kind, STDIN_NAME};
+use crate::render::diagnostic::{render, render_embedded, Diagnostic, Level, Location, Repeats};
+use crate::render::{progress, stdout, write_skipped};
 
 /// File extensions searched in directories: policies, dumps and plans are
 /// JSON; CloudFormation templates are also YAML.
 const EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template"];
-
-/// The configuration file looked for in the current directory.
-const DEFAULT_CONFIG: &str = ".rolecall.toml";
-
-/// Below this many inputs no progress bar is drawn: it would only flicker.
-pub(crate) const PROGRESS_MIN_INPUTS: usize = 20;
 
 pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
     if args.list_rules {
@@ -33,7 +29,7 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
     options.pre_2026_claims = args.pre_2026_claims;
     // Providers listed without their client IDs (`list-open-id-connect-providers`
     // output) leave the rule undetermined for them: no finding.
-    for p in crate::commands::sts::load_providers(&args.providers)?.providers() {
+    for p in load_providers(&args.providers)?.providers() {
         if let Some(ids) = &p.client_ids {
             options
                 .client_ids
@@ -47,7 +43,7 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
         None => options,
     };
 
-    let collected = inputs::collect(&args.paths, EXTENSIONS);
+    let collected = collect(&args.paths, EXTENSIONS);
     if collected.candidates.is_empty() && collected.skipped.is_empty() {
         return Err(CliError::Usage(
             "no input files found (directories are searched for *.json, *.yaml, *.yml, *.template)"
@@ -59,12 +55,7 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
         .into_iter()
         .map(|s| (s.name, s.reason.to_owned()))
         .collect();
-    // indicatif draws only when stderr is a terminal, so piped runs and CI stay silent.
-    let progress = if collected.candidates.len() >= PROGRESS_MIN_INPUTS {
-        indicatif::ProgressBar::new(collected.candidates.len() as u64)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let progress = progress(collected.candidates.len());
     let mut unreadable: Vec<InputError> = Vec::new();
     let mut policies: Vec<AuditedPolicy> = Vec::new();
     let mut sources = std::collections::HashMap::new();
@@ -146,7 +137,7 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
         report.apply_baseline(&load_baseline(path)?);
     }
 
-    let mut out = output::stdout();
+    let mut out = stdout();
     match args.format {
         AuditFormat::Text => {
             write_text(&mut out, &report, &unreadable, hidden, &sources)?;
@@ -192,23 +183,6 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
     })
 }
 
-/// Reads `--baseline FILE`. A baseline that cannot be read or understood stops the run:
-/// ignoring it would report the whole estate's findings as new (or, worse, silently hide
-/// nothing while the user believes it does).
-fn load_baseline(path: &Path) -> Result<Baseline, CliError> {
-    let text = inputs::read_text(path, Kind::Baseline)
-        .map_err(|e| CliError::Usage(format!("{}: cannot use baseline: {e}", path.display())))?;
-    Baseline::parse(&text).map_err(|e| {
-        CliError::Usage(format!(
-            "{}:{}:{}: cannot use baseline: {}",
-            path.display(),
-            e.line,
-            e.column,
-            e.message
-        ))
-    })
-}
-
 /// An input that fails the run (exit code 2): unreadable, holding no trust
 /// policy although named on the command line, or a policy that does not parse
 /// where `--min-severity` would hide its finding.
@@ -230,35 +204,6 @@ impl InputError {
     }
 }
 
-/// The files of walked directories that were not audited: a count, and
-/// with `--verbose` each one and why.
-pub(crate) fn write_skipped(
-    w: &mut impl Write,
-    skipped: &[(String, String)],
-    verbose: bool,
-) -> Result<(), CliError> {
-    if skipped.is_empty() {
-        return Ok(());
-    }
-    if verbose {
-        for (name, why) in skipped {
-            writeln!(w, "skipped {name}: {why}")?;
-        }
-    }
-    let n = skipped.len();
-    write!(
-        w,
-        "skipped {n} file{} that hold{} no trust policy",
-        if n == 1 { "" } else { "s" },
-        if n == 1 { "s" } else { "" }
-    )?;
-    if !verbose {
-        write!(w, " (--verbose lists them)")?;
-    }
-    writeln!(w)?;
-    Ok(())
-}
-
 fn severity(s: SeverityArg) -> Severity {
     match s {
         SeverityArg::Info => Severity::Info,
@@ -267,35 +212,6 @@ fn severity(s: SeverityArg) -> Severity {
         SeverityArg::High => Severity::High,
         SeverityArg::Critical => Severity::Critical,
     }
-}
-
-/// Reads `--config FILE`, or `.rolecall.toml` when present. A configuration
-/// that does not parse stops the run: ignoring it would hide suppressions'
-/// mistakes and report findings the user asked to silence (or the reverse).
-fn load_config(path: Option<&Path>) -> Result<Option<Config>, CliError> {
-    let (path, required) = match path {
-        Some(p) => (p.to_path_buf(), true),
-        None => (Path::new(DEFAULT_CONFIG).to_path_buf(), false),
-    };
-    let text = match inputs::read_text(&path, Kind::Config) {
-        Ok(text) => text,
-        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(CliError::Usage(format!(
-                "{}: cannot read configuration: {e}",
-                path.display()
-            )))
-        }
-    };
-    Config::parse(&text).map(Some).map_err(|e| {
-        CliError::Usage(format!(
-            "{}:{}:{}: invalid configuration: {}",
-            path.display(),
-            e.line,
-            e.column,
-            e.message
-        ))
-    })
 }
 
 fn level(s: Severity) -> Level {
@@ -401,7 +317,7 @@ fn write_text(
 
 /// `--list-rules`: the rule catalogue, as text, JSON or Markdown (docs/RULES.md).
 fn list_rules(format: AuditFormat) -> Result<ExitCode, CliError> {
-    let mut out = output::stdout();
+    let mut out = stdout();
     match format {
         AuditFormat::Text => {
             for r in RULES {
@@ -589,7 +505,7 @@ fn write_github(w: &mut impl Write, report: &Report, hidden: usize) -> Result<()
             _ => "notice",
         };
         let mut props = Vec::new();
-        if p.location.path != crate::inputs::STDIN_NAME {
+        if p.location.path != STDIN_NAME {
             let path = p
                 .location
                 .path

@@ -5,9 +5,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::PathBuf;
 
-use clap::Args;
 use rolecall_analyze::{
     Access, Analyzer, Assumability, Blocked, Part, PrincipalAccess, SubjectModel, Values,
 };
@@ -17,39 +15,16 @@ use rolecall_eval::request::{ContextValue, Request};
 use rolecall_eval::CompiledPolicy;
 use serde_json::{json, Value};
 
-use super::request::github_grammar;
-use super::witness::request_json;
-use crate::args::Format;
-use crate::inputs::{self, Kind};
-use crate::output::{self, CliError, ExitCode};
+use crate::args::{Format, WhoArgs};
+use crate::error::{CliError, ExitCode};
+use crate::load::files::collect;
+use crate::load::github::github_grammar;
+use crate::load::Kind;
+use crate::render::witness::request_json;
+use crate::render::{stdout, write_skipped};
 
 /// File extensions searched in directories (as `audit`).
 const EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template"];
-
-#[derive(Debug, Args)]
-pub(crate) struct WhoArgs {
-    /// Files or directories; `-` reads standard input.
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-    /// Output format: `text` is a few lines per role; `json` is one document,
-    /// `{"policies": [{"path", "role", "assumable", "principals": [{"principal", "action",
-    /// "description", "witness"}]}]}`, each witness a request object of `eval --batch`.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Ask whether anyone outside these owners gets in (repeatable): GitHub owners, GitLab
-    /// groups, Kubernetes namespaces, ... (the tenant of each issuer's `sub`, compared exactly).
-    #[arg(long = "trusted-owner", value_name = "NAME")]
-    pub trusted_owners: Vec<String>,
-    /// The GitHub `sub` template the roles' GitHub subjects follow (repeatable: a repository
-    /// and an organization template): the output of
-    /// `GET /repos/{owner}/{repo}/actions/oidc/customization/sub` (or `/orgs/{org}/...`).
-    /// Subjects are then described and witnessed in the template's form instead of the default.
-    #[arg(long = "github-template", value_name = "FILE")]
-    pub github_templates: Vec<PathBuf>,
-    /// List each file of a walked directory that holds no trust policy.
-    #[arg(long, short)]
-    pub verbose: bool,
-}
 
 /// The answer for one policy.
 #[derive(Debug, Clone)]
@@ -100,7 +75,7 @@ struct InputError {
 }
 
 pub(crate) fn run(args: &WhoArgs) -> Result<ExitCode, CliError> {
-    let collected = inputs::collect(&args.paths, EXTENSIONS);
+    let collected = collect(&args.paths, EXTENSIONS);
     if collected.candidates.is_empty() && collected.skipped.is_empty() {
         return Err(CliError::Usage(
             "no input files found (directories are searched for *.json, *.yaml, *.yml, *.template)"
@@ -156,7 +131,7 @@ pub(crate) fn run(args: &WhoArgs) -> Result<ExitCode, CliError> {
         }
     }
 
-    let mut out = output::stdout();
+    let mut out = stdout();
     match args.format {
         Format::Json => {
             let doc = json!({
@@ -176,7 +151,7 @@ pub(crate) fn run(args: &WhoArgs) -> Result<ExitCode, CliError> {
                 write_role(&mut out, r)?;
             }
             write_summary(&mut out, &roles)?;
-            super::audit::write_skipped(&mut out, &skipped, args.verbose)?;
+            write_skipped(&mut out, &skipped, args.verbose)?;
         }
     }
     out.flush()?;
@@ -192,7 +167,7 @@ pub(crate) fn run(args: &WhoArgs) -> Result<ExitCode, CliError> {
         }
     }
     if args.format == Format::Json && args.verbose {
-        super::audit::write_skipped(&mut err, &skipped, true)?;
+        write_skipped(&mut err, &skipped, true)?;
     }
     let unknown = roles.iter().any(|r| {
         matches!(r.answer, Answer::Unknown(_)) || matches!(r.outsiders, Some(Outsiders::Unknown(_)))

@@ -1,0 +1,140 @@
+//! `rolecall sts assume-role-with-web-identity`: the whole STS call, offline,
+//! with the token verified (`rolecall-sts`).
+
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+use rolecall_eval::claims::ClaimRules;
+use rolecall_sts::call::{CallResult, Response};
+use rolecall_sts::{assume_role_with_web_identity, CallInput};
+
+use crate::args::{AssumeArgs, Format, StsArgs, StsCommand};
+use crate::error::{usage, CliError, ExitCode};
+use crate::load::policy::load_role_policy;
+use crate::load::sts::{load_keys, load_providers, load_token, parse_now};
+use crate::render::stdout;
+
+pub(crate) fn run(args: &StsArgs) -> Result<ExitCode, CliError> {
+    match &args.command {
+        StsCommand::AssumeRoleWithWebIdentity(a) => assume(a),
+    }
+}
+
+fn assume(args: &AssumeArgs) -> Result<ExitCode, CliError> {
+    let stdin_users = [&args.policy, &args.token]
+        .iter()
+        .chain(args.providers.iter().collect::<Vec<_>>().iter())
+        .filter(|p| p.as_os_str() == "-")
+        .count();
+    if stdin_users > 1 {
+        return Err(usage("only one input can read standard input (`-`)"));
+    }
+    let (policy, doc_role) = load_role_policy(&args.policy, args.role_arn.as_deref())?;
+    let role_arn = args.role_arn.clone().or(doc_role).ok_or_else(|| {
+        usage("--role-arn is required (unless --policy is `aws iam get-role` output)")
+    })?;
+    let token = load_token(&args.token)?;
+    let providers = load_providers(&args.providers)?;
+    let keys = load_keys(&args.jwks)?;
+    let now = parse_now(args.now.as_deref())?;
+    let rules = if args.pre_2026_claims {
+        ClaimRules::pre_2026()
+    } else {
+        ClaimRules::default()
+    };
+    let input = CallInput::builder()
+        .role_arn(&role_arn)
+        .policy(&policy)
+        .token(&token)
+        .providers(&providers)
+        .keys(&keys)
+        .now(now)
+        .session_name(args.session_name.as_deref())
+        .rules(rules)
+        .build()
+        .map_err(|e| usage(e.to_string()))?;
+    let result = assume_role_with_web_identity(&input);
+    let code = exit_code(&result);
+    let mut out = stdout();
+    match args.format {
+        Format::Json => {
+            let mut value = serde_json::to_value(&result).map_err(std::io::Error::from)?;
+            if let Some(map) = value.as_object_mut() {
+                map.insert("now".into(), now.into());
+                map.insert("exit_code".into(), code.code().into());
+            }
+            serde_json::to_writer_pretty(&mut out, &value).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        Format::Text => write_text(&mut out, &result)?,
+    }
+    out.flush()?;
+    Ok(code)
+}
+
+fn exit_code(result: &CallResult) -> ExitCode {
+    match result.outcome {
+        Response::Success(_) => ExitCode::Clean,
+        Response::Error { .. } => ExitCode::Findings,
+        _ => ExitCode::Error,
+    }
+}
+
+const GREEN: Style = AnsiColor::Green.on_default().bold();
+const RED: Style = AnsiColor::Red.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+
+fn write_text(w: &mut impl Write, result: &CallResult) -> Result<(), CliError> {
+    match &result.outcome {
+        Response::Success(ok) => {
+            writeln!(w, "{GREEN}success{GREEN:#}: {}", ok.assumed_role_arn)?;
+            writeln!(
+                w,
+                "  SubjectFromWebIdentityToken: {}",
+                ok.subject_from_web_identity_token
+            )?;
+            writeln!(w, "  Provider: {}", ok.provider)?;
+            writeln!(w, "  Audience: {}", ok.audience.join(", "))?;
+            writeln!(w, "  principal: {}", ok.principal)?;
+            for a in &ok.actions {
+                let by: Vec<String> = a.statements.iter().map(ToString::to_string).collect();
+                writeln!(w, "  {}: allowed by {}", a.action, by.join(", "))?;
+            }
+        }
+        Response::Error { error, actions } => {
+            writeln!(w, "{RED}error{RED:#}: {error}")?;
+            writeln!(w, "  check: {}", error.check.as_str())?;
+            writeln!(w, "  cause: {}", error.cause)?;
+            writeln!(
+                w,
+                "  {DIM}message wording: {}{DIM:#}",
+                serde_json::to_value(error.wording)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            )?;
+            for a in actions {
+                writeln!(w, "  {}: {}", a.action, a.decision)?;
+            }
+        }
+        Response::Undetermined { reason } => {
+            writeln!(w, "{RED}undetermined{RED:#}: {reason}")?;
+        }
+        _ => writeln!(w, "undetermined: unknown outcome")?,
+    }
+    writeln!(w, "checks:")?;
+    for c in &result.checks {
+        if c.passed {
+            writeln!(
+                w,
+                "  {GREEN}ok{GREEN:#}   {}: {}",
+                c.check.as_str(),
+                c.detail
+            )?;
+        } else {
+            // The detail is the cause, printed above.
+            writeln!(w, "  {RED}FAIL{RED:#} {}", c.check.as_str())?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! Output shared by the commands: the last stage of the one-way flow
+//! `args` -> `load` -> `cmd` -> `render` (see `lib.rs`). Source snippets and
+//! diagnostics ([`diagnostic`]), witness requests ([`witness`]), the output
+//! stream, the progress bar and the skipped-files note. A command's own
+//! report layout stays in its `cmd` module; what two commands print alike
+//! lives here. Nothing here reads an input or imports a command.
+
+pub(crate) mod diagnostic;
+pub(crate) mod hints;
+pub(crate) mod witness;
+
+use std::io::{self, Write};
+
+use rolecall_eval::explain::ContextValues;
+
+use crate::error::CliError;
+
+/// Whether the error is a closed pipe, which ends the program quietly.
+pub(crate) fn is_broken_pipe(e: &CliError) -> bool {
+    matches!(e, CliError::Output(io) if io.kind() == io::ErrorKind::BrokenPipe)
+}
+
+/// Prints a top-level error to stderr.
+pub(crate) fn write_error(w: &mut impl Write, e: &CliError) -> io::Result<()> {
+    writeln!(w, "rolecall: error: {e}")
+}
+
+/// Whether colour should be used on stdout: anstream decides from the
+/// terminal, `NO_COLOR` and `CLICOLOR_FORCE`.
+pub(crate) fn stdout() -> anstream::AutoStream<io::Stdout> {
+    anstream::AutoStream::auto(io::stdout())
+}
+
+/// Below this many inputs no progress bar is drawn: it would only flicker.
+const PROGRESS_MIN_INPUTS: usize = 20;
+
+/// A progress bar over `inputs` inputs (`check`, `audit`): hidden below
+/// [`PROGRESS_MIN_INPUTS`]; indicatif draws only when stderr is a terminal,
+/// so piped runs and CI stay silent.
+pub(crate) fn progress(inputs: usize) -> indicatif::ProgressBar {
+    if inputs >= PROGRESS_MIN_INPUTS {
+        indicatif::ProgressBar::new(inputs as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    }
+}
+
+/// The files of walked directories that were not read as policies: a count,
+/// and with `--verbose` each one and why (`check`, `audit`, `who`).
+pub(crate) fn write_skipped(
+    w: &mut impl Write,
+    skipped: &[(String, String)],
+    verbose: bool,
+) -> Result<(), CliError> {
+    if skipped.is_empty() {
+        return Ok(());
+    }
+    if verbose {
+        for (name, why) in skipped {
+            writeln!(w, "skipped {name}: {why}")?;
+        }
+    }
+    let n = skipped.len();
+    write!(
+        w,
+        "skipped {n} file{} that hold{} no trust policy",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "s" } else { "" }
+    )?;
+    if !verbose {
+        write!(w, " (--verbose lists them)")?;
+    }
+    writeln!(w)?;
+    Ok(())
+}
+
+/// The request's values for a condition key as `explain` and `eks` print
+/// them.
+pub(crate) fn context_text(c: &ContextValues) -> String {
+    match c {
+        ContextValues::Missing => "(missing from the request)".to_owned(),
+        ContextValues::Single(v) => format!("`{v}`"),
+        ContextValues::Multi(vs) => format!(
+            "[{}] (multivalued)",
+            vs.iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
