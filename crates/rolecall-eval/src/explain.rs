@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use rolecall_policy::{BaseOperator, SetQualifier, Span};
+use rolecall_policy::{BaseOperator, Operator, SetQualifier, Span};
 use serde::{Serialize, Serializer};
 
 use crate::compile::{CompiledCondition, CompiledPolicy, CompiledStatement, Effect, ValueForm};
@@ -126,6 +126,9 @@ pub struct WrittenValue {
 pub struct ConditionExplanation {
     /// The operator as written, e.g. `ForAnyValue:StringLike`.
     pub operator: String,
+    /// The operator, typed (what [`Self::operator`] spells); not serialized.
+    #[serde(skip)]
+    pub op: Operator,
     /// Where the operator is.
     #[serde(serialize_with = "ser_span")]
     pub operator_span: Span,
@@ -513,6 +516,7 @@ fn explain_condition(c: &CompiledCondition, ctx: &Context) -> ConditionExplanati
     };
     ConditionExplanation {
         operator: c.operator.to_string(),
+        op: c.operator,
         operator_span: c.operator_span,
         key: c.key.clone(),
         key_span: c.key_span,

@@ -31,6 +31,10 @@
 //! * [`issuers`]: issuer knowledge as data: which issuer a principal or
 //!   `iss` names (tenancy, partition, tenant), which keys it always,
 //!   sometimes or never sends, and the grammar of its `sub`.
+//! * [`hints`]: why a part of an explanation failed, in the problem's
+//!   words, as typed [`hints::Hint`]s (a claim STS does not expose, a
+//!   missing `sts:TagSession`, `*` under `StringEquals`, a `sub` in its
+//!   issuer's terms, ...).
 //! * [`view`]: a read-only view of compiled statements (principal, action,
 //!   conditions) for tools that reason about whole policies.
 //!
@@ -98,6 +102,7 @@ pub mod decision;
 pub mod evaluate;
 pub mod explain;
 pub mod github_subject;
+pub mod hints;
 pub mod issuers;
 pub mod matcher;
 pub mod request;

@@ -14,6 +14,7 @@ use rolecall_eks::pods::Pod;
 use rolecall_eks::{Cluster, ProviderCheck, ServiceAccount};
 use rolecall_eval::claims::ClaimRules;
 use rolecall_eval::explain::Explanation;
+use rolecall_eval::hints::{condition_hints, statement_hints, HintFacts};
 use rolecall_eval::request::Request;
 use rolecall_eval::view::PrincipalView;
 use rolecall_eval::{Decision, Effect};
@@ -28,7 +29,6 @@ use crate::load::eks::{
 };
 use crate::load::policy::LoadedPolicy;
 use crate::load::sts::load_providers;
-use crate::render::hints::{condition_hints, statement_hints, RequestFacts};
 use crate::render::{context_text, stdout};
 
 /// A service account's verdict.
@@ -429,7 +429,7 @@ fn denial(
     let failed = explained
         .iter()
         .find(|(_, e)| e.decision != Decision::Allow)?;
-    let facts = RequestFacts::explicit(requests, false);
+    let facts = HintFacts::explicit(requests, false);
     let reason = denial_reason(&explained, &facts, "the request's");
     let tag_session_only = failed.0.action() == "sts:TagSession"
         && explained
@@ -483,7 +483,7 @@ fn check(
     }
     let mut reason = denial_reason(
         &explained,
-        &RequestFacts::from_identity(&identity, false),
+        &HintFacts::from_identity(&identity, false),
         "the token's",
     );
     if let Some(note) = rolecall_eks::misspelt_issuer(cluster, &policy.text) {
@@ -517,11 +517,7 @@ fn admits(
 /// failed parts of the Allow statement that came closest (principal and action matched, fewest
 /// failed conditions), each with `explain`'s hints.
 /// `source` names where the request's values come from (`the token's`, `the request's`).
-fn denial_reason(
-    explained: &[(Request, Explanation)],
-    facts: &RequestFacts,
-    source: &str,
-) -> String {
+fn denial_reason(explained: &[(Request, Explanation)], facts: &HintFacts, source: &str) -> String {
     let Some((request, e)) = explained
         .iter()
         .find(|(_, e)| e.decision != Decision::Allow)
@@ -600,6 +596,7 @@ fn denial_reason(
         for h in condition_hints(c, request, facts) {
             // A hint's further lines align the two values under each other, for a terminal;
             // a one-line reason keeps its first line (which names both values).
+            let h = h.to_string();
             let first = h.lines().next().unwrap_or("").trim_end_matches(':');
             parts.push(format!("hint: {first}"));
         }

@@ -8,6 +8,7 @@ use anstyle::{AnsiColor, Style};
 use rolecall_eval::explain::{
     explain, ConditionExplanation, Explanation, Rule, StatementExplanation,
 };
+use rolecall_eval::hints::{condition_hints, statement_hints, HintFacts};
 use rolecall_eval::request::Request;
 use rolecall_eval::Decision;
 use serde_json::json;
@@ -17,7 +18,6 @@ use crate::error::{CliError, ExitCode};
 use crate::load::policy::LoadedPolicy;
 use crate::load::request::{load_policy, load_subject, Subject};
 use crate::render::diagnostic::{snippet, Level};
-use crate::render::hints::{condition_hints, statement_hints, RequestFacts};
 use crate::render::{context_text, stdout};
 
 const OK: Style = Style::new()
@@ -35,11 +35,11 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<ExitCode, CliError> {
     let (requests, facts) = match &subject {
         Subject::Token(identity) => (
             identity.requests().collect::<Vec<_>>(),
-            RequestFacts::from_identity(identity, args.request.pre_2026_claims),
+            HintFacts::from_identity(identity, args.request.pre_2026_claims),
         ),
         Subject::Explicit(requests) => (
             requests.clone(),
-            RequestFacts::explicit(requests, args.request.pre_2026_claims),
+            HintFacts::explicit(requests, args.request.pre_2026_claims),
         ),
     };
     let explanations: Vec<(Request, Explanation)> = requests
@@ -63,7 +63,7 @@ fn write_json(
     w: &mut impl Write,
     decision: Decision,
     explanations: &[(Request, Explanation)],
-    facts: &RequestFacts,
+    facts: &HintFacts,
 ) -> Result<(), CliError> {
     let actions: Vec<_> = explanations
         .iter()
@@ -75,11 +75,11 @@ fn write_json(
                     let conditions = s.conditions.iter().enumerate().flat_map(move |(i, c)| {
                         condition_hints(c, r, facts)
                             .into_iter()
-                            .map(move |h| json!({"statement": s.index, "condition": i, "hint": h}))
+                            .map(move |h| json!({"statement": s.index, "condition": i, "hint": h.to_string()}))
                     });
                     statement_hints(s, r, facts)
                         .into_iter()
-                        .map(move |h| json!({"statement": s.index, "hint": h}))
+                        .map(move |h| json!({"statement": s.index, "hint": h.to_string()}))
                         .chain(conditions)
                         .collect::<Vec<_>>()
                 })
@@ -118,7 +118,7 @@ fn write_text(
     policy: &LoadedPolicy,
     decision: Decision,
     explanations: &[(Request, Explanation)],
-    facts: &RequestFacts,
+    facts: &HintFacts,
 ) -> Result<(), CliError> {
     let style = decision_style(decision);
     let actions: Vec<&str> = explanations.iter().map(|(r, _)| r.action()).collect();
@@ -167,7 +167,7 @@ fn write_statement(
     request: &Request,
     e: &Explanation,
     s: &StatementExplanation,
-    facts: &RequestFacts,
+    facts: &HintFacts,
 ) -> Result<(), CliError> {
     let name = match &s.sid {
         Some(sid) if !sid.is_empty() => format!("statement {} `{sid}`", s.index),
@@ -247,7 +247,7 @@ fn write_condition(
     policy: &LoadedPolicy,
     request: &Request,
     c: &ConditionExplanation,
-    facts: &RequestFacts,
+    facts: &HintFacts,
 ) -> Result<(), CliError> {
     let values: Vec<String> = c
         .values
@@ -286,6 +286,7 @@ fn write_condition(
     )?;
     writeln!(w, "       {DIM}why:{DIM:#}     {}", rule_text(c))?;
     for h in condition_hints(c, request, facts) {
+        let h = h.to_string();
         let mut lines = h.lines();
         if let Some(first) = lines.next() {
             writeln!(w, "       {BOLD}hint:{BOLD:#}    {first}")?;

@@ -6,7 +6,6 @@
 //! lives here. Nothing here reads an input or imports a command.
 
 pub(crate) mod diagnostic;
-pub(crate) mod hints;
 pub(crate) mod witness;
 
 use std::io::{self, Write};
