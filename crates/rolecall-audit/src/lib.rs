@@ -4,8 +4,9 @@
 //! evaluator's semantics (operators, negation, `IfExists`, set qualifiers, absent keys, Deny
 //! statements) and checks concrete witness subjects with the real wildcard matcher. See
 //! [`rules`] for the catalogue and the rule families, [`source`] for the inputs
-//! (policies, account dumps, Terraform plans, CloudFormation), [`report`] for SARIF and JSON,
-//! and [`config`] for `.rolecall.toml`.
+//! (policies, account dumps, Terraform plans, CloudFormation), [`dump`] for the roles of an
+//! account dump (the one reader, also used by the command-line tool's `sts` and `eks`),
+//! [`report`] for SARIF and JSON, and [`config`] for `.rolecall.toml`.
 //!
 //! ```
 //! use rolecall_audit::{audit_text, AuditOptions, Severity};
@@ -23,6 +24,7 @@
 #![deny(missing_docs)]
 
 pub mod config;
+pub mod dump;
 mod engine;
 pub mod finding;
 pub mod issuers;

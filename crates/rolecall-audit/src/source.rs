@@ -6,8 +6,8 @@
 //!   `rolecall_policy::parse_document`);
 //! * `aws iam get-account-authorization-details` output (one object, or an array of pages): every
 //!   role of `RoleDetailList`, with `AssumeRolePolicyDocument` as an object, a JSON string or a
-//!   URL-encoded string; findings name the role ARN and the role's account is used as the
-//!   policy's own account;
+//!   URL-encoded string (roles read by [`crate::dump`]); findings name the role ARN and the
+//!   role's account is used as the policy's own account;
 //! * Terraform plan JSON (`terraform show -json`): `aws_iam_role` `assume_role_policy` in
 //!   `resource_changes[].change.after` and in `planned_values` (root and child modules); a value
 //!   unknown at plan time (`after_unknown`) is reported as `TP-UNANALYSABLE`, not guessed;
@@ -33,10 +33,11 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use crate::dump;
 use crate::engine::{audit_policy, make, parse_error_finding, AuditOptions};
 use crate::finding::{Finding, Severity, Verdict};
 use crate::rules::RuleId;
@@ -430,7 +431,7 @@ fn is_plan(top: &BTreeMap<String, &RawValue>) -> bool {
 
 fn json_kind(shape: &JsonShape<'_>) -> Result<SourceKind, NoTrustPolicy> {
     match shape {
-        JsonShape::Object(top) if top.contains_key("RoleDetailList") => Ok(SourceKind::AccountDump),
+        JsonShape::Object(top) if dump::is_dump_page(top) => Ok(SourceKind::AccountDump),
         JsonShape::Object(top) if is_plan(top) => Ok(SourceKind::TerraformPlan),
         JsonShape::Object(top)
             if top
@@ -447,9 +448,7 @@ fn json_kind(shape: &JsonShape<'_>) -> Result<SourceKind, NoTrustPolicy> {
         {
             Ok(SourceKind::Policy)
         }
-        JsonShape::Pages(pages)
-            if !pages.is_empty() && pages.iter().all(|p| p.contains_key("RoleDetailList")) =>
-        {
+        JsonShape::Pages(pages) if !pages.is_empty() && pages.iter().all(dump::is_dump_page) => {
             Ok(SourceKind::AccountDump)
         }
         JsonShape::Invalid { marked: true } => Ok(SourceKind::Policy),
@@ -842,26 +841,6 @@ impl Cursor<'_> {
     }
 }
 
-/// The fields of one `RoleDetailList` entry the audit reads; everything else is skipped
-/// without being built.
-#[derive(Deserialize)]
-struct RoleDetail<'a> {
-    #[serde(rename = "Arn", borrow, default)]
-    arn: Option<Cow<'a, str>>,
-    /// `Some` for any JSON value, `null` included (it becomes a parse-error finding, as before).
-    #[serde(
-        rename = "AssumeRolePolicyDocument",
-        borrow,
-        default,
-        deserialize_with = "present"
-    )]
-    doc: Option<&'a RawValue>,
-}
-
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
-    <&RawValue>::deserialize(d).map(Some)
-}
-
 fn account_dump(
     name: &str,
     text: &str,
@@ -880,51 +859,25 @@ fn account_dump(
     // Documents are placed in document order too: one pass.
     let mut doc_cursor = (0, 1, 1);
     for page in pages {
-        let Some(list) = page.get("RoleDetailList") else {
+        let Some(list) = page.get(dump::ROLE_LIST) else {
             continue;
         };
-        // Usually every role is an object with a string `Arn`: read the fields straight from
-        // the list (one pass over it instead of two: 3.4 % of a dump audit's instructions).
-        // Otherwise take each role's raw value and read it alone.
-        let (details, raws) = match serde_json::from_str::<Vec<MapOnly<RoleDetail<'_>>>>(list.get())
-        {
-            Ok(details) => (details, Vec::new()),
-            Err(_) => match serde_json::from_str::<Vec<&RawValue>>(list.get()) {
-                Ok(raws) => (Vec::new(), raws),
-                Err(_) => continue,
-            },
+        let Some(roles) = dump::page_roles(list.get()) else {
+            continue;
         };
-        out.reserve_exact(details.len() + raws.len());
-        let roles = details
-            .into_iter()
-            .map(|d| Role::Detail(d.0))
-            .chain(raws.into_iter().map(Role::Raw));
+        out.reserve_exact(roles.len());
         // Role by role: only the current role's document is ever built.
         for role in roles {
-            let detail: Result<RoleDetail<'_>, &RawValue> = match role {
-                Role::Detail(d) => Ok(d),
-                // (A derived struct would also accept an array, which has no fields as a
-                // `Value`.)
-                Role::Raw(raw) => raw
-                    .get()
-                    .starts_with('{')
-                    .then(|| serde_json::from_str::<RoleDetail<'_>>(raw.get()).ok())
-                    .flatten()
-                    .ok_or(raw),
-            };
-            let (arn, doc) = match detail {
-                Ok(r) => (r.arn.map(Cow::into_owned), r.doc.map(RoleDoc::Raw)),
-                // Not an object, a duplicate field or a non-string `Arn`: read it as a `Value`
-                // and take what the `Value` lookups took before.
-                Err(raw) => match serde_json::from_str::<Value>(raw.get()) {
-                    Ok(mut v) => (
-                        v.get("Arn").and_then(Value::as_str).map(str::to_owned),
-                        v.get_mut("AssumeRolePolicyDocument")
-                            .map(|d| RoleDoc::Value(d.take())),
-                    ),
-                    Err(_) => (None, None),
-                },
-            };
+            // A document read as written is placed in the dump; one of a role read leniently
+            // is read as a value, as the whole role was before.
+            let arn = role.arn.map(Cow::into_owned);
+            let doc = role.document.map(|d| {
+                if role.as_written {
+                    RoleDoc::Raw(d)
+                } else {
+                    RoleDoc::Unplaced(d)
+                }
+            });
             let mut opts = options.clone();
             if let Some(acct) = arn.as_deref().and_then(arn_account) {
                 opts.own_account.get_or_insert(acct);
@@ -933,7 +886,7 @@ fn account_dump(
             // written (positions exact; the strict parser sees duplicate members), a string
             // through its escapes.
             let raw_doc = match &doc {
-                Some(RoleDoc::Raw(r)) => offset_in(text, r.get()).map(|at| (at, r.get())),
+                Some(RoleDoc::Raw(r)) => offset_in(text, r).map(|at| (at, *r)),
                 _ => None,
             };
             let (findings, policy_text, placement) = match (raw_doc, doc.map(RoleDoc::into_value)) {
@@ -985,48 +938,21 @@ fn account_dump(
     out
 }
 
-/// One entry of `RoleDetailList`: its fields, or its raw value when they could not be read
-/// directly.
-enum Role<'a> {
-    Detail(RoleDetail<'a>),
-    Raw(&'a RawValue),
-}
-
-/// Reads `T` from a JSON object only (a derived struct would also accept an array).
-struct MapOnly<T>(T);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for MapOnly<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Only<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Only<T> {
-            type Value = T;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-            }
-        }
-        d.deserialize_map(Only(std::marker::PhantomData))
-            .map(MapOnly)
-    }
-}
-
-/// A role's trust policy document, raw or already read.
+/// A role's trust policy document, as the dump writes it: placed in the dump when read as
+/// written ([`dump::DumpRole::as_written`]), else only read.
 enum RoleDoc<'a> {
-    Raw(&'a RawValue),
-    Value(Value),
+    Raw(&'a str),
+    Unplaced(&'a str),
 }
 
 impl RoleDoc<'_> {
     fn into_value(self) -> serde_json::Result<Value> {
         match self {
             // A (usually URL-encoded) string needs no `Value` tree.
-            RoleDoc::Raw(r) if r.get().starts_with('"') => {
-                serde_json::from_str::<String>(r.get()).map(Value::String)
+            RoleDoc::Raw(r) if r.starts_with('"') => {
+                serde_json::from_str::<String>(r).map(Value::String)
             }
-            RoleDoc::Raw(r) => serde_json::from_str(r.get()),
-            RoleDoc::Value(v) => Ok(v),
+            RoleDoc::Raw(r) | RoleDoc::Unplaced(r) => serde_json::from_str(r),
         }
     }
 }

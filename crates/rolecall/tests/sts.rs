@@ -409,6 +409,40 @@ fn sts_takes_the_role_from_an_account_dump() {
         ));
 }
 
+/// `sts --policy` reads dumps with the reader `audit` uses (`rolecall_audit::dump`): the pages
+/// of a paginated call too, the role's document as a JSON string too, and a role without a
+/// document is named in the error instead of the dump being read as a policy.
+#[test]
+fn sts_reads_dump_pages_as_audit_does() {
+    let f = Fixture::new(
+        "dump-pages",
+        &sign(&claims("system:serviceaccount:prod:app", NOW + 3600)),
+    );
+    let policy = std::fs::read_to_string(f.path("policy.json")).unwrap();
+    let dump = json!([
+        {"RoleDetailList": [{"Arn": "arn:aws:iam::111122223333:role/bare"}]},
+        {"RoleDetailList": [{"Arn": ROLE, "RoleName": "app", "AssumeRolePolicyDocument": policy}]},
+    ]);
+    let dump_path = f.path("pages.json");
+    std::fs::write(&dump_path, dump.to_string()).unwrap();
+    sts_with(&f, Some(ROLE), &dump_path)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "success: arn:aws:sts::111122223333:assumed-role/app/",
+        ));
+    sts_with(&f, Some("arn:aws:iam::111122223333:role/bare"), &dump_path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "role `arn:aws:iam::111122223333:role/bare` has no `AssumeRolePolicyDocument`",
+        ));
+    sts_with(&f, None, &dump_path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("(its roles: `bare`, `app`)"));
+}
+
 /// `aws iam get-role` output for `role`, holding the fixture's policy.
 fn get_role(f: &Fixture, role: &str) -> PathBuf {
     let policy: Value =

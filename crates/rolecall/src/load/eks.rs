@@ -10,7 +10,7 @@ use rolecall_eks::pod_identity::{self, Association};
 use rolecall_eks::pods::Pod;
 use rolecall_eks::{Cluster, ServiceAccount};
 
-use super::policy::{dump_role_policy, load_policy_bytes, AccountDump, LoadedPolicy};
+use super::policy::{dump_role_policy, dump_roles, load_policy_bytes, LoadedPolicy};
 use super::{name_of, read_input, Kind};
 use crate::error::{usage, CliError};
 
@@ -115,9 +115,10 @@ pub(crate) fn load_roles(paths: &[PathBuf], cluster: &Cluster) -> Result<Roles, 
         let name = name_of(path);
         let bytes = read_input(path, Kind::Container)?;
         let mut found = Vec::new();
-        if let Ok(dump) = serde_json::from_slice::<AccountDump<'_>>(&bytes) {
-            for role in &dump.roles {
-                found.push((role.arn.clone(), dump_role_policy(&name, role)?));
+        if let Some(roles) = dump_roles(&bytes) {
+            for role in &roles {
+                let (arn, policy) = dump_role_policy(&name, role)?;
+                found.push((arn.to_owned(), policy));
             }
         } else {
             let loaded = load_policy_bytes(name.clone(), &bytes)?;

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use rolecall_audit::dump::{document_text, read_dump, DumpRole};
 use rolecall_eval::CompiledPolicy;
 use rolecall_policy::{parse_document, ParseError};
 use rolecall_sts::TrustPolicy;
@@ -116,40 +117,36 @@ pub(crate) fn parse_error_message(e: &ParseError) -> String {
     }
 }
 
-/// An `aws iam get-account-authorization-details` page, read only as far
-/// as choosing a role needs. The document stays raw text, so the strict
-/// parser still sees it exactly as written (duplicate keys included).
-#[derive(serde::Deserialize)]
-pub(crate) struct AccountDump<'a> {
-    #[serde(rename = "RoleDetailList", borrow)]
-    pub roles: Vec<DumpRole<'a>>,
+/// The roles of an account dump (`aws iam get-account-authorization-details`
+/// output, one object or an array of pages), read by `rolecall_audit::dump`,
+/// the reader `audit` uses; `None` when `bytes` is not a dump.
+pub(crate) fn dump_roles(bytes: &[u8]) -> Option<Vec<DumpRole<'_>>> {
+    read_dump(std::str::from_utf8(bytes).ok()?)
 }
 
-#[derive(serde::Deserialize)]
-pub(crate) struct DumpRole<'a> {
-    #[serde(rename = "Arn")]
-    pub arn: String,
-    #[serde(rename = "RoleName", default)]
-    name: Option<String>,
-    #[serde(rename = "AssumeRolePolicyDocument", borrow)]
-    document: &'a serde_json::value::RawValue,
-}
-
-/// The trust policy of one role of an account dump, compiled; positions are within its
-/// document (a JSON string holds the document's text or its URL-encoded form).
-pub(crate) fn dump_role_policy(name: &str, role: &DumpRole<'_>) -> Result<LoadedPolicy, CliError> {
-    let arn = &role.arn;
-    let raw = role.document.get();
-    let text = if raw.starts_with('"') {
-        serde_json::from_str::<String>(raw)
-            .map_err(|e| usage(format!("{name}: role `{arn}`: {e}")))?
-    } else {
-        raw.to_owned()
-    };
-    load_policy_bytes(
+/// The ARN and the trust policy, compiled, of one role of an account dump read from the input
+/// called `name`; positions are within its document (a JSON string holds the document's text
+/// or its URL-encoded form). A role without an ARN or a document is an error: rolecall never
+/// guesses which role a policy is for.
+pub(crate) fn dump_role_policy<'r>(
+    name: &str,
+    role: &'r DumpRole<'_>,
+) -> Result<(&'r str, LoadedPolicy), CliError> {
+    let arn = role
+        .arn
+        .as_deref()
+        .ok_or_else(|| usage(format!("{name}: a role of `RoleDetailList` has no `Arn`")))?;
+    let document = role.document.ok_or_else(|| {
+        usage(format!(
+            "{name}: role `{arn}` has no `AssumeRolePolicyDocument`"
+        ))
+    })?;
+    let text = document_text(document).map_err(|e| usage(format!("{name}: role `{arn}`: {e}")))?;
+    let loaded = load_policy_bytes(
         format!("{name} (role {arn}, positions within its document)"),
         text.as_bytes(),
-    )
+    )?;
+    Ok((arn, loaded))
 }
 
 /// Most role names an error lists from an account dump.
@@ -165,26 +162,25 @@ pub(crate) fn load_role_policy(
     let name = name_of(path);
     // An account dump is allowed here, so the container limit applies.
     let bytes = read_input(path, Kind::Container)?;
-    let dump = serde_json::from_slice::<AccountDump<'_>>(&bytes);
-    if let (None, Ok(dump)) = (role_arn, &dump) {
-        let mut names: Vec<String> = dump
-            .roles
+    let dump = dump_roles(&bytes);
+    if let (None, Some(roles)) = (role_arn, &dump) {
+        let mut names: Vec<String> = roles
             .iter()
             .take(MAX_LISTED_ROLES)
             // IAM role names are at most 64 characters; a longer one is cut.
             .map(|r| {
                 let role: String = r
-                    .name
-                    .as_deref()
-                    .unwrap_or(&r.arn)
+                    .role_name()
+                    .or(r.arn.as_deref())
+                    .unwrap_or("(no Arn)")
                     .chars()
                     .take(64)
                     .collect();
                 format!("`{role}`")
             })
             .collect();
-        if dump.roles.len() > MAX_LISTED_ROLES {
-            names.push(format!("and {} more", dump.roles.len() - MAX_LISTED_ROLES));
+        if roles.len() > MAX_LISTED_ROLES {
+            names.push(format!("and {} more", roles.len() - MAX_LISTED_ROLES));
         }
         let listed = if names.is_empty() {
             "it lists no role".to_owned()
@@ -195,17 +191,16 @@ pub(crate) fn load_role_policy(
             "{name} is `aws iam get-account-authorization-details` output: give --role-arn to choose the role ({listed})"
         )));
     }
-    if let (Some(arn), Ok(dump)) = (role_arn, dump) {
-        let role = dump
-            .roles
+    if let (Some(arn), Some(roles)) = (role_arn, &dump) {
+        let role = roles
             .iter()
-            .find(|r| same_role(arn, &r.arn))
+            .find(|r| r.arn.as_deref().is_some_and(|found| same_role(arn, found)))
             .ok_or_else(|| {
                 usage(format!(
                     "{name}: the account dump has no role `{arn}` in `RoleDetailList`"
                 ))
             })?;
-        let loaded = dump_role_policy(&name, role)?;
+        let (_, loaded) = dump_role_policy(&name, role)?;
         return Ok((
             TrustPolicy::from_compiled(loaded.compiled),
             Some(arn.to_owned()),
