@@ -17,6 +17,7 @@ use crate::error::{usage, CliError, ExitCode};
 use crate::load::request::{load_policy, load_subject, Subject};
 use crate::load::sts::{load_keys, load_providers, load_token, parse_now};
 use crate::render::stdout;
+use crate::render::sts::write_refusal;
 
 /// One action's result.
 pub(crate) struct ActionResult {
@@ -217,27 +218,7 @@ pub(crate) fn verify_token(
     match &result.outcome {
         Response::Error { error, .. } if error.check != Check::Authorization => {
             let mut out = stdout();
-            match args.request.format {
-                Format::Json => {
-                    let value = serde_json::json!({
-                        "decision": "Error",
-                        "sts_error": error,
-                        "signature_checked": true,
-                    });
-                    serde_json::to_writer_pretty(&mut out, &value).map_err(std::io::Error::from)?;
-                    writeln!(out)?;
-                }
-                Format::Text => {
-                    let red = AnsiColor::Red.on_default().bold();
-                    writeln!(out, "{red}{error}{red:#}")?;
-                    writeln!(out, "  check: {}", error.check.as_str())?;
-                    writeln!(out, "  cause: {}", error.cause)?;
-                    writeln!(
-                        out,
-                        "STS refuses the token before it evaluates the trust policy"
-                    )?;
-                }
-            }
+            write_refusal(&mut out, error, args.request.format)?;
             out.flush()?;
             Ok(Some(ExitCode::Findings))
         }

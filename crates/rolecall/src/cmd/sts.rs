@@ -3,7 +3,6 @@
 
 use std::io::Write;
 
-use anstyle::{AnsiColor, Style};
 use rolecall_eval::claims::ClaimRules;
 use rolecall_sts::call::{CallResult, Response};
 use rolecall_sts::{assume_role_with_web_identity, CallInput};
@@ -13,6 +12,7 @@ use crate::error::{usage, CliError, ExitCode};
 use crate::load::policy::load_role_policy;
 use crate::load::sts::{load_keys, load_providers, load_token, parse_now};
 use crate::render::stdout;
+use crate::render::sts::write_text;
 
 pub(crate) fn run(args: &StsArgs) -> Result<ExitCode, CliError> {
     match &args.command {
@@ -78,63 +78,4 @@ fn exit_code(result: &CallResult) -> ExitCode {
         Response::Error { .. } => ExitCode::Findings,
         _ => ExitCode::Error,
     }
-}
-
-const GREEN: Style = AnsiColor::Green.on_default().bold();
-const RED: Style = AnsiColor::Red.on_default().bold();
-const DIM: Style = Style::new().dimmed();
-
-fn write_text(w: &mut impl Write, result: &CallResult) -> Result<(), CliError> {
-    match &result.outcome {
-        Response::Success(ok) => {
-            writeln!(w, "{GREEN}success{GREEN:#}: {}", ok.assumed_role_arn)?;
-            writeln!(
-                w,
-                "  SubjectFromWebIdentityToken: {}",
-                ok.subject_from_web_identity_token
-            )?;
-            writeln!(w, "  Provider: {}", ok.provider)?;
-            writeln!(w, "  Audience: {}", ok.audience.join(", "))?;
-            writeln!(w, "  principal: {}", ok.principal)?;
-            for a in &ok.actions {
-                let by: Vec<String> = a.statements.iter().map(ToString::to_string).collect();
-                writeln!(w, "  {}: allowed by {}", a.action, by.join(", "))?;
-            }
-        }
-        Response::Error { error, actions } => {
-            writeln!(w, "{RED}error{RED:#}: {error}")?;
-            writeln!(w, "  check: {}", error.check.as_str())?;
-            writeln!(w, "  cause: {}", error.cause)?;
-            writeln!(
-                w,
-                "  {DIM}message wording: {}{DIM:#}",
-                serde_json::to_value(error.wording)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default()
-            )?;
-            for a in actions {
-                writeln!(w, "  {}: {}", a.action, a.decision)?;
-            }
-        }
-        Response::Undetermined { reason } => {
-            writeln!(w, "{RED}undetermined{RED:#}: {reason}")?;
-        }
-        _ => writeln!(w, "undetermined: unknown outcome")?,
-    }
-    writeln!(w, "checks:")?;
-    for c in &result.checks {
-        if c.passed {
-            writeln!(
-                w,
-                "  {GREEN}ok{GREEN:#}   {}: {}",
-                c.check.as_str(),
-                c.detail
-            )?;
-        } else {
-            // The detail is the cause, printed above.
-            writeln!(w, "  {RED}FAIL{RED:#} {}", c.check.as_str())?;
-        }
-    }
-    Ok(())
 }

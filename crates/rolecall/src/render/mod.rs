@@ -1,11 +1,14 @@
-//! Output shared by the commands: the last stage of the one-way flow
-//! `args` -> `load` -> `cmd` -> `render` (see `lib.rs`). Source snippets and
-//! diagnostics ([`diagnostic`]), witness requests ([`witness`]), the output
-//! stream, the progress bar and the skipped-files note. A command's own
-//! report layout stays in its `cmd` module; what two commands print alike
-//! lives here. Nothing here reads an input or imports a command.
+//! The reports: the last stage of the one-way flow `args` -> `load` -> `cmd`
+//! -> `render` (see `lib.rs`). Source snippets and diagnostics
+//! ([`diagnostic`]), witness requests ([`witness`]), the output stream, the
+//! progress bar and the skipped-files note, which several commands print;
+//! and the reports of commands whose output is a library value written out
+//! ([`sts`], [`token`]). Nothing here reads an input or imports a command;
+//! the output formats of `args` are the one earlier stage it knows.
 
 pub(crate) mod diagnostic;
+pub(crate) mod sts;
+pub(crate) mod token;
 pub(crate) mod witness;
 
 use std::io::{self, Write};
