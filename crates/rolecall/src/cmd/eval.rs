@@ -5,33 +5,18 @@ pub(crate) mod batch;
 
 use std::io::Write;
 
-use anstyle::{AnsiColor, Style};
 use rolecall_eval::claims::ClaimRules;
 use rolecall_eval::{decide, evaluate_call, CompiledPolicy, Decision};
 use rolecall_sts::call::{Check, Response};
 use rolecall_sts::{assume_role_with_web_identity, CallInput, TrustPolicy};
-use serde_json::json;
 
-use crate::args::{EvalArgs, Format};
+use crate::args::EvalArgs;
 use crate::error::{usage, CliError, ExitCode};
 use crate::load::request::{load_policy, load_subject, Subject};
 use crate::load::sts::{load_keys, load_providers, load_token, parse_now};
+use crate::render::eval::{write_report, ActionResult, EvalResult};
 use crate::render::stdout;
 use crate::render::sts::write_refusal;
-
-/// One action's result.
-pub(crate) struct ActionResult {
-    pub action: String,
-    pub decision: Decision,
-    pub statements: Vec<usize>,
-}
-
-/// The whole result: every action, and the combined decision.
-pub(crate) struct EvalResult {
-    pub decision: Decision,
-    pub actions: Vec<ActionResult>,
-    pub from_token: bool,
-}
 
 /// Evaluates every action; the call is allowed only if every action is,
 /// and explicitly denied if any action is (docs/SEMANTICS.md §2.1 step 5).
@@ -74,41 +59,6 @@ pub(crate) fn run_subject(policy: &CompiledPolicy, subject: &Subject) -> EvalRes
     }
 }
 
-/// A statement as output names it: its Sid when it has one, else its index.
-pub(crate) fn statement_ref(policy: &CompiledPolicy, index: usize) -> serde_json::Value {
-    match policy
-        .statements()
-        .get(index)
-        .and_then(|s| s.sid())
-        .filter(|s| !s.is_empty())
-    {
-        Some(sid) => json!(sid),
-        None => json!(index),
-    }
-}
-
-fn decision_style(d: Decision) -> Style {
-    let color = if d == Decision::Allow {
-        AnsiColor::Green
-    } else {
-        AnsiColor::Red
-    };
-    Style::new().bold().fg_color(Some(color.into()))
-}
-
-fn describe_statements(policy: &CompiledPolicy, statements: &[usize]) -> String {
-    statements
-        .iter()
-        .map(
-            |&i| match policy.statements().get(i).and_then(|s| s.sid()) {
-                Some(sid) if !sid.is_empty() => format!("statement {i} (`{sid}`)"),
-                _ => format!("statement {i}"),
-            },
-        )
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 pub(crate) fn run(args: &EvalArgs) -> Result<ExitCode, CliError> {
     if args.batch {
         return batch::run();
@@ -123,56 +73,13 @@ pub(crate) fn run(args: &EvalArgs) -> Result<ExitCode, CliError> {
     let mut result = run_subject(&policy.compiled, &subject);
     result.from_token &= !args.verify;
     let mut out = stdout();
-    match args.request.format {
-        Format::Json => {
-            let report = json!({
-                "decision": Decision::as_str(result.decision),
-                "actions": result.actions.iter().map(|a| json!({
-                    "action": a.action,
-                    "decision": Decision::as_str(a.decision),
-                    "statements": a.statements.iter().map(|&i| statement_ref(&policy.compiled, i)).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-                "signature_checked": args.verify,
-            });
-            serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
-            writeln!(out)?;
-        }
-        Format::Text => {
-            let style = decision_style(result.decision);
-            writeln!(out, "{style}{}{style:#}", Decision::as_str(result.decision))?;
-            for a in &result.actions {
-                let style = decision_style(a.decision);
-                write!(
-                    out,
-                    "  {:<32} {style}{}{style:#}",
-                    a.action,
-                    Decision::as_str(a.decision)
-                )?;
-                match a.decision {
-                    Decision::Allow => writeln!(
-                        out,
-                        ": allowed by {}",
-                        describe_statements(&policy.compiled, &a.statements)
-                    )?,
-                    Decision::ExplicitDeny => writeln!(
-                        out,
-                        ": denied by {}",
-                        describe_statements(&policy.compiled, &a.statements)
-                    )?,
-                    Decision::ImplicitDeny => writeln!(out, ": no statement allows it")?,
-                }
-            }
-            if result.decision != Decision::Allow {
-                writeln!(
-                    out,
-                    "run `rolecall explain` with the same arguments to see which condition failed"
-                )?;
-            }
-            if result.from_token {
-                writeln!(out, "note: the token's signature, issuer, audience and expiry were not checked (`rolecall sts` checks them)")?;
-            }
-        }
-    }
+    write_report(
+        &mut out,
+        &policy.compiled,
+        &result,
+        args.request.format,
+        args.verify,
+    )?;
     out.flush()?;
     Ok(ExitCode::of_decision(result.decision))
 }

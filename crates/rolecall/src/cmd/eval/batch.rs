@@ -22,9 +22,9 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::statement_ref;
 use crate::error::{CliError, ExitCode};
 use crate::load::policy::parse_error_message;
+use crate::render::eval::statement_ref;
 
 /// Longest input line accepted. Longer lines are answered with a
 /// `line-too-long` error without being held in memory; a policy itself is
