@@ -3,7 +3,7 @@
 //! ([`diagnostic`]), witness requests ([`witness`]), the output stream, the
 //! progress bar and the skipped-files note, which several commands print;
 //! and the reports of commands whose output is a library value written out
-//! ([`eks`], [`eval`], [`explain`], [`sts`], [`token`]). Nothing here reads an input or imports a command;
+//! ([`eks`], [`eval`], [`explain`], [`sts`], [`token`], [`who`]). Nothing here reads an input or imports a command;
 //! the output formats of `args` are the one earlier stage it knows.
 
 pub(crate) mod diagnostic;
@@ -12,6 +12,7 @@ pub(crate) mod eval;
 pub(crate) mod explain;
 pub(crate) mod sts;
 pub(crate) mod token;
+pub(crate) mod who;
 pub(crate) mod witness;
 
 use std::io::{self, Write};
