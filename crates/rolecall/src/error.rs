@@ -4,6 +4,7 @@
 use std::io;
 
 use rolecall_eval::Decision;
+use rolecall_policy::ParseError;
 
 /// The documented exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -51,4 +52,13 @@ pub(crate) enum CliError {
 /// A failure to build the inputs; reported with exit code 2.
 pub(crate) fn usage(message: impl Into<String>) -> CliError {
     CliError::Usage(message.into())
+}
+
+/// A parse error without its position, which the caller shows itself (as
+/// `file:line:column`, or a batch line's `line`/`column`).
+pub(crate) fn parse_error_message(e: &ParseError) -> String {
+    match e.context() {
+        Some(c) => format!("{c}: {}", e.kind()),
+        None => e.kind().to_string(),
+    }
 }

@@ -7,11 +7,11 @@ use std::path::Path;
 
 use rolecall_audit::dump::{document_text, read_dump, DumpRole};
 use rolecall_eval::CompiledPolicy;
-use rolecall_policy::{parse_document, ParseError};
+use rolecall_policy::parse_document;
 use rolecall_sts::TrustPolicy;
 
 use super::{name_of, read_input, Kind};
-use crate::error::{usage, CliError};
+use crate::error::{parse_error_message, usage, CliError};
 
 /// The policy, compiled; its text for rendering; its name for messages.
 pub(crate) struct LoadedPolicy {
@@ -106,15 +106,6 @@ pub(crate) fn load_policy_bytes(name: String, bytes: &[u8]) -> Result<LoadedPoli
         role_arn: doc.role_arn,
         role_name: doc.role_name,
     })
-}
-
-/// A parse error without its position, which the caller shows itself (as
-/// `file:line:column`, or a batch line's `line`/`column`).
-pub(crate) fn parse_error_message(e: &ParseError) -> String {
-    match e.context() {
-        Some(c) => format!("{c}: {}", e.kind()),
-        None => e.kind().to_string(),
-    }
 }
 
 /// The roles of an account dump (`aws iam get-account-authorization-details`

@@ -22,8 +22,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::error::{CliError, ExitCode};
-use crate::load::policy::parse_error_message;
+use crate::error::{parse_error_message, CliError, ExitCode};
 use crate::render::eval::statement_ref;
 
 /// Longest input line accepted. Longer lines are answered with a
