@@ -1,5 +1,6 @@
-//! Exit codes and the error that stops a command: shared by every stage of
-//! the flow (`load` returns it, `cmd` and `render` pass it on).
+//! What every stage of the flow shares: the exit codes, the error that stops
+//! a command (`load` returns it, `cmd` and `render` pass it on), and how
+//! messages name standard input and a parse error.
 
 use std::io;
 
@@ -48,6 +49,9 @@ pub(crate) enum CliError {
     #[error("{0}")]
     Usage(String),
 }
+
+/// The name standard input gets in messages.
+pub(crate) const STDIN_NAME: &str = "<stdin>";
 
 /// A failure to build the inputs; reported with exit code 2.
 pub(crate) fn usage(message: impl Into<String>) -> CliError {

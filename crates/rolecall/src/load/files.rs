@@ -86,8 +86,7 @@ impl Kind {
     }
 }
 
-/// The name standard input gets in messages.
-pub(crate) const STDIN_NAME: &str = "<stdin>";
+pub(crate) use crate::error::STDIN_NAME;
 
 /// Reads the file at `path`, or standard input for `-`, stopping at the
 /// limit of `kind` plus one byte; more than the limit is an error of kind

@@ -3,12 +3,12 @@
 
 use std::io::Write;
 
+use rolecall_audit::source::document_placement;
 use rolecall_policy::validate::{self, DiagnosticLevel, FindingClass};
 use rolecall_policy::{Document, InputForm, ParseError};
 use serde_json::json;
 
 use super::diagnostic::{render, render_embedded, Diagnostic, Level, Location, Repeats};
-use rolecall_audit::source::document_placement;
 
 use crate::error::{parse_error_message, CliError, ExitCode};
 

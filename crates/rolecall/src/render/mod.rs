@@ -3,9 +3,10 @@
 //! ([`diagnostic`]), witness requests ([`witness`]), the output stream, the
 //! progress bar and the skipped-files note, which several commands print;
 //! and the reports of commands whose output is a library value written out
-//! ([`check`], [`diff`], [`eks`], [`eval`], [`explain`], [`sts`], [`token`], [`who`]). Nothing here reads an input or imports a command;
+//! ([`audit`], [`check`], [`diff`], [`eks`], [`eval`], [`explain`], [`sts`], [`token`], [`who`]). Nothing here reads an input or imports a command;
 //! the output formats of `args` are the one earlier stage it knows.
 
+pub(crate) mod audit;
 pub(crate) mod check;
 pub(crate) mod diagnostic;
 pub(crate) mod diff;
