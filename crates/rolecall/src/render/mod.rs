@@ -1,10 +1,12 @@
 //! The reports: the last stage of the one-way flow `args` -> `load` -> `cmd`
-//! -> `render` (see `lib.rs`). Source snippets and diagnostics
-//! ([`diagnostic`]), witness requests ([`witness`]), the output stream, the
-//! progress bar and the skipped-files note, which several commands print;
-//! and the reports of commands whose output is a library value written out
-//! ([`audit`], [`check`], [`diff`], [`eks`], [`eval`], [`explain`], [`sts`], [`token`], [`who`]). Nothing here reads an input or imports a command;
-//! the output formats of `args` are the one earlier stage it knows.
+//! -> `render` (see `lib.rs`). What several commands print (source snippets
+//! and diagnostics in [`diagnostic`], witness requests in [`witness`], the
+//! output stream, the progress bar, the skipped-files note) and each
+//! command's report in its formats ([`audit`], [`check`], [`diff`], [`eks`],
+//! [`eval`], [`explain`], [`sts`], [`token`], [`who`]); `github sub` and
+//! `debug parse` print a line or a debug dump where they compute it. Nothing
+//! here reads an input or imports a command; the output formats of `args`
+//! are the one earlier stage it knows.
 
 pub(crate) mod audit;
 pub(crate) mod check;
