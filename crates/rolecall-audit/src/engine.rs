@@ -4,7 +4,7 @@
 //! Each family lives in its own module under `src/rules/` (structural, OIDC, GitHub, GitLab,
 //! HCP Terraform, CircleCI, EKS, Pod Identity, Cognito, AWS principals, services) and adds
 //! findings through [`Auditor::push`], naming its rule by [`RuleId`]. Questions about the
-//! subjects a statement admits are answered by [`crate::witness`].
+//! subjects a statement admits are answered by [`crate::witness`] from rolecall-analyze.
 
 use std::collections::BTreeMap;
 
@@ -36,12 +36,33 @@ pub struct AuditOptions {
     /// and condition keys), from `aws iam get-open-id-connect-provider`.
     /// Enables TP-AUD-NOT-IN-CLIENTLIST for those providers.
     pub client_ids: BTreeMap<String, Vec<String>>,
+    /// The `sub` grammar of GitHub issuers when the organisation or repository customises its
+    /// subject template ([`AuditOptions::with_github_subjects`]); `None` for GitHub's default
+    /// template (name and immutable forms).
+    pub github_subjects: Option<rolecall_eval::issuers::SubjectGrammar>,
 }
 
 impl AuditOptions {
     /// Default options: 2026 claim behaviour, nothing trusted or disabled.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The same options, reading GitHub subjects with `grammar` (a custom template's,
+    /// `rolecall_eval::issuers::SubjectGrammar::from_github_template`) instead of the default
+    /// template's: subjects are analysed, described and witnessed in the template's form.
+    pub fn with_github_subjects(mut self, grammar: rolecall_eval::issuers::SubjectGrammar) -> Self {
+        self.github_subjects = Some(grammar);
+        self
+    }
+
+    /// The analyzer the audit asks: default limits, and the GitHub grammar of the options.
+    pub(crate) fn analyzer(&self) -> rolecall_analyze::Analyzer {
+        let a = rolecall_analyze::Analyzer::default();
+        match &self.github_subjects {
+            Some(g) => a.with_github_subjects(g.clone()),
+            None => a,
+        }
     }
 }
 

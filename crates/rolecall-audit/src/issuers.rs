@@ -3,13 +3,17 @@
 //! (anyone, for a shared issuer such as GitHub or Google; only one tenant's workloads, for a
 //! tenant-scoped one, whose findings are one severity level lower), and which keys STS exposes.
 //! What stays here is the audit's own use of it: the keys that bound an identity (`TP-OIDC-NO-SUB`),
-//! and the subject segments and sample subjects its witness search builds. The 2026
+//! and which grammar field names the tenant and the project its breadth findings speak of. The
+//! audit parses no subject itself: grammars (and the partitions of issuers) are data of
+//! `rolecall_eval::issuers`. The 2026
 //! provider-specific keys are switched off by [`crate::AuditOptions::pre_2026_claims`].
 
 use std::sync::OnceLock;
 
+use rolecall_eval::issuers::Part;
 pub use rolecall_eval::issuers::{
-    classify_federated, is_multivalued, Issuer, IssuerKind, Presence, Tenancy,
+    classify_federated, is_multivalued, FieldRole, Issuer, IssuerKind, Presence, SubjectGrammar,
+    Tenancy,
 };
 
 /// Whether `claim` (the part after `<prefix>:`) is a request key for this issuer; `provider` is
@@ -42,161 +46,32 @@ pub fn identity_claims(kind: IssuerKind, pre_2026: bool) -> &'static [&'static s
     }
 }
 
-/// A subject read with an issuer's grammar: the tenant (owner, namespace, organisation, group),
-/// the project inside it (repository, service account, workspace), and the rest (ref, phase).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Subject {
-    /// Tenant segment (owner without `@id`, namespace, organisation, top group).
-    pub tenant: String,
-    /// Project segment (repository without `@id`, service account, workspace, project path).
-    pub project: String,
-    /// Context segment (`ref:refs/heads/main`, `pull_request`, `run_phase:apply`...).
-    pub context: String,
-}
-
-fn is_name(s: &str, extra: &str) -> bool {
-    // By bytes: `extra` is ASCII, so a byte of a non-ASCII char never passes, as the char
-    // would not (checking chars was a third of the witness loop's subject parsing).
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || extra.as_bytes().contains(&b))
-}
-
-/// A GitHub subject's owner and repository (each without its `@<id>`) and context, borrowed:
-/// [`parse_subject`] without allocating, for the witness loop.
-pub fn github_parts(s: &str) -> Option<(&str, &str, &str)> {
-    // Short strings: a byte loop beats `split_once`'s searcher set-up, and this runs for every
-    // witness (it was 10 % of a dump audit's instructions).
-    fn split(s: &str, at: u8) -> Option<(&str, &str)> {
-        let i = s.bytes().position(|b| b == at)?;
-        Some((s.get(..i)?, s.get(i + 1..)?))
+/// The `sub` grammar the audit reads an issuer's subjects with: `github` (a custom template's,
+/// [`crate::AuditOptions::with_github_subjects`]) for GitHub issuers when given, otherwise
+/// `rolecall_eval::issuers::subject_grammar`, built once per kind for the process. `None` for
+/// the issuers whose subjects the audit analyses over all strings (see [`has_grammar`]).
+pub fn grammar(
+    kind: IssuerKind,
+    github: Option<&SubjectGrammar>,
+) -> Option<&SubjectGrammar> {
+    static CACHE: [OnceLock<Option<SubjectGrammar>>; KINDS] = [const { OnceLock::new() }; KINDS];
+    if !has_grammar(kind) {
+        return None;
     }
-    // `name` or `name@id`: the name, when both parts are well formed.
-    fn name<'s>(x: &'s str, extra: &str) -> Option<&'s str> {
-        match split(x, b'@') {
-            Some((n, id)) => (is_name(n, extra) && is_name(id, "")).then_some(n),
-            None => is_name(x, extra).then_some(x),
-        }
+    if let (IssuerKind::GitHub | IssuerKind::GitHubLegacy, Some(g)) = (kind, github) {
+        return Some(g);
     }
-    let rest = s.strip_prefix("repo:")?;
-    let (owner_repo, context) = split(rest, b':')?;
-    let (owner, repo) = split(owner_repo, b'/')?;
-    // `_` appears in Enterprise Managed User names (`octocat_acme`).
-    let owner = name(owner, "-_")?;
-    let repo = name(repo, "._-")?;
-    let ok_ctx = context == "pull_request"
-        || context
-            .strip_prefix("ref:refs/heads/")
-            .or_else(|| context.strip_prefix("ref:refs/tags/"))
-            .or_else(|| context.strip_prefix("environment:"))
-            .is_some_and(|x| !x.is_empty());
-    ok_ctx.then_some((owner, repo, context))
+    CACHE.get(kind as usize).and_then(|cell| {
+        cell.get_or_init(|| rolecall_eval::issuers::subject_grammar(kind))
+            .as_ref()
+    })
 }
 
-/// Parses `sub` with the issuer's default subject grammar. `None` means no token of this
-/// issuer carries this subject (under the default template).
-pub fn parse_subject(kind: IssuerKind, s: &str) -> Option<Subject> {
-    use IssuerKind as K;
-    match kind {
-        K::GitHub | K::GitHubLegacy => {
-            let (owner, repo, context) = github_parts(s)?;
-            Some(Subject {
-                tenant: owner.to_owned(),
-                project: repo.to_owned(),
-                context: context.to_owned(),
-            })
-        }
-        K::GitLab => {
-            let rest = s.strip_prefix("project_path:")?;
-            let (path, context) = rest.split_once(":ref_type:")?;
-            let (rt, r) = context.split_once(":ref:")?;
-            let (group, project) = path.split_once('/')?;
-            let ok = (rt == "branch" || rt == "tag")
-                && !r.is_empty()
-                && path.split('/').all(|c| is_name(c, "._-"));
-            ok.then(|| Subject {
-                tenant: group.to_owned(),
-                project: project.to_owned(),
-                context: format!("ref_type:{context}"),
-            })
-        }
-        K::HcpTerraform => {
-            let rest = s.strip_prefix("organization:")?;
-            let (org, rest) = rest.split_once(":project:")?;
-            let (proj, rest) = rest.split_once(":workspace:")?;
-            let (ws, phase) = rest.split_once(":run_phase:")?;
-            let ok = is_name(org, "_-")
-                && !proj.is_empty()
-                && !proj.contains(':')
-                && is_name(ws, "_-")
-                && (phase == "plan" || phase == "apply");
-            ok.then(|| Subject {
-                tenant: org.to_owned(),
-                project: format!("{proj}/{ws}"),
-                context: format!("run_phase:{phase}"),
-            })
-        }
-        K::Eks => {
-            let rest = s.strip_prefix("system:serviceaccount:")?;
-            let (ns, sa) = rest.split_once(':')?;
-            let ok = is_name(ns, "-") && is_name(sa, ".-");
-            ok.then(|| Subject {
-                tenant: ns.to_owned(),
-                project: sa.to_owned(),
-                context: String::new(),
-            })
-        }
-        K::CircleCi => {
-            // `org/<org>/project/<project>/user/<user>` (`$CIRCLE_OIDC_TOKEN`), or the V2 form
-            // (`$CIRCLE_OIDC_TOKEN_V2`) that appends `/vcs-origin/<repository URL>/vcs-ref/<ref>`
-            // (https://circleci.com/docs/openid-connect-tokens/); the context is everything
-            // after `user/`.
-            let mut it = s.splitn(6, '/');
-            let (Some("org"), Some(o), Some("project"), Some(p), Some("user"), Some(u)) = (
-                it.next(),
-                it.next(),
-                it.next(),
-                it.next(),
-                it.next(),
-                it.next(),
-            ) else {
-                return None;
-            };
-            let v2 = |rest: &str| {
-                let (origin, vcs_ref) =
-                    rest.strip_prefix("vcs-origin/")?.split_once("/vcs-ref/")?;
-                (!origin.is_empty() && !vcs_ref.is_empty()).then_some(())
-            };
-            let user_ok = match u.split_once('/') {
-                None => is_name(u, "-"),
-                Some((user, rest)) => is_name(user, "-") && v2(rest).is_some(),
-            };
-            (is_name(o, "-") && is_name(p, "-") && user_ok).then(|| Subject {
-                tenant: o.to_owned(),
-                project: p.to_owned(),
-                context: u.to_owned(),
-            })
-        }
-        K::Bitbucket => {
-            // `{repoUuid}[:{envUuid}]:{stepUuid}`; the workspace is the issuer itself.
-            let uuid = |x: &str| x.starts_with('{') && x.ends_with('}') && x.len() > 2;
-            let parts: Vec<&str> = s.split(':').collect();
-            let ok = (2..=3).contains(&parts.len()) && parts.iter().all(|p| uuid(p));
-            ok.then(|| Subject {
-                tenant: String::new(),
-                project: parts.first().map_or(String::new(), |p| (*p).to_owned()),
-                context: parts.get(1..).map_or(String::new(), |p| p.join(":")),
-            })
-        }
-        _ => (!s.is_empty()).then(|| Subject {
-            tenant: String::new(),
-            project: s.to_owned(),
-            context: String::new(),
-        }),
-    }
-}
+/// The number of [`IssuerKind`] variants (the size of the [`grammar`] cache).
+const KINDS: usize = IssuerKind::Other as usize + 1;
 
-/// Whether [`parse_subject`] has a real grammar for this issuer.
+/// Whether the audit reads this issuer's subjects with its grammar (tenant, project and
+/// context fields); the others get TP-SUB-GRAMMAR-UNKNOWN.
 pub fn has_grammar(kind: IssuerKind) -> bool {
     use IssuerKind as K;
     matches!(
@@ -211,108 +86,58 @@ pub fn has_grammar(kind: IssuerKind) -> bool {
     )
 }
 
-/// Builds a subject from its segments (the inverse of [`parse_subject`]).
-pub fn make_subject(kind: IssuerKind, tenant: &str, project: &str, context: &str) -> String {
-    use IssuerKind as K;
-    // Concatenation, not `format!`: subjects are built by the dozen per statement, and
-    // `format!` was most of their cost (9 % of an account-dump audit, callgrind).
-    let cat = |parts: &[&str]| {
-        let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-        for p in parts {
-            s.push_str(p);
-        }
-        s
+/// The role of field `name` in form `form` of `g`.
+pub fn field_role(g: &SubjectGrammar, form: &str, name: &str) -> Option<FieldRole> {
+    g.form(form)?.parts.iter().find_map(|p| match p {
+        Part::Field(f) if f.name == name => Some(f.role),
+        _ => None,
+    })
+}
+
+/// The field that names an issuer's tenant in the audit's findings: the field of role
+/// [`FieldRole::Tenant`], else [`FieldRole::TenantId`] (CircleCI's organisation id).
+pub fn tenant_field(g: &SubjectGrammar, form: &str) -> Option<String> {
+    let f = g.form(form)?;
+    let by = |role: FieldRole| {
+        f.parts.iter().find_map(|p| match p {
+            Part::Field(x) if x.role == role => Some(x.name.clone()),
+            _ => None,
+        })
     };
-    match kind {
-        K::GitHub | K::GitHubLegacy => cat(&["repo:", tenant, "/", project, ":", context]),
-        K::GitLab => cat(&["project_path:", tenant, "/", project, ":", context]),
-        K::HcpTerraform => {
-            let (p, w) = project.split_once('/').unwrap_or(("default", project));
-            cat(&[
-                "organization:",
-                tenant,
-                ":project:",
-                p,
-                ":workspace:",
-                w,
-                ":",
-                context,
-            ])
-        }
-        K::Eks => cat(&["system:serviceaccount:", tenant, ":", project]),
-        K::CircleCi => cat(&["org/", tenant, "/project/", project, "/user/", context]),
-        K::Bitbucket => cat(&[project, ":", context]),
-        _ => project.to_owned(),
-    }
+    by(FieldRole::Tenant).or_else(|| by(FieldRole::TenantId))
 }
 
-/// Contexts a witness subject can carry, most ordinary first.
-pub fn contexts(kind: IssuerKind) -> &'static [&'static str] {
-    use IssuerKind as K;
-    match kind {
-        K::GitHub | K::GitHubLegacy => &[
-            "ref:refs/heads/main",
-            "ref:refs/heads/zz-attacker",
-            "environment:zz-attacker",
-            "ref:refs/tags/zz-attacker",
-            "pull_request",
-        ],
-        K::GitLab => &[
-            "ref_type:branch:ref:main",
-            "ref_type:branch:ref:zz-attacker",
-            "ref_type:tag:ref:main",
-        ],
-        K::HcpTerraform => &["run_phase:apply", "run_phase:plan"],
-        K::CircleCi => &[
-            "zz-attacker",
-            "zz-attacker/vcs-origin/github.com/zz-attacker/zz-repo/vcs-ref/refs/heads/main",
-        ],
-        K::Bitbucket => &["{zz-step}", "{zz-env}:{zz-step}"],
-        _ => &[""],
-    }
-}
-
-/// [`fills`], computed once per issuer kind for the process: recomputing it for every statement
-/// was 20 % of an account-dump audit (instructions, after the witness cache).
-pub fn fills_cached(kind: IssuerKind) -> &'static [String] {
-    static CACHE: [OnceLock<Vec<String>>; KINDS] = [const { OnceLock::new() }; KINDS];
-    match CACHE.get(kind as usize) {
-        Some(cell) => cell.get_or_init(|| fills(kind)),
-        None => &[],
-    }
-}
-
-/// The number of [`IssuerKind`] variants (the size of the [`fills_cached`] table).
-const KINDS: usize = IssuerKind::Other as usize + 1;
-
-/// Text used to fill a wildcard when building witnesses: chosen to extend a partial segment
-/// (`-evil`), start a fresh segment (`zz-attacker`), or complete a whole subject.
-pub fn fills(kind: IssuerKind) -> Vec<String> {
-    let mut f: Vec<String> = ["", "x", "-evil", "zz-attacker", "@123"]
+/// The field that names the workload inside the tenant: HCP Terraform's workspace (unique in
+/// its organisation, whatever the project), else the field of role [`FieldRole::Project`] that
+/// comes first, else [`FieldRole::ProjectId`] (CircleCI's project id, Bitbucket's repository).
+/// CircleCI's V2 `vcs_origin` is a detail of the project id, not the project.
+pub fn project_field(kind: IssuerKind, g: &SubjectGrammar, form: &str) -> Option<String> {
+    let f = g.form(form)?;
+    let fields: Vec<&rolecall_eval::issuers::Field> = f
+        .parts
         .iter()
-        .map(|s| (*s).to_owned())
+        .filter_map(|p| match p {
+            Part::Field(x) => Some(x),
+            _ => None,
+        })
         .collect();
-    for ctx in contexts(kind) {
-        for (t, p) in [("zz-attacker", "zz-repo"), ("x", "x")] {
-            let whole = make_subject(kind, t, p, ctx);
-            // Suffixes of a full subject complete any partial pattern that ends in `*`.
-            for (i, _) in whole.char_indices() {
-                if let Some(s) = whole.get(i..) {
-                    if i > 0 && matches!(whole.get(i - 1..i), Some(":" | "/" | "@")) {
-                        f.push(s.to_owned());
-                        f.push(format!("-evil{}", whole.get(i - 1..).unwrap_or("")));
-                    }
-                }
-            }
-            f.push(whole);
-        }
-        f.push((*ctx).to_owned());
-        f.push(format!("-evil:{ctx}"));
-        f.push(format!("@1:{ctx}"));
+    if kind == IssuerKind::HcpTerraform {
+        return fields
+            .iter()
+            .find(|x| x.name == "workspace")
+            .map(|x| x.name.clone());
     }
-    f.sort();
-    f.dedup();
-    f
+    if kind == IssuerKind::CircleCi {
+        return fields
+            .iter()
+            .find(|x| x.role == FieldRole::ProjectId)
+            .map(|x| x.name.clone());
+    }
+    fields
+        .iter()
+        .find(|x| x.role == FieldRole::Project)
+        .or_else(|| fields.iter().find(|x| x.role == FieldRole::ProjectId))
+        .map(|x| x.name.clone())
 }
 
 #[cfg(test)]
@@ -344,12 +169,27 @@ mod tests {
     }
 
     #[test]
-    fn github_grammar() {
-        let s = parse_subject(IssuerKind::GitHub, "repo:octo@1/app@2:ref:refs/heads/main").unwrap();
-        assert_eq!((s.tenant.as_str(), s.project.as_str()), ("octo", "app"));
-        assert!(parse_subject(IssuerKind::GitHub, "invalid").is_none());
-        assert!(parse_subject(IssuerKind::GitHub, "repo:*").is_none());
-        assert!(parse_subject(IssuerKind::GitHub, "repo:o/r:pull_request").is_some());
+    fn grammar_fields() {
+        let g = grammar(IssuerKind::GitHub, None).unwrap();
+        let p = g.parse("repo:octo@1/app@2:ref:refs/heads/main").unwrap();
+        assert_eq!(tenant_field(g, p.form).as_deref(), Some("owner"));
+        assert_eq!(
+            project_field(IssuerKind::GitHub, g, p.form).as_deref(),
+            Some("repository")
+        );
+        assert!(g.parse("repo:*").is_none());
+        let tfc = grammar(IssuerKind::HcpTerraform, None).unwrap();
+        assert_eq!(
+            project_field(IssuerKind::HcpTerraform, tfc, "run phase").as_deref(),
+            Some("workspace")
+        );
+        let c = grammar(IssuerKind::CircleCi, None).unwrap();
+        assert_eq!(tenant_field(c, "v2").as_deref(), Some("organization_id"));
+        assert_eq!(
+            project_field(IssuerKind::CircleCi, c, "v2").as_deref(),
+            Some("project_id")
+        );
+        assert!(grammar(IssuerKind::Buildkite, None).is_none());
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! rolecall-audit: find over-trust and breakage in IAM role trust policies.
 //!
-//! The auditor classifies each `Federated` principal by issuer and tenancy, then reasons with the
-//! evaluator's semantics (operators, negation, `IfExists`, set qualifiers, absent keys, Deny
-//! statements) and checks concrete witness subjects with the real wildcard matcher. See
+//! The auditor classifies each `Federated` principal by issuer and tenancy
+//! (`rolecall_eval::issuers`), and asks rolecall-analyze which subjects each statement admits,
+//! read per field of the issuer's `sub` grammar: it keeps no condition semantics of its own, and
+//! every witness it prints is a request the evaluator allows. See
 //! [`rules`] for the catalogue and the rule families, [`source`] for the inputs
 //! (policies, account dumps, Terraform plans, CloudFormation), [`dump`] for the roles of an
 //! account dump (the one reader, also used by the command-line tool's `sts` and `eks`),
@@ -19,7 +20,11 @@
 //! let findings = audit_text(policy, &AuditOptions::default());
 //! let f = findings.iter().find(|f| f.rule == "TP-OIDC-SUB-ANY-OWNER").unwrap();
 //! assert_eq!(f.severity, Severity::Critical);
-//! assert!(f.message.contains("zz-attacker")); // the witness subject
+//! // The witness: a subject of another owner, found by rolecall-analyze and allowed by the
+//! // evaluator.
+//! let w = f.witness.as_deref().unwrap();
+//! assert!(w.starts_with("repo:") && w.contains("/infra:"));
+//! assert!(f.message.contains(w));
 //! ```
 #![deny(missing_docs)]
 

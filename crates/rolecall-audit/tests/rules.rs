@@ -204,7 +204,11 @@ fn irsa_namespace_prefix_without_colon() {
     );
     let f = has(&p, "TP-IRSA-NAMESPACE-PREFIX").unwrap();
     assert!(
-        f.message.contains("system:serviceaccount:prod-evil:"),
+        f.witness
+            .as_deref()
+            .is_some_and(|w| w.starts_with("system:serviceaccount:prod")
+                && !w.starts_with("system:serviceaccount:prod:")
+                && f.message.contains(w)),
         "{}",
         f.message
     );

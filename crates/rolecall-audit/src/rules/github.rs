@@ -6,7 +6,7 @@ use super::oidc::{KeyClasses, SubjectScope};
 use super::RuleId;
 use crate::engine::Auditor;
 use crate::finding::{Severity, Verdict};
-use crate::witness::{literal_segments, stem_of, WitnessResult};
+use crate::witness::WitnessResult;
 
 /// Claims a GitHub custom `sub` template can start with whose values any
 /// repository can choose (TP-GHA-ABUSABLE-CLAIM-FIRST).
@@ -51,8 +51,7 @@ impl Auditor<'_> {
     /// Repository, ref and pull-request breadth of GitHub subjects.
     pub(crate) fn github_subjects(&mut self, s: &SubjectScope<'_>, res: &WitnessResult) {
         if let Some((w, idx)) = &res.project {
-            let pstem = literal_segments(s.kind, stem_of(s.value_text(*idx)), false).1;
-            let rule = if pstem.is_some_and(|(p, complete)| !p.is_empty() && !complete) {
+            let rule = if res.project_stem {
                 RuleId::GhaOrgPrefix
             } else {
                 RuleId::GhaOrgWide

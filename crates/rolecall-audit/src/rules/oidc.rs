@@ -268,7 +268,7 @@ impl Auditor<'_> {
             .iter()
             .map(|(op, e)| format!("`{}` {}", op.node, quote_values(e)))
             .collect();
-        match admitted_sub(st, self.statements, &sub_key) {
+        match admitted_sub(&self.opts.analyzer(), st, self.statements, &sub_key) {
             Ok(Some(w)) => {
                 self.push(RuleId::SubGrammarUnknown, Severity::Info, Verdict::Advice,
                     format!("rolecall has no subject grammar for `{}`: `sub` {} analysed over all strings admits e.g. `{w}`; which tenants, projects or refs that reaches depends on how the issuer forms subjects", iss.prefix, values.join(" and ")),
@@ -705,8 +705,6 @@ pub(crate) struct SubjectScope<'s> {
     pub(crate) entries: Vec<(&'s Spanned<rolecall_policy::Operator>, &'s ConditionEntry)>,
     /// Every value of a positive `sub` condition: text, whether it is a pattern, span.
     pub(crate) values: Vec<(String, bool, Span)>,
-    /// The tenants, projects and contexts the values name.
-    pub(crate) intended: Intended,
 }
 
 impl SubjectScope<'_> {
@@ -793,31 +791,58 @@ impl Auditor<'_> {
         if scope.kind == IssuerKind::GitHub {
             self.github_custom_templates(scope);
         }
+        let Some(grammar) = issuers::grammar(scope.kind, self.opts.github_subjects.as_ref()) else {
+            return;
+        };
         let fed = principal_values(st, PrincipalKind::Federated)
             .into_iter()
             .find(|f| issuers::classify_federated(&f.node).prefix == iss.prefix)
             .map(|f| f.node.clone())
             .unwrap_or_default();
-        let w = self.witnesses(st, iss, &fed, prefix);
-        let valid = candidates(scope.kind, &scope.values, &scope.intended);
-        if !bounded {
-            // Only satisfiability: another rule already reports the statement as open.
-            if !scope.values.is_empty() && !valid.iter().any(|(c, _)| w.admits(c)) {
+        let sub_key = format!("{prefix}sub");
+        let configured: &[String] = match scope.kind {
+            IssuerKind::GitHub => &self.opts.trusted_github_owners,
+            IssuerKind::Eks => &self.opts.trusted_namespaces,
+            _ => &[],
+        };
+        let exact = exact_only(&scope.entries);
+        let analysed = if exact {
+            Ok((None, literal_regions(grammar, &scope.values)))
+        } else {
+            self.analyse_subjects(st, &fed, &sub_key)
+        };
+        let (policy, regions) = match analysed {
+            Ok(r) => r,
+            Err(why) => {
+                self.push(RuleId::Unanalysable, Severity::Medium, Verdict::Advice,
+                    format!("rolecall-analyze cannot tell exactly which `{}` subjects this statement admits ({why}); its breadth is not reported", scope.issuer),
+                    scope.first_span(), Some(scope.i));
+                return;
+            }
+        };
+        if regions.is_empty() {
+            if !scope.values.is_empty() {
                 self.unsatisfiable(scope);
             }
             return;
         }
-        let verdicts: Vec<bool> = valid.iter().map(|(c, _)| w.admits(c)).collect();
-        if !scope.values.is_empty() && !verdicts.contains(&true) {
-            self.unsatisfiable(scope);
+        if !bounded {
+            // Only satisfiability: another rule already reports the statement as open.
             return;
         }
-        let admitted: Vec<&(String, issuers::Subject)> = valid
-            .iter()
-            .zip(&verdicts)
-            .filter_map(|(v, admitted)| admitted.then_some(v))
-            .collect();
-        let res = search(&w, scope.kind, &admitted, &scope.intended, &scope.values);
+        let search_in = Search {
+            kind: scope.kind,
+            grammar,
+            configured,
+            values: &scope.values,
+            policy: policy.as_ref(),
+            sub_key: &sub_key,
+            github_default: self.opts.github_subjects.is_none(),
+        };
+        let mut res = search(&search_in, &regions);
+        if let Some(p) = policy.as_ref() {
+            self.outsiders(scope, p, configured, &fed, &sub_key, &mut res);
+        }
         self.report_tenancy(scope, &res);
         if res.all.is_none() {
             match scope.kind {
@@ -834,7 +859,62 @@ impl Auditor<'_> {
             self.github_immutable(scope, &res);
         }
         self.name_recycle(scope, &res, prefix);
-        self.multi_value_loosest(scope);
+        self.multi_value_loosest(scope, &res);
+    }
+
+    /// A subject outside the intended tenants, exactly: rolecall-analyze's subjects whose tenant
+    /// field is none of the configured tenants (or, with none configured, of the tenants the
+    /// statement pins and the literal start of an open tenant), so that the witness names another
+    /// tenant, not the shortest subject of the open region. A GitLab group's subgroups belong to
+    /// it, which the analyzer's exact tenant comparison does not know: there the region's own
+    /// witness stays unless tenants are configured.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the scope, the compiled statement, the tenants and where the result goes"
+    )]
+    fn outsiders(
+        &mut self,
+        scope: &SubjectScope<'_>,
+        policy: &rolecall_eval::CompiledPolicy,
+        configured: &[String],
+        fed: &str,
+        sub_key: &str,
+        res: &mut WitnessResult,
+    ) {
+        let wanted =
+            !configured.is_empty() || (res.foreign.is_some() && scope.kind != IssuerKind::GitLab);
+        if !wanted || res.all.is_some() {
+            return;
+        }
+        let mut trusted: Vec<String> = res.tenants_named.iter().cloned().collect();
+        if configured.is_empty() && !res.foreign_stem.is_empty() {
+            trusted.push(res.foreign_stem.clone());
+        }
+        match outside_regions(&self.opts.analyzer(), policy, &trusted, fed, sub_key) {
+            Ok(out) => {
+                if let Some(r) = out.first() {
+                    res.foreign = Some((r.sub.clone(), index_of(&scope.values, &r.sub)));
+                }
+            }
+            Err(why) => {
+                self.push(RuleId::Unanalysable, Severity::Medium, Verdict::Advice,
+                    format!("rolecall-analyze cannot tell exactly whether this statement admits subjects outside the trusted tenants ({why})"),
+                    scope.first_span(), Some(scope.i));
+            }
+        }
+    }
+
+    /// The statement (with the policy's Deny statements) compiled, and the regions of subjects
+    /// it admits from `fed`, per form of the issuer's grammar, from rolecall-analyze.
+    fn analyse_subjects(
+        &self,
+        st: &Statement,
+        fed: &str,
+        sub_key: &str,
+    ) -> Result<(Option<rolecall_eval::CompiledPolicy>, Vec<Region>), String> {
+        let policy = with_denies(st, self.statements)?;
+        let regions = analysed_regions(&self.opts.analyzer(), &policy, fed, sub_key)?;
+        Ok((Some(policy), regions))
     }
 
     /// The `sub` conditions of `st` for `iss`, or `None` when it has none.
@@ -872,12 +952,6 @@ impl Auditor<'_> {
                     .map(move |v| (v.node.text().into_owned(), like, v.span))
             })
             .collect();
-        let configured: &[String] = match kind {
-            IssuerKind::GitHub => &self.opts.trusted_github_owners,
-            IssuerKind::Eks => &self.opts.trusted_namespaces,
-            _ => &[],
-        };
-        let intended = Intended::new(kind, &values, configured);
         Some(SubjectScope {
             i,
             st,
@@ -887,7 +961,6 @@ impl Auditor<'_> {
             sub_always,
             entries,
             values,
-            intended,
         })
     }
 
@@ -900,8 +973,14 @@ impl Auditor<'_> {
                     .chain(REPOSITORY_CLAIMS)
                     .any(|c| v.starts_with(c))
             });
-        if custom_template {
-            return; // reported as TP-GHA-ABUSABLE-CLAIM-FIRST or unknowable
+        if custom_template && self.opts.github_subjects.is_some() {
+            // Not a subject of the custom template given either: reported below as such.
+        } else if custom_template {
+            let vals: Vec<String> = s.values.iter().map(|(v, ..)| format!("`{v}`")).collect();
+            self.push(RuleId::SubGrammarUnknown, Severity::Info, Verdict::Advice,
+                format!("`sub` {} is no subject of GitHub's default template: it needs a custom subject template (`include_claim_keys`), whose grammar rolecall analyses when given (`--github-template`)", vals.join(", ")),
+                s.first_span(), Some(s.i));
+            return;
         }
         let vals: Vec<String> = s
             .entries
@@ -939,20 +1018,15 @@ impl Auditor<'_> {
         let Some((w, idx)) = &res.foreign else {
             return;
         };
-        let stem = literal_segments(s.kind, stem_of(s.value_text(*idx)), false)
-            .0
-            .filter(|(_, complete)| !complete)
-            .map(|(t, _)| t)
-            .unwrap_or_default();
         let (rule, sev) = match s.kind {
-            IssuerKind::GitHub if !stem.is_empty() => {
+            IssuerKind::GitHub if !res.foreign_stem.is_empty() => {
                 (RuleId::GhaOrgPrefix, s.lower(Severity::Critical))
             }
             IssuerKind::Eks => (RuleId::IrsaNamespacePrefix, Severity::High),
             IssuerKind::HcpTerraform => (RuleId::TfcOrgUnpinned, s.lower(Severity::Critical)),
             _ => (RuleId::OidcSubAnyOwner, s.lower(Severity::Critical)),
         };
-        let tenants = &s.intended.tenants_named;
+        let tenants = &res.tenants_named;
         let outside = if tenants.is_empty() {
             "tenant (the tenant segment is a wildcard)".to_owned()
         } else {
@@ -1017,7 +1091,7 @@ impl Auditor<'_> {
         if !named
             || res.foreign.is_some()
             || res.all.is_some()
-            || s.intended.tenants.is_empty()
+            || res.tenants.is_empty()
             || self.id_pinned(s, prefix)
         {
             return;
@@ -1028,7 +1102,7 @@ impl Auditor<'_> {
             .position(|(v, ..)| !v.contains('@'))
             .unwrap_or(0);
         self.push(RuleId::NameRecycle, Severity::Info, Verdict::Advice,
-            format!("the identity is pinned by names ({}), which can be renamed, transferred or re-registered", backticked(s.intended.tenants.iter())),
+            format!("the identity is pinned by names ({}), which can be renamed, transferred or re-registered", backticked(res.tenants.iter())),
             s.value_span(idx), Some(s.i));
     }
 
@@ -1068,8 +1142,7 @@ impl Auditor<'_> {
     }
 
     /// TP-MULTI-VALUE-LOOSEST: each value of a multi-valued `sub` condition classified alone.
-    fn multi_value_loosest(&mut self, s: &SubjectScope<'_>) {
-        let fills = issuers::fills_cached(s.kind);
+    fn multi_value_loosest(&mut self, s: &SubjectScope<'_>, res: &WitnessResult) {
         for (op, e) in &s.entries {
             if !admits_values(&op.node, s.sub_always) || e.values.node.len() < 2 {
                 continue;
@@ -1081,7 +1154,7 @@ impl Auditor<'_> {
                 .map(|v| {
                     let t = v.node.text().into_owned();
                     let like = op.node.base.uses_wildcards();
-                    let scope = value_scope(s.kind, &t, like, &s.intended.tenants_named, fills);
+                    let scope = value_scope(&t, like, res);
                     (scope, v.span, t)
                 })
                 .collect();
@@ -1092,7 +1165,7 @@ impl Auditor<'_> {
             }
             if let Some((sc, span, t)) = scopes.iter().find(|s| s.0 == max) {
                 let sev = match sc {
-                    Scope::All | Scope::Tenant => s.lower(Severity::Critical),
+                    Scope::Tenant => s.lower(Severity::Critical),
                     _ => Severity::High,
                 };
                 self.push(RuleId::MultiValueLoosest, sev, Verdict::Open,
