@@ -50,10 +50,7 @@ pub fn identity_claims(kind: IssuerKind, pre_2026: bool) -> &'static [&'static s
 /// [`crate::AuditOptions::with_github_subjects`]) for GitHub issuers when given, otherwise
 /// `rolecall_eval::issuers::subject_grammar`, built once per kind for the process. `None` for
 /// the issuers whose subjects the audit analyses over all strings (see [`has_grammar`]).
-pub fn grammar(
-    kind: IssuerKind,
-    github: Option<&SubjectGrammar>,
-) -> Option<&SubjectGrammar> {
+pub fn grammar(kind: IssuerKind, github: Option<&SubjectGrammar>) -> Option<&SubjectGrammar> {
     static CACHE: [OnceLock<Option<SubjectGrammar>>; KINDS] = [const { OnceLock::new() }; KINDS];
     if !has_grammar(kind) {
         return None;

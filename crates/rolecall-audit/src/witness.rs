@@ -362,7 +362,12 @@ pub(crate) fn search(s: &Search<'_>, regions: &[Region]) -> WitnessResult {
         }
     }
     r.intended_any = !intended.is_empty();
-    for reg in &intended {
+    // A region whose tenant is open past a literal start (`prod*`) holds the tenant the start
+    // names too: its other projects are reported as well as the other tenants.
+    let stemmed = regions
+        .iter()
+        .filter(|reg| matches!(tenant_of(reg), Bound::Open(stem) if !stem.is_empty()));
+    for reg in intended.iter().copied().chain(stemmed) {
         if let Bound::Open(stem) = project_of(reg) {
             if r.project.is_none() {
                 r.project = found(&reg.sub);

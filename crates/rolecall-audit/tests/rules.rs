@@ -441,3 +441,54 @@ fn project_id_pins_bound_the_identity() {
         );
     }
 }
+
+/// A custom GitHub `sub` template (`repository_owner`, then `context`): a policy pinning a
+/// subject of that template is read with the template's grammar when the options carry it (no
+/// unknown-grammar or unsatisfiable finding; wildcards are analysed per its fields), and is
+/// reported as outside GitHub's default template without it.
+#[test]
+fn github_custom_template_grammar() {
+    use rolecall_eval::issuers::SubjectGrammar;
+    let keys = ["repository_owner".to_owned(), "context".to_owned()];
+    let template =
+        AuditOptions::new().with_github_subjects(SubjectGrammar::github_template(&keys).unwrap());
+    let unknown_or_broken = |fs: &[Finding]| {
+        fs.iter()
+            .filter(|f| {
+                f.rule == RuleId::SubGrammarUnknown
+                    || f.rule == RuleId::SubUnsatisfiable
+                    || f.verdict == Verdict::Broken
+            })
+            .map(|f| f.rule.to_string())
+            .collect::<Vec<_>>()
+    };
+    let p = gh_sub(
+        "StringEquals",
+        r#""repository_owner:octo-org:environment:prod""#,
+    );
+    let with = audit_text(&p, &template);
+    assert!(unknown_or_broken(&with).is_empty(), "{with:#?}");
+    let without = run(&p);
+    assert!(
+        without.iter().any(|f| f.rule == RuleId::SubGrammarUnknown
+            && f.message.contains("custom subject template")),
+        "{without:#?}"
+    );
+    // A wildcard in the owner field is analysed with the template: any owner is open.
+    let open = gh_sub("StringLike", r#""repository_owner:*:environment:prod""#);
+    let f = audit_text(&open, &template)
+        .into_iter()
+        .find(|f| f.rule == RuleId::OidcSubAnyOwner)
+        .unwrap();
+    assert_eq!(f.verdict, Verdict::Open);
+    let w = f.witness.unwrap();
+    assert!(
+        w.starts_with("repository_owner:") && w.ends_with(":environment:prod"),
+        "{w}"
+    );
+    // A subject the template does not mint is unsatisfiable under it.
+    let wrong = gh_sub("StringEquals", r#""repo:octo-org/app:ref:refs/heads/main""#);
+    assert!(audit_text(&wrong, &template)
+        .iter()
+        .any(|f| f.rule == RuleId::SubUnsatisfiable));
+}

@@ -76,7 +76,9 @@ fn text_output_points_at_the_loose_value() {
         .stdout(predicate::str::contains(
             "irsa-namespace-prefix.bad.json:10:100: high[TP-IRSA-NAMESPACE-PREFIX]",
         ))
-        .stdout(predicate::str::contains("system:serviceaccount:prod-evil"))
+        .stdout(predicate::str::contains(
+            "admits a subject outside the intended tenant (the tenant segment is a wildcard): `system:serviceaccount:prod",
+        ))
         .stdout(predicate::str::contains("= fix: "));
 }
 
@@ -590,4 +592,68 @@ fn embedded_findings_are_placed_in_the_file_given() {
     assert_eq!(region["startLine"], 3);
     assert_eq!(region["startColumn"], column);
     assert!(run("github").contains(&format!("file=d.json,line=3,col={column}")));
+}
+
+/// `--github-template FILE`: a policy pinning a subject of a repository's custom `sub` template
+/// (`repository_owner`, `context`) is not reported as an unknown or unsatisfiable subject with the
+/// template, and is (TP-SUB-GRAMMAR-UNKNOWN) without it.
+#[test]
+fn github_template_reads_custom_subjects() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.json");
+    std::fs::write(
+        &policy,
+        serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {
+                "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                "token.actions.githubusercontent.com:sub": "repository_owner:octo-org:environment:prod"}}}]})
+        .to_string(),
+    )
+    .unwrap();
+    let template = dir.path().join("template.json");
+    std::fs::write(
+        &template,
+        r#"{"use_default": false, "include_claim_keys": ["repository_owner", "context"]}"#,
+    )
+    .unwrap();
+    let rules = |cmd: &mut Command| -> Vec<String> {
+        let out = cmd.output().unwrap();
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["policies"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let with = rules(
+        rolecall()
+            .args(["audit", "--format", "json", "--min-severity", "info"])
+            .arg(&policy)
+            .arg("--github-template")
+            .arg(&template),
+    );
+    assert!(
+        !with
+            .iter()
+            .any(|r| r == "TP-SUB-GRAMMAR-UNKNOWN" || r == "TP-SUB-UNSATISFIABLE"),
+        "{with:?}"
+    );
+    let without = rules(
+        rolecall()
+            .args(["audit", "--format", "json", "--min-severity", "info"])
+            .arg(&policy),
+    );
+    assert!(
+        without.iter().any(|r| r == "TP-SUB-GRAMMAR-UNKNOWN"),
+        "{without:?}"
+    );
 }

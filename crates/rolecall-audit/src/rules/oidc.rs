@@ -651,6 +651,10 @@ pub(crate) struct KeyClasses {
     pub(crate) vacuous: Vec<(RuleId, String, Span, bool)>,
 }
 
+/// How many values of one `sub` condition are analysed one by one when the whole statement is
+/// beyond the analyzer's limits.
+const PER_VALUE_BUDGET: usize = 8;
+
 /// `s`, one level lower for a tenant-scoped issuer.
 fn lower(iss: &Issuer, s: Severity) -> Severity {
     if iss.tenancy == Tenancy::TenantScoped {
@@ -774,9 +778,7 @@ impl Auditor<'_> {
         let Some(scope) = self.subject_scope(i, st, iss, prefix) else {
             return;
         };
-        let before = self.out.len();
         self.subject_findings(&scope, st, iss, prefix, bounded);
-        self.confirm_witnesses(before, st, &format!("{prefix}sub"));
     }
 
     /// [`Auditor::subjects`] once the scope is known.
@@ -807,11 +809,11 @@ impl Auditor<'_> {
         };
         let exact = exact_only(&scope.entries);
         let analysed = if exact {
-            Ok((None, literal_regions(grammar, &scope.values)))
+            Ok((None, literal_regions(grammar, &scope.values), None))
         } else {
             self.analyse_subjects(st, &fed, &sub_key)
         };
-        let (policy, regions) = match analysed {
+        let (policy, regions, partial) = match analysed {
             Ok(r) => r,
             Err(why) => {
                 self.push(RuleId::Unanalysable, Severity::Medium, Verdict::Advice,
@@ -820,8 +822,13 @@ impl Auditor<'_> {
                 return;
             }
         };
+        if let Some(why) = &partial {
+            self.push(RuleId::Unanalysable, Severity::Medium, Verdict::Advice,
+                format!("rolecall-analyze cannot tell exactly which `{}` subjects this statement admits ({why}); what follows comes from the values it could analyse one by one", scope.issuer),
+                scope.first_span(), Some(scope.i));
+        }
         if regions.is_empty() {
-            if !scope.values.is_empty() {
+            if !scope.values.is_empty() && partial.is_none() {
                 self.unsatisfiable(scope);
             }
             return;
@@ -843,6 +850,7 @@ impl Auditor<'_> {
         if let Some(p) = policy.as_ref() {
             self.outsiders(scope, p, configured, &fed, &sub_key, &mut res);
         }
+        let before = self.out.len();
         self.report_tenancy(scope, &res);
         if res.all.is_none() {
             match scope.kind {
@@ -860,6 +868,11 @@ impl Auditor<'_> {
         }
         self.name_recycle(scope, &res, prefix);
         self.multi_value_loosest(scope, &res);
+        if exact {
+            // Witnesses of the analyzer's regions are requests the evaluator allowed; a literal
+            // value is confirmed with the rest of the statement and the Deny statements.
+            self.confirm_witnesses(before, st, &sub_key);
+        }
     }
 
     /// A subject outside the intended tenants, exactly: rolecall-analyze's subjects whose tenant
@@ -906,15 +919,85 @@ impl Auditor<'_> {
 
     /// The statement (with the policy's Deny statements) compiled, and the regions of subjects
     /// it admits from `fed`, per form of the issuer's grammar, from rolecall-analyze.
+    ///
+    /// When the whole statement is beyond the analyzer's limits and its one `sub` condition is
+    /// a plain positive operator with several values, the admitted set is the union of the
+    /// statement with each value alone: up to [`PER_VALUE_BUDGET`] values are analysed so, and
+    /// the third element says what was not (then no finding says "nobody").
+    #[allow(
+        clippy::type_complexity,
+        reason = "the compiled statement, its regions and what could not be analysed"
+    )]
     fn analyse_subjects(
         &self,
         st: &Statement,
         fed: &str,
         sub_key: &str,
-    ) -> Result<(Option<rolecall_eval::CompiledPolicy>, Vec<Region>), String> {
+    ) -> Result<
+        (
+            Option<rolecall_eval::CompiledPolicy>,
+            Vec<Region>,
+            Option<String>,
+        ),
+        String,
+    > {
+        let analyzer = self.opts.analyzer();
         let policy = with_denies(st, self.statements)?;
-        let regions = analysed_regions(&self.opts.analyzer(), &policy, fed, sub_key)?;
-        Ok((Some(policy), regions))
+        let why = match analysed_regions(&analyzer, &policy, fed, sub_key) {
+            Ok(regions) => return Ok((Some(policy), regions, None)),
+            Err(why) => why,
+        };
+        let subs: Vec<(usize, usize, usize)> = st
+            .condition
+            .iter()
+            .flat_map(|c| c.node.blocks.iter().enumerate())
+            .flat_map(|(b, block)| {
+                block
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(e, entry)| {
+                        (entry.key.node.eq_ignore_ascii_case(sub_key)).then_some((
+                            b,
+                            e,
+                            entry.values.node.len(),
+                        ))
+                    })
+            })
+            .collect();
+        let [(b, e, n)] = subs[..] else {
+            return Err(why);
+        };
+        let plain = st
+            .condition
+            .as_ref()
+            .and_then(|c| c.node.blocks.get(b))
+            .is_some_and(|block| is_positive(&block.operator.node));
+        if !plain || n < 2 {
+            return Err(why);
+        }
+        let mut regions = Vec::new();
+        for k in 0..n.min(PER_VALUE_BUDGET) {
+            let mut one = st.clone();
+            let Some(entry) = one
+                .condition
+                .as_mut()
+                .and_then(|c| c.node.blocks.get_mut(b))
+                .and_then(|block| block.entries.get_mut(e))
+            else {
+                return Err(why);
+            };
+            let Some(value) = entry.values.node.as_slice().get(k).cloned() else {
+                return Err(why);
+            };
+            entry.values.node = rolecall_policy::OneOrMany::One(value);
+            let p = with_denies(&one, self.statements)?;
+            regions.extend(analysed_regions(&analyzer, &p, fed, sub_key)?);
+        }
+        let partial = (n > PER_VALUE_BUDGET).then(|| {
+            format!("{why}; {PER_VALUE_BUDGET} of its {n} `sub` values analysed one by one, the rest not")
+        });
+        Ok((Some(policy), regions, partial))
     }
 
     /// The `sub` conditions of `st` for `iss`, or `None` when it has none.

@@ -308,6 +308,12 @@ pub(crate) struct AuditArgs {
     /// TP-AUD-NOT-IN-CLIENTLIST: `aud` values no registered client ID satisfies.
     #[arg(long, value_name = "FILE")]
     pub providers: Vec<PathBuf>,
+    /// The GitHub `sub` template the roles' GitHub subjects follow (repeatable: a repository
+    /// and an organization template), as for `who`: the output of
+    /// `GET /repos/{owner}/{repo}/actions/oidc/customization/sub` (or `/orgs/{org}/...`).
+    /// Subjects are then analysed in the template's form instead of the default.
+    #[arg(long = "github-template", value_name = "FILE")]
+    pub github_templates: Vec<PathBuf>,
     /// List each file of a walked directory that was not audited, and why.
     #[arg(long, short)]
     pub verbose: bool,

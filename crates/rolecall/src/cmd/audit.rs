@@ -10,6 +10,7 @@ use crate::args::{AuditArgs, AuditFormat, SeverityArg};
 use crate::error::{CliError, ExitCode};
 use crate::load::audit::{load_baseline, load_config};
 use crate::load::files::collect;
+use crate::load::github::github_grammar;
 use crate::load::sts::load_providers;
 use crate::load::Kind;
 use crate::render::audit::{list_rules, write_github, write_markdown, write_text, InputError};
@@ -39,6 +40,10 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
     }
     let options = match &config {
         Some(c) => c.apply(options),
+        None => options,
+    };
+    let options = match github_grammar(&args.github_templates)? {
+        Some(g) => options.with_github_subjects(g),
         None => options,
     };
 
