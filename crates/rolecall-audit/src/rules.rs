@@ -131,7 +131,7 @@ rules! {
         "A document that does not parse or breaks IAM's write-time grammar cannot be evaluated; rolecall refuses to guess.",
         "Fix the reported syntax or grammar error.", [GRAMMAR], "TP-INVALID-POLICY.json";
     Unanalysable = "TP-UNANALYSABLE", Medium, "Trust policy could not be analysed",
-        "A CloudFormation `AssumeRolePolicyDocument` built with an intrinsic function rolecall cannot resolve (`Ref`, `Fn::If`, `Fn::Sub` of a parameter), or a Terraform `assume_role_policy` that is unknown until apply.",
+        "A CloudFormation `AssumeRolePolicyDocument` built with an intrinsic function rolecall cannot resolve (`Ref`, `Fn::If`, `Fn::Sub` of a parameter), a Terraform `assume_role_policy` that is unknown until apply, or (as advice) a statement whose admitted subjects rolecall-analyze cannot compute exactly (beyond its automaton limits, or conditions it does not model): its breadth is then not reported, or only for the values it could analyse one by one.",
         "The policy is built from values known only at deploy time (CloudFormation intrinsic functions, Terraform values unknown at plan time); it may be open or broken.",
         "Audit the deployed role (`aws iam get-role`) or render the template with concrete values.", [], "TP-UNANALYSABLE.yaml";
     OidcNoCond = "TP-OIDC-NO-COND", Critical, "OIDC principal with no condition on the issuer's keys",
@@ -143,7 +143,7 @@ rules! {
         "Conditions exist, but none restricts an identity-bearing key (`sub`, ...). `aud` alone does not bound who the caller is for GitHub, GitLab, HCP Terraform or EKS.",
         "Pin the identity key (`sub`, or for GitHub `repository_id`/`sub`) with StringEquals to the exact subjects you trust.", [DD, GH], "TP-OIDC-NO-SUB.json";
     OidcSubWildcardAll = "TP-OIDC-SUB-WILDCARD-ALL", Critical, "Identity pattern matches every subject of the issuer",
-        "A positive `sub` pattern that a witness search shows admits every subject the issuer can mint (`*`, `repo:*`).",
+        "A positive `sub` pattern under which rolecall-analyze finds every form of the issuer's subject grammar admitted with every field open (`*`, `repo:*`).",
         "A pattern such as `*` or `repo:*` admits every workload the issuer can mint a token for.",
         "Replace the pattern with exact subjects, or at least pin the owner/organisation and repository.", [GH, AA], "TP-OIDC-SUB-WILDCARD-ALL.json";
     OidcSubAnyOwner = "TP-OIDC-SUB-ANY-OWNER", Critical, "Tenant segment of the subject is left open",
@@ -151,7 +151,7 @@ rules! {
         "The owner/organisation/namespace segment is a wildcard, so anyone can create a matching repository, branch or project.",
         "Pin the owner segment literally (`repo:my-org/my-repo:...`).", [GH], "TP-OIDC-SUB-ANY-OWNER.json";
     SubGrammarUnknown = "TP-SUB-GRAMMAR-UNKNOWN", Info, "Subject grammar unknown for this issuer",
-        "A positive `sub` condition for an issuer whose subject grammar rolecall does not know (an issuer it does not recognise, Buildkite, Entra ID, Google): the values are analysed over all strings, and the finding quotes a subject the statement admits (found by rolecall-analyze, checked by the evaluator).",
+        "A positive `sub` condition for an issuer whose subject grammar rolecall does not know (an issuer it does not recognise, Buildkite, Entra ID, Google): the values are analysed over all strings, and the finding quotes a subject the statement admits (found by rolecall-analyze, checked by the evaluator). Also a GitHub `sub` that is no subject of the default template but starts with a claim of a custom one (`repository_owner:`, `repository_id:`), when no template is given (`--github-template`).",
         "Without the issuer's subject grammar rolecall cannot tell which tenants, projects or refs a pattern reaches, only which strings it matches; a wildcard may reach other tenants of a shared issuer.",
         "Pin `sub` exactly, or check the issuer's documentation for how it forms subjects and which parts anyone can choose.", [], "TP-SUB-GRAMMAR-UNKNOWN.json";
     MultiValueLoosest = "TP-MULTI-VALUE-LOOSEST", Critical, "One loose value in a list of values",

@@ -765,8 +765,8 @@ impl SubjectScope<'_> {
 
 impl Auditor<'_> {
     /// The subject rules for one statement and issuer: satisfiability over the issuer's grammar,
-    /// then (when another condition does not already make it open) the witness search, whose
-    /// results the issuer's family reports.
+    /// then (when another condition does not already make it open) the breadth of the regions
+    /// rolecall-analyze finds, which the issuer's family reports.
     pub(crate) fn subjects(
         &mut self,
         i: usize,
