@@ -794,6 +794,35 @@ fn audit_embedded(doc: &Value, options: &AuditOptions) -> (Vec<Finding>, Option<
     (f, Some(shown))
 }
 
+/// The audits of the documents a dump repeats, by text and owning account (the only option that
+/// differs between its roles): each distinct document is analysed once. Bounded: past
+/// [`DocCache::MAX`] distinct documents it starts again, so a dump of distinct policies holds at
+/// most that many extra results.
+#[derive(Default)]
+struct DocCache {
+    done: std::collections::HashMap<(String, Option<String>), Audited>,
+}
+
+/// What [`audit_text`] gives: the findings, the text shown, whether spans are in it directly.
+type Audited = (Vec<Finding>, String, bool);
+
+impl DocCache {
+    const MAX: usize = 256;
+
+    fn audit(&mut self, text: String, options: &AuditOptions) -> Audited {
+        let key = (text, options.own_account.clone());
+        if let Some(hit) = self.done.get(&key) {
+            return hit.clone();
+        }
+        let out = audit_text(key.0.clone(), options);
+        if self.done.len() >= Self::MAX {
+            self.done.clear();
+        }
+        self.done.insert(key, out.clone());
+        out
+    }
+}
+
 /// Audits a document given as text (a string's content, or an object's raw text) and says how
 /// its spans map: `map_json` when the text itself is the policy (no further decoding).
 fn audit_text(text: String, options: &AuditOptions) -> (Vec<Finding>, String, bool) {
@@ -858,6 +887,7 @@ fn account_dump(
     let mut needle = String::new();
     // Documents are placed in document order too: one pass.
     let mut doc_cursor = (0, 1, 1);
+    let mut seen = DocCache::default();
     for page in pages {
         let Some(list) = page.get(dump::ROLE_LIST) else {
             continue;
@@ -897,7 +927,7 @@ fn account_dump(
                         Value::String(s) => s,
                         _ => raw.to_owned(),
                     };
-                    let (f, shown, direct) = audit_text(content, &opts);
+                    let (f, shown, direct) = seen.audit(content, &opts);
                     let map = match raw.starts_with('{') {
                         true if direct => PlacementMap::Verbatim,
                         false if direct => PlacementMap::JsonString(string_runs(raw)),

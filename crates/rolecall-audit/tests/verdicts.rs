@@ -318,3 +318,73 @@ fn an_issuer_without_a_known_grammar_is_never_silent() {
         rules(&f)
     );
 }
+
+/// One admitted set, one answer: `repo:acme/*` (any repository of the owner) spelled with a set
+/// qualifier, `IfExists`, beside a narrower value, beside a negated exclusion, beside a Deny
+/// statement, or as the second of two statements, is reported as organisation-wide each time,
+/// with a witness of the owner `acme` taken from rolecall-analyze's regions.
+#[test]
+fn one_admitted_set_one_answer() {
+    const AUD: &str =
+        r#""StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}"#;
+    let allow = |cond: &str| {
+        format!(
+            r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{{AUD},{cond}}}}}"#
+        )
+    };
+    let sub = "token.actions.githubusercontent.com:sub";
+    let deny = format!(
+        r#"{{"Effect":"Deny","Principal":"*","Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringLike":{{"{sub}":"repo:acme/secret:*"}}}}}}"#
+    );
+    let spellings = [
+        policy(&allow(&format!(
+            r#""StringLike":{{"{sub}":"repo:acme/*"}}"#
+        ))),
+        policy(&allow(&format!(
+            r#""ForAnyValue:StringLike":{{"{sub}":"repo:acme/*"}}"#
+        ))),
+        policy(&allow(&format!(
+            r#""StringLikeIfExists":{{"{sub}":"repo:acme/*"}}"#
+        ))),
+        policy(&allow(&format!(
+            r#""StringLike":{{"{sub}":["repo:acme/app:ref:refs/heads/main","repo:acme/*"]}}"#
+        ))),
+        policy(&allow(&format!(
+            r#""StringLike":{{"{sub}":"repo:acme/*"}},"StringNotLike":{{"{sub}":"repo:acme/secret:*"}}"#
+        ))),
+        policy(&format!(
+            "{},{deny}",
+            allow(&format!(r#""StringLike":{{"{sub}":"repo:acme/*"}}"#))
+        )),
+        policy(&format!(
+            "{},{}",
+            allow(&format!(
+                r#""StringEquals":{{"{sub}":"repo:acme/app:ref:refs/heads/main"}}"#
+            ))
+            .replace(
+                &format!(r#""StringEquals":{{"{sub}""#),
+                &format!(r#""StringLike":{{"{sub}""#)
+            ),
+            allow(&format!(r#""StringLike":{{"{sub}":"repo:acme/*"}}"#))
+        )),
+    ];
+    for p in &spellings {
+        let f = run(p);
+        let wide = f
+            .iter()
+            .find(|f| f.rule == RuleId::GhaOrgWide)
+            .unwrap_or_else(|| panic!("{p}\n{:?}", rules(&f)));
+        assert_eq!(wide.verdict, Verdict::Open, "{p}");
+        let w = wide.witness.as_deref().unwrap();
+        assert!(
+            w.starts_with("repo:acme/") && !w.starts_with("repo:acme/secret:"),
+            "{p}: {w}"
+        );
+        assert!(
+            !f.iter()
+                .any(|f| f.rule == RuleId::OidcSubAnyOwner || f.rule == RuleId::Unanalysable),
+            "{p}\n{:?}",
+            rules(&f)
+        );
+    }
+}

@@ -435,12 +435,14 @@ impl Auditor<'_> {
                 identity.contains(&claim),
             ));
         }
-        // ForAllValues on an always-present single-valued key acts as the plain operator.
+        // ForAllValues and IfExists on an always-present single-valued key act as the plain
+        // operator: the admitted set is the same (docs/DECISIONS.md R9).
         let acts_positive = is_positive(&op.node)
-            || (op.node.qualifier == Some(SetQualifier::ForAllValues)
-                && presence == Presence::Always
+            || (presence == Presence::Always
+                && (!multivalued
+                    || (op.node.qualifier == Some(SetQualifier::ForAllValues)
+                        && !op.node.if_exists))
                 && !op.node.base.is_negated()
-                && !op.node.if_exists
                 && op.node.base != BaseOperator::Null);
         if identity.contains(&claim) && acts_positive && !e.values.node.is_empty() {
             k.bounded_by.push(claim.to_owned());
