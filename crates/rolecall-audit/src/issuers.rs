@@ -83,14 +83,6 @@ pub fn has_grammar(kind: IssuerKind) -> bool {
     )
 }
 
-/// The role of field `name` in form `form` of `g`.
-pub fn field_role(g: &SubjectGrammar, form: &str, name: &str) -> Option<FieldRole> {
-    g.form(form)?.parts.iter().find_map(|p| match p {
-        Part::Field(f) if f.name == name => Some(f.role),
-        _ => None,
-    })
-}
-
 /// The field that names an issuer's tenant in the audit's findings: the field of role
 /// [`FieldRole::Tenant`], else [`FieldRole::TenantId`] (CircleCI's organisation id).
 pub fn tenant_field(g: &SubjectGrammar, form: &str) -> Option<String> {

@@ -157,7 +157,8 @@ pub(crate) fn index_of(values: &[(String, bool, Span)], w: &str) -> usize {
         .unwrap_or(0)
 }
 
-/// Whether every `sub` condition is a plain positive operator with literal values only.
+/// Whether every `sub` condition is a plain positive `StringEquals`/`StringLike` with literal
+/// values only.
 pub(crate) fn exact_only(
     entries: &[(
         &rolecall_policy::Spanned<rolecall_policy::Operator>,
@@ -165,7 +166,14 @@ pub(crate) fn exact_only(
     )],
 ) -> bool {
     entries.iter().all(|(op, e)| {
-        is_positive(&op.node)
+        // Case-sensitive string operators only: an `IgnoreCase` value names subjects in other
+        // spellings too, which the grammar (case-sensitive) does not parse from the value.
+        let literal = matches!(
+            op.node.base,
+            rolecall_policy::BaseOperator::StringEquals | rolecall_policy::BaseOperator::StringLike
+        );
+        literal
+            && is_positive(&op.node)
             && (!op.node.base.uses_wildcards()
                 || e.values.node.iter().all(|v| !has_wildcard(&v.node.text())))
     })

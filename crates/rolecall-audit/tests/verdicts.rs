@@ -388,3 +388,20 @@ fn one_admitted_set_one_answer() {
         );
     }
 }
+
+/// A literal `sub` under `StringEqualsIgnoreCase` spelled in another case than GitHub sends is
+/// satisfiable (the analyzer reads the operator, not the value's spelling): not broken.
+#[test]
+fn ignore_case_literal_is_not_unsatisfiable() {
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}},
+        "StringEqualsIgnoreCase":{{"token.actions.githubusercontent.com:sub":"REPO:acme/app:REF:refs/heads/main"}}}}}}"#
+    ));
+    let f = run(&p);
+    assert!(
+        !f.iter().any(|f| f.verdict == Verdict::Broken),
+        "{:?}",
+        rules(&f)
+    );
+}
