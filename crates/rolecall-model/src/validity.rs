@@ -170,7 +170,7 @@ fn check_statement(s: &Object, v2012: bool, sids: &mut HashSet<String>) -> Resul
     Ok(())
 }
 
-/// R1.4, R1.5, R1.16: `"*"` or a map of principal types to strings.
+/// R1.4, R1.5, R1.16, R1.16a: `"*"` or a map of principal types to strings.
 fn check_principal(p: &Value) -> Result<(), String> {
     let map = match p {
         Value::String(s) if s == "*" => return Ok(()),
@@ -184,6 +184,12 @@ fn check_principal(p: &Value) -> Result<(), String> {
         if kind == "Federated" {
             if let Some(bad) = values.iter().find(|v| !federated(v)) {
                 return Err(format!("`{bad}` is not a valid federated principal"));
+            }
+        }
+        // R1.16a: no IAM name holds `*` or `?`, so only `*` itself may be a wildcard.
+        if kind == "AWS" {
+            if let Some(bad) = values.iter().find(|v| **v != "*" && v.contains(['*', '?'])) {
+                return Err(format!("`AWS` principal `{bad}` has a wildcard inside it"));
             }
         }
     }

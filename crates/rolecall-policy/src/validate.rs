@@ -47,7 +47,8 @@
 //! | `TPV-COGNITO-NO-CONDITION` | Guardrail | `cognito-identity.amazonaws.com` principal with no condition | S6.3 |
 //! | `TPV-GOOGLE-NO-APPID` | Guardrail | `accounts.google.com` principal without `StringEquals` on an application id | S6.3 |
 //! | `TPV-PRINCIPAL-STAR` | Advice (warning) | `"Principal": "*"` | S1.7 |
-//! | `TPV-PRINCIPAL-PARTIAL-WILDCARD` | Advice (warning) | `*` inside an `AWS`, `Service` or `CanonicalUser` value | S1.7 |
+//! | `TPV-AWS-PRINCIPAL-WILDCARD` | Refused | `*` or `?` inside an `AWS` value other than `*` itself | R1.16a, S2.3 |
+//! | `TPV-PRINCIPAL-PARTIAL-WILDCARD` | Advice (warning) | `*` inside a `Service` or `CanonicalUser` value | S1.7 |
 //! | `TPV-AWS-PRINCIPAL-SYNTAX` | Advice (warning) | an `AWS` value that is not `*`, an account id or an ARN | S1.7 |
 //! | `TP-ACTION-PRINCIPAL-MISMATCH` | Advice (warning) | a provider principal whose assume action the statement does not allow | S1.7 |
 //! | `TPV-MISSING-QUALIFIER` | Advice (warning) | a plain operator on a known multivalued key (`*:amr`, `aws:TagKeys`, `sts:TransitiveTagKeys`) | S3.7, D5 |
@@ -603,6 +604,15 @@ impl Validator {
                         Ok(fp) if self.advice => self.action_for_principal(st, value, fp, label),
                         Ok(_) => {}
                     },
+                    // R1.16a: IAM stores an `AWS` principal as the unique id of the account,
+                    // user or role it names, and no IAM name holds `*` or `?`: a wildcard inside
+                    // the value names nothing IAM can resolve ("Invalid principal in policy").
+                    PrincipalKind::Aws if v != "*" && v.contains(['*', '?']) => self.refuse(
+                        "TPV-AWS-PRINCIPAL-WILDCARD",
+                        value.span,
+                        format!("{label}: `AWS` principal `{v}` has a wildcard inside it; IAM refuses it (only a whole-value `*` is a wildcard in a principal)"),
+                        Some("name the account, user or role exactly, or use `{\"AWS\": \"*\"}` with a condition such as `ArnLike` on `aws:PrincipalArn`".into()),
+                    ),
                     // Only advice below.
                     _ if !self.advice => {}
                     kind => {

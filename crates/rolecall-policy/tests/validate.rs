@@ -386,11 +386,31 @@ fn principal_wildcards() {
         &format!(r#"{{"Federated": "{GH}"}}"#),
         r#"{"AWS": ["arn:aws:iam::111122223333:role/ci-*"], "Service": "*.amazonaws.com"}"#,
     );
-    let n = findings(&partial)
+    // Inside `Service` a wildcard is advice (it matches nothing); inside `AWS` IAM refuses it
+    // (R1.16a), whether in the account or in the name.
+    let all = findings(&partial);
+    let n = all
         .iter()
         .filter(|f| f.rule == "TPV-PRINCIPAL-PARTIAL-WILDCARD")
         .count();
-    assert_eq!(n, 2);
+    assert_eq!(n, 1, "{all:?}");
+    let refused = refusals(&rolecall_policy::parse(&partial).unwrap());
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0].rule, "TPV-AWS-PRINCIPAL-WILDCARD");
+    assert!(&partial[refused[0].span.range()].contains("role/ci-*"));
+    for account in ["arn:aws:iam::*:user/test_user", "11112222333?"] {
+        let p = gh("{}").replace(
+            &format!(r#"{{"Federated": "{GH}"}}"#),
+            &format!(r#"{{"AWS": "{account}"}}"#),
+        );
+        assert!(
+            refusals(&rolecall_policy::parse(&p).unwrap())
+                .iter()
+                .any(|f| f.rule == "TPV-AWS-PRINCIPAL-WILDCARD"),
+            "{account}"
+        );
+    }
+    assert!(refusals(&rolecall_policy::parse(&aws_star).unwrap()).is_empty());
     quiet(&gh("{}"), "TPV-PRINCIPAL-PARTIAL-WILDCARD");
 }
 

@@ -38,10 +38,7 @@ const INVALID_NOT_REFUSED: &[(&str, &str)] = &[
 
 /// INVALID verdicts that validation does not refuse yet, with why IAM refuses the document. Each
 /// must still be unrefused, so the list only shrinks; the fix belongs to `rolecall_policy::validate`.
-const INVALID_NOT_YET_REFUSED: &[(&str, &str)] = &[(
-    "issue-tf-aws-iam-152__wildcard-account-in-user-arn.json",
-    "a wildcard inside an AWS principal ARN (`arn:aws:iam::*:user/test_user`): only `*` alone may be a wildcard principal",
-)];
+const INVALID_NOT_YET_REFUSED: &[(&str, &str)] = &[];
 
 #[test]
 fn corpus_verdicts() {
