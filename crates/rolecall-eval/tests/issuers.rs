@@ -422,8 +422,8 @@ fn gitlab_subjects() {
     assert!(SubjectGrammar::gitlab_components(&["project_path", "environment"]).is_err());
 }
 
-/// HCP Terraform's workload identity documentation (with the project) and
-/// its support article on the format before projects.
+/// HCP Terraform's workload identity documentation (with the project); the
+/// format before projects, which its support article retired, is a near miss.
 #[test]
 fn hcp_terraform_subjects() {
     let g = SubjectGrammar::hcp_terraform();
@@ -434,17 +434,15 @@ fn hcp_terraform_subjects() {
                 "organization:my-org-name:project:Default Project:workspace:my-workspace-name:run_phase:apply",
                 "run phase",
             ),
-            (
-                "organization:my-org:workspace:my-ws:run_phase:plan",
-                "run phase without project",
-            ),
         ],
         &[
+            // The format before projects, no longer issued.
+            "organization:my-org:workspace:my-ws:run_phase:plan",
             "organization:my-org:project:Default Project:workspace:my-ws:run_phase:destroy",
             "organization:my-org:project::workspace:my-ws:run_phase:plan",
             "organization:my-org:project:p:run_phase:plan",
-            "organization::workspace:my-ws:run_phase:plan",
-            "organization:my org:workspace:my-ws:run_phase:plan",
+            "organization::project:p:workspace:my-ws:run_phase:plan",
+            "organization:my org:project:p:workspace:my-ws:run_phase:plan",
         ],
     );
     assert_eq!(

@@ -406,9 +406,12 @@ impl SubjectGrammar {
 
     /// HCP Terraform's workspace run subject,
     /// `organization:ORG:project:PROJECT:workspace:WORKSPACE:run_phase:PHASE`
-    /// (form `run phase`), and the format before projects,
-    /// `organization:ORG:workspace:WORKSPACE:run_phase:PHASE` (form `run
-    /// phase without project`). The phase is `plan` or `apply`.
+    /// (form `run phase`). The phase is `plan` or `apply`. The format before
+    /// projects (`organization:ORG:workspace:WORKSPACE:run_phase:PHASE`) is
+    /// no longer issued: HashiCorp's support article announced the change and
+    /// its workload identity documentation shows only the project form
+    /// (docs/SEMANTICS.md HCP-PROJ, HCP-WI), so a policy that names only the
+    /// old form admits no run.
     pub fn hcp_terraform() -> SubjectGrammar {
         let org = || {
             Part::field(
@@ -425,33 +428,20 @@ impl SubjectGrammar {
             )
         };
         let phase = || Part::one_of(&["plan", "apply"]);
-        SubjectGrammar::new(vec![
-            SubjectForm::new(
-                "run phase",
-                vec![
-                    Part::lit("organization:"),
-                    org(),
-                    Part::lit(":project:"),
-                    // Project names hold spaces (`Default Project`).
-                    Part::field("project", R::Project, A::any_except(&[':'], 1)),
-                    Part::lit(":workspace:"),
-                    ws(),
-                    Part::lit(":run_phase:"),
-                    phase(),
-                ],
-            ),
-            SubjectForm::new(
-                "run phase without project",
-                vec![
-                    Part::lit("organization:"),
-                    org(),
-                    Part::lit(":workspace:"),
-                    ws(),
-                    Part::lit(":run_phase:"),
-                    phase(),
-                ],
-            ),
-        ])
+        SubjectGrammar::new(vec![SubjectForm::new(
+            "run phase",
+            vec![
+                Part::lit("organization:"),
+                org(),
+                Part::lit(":project:"),
+                // Project names hold spaces (`Default Project`).
+                Part::field("project", R::Project, A::any_except(&[':'], 1)),
+                Part::lit(":workspace:"),
+                ws(),
+                Part::lit(":run_phase:"),
+                phase(),
+            ],
+        )])
     }
 
     /// CircleCI: `org/ORG_ID/project/PROJECT_ID/user/USER_ID` (form `v1`,
