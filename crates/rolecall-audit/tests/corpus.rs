@@ -45,15 +45,7 @@ const KNOWN_GAPS: &[(&str, &str, &str)] = &[
 /// skipped (they fail for the same reason). Fixes belong to rolecall-audit (issue 15); TESTING.md's
 /// confusion table carries the same list.
 const DISAGREEMENTS: &[(&str, &str)] = &[
-    // (file, why rolecall is wrong)
-    (
-        "issue-tf-aws-iam-152__wildcard-account-in-user-arn.json",
-        "no finding on `arn:aws:iam::*:user/test_user`: a wildcard inside a principal ARN is refused by IAM (Access Analyzer UNSUPPORTED_WILDCARD_IN_PRINCIPAL) or, by one field report, accepted and matching nothing; never a working principal",
-    ),
-    (
-        "sphtech-tfc-workload-identity__sub-without-project.json",
-        "the audit reads subjects with rolecall_eval's HCP Terraform grammar, which keeps the format before projects (`organization:O:workspace:W:run_phase:P`, docs/SEMANTICS.md HCP-PROJ) for every issuer; app.terraform.io no longer issues it, so the first value admits nobody there. The fix is grammar data (the form per issuer host), not the audit",
-    ),
+    // (file, why rolecall is wrong): none today.
 ];
 
 /// rolecall's verdict on a whole document, in INDEX.md's `class` words: `invalid` when a finding says
