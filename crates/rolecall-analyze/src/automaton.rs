@@ -174,6 +174,107 @@ impl Nfa {
         })
     }
 
+    /// The ends `b >= start` such that `chars[start..b]` belongs to the
+    /// language, in increasing order, by simulating the alternatives
+    /// position by position (no automaton is built). The characters are
+    /// taken as given: for a folding language pass their lowercase forms
+    /// ([`Nfa::matches`] does).
+    pub(crate) fn ends(&self, chars: &[char], start: usize) -> Vec<usize> {
+        // Active positions per alternative, as (alternative, position).
+        let mut active: Vec<(usize, usize)> = Vec::new();
+        let mut seen: Vec<Vec<bool>> = self
+            .alternatives
+            .iter()
+            .map(|a| vec![false; a.len() + 1])
+            .collect();
+        let close = |alt: usize,
+                     mut pos: usize,
+                     seen: &mut Vec<Vec<bool>>,
+                     out: &mut Vec<(usize, usize)>| {
+            let Some(elems) = self.alternatives.get(alt) else {
+                return;
+            };
+            loop {
+                match seen.get_mut(alt).and_then(|v| v.get_mut(pos)) {
+                    Some(flag) if !*flag => *flag = true,
+                    _ => return,
+                }
+                out.push((alt, pos));
+                match elems.get(pos) {
+                    Some(Elem::Run(_) | Elem::Opt(_)) => pos += 1,
+                    _ => return,
+                }
+            }
+        };
+        for alt in 0..self.alternatives.len() {
+            close(alt, 0, &mut seen, &mut active);
+        }
+        let mut out = Vec::new();
+        let mut at = start;
+        loop {
+            let accepting = active.iter().any(|&(a, p)| {
+                self.alternatives
+                    .get(a)
+                    .is_some_and(|elems| elems.len() == p)
+            });
+            if accepting {
+                out.push(at);
+            }
+            let Some(&c) = chars.get(at) else { break };
+            if active.is_empty() {
+                break;
+            }
+            // The flags set are exactly the active positions.
+            for &(a, p) in &active {
+                if let Some(f) = seen.get_mut(a).and_then(|v| v.get_mut(p)) {
+                    *f = false;
+                }
+            }
+            let mut next = Vec::new();
+            for &(a, p) in &active {
+                match self.alternatives.get(a).and_then(|elems| elems.get(p)) {
+                    Some(Elem::One(cls) | Elem::Opt(cls)) if cls.contains(c) => {
+                        close(a, p + 1, &mut seen, &mut next);
+                    }
+                    Some(Elem::Run(cls)) if cls.contains(c) => close(a, p, &mut seen, &mut next),
+                    _ => {}
+                }
+            }
+            active = next;
+            at += 1;
+        }
+        out
+    }
+
+    /// Whether `s` belongs to the language (for a folding language, its
+    /// lowercase form, R6), without building an automaton.
+    pub(crate) fn matches(&self, s: &str) -> bool {
+        let chars: Vec<char> = if self.fold {
+            s.chars().flat_map(char::to_lowercase).collect()
+        } else {
+            s.chars().collect()
+        };
+        self.ends(&chars, 0).last() == Some(&chars.len())
+    }
+
+    /// Whether the language is infinite: some alternative can be spelled
+    /// (no empty class at a required position) and has a run of a
+    /// non-empty class.
+    pub(crate) fn is_infinite(&self) -> bool {
+        let non_empty = |c: &Class| match c {
+            Class::Only(v) => !v.is_empty(),
+            Class::Except(_) => true,
+        };
+        self.alternatives.iter().any(|alt| {
+            alt.iter().all(|e| match e {
+                Elem::One(c) => non_empty(c),
+                Elem::Run(_) | Elem::Opt(_) => true,
+            }) && alt
+                .iter()
+                .any(|e| matches!(e, Elem::Run(c) if non_empty(c)))
+        })
+    }
+
     /// Adds the closure of position `pos` of alternative `alt` (runs may
     /// be skipped) to `out`, as state ids `offset[alt] + pos`.
     fn close(&self, offsets: &[u32], alt: usize, pos: usize, out: &mut BTreeSet<u32>) {
@@ -268,7 +369,7 @@ impl AlphabetBuilder {
 
 /// Lower is more readable: letters, digits, common punctuation, other
 /// printable ASCII, then everything else.
-fn readability(c: char) -> u8 {
+pub(crate) fn readability(c: char) -> u8 {
     match c {
         'a'..='z' => 0,
         '0'..='9' => 1,

@@ -64,6 +64,7 @@
 
 pub mod automaton;
 mod error;
+mod finite;
 mod grammar;
 mod lang;
 mod model;

@@ -125,6 +125,34 @@ impl Spec {
     }
 }
 
+impl Spec {
+    /// Whether the string `s` belongs to the language, decided on the
+    /// element sequences without building an automaton; `None` for a
+    /// typed comparison.
+    pub(crate) fn matches_str(&self, s: &str) -> Option<bool> {
+        Some(match self {
+            Spec::Nfa(n) => n.matches(s),
+            Spec::Const(b) => *b,
+            Spec::Typed(..) => return None,
+            Spec::Not(x) => !x.matches_str(s)?,
+            Spec::And(v) => {
+                let mut all = true;
+                for x in v {
+                    all &= x.matches_str(s)?;
+                }
+                all
+            }
+            Spec::Or(v) => {
+                let mut any = false;
+                for x in v {
+                    any |= x.matches_str(s)?;
+                }
+                any
+            }
+        })
+    }
+}
+
 fn mixed_spec() -> AnalysisError {
     AnalysisError::NotExactlyAnalysable {
         reason: Reason::Typed {
@@ -441,7 +469,7 @@ fn principal_spec(p: PrincipalView<'_>) -> Spec {
 
 /// R3: the request action split at its first `:`, both halves matched
 /// ignoring case.
-fn action_spec(s: &rolecall_eval::CompiledStatement) -> Spec {
+pub(crate) fn action_spec(s: &rolecall_eval::CompiledStatement) -> Spec {
     let mut alts = Vec::new();
     let mut everything = false;
     for v in s.action_values() {

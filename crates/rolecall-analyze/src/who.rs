@@ -214,7 +214,7 @@ fn for_action(b: &StatementBox, alphabet: &Alphabet, action: &str) -> Option<Sta
 
 /// The principals written in the policy's Allow statements, distinct by
 /// text, in order; `*` stands for "everyone".
-fn principal_values(
+pub(crate) fn principal_values(
     policy: &CompiledPolicy,
 ) -> Vec<(String, Option<&rolecall_eval::compile::PrincipalValue>)> {
     let mut out: Vec<(String, Option<&rolecall_eval::compile::PrincipalValue>)> = Vec::new();
@@ -279,16 +279,16 @@ fn segment(ctx: &Ctx<'_>, k: &KeyConj) -> Result<Segment, AnalysisError> {
 }
 
 /// A principal's issuer grammar, before the alphabet is known.
-struct GrammarSpec {
-    issuer: String,
-    source: SubjectGrammar,
+pub(crate) struct GrammarSpec {
+    pub(crate) issuer: String,
+    pub(crate) source: SubjectGrammar,
     /// The `sub` key, folded and as spelled when the policy does not name it.
-    folded: FoldedKey,
-    name: String,
-    forms: Vec<(SubjectForm, FormSpec)>,
+    pub(crate) folded: FoldedKey,
+    pub(crate) name: String,
+    pub(crate) forms: Vec<(SubjectForm, FormSpec)>,
     /// For `admits_outside`: per form, the same form with the tenant field
     /// restricted to the trusted tenants (`None` when it has no tenant).
-    trusted: Vec<Option<Nfa>>,
+    pub(crate) trusted: Vec<Option<Nfa>>,
 }
 
 /// The same, over the alphabet.
@@ -306,7 +306,7 @@ struct Grammar {
     has_tenant: bool,
 }
 
-fn grammar_spec(
+pub(crate) fn grammar_spec(
     text: &str,
     value: Option<&rolecall_eval::compile::PrincipalValue>,
     trusted: Option<&[String]>,
@@ -397,9 +397,51 @@ fn describe_field(
     Ok(describe(values, alphabet))
 }
 
+/// Checks that the `sub` of a witness found in a grammar form is a subject
+/// the issuer mints: length bounds beyond
+/// [`crate::grammar::MAX_BOUNDED_LEN`] are not in the automaton, so the
+/// grammar itself has the last word on the witness.
+pub(crate) fn minted(
+    source: &SubjectGrammar,
+    issuer: &str,
+    folded: &FoldedKey,
+    witness: &Witness,
+) -> Result<(), AnalysisError> {
+    let sub = witness
+        .request
+        .context()
+        .get(folded)
+        .and_then(|e| e.value().as_single());
+    if sub.and_then(|s| source.matches(s)).is_none() {
+        return Err(AnalysisError::NotExactlyAnalysable {
+            reason: crate::Reason::Grammar {
+                why: format!(
+                    "the shortest admitted `sub` of {issuer} ({sub:?}) is not one it mints (a name longer than the issuer allows)"
+                ),
+            },
+            line: 0,
+            column: 0,
+        });
+    }
+    Ok(())
+}
+
 /// What `who` and `admits_outside` share: per principal and action, the
 /// regions, split per grammar form.
 fn analyse(
+    policy: &CompiledPolicy,
+    limits: &Limits,
+    trusted: Option<&[String]>,
+    github: Option<&SubjectGrammar>,
+) -> Result<(Who, Vec<String>), AnalysisError> {
+    if let Some(answer) = crate::finite::analyse(policy, limits, trusted, github)? {
+        return Ok(answer);
+    }
+    analyse_automata(policy, limits, trusted, github)
+}
+
+/// [`analyse`] over automata: the general path, for every policy.
+pub(crate) fn analyse_automata(
     policy: &CompiledPolicy,
     limits: &Limits,
     trusted: Option<&[String]>,
@@ -494,26 +536,7 @@ fn analyse(
                         };
                         let witness = verify(request, allow.index, policy, None)?;
                         if let (Some(g), Some(_)) = (&grammar, form) {
-                            // Length bounds beyond MAX_BOUNDED_LEN are not in
-                            // the automaton: the grammar itself has the last
-                            // word on the witness.
-                            let sub = witness
-                                .request
-                                .context()
-                                .get(&g.folded)
-                                .and_then(|e| e.value().as_single());
-                            if sub.and_then(|s| g.source.matches(s)).is_none() {
-                                return Err(AnalysisError::NotExactlyAnalysable {
-                                    reason: crate::Reason::Grammar {
-                                        why: format!(
-                                            "the shortest admitted `sub` of {} ({:?}) is not one it mints (a name longer than the issuer allows)",
-                                            g.issuer, sub
-                                        ),
-                                    },
-                                    line: 0,
-                                    column: 0,
-                                });
-                            }
+                            minted(&g.source, &g.issuer, &g.folded, &witness)?;
                         }
                         let mut segments = Vec::new();
                         for k in &piece.keys {
