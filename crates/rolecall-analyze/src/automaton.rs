@@ -49,6 +49,7 @@
 //! is an early, byte-alphabet release).
 
 use std::collections::{BTreeSet, VecDeque};
+use std::sync::Arc;
 
 // foldhash: the state tables hash short integer keys, where std's SipHash
 // was a quarter of the analysis time (perf, generated policies).
@@ -457,12 +458,46 @@ impl std::fmt::Display for Count {
 
 /// A complete deterministic automaton over an [`Alphabet`]; state 0 is the
 /// start.
+///
+/// Symbols the automaton cannot tell apart share a *column*: the
+/// transition table has one entry per state and column, and each symbol
+/// maps to its column (a literal's automaton over an alphabet of ninety
+/// symbols has a column per character of the literal and one for the
+/// rest). Operations that only follow transitions (products, reduction,
+/// reachability) work per column; those that spell strings (witnesses,
+/// examples, counts) still read symbol by symbol, so every answer is the
+/// one a table per symbol gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dfa {
-    symbols: usize,
-    /// `trans[state * symbols + symbol]`.
+    /// Symbol -> column.
+    cols: Arc<[u32]>,
+    /// The number of columns.
+    width: usize,
+    /// `trans[state * width + column]`.
     trans: Vec<u32>,
     accept: Vec<bool>,
+}
+
+/// Every symbol in column 0.
+fn one_column(symbols: usize) -> Arc<[u32]> {
+    Arc::from(vec![0u32; symbols])
+}
+
+/// The columns of two automata read together: per symbol (of the fewer)
+/// the index of its pair of columns, and the distinct pairs.
+fn joint(a: &[u32], b: &[u32]) -> (Arc<[u32]>, Vec<(u32, u32)>) {
+    let n = a.len().min(b.len());
+    let mut cols = Vec::with_capacity(n);
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let mut ids: HashMap<(u32, u32), u32> = HashMap::new();
+    for (&x, &y) in a.iter().zip(b) {
+        let id = *ids.entry((x, y)).or_insert_with(|| {
+            pairs.push((x, y));
+            u32::try_from(pairs.len() - 1).unwrap_or(u32::MAX)
+        });
+        cols.push(id);
+    }
+    (Arc::from(cols), pairs)
 }
 
 /// Automata with more states than this are fully minimised; smaller ones
@@ -470,6 +505,10 @@ pub struct Dfa {
 /// partition refinement takes as many rounds as the longest literal, and
 /// cost two thirds of the analysis time when run on every product).
 const MINIMIZE_ABOVE: usize = 256;
+
+/// Products of at most this many state pairs number them in a table
+/// rather than a hash map.
+const DENSE_PAIRS: usize = 1 << 16;
 
 /// How [`Dfa::product`] combines acceptance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -556,35 +595,34 @@ impl Dfa {
         };
         intern(start, &mut ids, &mut sets, &mut accept)?;
         // A symbol whose character (lowercase form, when folding) the
-        // automaton does not name steps exactly like `OTHER`: compute one
-        // step per distinct behaviour only.
+        // automaton does not name steps exactly like `OTHER`: it shares
+        // `OTHER`'s column, and each column is computed once.
         let named: BTreeSet<char> = nfa.chars().collect();
         let other = symbols.saturating_sub(1);
-        let proxy: Vec<usize> = (0..symbols)
-            .map(|sym| {
-                let c = alphabet.representative(u32::try_from(sym).unwrap_or(u32::MAX));
-                let distinct = if nfa.fold {
+        // Per column, the symbol whose character it steps by: column 0 is
+        // `OTHER`'s.
+        let mut reps: Vec<usize> = vec![other];
+        let mut column_of: Vec<u32> = Vec::with_capacity(symbols);
+        for sym in 0..symbols {
+            let c = alphabet.representative(u32::try_from(sym).unwrap_or(u32::MAX));
+            let distinct = sym != other
+                && if nfa.fold {
                     let mut lower = c.to_lowercase();
                     lower.len() != 1 || lower.any(|l| named.contains(&l))
                 } else {
                     named.contains(&c)
                 };
-                if distinct {
-                    sym
-                } else {
-                    other
-                }
-            })
-            .collect();
+            if distinct {
+                reps.push(sym);
+                column_of.push(u32::try_from(reps.len() - 1).unwrap_or(u32::MAX));
+            } else {
+                column_of.push(0);
+            }
+        }
+        let width = reps.len();
         let mut next = 0usize;
         while let Some(set) = sets.get(next).cloned() {
-            let row = trans.len();
-            for (sym, &via) in proxy.iter().enumerate() {
-                if via != sym {
-                    // Filled from `OTHER`'s target below.
-                    trans.push(0);
-                    continue;
-                }
+            for &sym in &reps {
                 let c = alphabet.representative(u32::try_from(sym).unwrap_or(u32::MAX));
                 let target = if nfa.fold {
                     let mut s = set.clone();
@@ -598,18 +636,11 @@ impl Dfa {
                 let id = intern(target, &mut ids, &mut sets, &mut accept)?;
                 trans.push(id);
             }
-            let other_target = trans.get(row + other).copied().unwrap_or(0);
-            for (sym, &via) in proxy.iter().enumerate() {
-                if via != sym {
-                    if let Some(t) = trans.get_mut(row + sym) {
-                        *t = other_target;
-                    }
-                }
-            }
             next += 1;
         }
         let dfa = Dfa {
-            symbols,
+            cols: Arc::from(column_of),
+            width,
             trans,
             accept,
         };
@@ -619,8 +650,9 @@ impl Dfa {
     /// The automaton of every string.
     pub fn everything(alphabet: &Alphabet) -> Dfa {
         Dfa {
-            symbols: alphabet.len(),
-            trans: vec![0; alphabet.len()],
+            cols: one_column(alphabet.len()),
+            width: 1,
+            trans: vec![0],
             accept: vec![true],
         }
     }
@@ -628,8 +660,9 @@ impl Dfa {
     /// The automaton of no string.
     pub fn nothing(alphabet: &Alphabet) -> Dfa {
         Dfa {
-            symbols: alphabet.len(),
-            trans: vec![0; alphabet.len()],
+            cols: one_column(alphabet.len()),
+            width: 1,
+            trans: vec![0],
             accept: vec![false],
         }
     }
@@ -637,8 +670,9 @@ impl Dfa {
     /// The automaton of no string, over the same symbols as `other`.
     pub fn nothing_like(other: &Dfa) -> Dfa {
         Dfa {
-            symbols: other.symbols,
-            trans: vec![0; other.symbols],
+            cols: one_column(other.symbols()),
+            width: 1,
+            trans: vec![0],
             accept: vec![false],
         }
     }
@@ -648,9 +682,23 @@ impl Dfa {
         self.accept.len()
     }
 
+    /// The number of symbols.
+    fn symbols(&self) -> usize {
+        self.cols.len()
+    }
+
+    /// The state after reading one symbol.
     fn next(&self, state: u32, symbol: usize) -> u32 {
+        match self.cols.get(symbol) {
+            Some(&col) => self.step(state, col as usize),
+            None => state,
+        }
+    }
+
+    /// The state after reading a symbol of column `col`.
+    fn step(&self, state: u32, col: usize) -> u32 {
         self.trans
-            .get(state as usize * self.symbols + symbol)
+            .get(state as usize * self.width + col)
             .copied()
             .unwrap_or(state)
     }
@@ -671,7 +719,8 @@ impl Dfa {
     /// The complement (every string this automaton rejects).
     pub fn complement(&self) -> Dfa {
         Dfa {
-            symbols: self.symbols,
+            cols: Arc::clone(&self.cols),
+            width: self.width,
             trans: self.trans.clone(),
             accept: self.accept.iter().map(|a| !a).collect(),
         }
@@ -683,10 +732,23 @@ impl Dfa {
     ///
     /// [`TooComplex`] when it would have more than `limit` states.
     pub fn product(&self, other: &Dfa, op: Op, limit: usize) -> Result<Dfa, TooComplex> {
-        let symbols = self.symbols.min(other.symbols);
+        let (cols, columns) = joint(&self.cols, &other.cols);
+        let width = columns.len();
+        // Pair ids in a table when the pairs are few, else hashed.
+        let n_other = other.states();
+        let dense = self
+            .states()
+            .checked_mul(n_other)
+            .filter(|&n| n <= DENSE_PAIRS);
+        let mut table: Vec<u32> = dense.map_or_else(Vec::new, |n| vec![u32::MAX; n]);
         let mut ids: HashMap<(u32, u32), u32> = HashMap::new();
         let mut pairs: Vec<(u32, u32)> = vec![(0, 0)];
-        ids.insert((0, 0), 0);
+        match table.first_mut() {
+            Some(t) => *t = 0,
+            None => {
+                ids.insert((0, 0), 0);
+            }
+        }
         let mut trans = Vec::new();
         let mut accept = Vec::new();
         let mut next = 0usize;
@@ -697,18 +759,34 @@ impl Dfa {
                 Op::Or => x || y,
                 Op::AndNot => x && !y,
             });
-            for sym in 0..symbols {
-                let pair = (self.next(a, sym), other.next(b, sym));
-                let id = match ids.get(&pair) {
-                    Some(&id) => id,
-                    None => {
-                        if pairs.len() >= limit {
-                            return Err(TooComplex { limit });
+            for &(ca, cb) in &columns {
+                let pair = (self.step(a, ca as usize), other.step(b, cb as usize));
+                let fresh = u32::try_from(pairs.len()).map_err(|_| TooComplex { limit })?;
+                let id = if dense.is_some() {
+                    let slot = pair.0 as usize * n_other + pair.1 as usize;
+                    match table.get_mut(slot) {
+                        Some(t) if *t != u32::MAX => *t,
+                        Some(t) => {
+                            if pairs.len() >= limit {
+                                return Err(TooComplex { limit });
+                            }
+                            *t = fresh;
+                            pairs.push(pair);
+                            fresh
                         }
-                        let id = u32::try_from(pairs.len()).map_err(|_| TooComplex { limit })?;
-                        ids.insert(pair, id);
-                        pairs.push(pair);
-                        id
+                        None => return Err(TooComplex { limit }),
+                    }
+                } else {
+                    match ids.get(&pair) {
+                        Some(&id) => id,
+                        None => {
+                            if pairs.len() >= limit {
+                                return Err(TooComplex { limit });
+                            }
+                            ids.insert(pair, fresh);
+                            pairs.push(pair);
+                            fresh
+                        }
                     }
                 };
                 trans.push(id);
@@ -716,11 +794,42 @@ impl Dfa {
             next += 1;
         }
         let product = Dfa {
-            symbols,
+            cols,
+            width,
             trans,
             accept,
         };
         Ok(product.reduced())
+    }
+
+    /// Per state, the states with a transition into it (with repeats), as
+    /// one array: `edges[start[t]..start[t + 1]]`.
+    fn reverse(&self) -> (Vec<usize>, Vec<u32>) {
+        let n = self.states();
+        let mut start = vec![0usize; n + 1];
+        for &t in &self.trans {
+            if let Some(c) = start.get_mut(t as usize + 1) {
+                *c += 1;
+            }
+        }
+        for i in 0..n {
+            let before = start.get(i).copied().unwrap_or(0);
+            if let Some(c) = start.get_mut(i + 1) {
+                *c += before;
+            }
+        }
+        let mut fill = start.clone();
+        let mut edges = vec![0u32; self.trans.len()];
+        for (i, &t) in self.trans.iter().enumerate() {
+            let s = u32::try_from(i / self.width.max(1)).unwrap_or(0);
+            if let Some(f) = fill.get_mut(t as usize) {
+                if let Some(e) = edges.get_mut(*f) {
+                    *e = s;
+                }
+                *f += 1;
+            }
+        }
+        (start, edges)
     }
 
     /// The same language with fewer states: always the states that can
@@ -731,15 +840,7 @@ impl Dfa {
             return self.minimized();
         }
         let n = self.states();
-        let mut reverse: Vec<Vec<u32>> = vec![Vec::new(); n];
-        for s in 0..n {
-            for sym in 0..self.symbols {
-                let t = self.next(u32::try_from(s).unwrap_or(0), sym);
-                if let Some(r) = reverse.get_mut(t as usize) {
-                    r.push(u32::try_from(s).unwrap_or(0));
-                }
-            }
-        }
+        let (start, edges) = self.reverse();
         // States from which some state with `accept == target` is reachable.
         let reaches = |target: bool| -> Vec<bool> {
             let mut seen = vec![false; n];
@@ -753,11 +854,11 @@ impl Dfa {
                 }
             }
             while let Some(s) = stack.pop() {
-                for &p in reverse
-                    .get(s as usize)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default()
-                {
+                let (lo, hi) = (
+                    start.get(s as usize).copied().unwrap_or(0),
+                    start.get(s as usize + 1).copied().unwrap_or(0),
+                );
+                for &p in edges.get(lo..hi).unwrap_or_default() {
                     if let Some(f) = seen.get_mut(p as usize) {
                         if !*f {
                             *f = true;
@@ -786,29 +887,57 @@ impl Dfa {
     }
 
     /// The automaton whose states are the classes of `class` (which must
-    /// respect transitions and acceptance), start class first.
+    /// respect transitions and acceptance), start class first; columns
+    /// that step alike in every state are merged.
     fn quotient(&self, class: &[u32]) -> Dfa {
-        let mut renumber: HashMap<u32, u32> = HashMap::new();
+        let top = class.iter().copied().max().map_or(0, |m| m as usize + 1);
+        let mut renumber: Vec<u32> = vec![u32::MAX; top];
         let mut order: Vec<usize> = Vec::new();
-        for (s, c) in class.iter().enumerate() {
-            if !renumber.contains_key(c) {
-                let id = u32::try_from(renumber.len()).unwrap_or(u32::MAX);
-                renumber.insert(*c, id);
-                order.push(s);
+        for (s, &c) in class.iter().enumerate() {
+            if let Some(r) = renumber.get_mut(c as usize) {
+                if *r == u32::MAX {
+                    *r = u32::try_from(order.len()).unwrap_or(u32::MAX);
+                    order.push(s);
+                }
             }
         }
-        let mut trans = Vec::with_capacity(order.len() * self.symbols);
+        let target = |s: usize, col: usize| -> u32 {
+            let t = self.step(u32::try_from(s).unwrap_or(0), col);
+            let c = class.get(t as usize).copied().unwrap_or(0);
+            renumber.get(c as usize).copied().unwrap_or(0)
+        };
+        // Columns with the same targets in every kept state are one.
+        let mut merged: HashMap<Vec<u32>, u32> = HashMap::new();
+        let mut col_map: Vec<u32> = Vec::with_capacity(self.width);
+        let mut kept: Vec<usize> = Vec::new();
+        for col in 0..self.width {
+            let column: Vec<u32> = order.iter().map(|&s| target(s, col)).collect();
+            let fresh = u32::try_from(kept.len()).unwrap_or(u32::MAX);
+            let id = *merged.entry(column).or_insert_with(|| {
+                kept.push(col);
+                fresh
+            });
+            col_map.push(id);
+        }
+        let mut trans = Vec::with_capacity(order.len() * kept.len());
         let mut accept = Vec::with_capacity(order.len());
         for &s in &order {
             accept.push(self.accept.get(s).copied().unwrap_or(false));
-            for sym in 0..self.symbols {
-                let t = self.next(u32::try_from(s).unwrap_or(0), sym);
-                let c = class.get(t as usize).copied().unwrap_or(0);
-                trans.push(renumber.get(&c).copied().unwrap_or(0));
+            for &col in &kept {
+                trans.push(target(s, col));
             }
         }
+        let cols: Arc<[u32]> = if kept.len() == self.width {
+            Arc::clone(&self.cols)
+        } else {
+            self.cols
+                .iter()
+                .map(|&c| col_map.get(c as usize).copied().unwrap_or(0))
+                .collect()
+        };
         Dfa {
-            symbols: self.symbols,
+            cols,
+            width: kept.len(),
             trans,
             accept,
         }
@@ -823,10 +952,10 @@ impl Dfa {
             let mut signatures: HashMap<Vec<u32>, u32> = HashMap::new();
             let mut next_class = Vec::with_capacity(n);
             for s in 0..n {
-                let mut sig = Vec::with_capacity(self.symbols + 1);
+                let mut sig = Vec::with_capacity(self.width + 1);
                 sig.push(class.get(s).copied().unwrap_or(0));
-                for sym in 0..self.symbols {
-                    let t = self.next(u32::try_from(s).unwrap_or(0), sym);
+                for col in 0..self.width {
+                    let t = self.step(u32::try_from(s).unwrap_or(0), col);
                     sig.push(class.get(t as usize).copied().unwrap_or(0));
                 }
                 let fresh = u32::try_from(signatures.len()).unwrap_or(u32::MAX);
@@ -851,8 +980,8 @@ impl Dfa {
         }
         let mut reverse: Vec<Vec<u32>> = vec![Vec::new(); n];
         while let Some(s) = stack.pop() {
-            for sym in 0..self.symbols {
-                let t = self.next(s, sym);
+            for col in 0..self.width {
+                let t = self.step(s, col);
                 if let Some(r) = reverse.get_mut(t as usize) {
                     r.push(s);
                 }
@@ -893,7 +1022,7 @@ impl Dfa {
 
     /// The states reached from any of `from` by reading a string of `via`.
     pub(crate) fn image(&self, from: &[u32], via: &Dfa) -> Vec<u32> {
-        let symbols = self.symbols.min(via.symbols);
+        let (_, columns) = joint(&self.cols, &via.cols);
         let mut seen: foldhash::HashSet<(u32, u32)> = foldhash::HashSet::default();
         let mut stack: Vec<(u32, u32)> = from.iter().map(|&s| (s, 0)).collect();
         seen.extend(stack.iter().copied());
@@ -902,8 +1031,8 @@ impl Dfa {
             if via.accepts_state(q) {
                 out.insert(s);
             }
-            for sym in 0..symbols {
-                let pair = (self.next(s, sym), via.next(q, sym));
+            for &(cs, cq) in &columns {
+                let pair = (self.step(s, cs as usize), via.step(q, cq as usize));
                 if seen.insert(pair) {
                     stack.push(pair);
                 }
@@ -916,7 +1045,7 @@ impl Dfa {
     /// state for which `to` holds (forward search over the reachable state
     /// pairs only).
     pub(crate) fn reaches(&self, from: u32, via: &Dfa, to: &dyn Fn(u32) -> bool) -> bool {
-        let symbols = self.symbols.min(via.symbols);
+        let (_, columns) = joint(&self.cols, &via.cols);
         let mut seen: foldhash::HashSet<(u32, u32)> = foldhash::HashSet::default();
         let mut stack = vec![(from, 0u32)];
         seen.insert((from, 0));
@@ -924,8 +1053,8 @@ impl Dfa {
             if via.accepts_state(q) && to(s) {
                 return true;
             }
-            for sym in 0..symbols {
-                let pair = (self.next(s, sym), via.next(q, sym));
+            for &(cs, cq) in &columns {
+                let pair = (self.step(s, cs as usize), via.step(q, cq as usize));
                 if seen.insert(pair) {
                     stack.push(pair);
                 }
@@ -939,30 +1068,36 @@ impl Dfa {
     pub(crate) fn rooted(&self, start: u32, accept: &[bool]) -> Dfa {
         let n = self.states();
         let mut order: Vec<u32> = vec![start];
-        let mut index: HashMap<u32, u32> = HashMap::new();
-        index.insert(start, 0);
+        let mut index: Vec<u32> = vec![u32::MAX; n];
+        if let Some(i) = index.get_mut(start as usize) {
+            *i = 0;
+        }
         let mut next = 0usize;
         while let Some(&s) = order.get(next) {
-            for sym in 0..self.symbols {
-                let t = self.next(s, sym);
-                if let std::collections::hash_map::Entry::Vacant(e) = index.entry(t) {
-                    e.insert(u32::try_from(order.len()).unwrap_or(u32::MAX));
-                    order.push(t);
+            for col in 0..self.width {
+                let t = self.step(s, col);
+                if let Some(i) = index.get_mut(t as usize) {
+                    if *i == u32::MAX {
+                        *i = u32::try_from(order.len()).unwrap_or(u32::MAX);
+                        order.push(t);
+                    }
                 }
             }
             next += 1;
         }
-        let mut trans = Vec::with_capacity(order.len() * self.symbols);
+        let mut trans = Vec::with_capacity(order.len() * self.width);
         let mut acc = Vec::with_capacity(order.len());
         for &s in &order {
             acc.push(accept.get(s as usize).copied().unwrap_or(false));
-            for sym in 0..self.symbols {
-                trans.push(index.get(&self.next(s, sym)).copied().unwrap_or(0));
+            for col in 0..self.width {
+                let t = self.step(s, col);
+                trans.push(index.get(t as usize).copied().unwrap_or(0));
             }
         }
         debug_assert!(order.len() <= n);
         Dfa {
-            symbols: self.symbols,
+            cols: Arc::clone(&self.cols),
+            width: self.width,
             trans,
             accept: acc,
         }
@@ -976,7 +1111,32 @@ impl Dfa {
 
     /// Whether the language is every string.
     pub fn is_everything(&self) -> bool {
-        self.complement().is_empty()
+        !self.reaches_where(|a| !a)
+    }
+
+    /// Whether a state whose acceptance is `want(accept)` is reachable from
+    /// the start.
+    fn reaches_where(&self, want: impl Fn(bool) -> bool) -> bool {
+        let mut seen = vec![false; self.states()];
+        let mut stack = vec![0u32];
+        if let Some(s) = seen.get_mut(0) {
+            *s = true;
+        }
+        while let Some(s) = stack.pop() {
+            if want(self.accepts_state(s)) {
+                return true;
+            }
+            for col in 0..self.width {
+                let t = self.step(s, col);
+                if let Some(f) = seen.get_mut(t as usize) {
+                    if !*f {
+                        *f = true;
+                        stack.push(t);
+                    }
+                }
+            }
+        }
+        false
     }
 
     /// How many strings the language holds: a useful cycle makes it
@@ -987,6 +1147,14 @@ impl Dfa {
         let is_useful = |s: u32| useful.get(s as usize).copied().unwrap_or(false);
         if !is_useful(0) {
             return Count::Finite(0);
+        }
+        // The characters each column stands for.
+        let mut weight = vec![0u128; self.width];
+        for (sym, &col) in self.cols.iter().enumerate() {
+            let m = alphabet.multiplicity(u32::try_from(sym).unwrap_or(u32::MAX));
+            if let Some(w) = weight.get_mut(col as usize) {
+                *w = w.saturating_add(m);
+            }
         }
         // Depth-first post-order over the useful states; a back edge is a
         // cycle. `ways[s]` is the number of accepted suffixes from `s`.
@@ -999,10 +1167,10 @@ impl Dfa {
         if let Some(m) = mark.get_mut(0) {
             *m = OPEN;
         }
-        while let Some(&mut (s, ref mut sym)) = stack.last_mut() {
-            if *sym < self.symbols {
-                let t = self.next(s, *sym);
-                *sym += 1;
+        while let Some(&mut (s, ref mut col)) = stack.last_mut() {
+            if *col < self.width {
+                let t = self.step(s, *col);
+                *col += 1;
                 if !is_useful(t) {
                     continue;
                 }
@@ -1020,12 +1188,11 @@ impl Dfa {
             }
             stack.pop();
             let mut total = Some(u128::from(self.accepts_state(s)));
-            for sym in 0..self.symbols {
-                let t = self.next(s, sym);
+            for (col, &m) in weight.iter().enumerate() {
+                let t = self.step(s, col);
                 if !is_useful(t) {
                     continue;
                 }
-                let m = alphabet.multiplicity(u32::try_from(sym).unwrap_or(u32::MAX));
                 let w = ways.get(t as usize).copied().flatten();
                 total = match (total, w) {
                     (Some(a), Some(b)) => b.checked_mul(m).and_then(|x| a.checked_add(x)),
@@ -1087,7 +1254,7 @@ impl Dfa {
 
     /// Whether the language is empty.
     pub fn is_empty(&self) -> bool {
-        self.shortest_symbols(&[]).is_none()
+        !self.reaches_where(|a| a)
     }
 
     /// Whether every string of `other` is in this language; otherwise a
@@ -1121,17 +1288,30 @@ impl Dfa {
     }
 
     /// Breadth-first search for an accepting state; symbols are tried in
-    /// `order` (all of them in index order when `order` is empty).
+    /// `order`. Of the symbols of one column only the first in `order` can
+    /// reach a state first, so each column is tried once, by that symbol.
     fn shortest_symbols(&self, order: &[u32]) -> Option<Vec<u32>> {
         let default: Vec<u32>;
         let order = if order.is_empty() {
-            default = (0..self.symbols)
+            default = (0..self.symbols())
                 .filter_map(|s| u32::try_from(s).ok())
                 .collect();
             &default
         } else {
             order
         };
+        let mut first: Vec<bool> = vec![false; self.width];
+        let mut tries: Vec<(u32, usize)> = Vec::with_capacity(self.width);
+        for &sym in order {
+            if let Some(&col) = self.cols.get(sym as usize) {
+                if let Some(f) = first.get_mut(col as usize) {
+                    if !*f {
+                        *f = true;
+                        tries.push((sym, col as usize));
+                    }
+                }
+            }
+        }
         let mut parent: Vec<Option<(u32, u32)>> = vec![None; self.states()];
         let mut seen = vec![false; self.states()];
         let mut queue = VecDeque::from([0u32]);
@@ -1149,8 +1329,8 @@ impl Dfa {
                 path.reverse();
                 return Some(path);
             }
-            for &sym in order {
-                let t = self.next(state, sym as usize);
+            for &(sym, col) in &tries {
+                let t = self.step(state, col);
                 if let Some(flag) = seen.get_mut(t as usize) {
                     if !*flag {
                         *flag = true;
