@@ -406,6 +406,11 @@ impl Alphabet {
         false
     }
 
+    /// The interesting characters, sorted.
+    pub(crate) fn chars(&self) -> &[char] {
+        &self.chars
+    }
+
     /// The symbol of a character.
     pub fn symbol(&self, c: char) -> u32 {
         let i = self.chars.binary_search(&c).unwrap_or(self.chars.len());
@@ -674,6 +679,27 @@ impl Dfa {
             width: 1,
             trans: vec![0],
             accept: vec![false],
+        }
+    }
+
+    /// The same automaton over the alphabet `to`, which must name every
+    /// character `from` (this automaton's alphabet) names: each symbol of
+    /// `to` takes the column of its character's symbol in `from` (`OTHER`'s
+    /// for a character `from` does not name, which every automaton over
+    /// `from` reads like `OTHER`). The states are the ones a construction
+    /// over `to` reaches, so the language over `to` is the same.
+    pub(crate) fn remap(&self, from: &Alphabet, to: &Alphabet) -> Dfa {
+        let cols: Arc<[u32]> = (0..to.len())
+            .map(|sym| {
+                let c = to.representative(u32::try_from(sym).unwrap_or(u32::MAX));
+                self.cols.get(from.symbol(c) as usize).copied().unwrap_or(0)
+            })
+            .collect();
+        Dfa {
+            cols,
+            width: self.width,
+            trans: self.trans.clone(),
+            accept: self.accept.clone(),
         }
     }
 

@@ -592,7 +592,7 @@ mod tests {
         let p = CompiledPolicy::from_json(text).unwrap();
         let limits = Limits::default();
         let fast = analyse(&p, &limits, trusted, None);
-        let general = analyse_automata(&p, &limits, trusted, None);
+        let general = analyse_automata(&p, &limits, trusted, None, &Default::default());
         match fast {
             Ok(Some(f)) => assert_eq!(Ok(f), general, "{text}"),
             Ok(None) => {}

@@ -265,6 +265,19 @@ impl FormDfa {
         })
     }
 
+    /// The same automata over the alphabet `to` (see [`Dfa::remap`]).
+    pub(crate) fn remap(&self, from: &Alphabet, to: &Alphabet) -> FormDfa {
+        FormDfa {
+            name: self.name.clone(),
+            whole: self.whole.remap(from, to),
+            parts: self
+                .parts
+                .iter()
+                .map(|(f, d)| (f.clone(), d.remap(from, to)))
+                .collect(),
+        }
+    }
+
     /// Per field, the values some string of `lang` (already inside this
     /// form) has there: the projection of `lang` onto each field, and the
     /// field's whole language (to tell "any value").

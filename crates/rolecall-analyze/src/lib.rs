@@ -231,6 +231,8 @@ pub struct Analyzer {
     /// [`Analyzer::admits_outside`] instead of the default template's
     /// (see [`Analyzer::with_github_subjects`]).
     github_subjects: Option<rolecall_eval::issuers::SubjectGrammar>,
+    /// The issuer grammars' automata, built once (shared by clones).
+    grammars: who::GrammarCache,
 }
 
 fn of_effect(b: &[StatementBox], e: Effect) -> Vec<&StatementBox> {
@@ -267,6 +269,7 @@ impl Analyzer {
         Analyzer {
             limits,
             github_subjects: None,
+            grammars: who::GrammarCache::default(),
         }
     }
 
@@ -461,7 +464,12 @@ impl Analyzer {
     /// As [`Analyzer::witness`]; also [`Reason::TooManyRegions`] when one
     /// principal and action would need more than [`MAX_REGIONS`] regions.
     pub fn who(&self, policy: &CompiledPolicy) -> Result<Who, AnalysisError> {
-        who::who(policy, &self.limits, self.github_subjects.as_ref())
+        who::who(
+            policy,
+            &self.limits,
+            self.github_subjects.as_ref(),
+            &self.grammars,
+        )
     }
 
     /// Whether the policy admits a subject outside the `trusted` tenants
@@ -481,7 +489,13 @@ impl Analyzer {
         policy: &CompiledPolicy,
         trusted: &[String],
     ) -> Result<Outside, AnalysisError> {
-        who::admits_outside(policy, trusted, &self.limits, self.github_subjects.as_ref())
+        who::admits_outside(
+            policy,
+            trusted,
+            &self.limits,
+            self.github_subjects.as_ref(),
+            &self.grammars,
+        )
     }
 
     /// Whether the two policies allow the same requests, with a request

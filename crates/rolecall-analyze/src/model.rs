@@ -258,14 +258,14 @@ pub(crate) struct Boxes {
 /// Builds the boxes of `policies` over one alphabet, so that their
 /// automata combine.
 pub(crate) fn boxes(policies: &[&CompiledPolicy], limits: &Limits) -> Result<Boxes, AnalysisError> {
-    boxes_with(policies, &[], limits)
+    boxes_with(policies, AlphabetBuilder::new(), limits)
 }
 
-/// [`boxes`] over an alphabet that also names the characters of `extra`
-/// (issuer grammars).
+/// [`boxes`] over an alphabet that also names the characters already in
+/// `builder` (issuer grammars).
 pub(crate) fn boxes_with(
     policies: &[&CompiledPolicy],
-    extra: &[&Nfa],
+    mut builder: AlphabetBuilder,
     limits: &Limits,
 ) -> Result<Boxes, AnalysisError> {
     let mut specs = Vec::with_capacity(policies.len());
@@ -290,10 +290,6 @@ pub(crate) fn boxes_with(
             });
         }
         specs.push(statements);
-    }
-    let mut builder = AlphabetBuilder::new();
-    for n in extra {
-        builder.add(n);
     }
     for s in specs.iter().flatten() {
         s.principal.collect(&mut builder);

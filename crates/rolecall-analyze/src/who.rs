@@ -12,7 +12,7 @@ use rolecall_eval::view::PrincipalView;
 use rolecall_eval::{CompiledPolicy, Effect};
 use rolecall_policy::PrincipalKind;
 
-use crate::automaton::{Alphabet, Count, Dfa, Nfa, Op};
+use crate::automaton::{Alphabet, AlphabetBuilder, Count, Dfa, Nfa, Op};
 use crate::error::AnalysisError;
 use crate::grammar::{FormDfa, FormSpec};
 use crate::model::{boxes_with, principal_value_dfa, StatementBox};
@@ -345,15 +345,107 @@ pub(crate) fn grammar_spec(
     }))
 }
 
-impl GrammarSpec {
-    fn nfas(&self) -> Vec<&Nfa> {
-        let mut out = Vec::new();
-        for (_, f) in &self.forms {
-            out.push(&f.whole);
-            out.extend(f.parts.iter().map(|(_, n)| n));
+/// A grammar's form automata over the grammar's own alphabet, built once per
+/// [`crate::Analyzer`] and remapped onto each analysis's alphabet
+/// ([`Dfa::remap`]): building them was a third of `who`'s time on a GitHub
+/// policy.
+#[derive(Debug)]
+pub(crate) struct GrammarAutomata {
+    alphabet: Alphabet,
+    forms: Vec<FormDfa>,
+    all: Dfa,
+}
+
+/// One grammar and its automata.
+type CachedGrammar = (SubjectGrammar, std::sync::Arc<GrammarAutomata>);
+
+/// The automata of the grammars an analyzer has met, by grammar (the
+/// analyzer's limits are fixed, and whether a construction stays within
+/// them does not depend on the alphabet).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct GrammarCache {
+    built: std::sync::Arc<std::sync::Mutex<Vec<CachedGrammar>>>,
+}
+
+impl GrammarCache {
+    /// The automata of `spec`'s grammar, built now if they are not yet;
+    /// `None` when they cannot be built within the limits (the caller then
+    /// builds them over its alphabet, where the same error arises).
+    fn get(&self, spec: &GrammarSpec, limits: &Limits) -> Option<std::sync::Arc<GrammarAutomata>> {
+        if let Ok(built) = self.built.lock() {
+            if let Some((_, a)) = built.iter().find(|(g, _)| *g == spec.source) {
+                return Some(std::sync::Arc::clone(a));
+            }
         }
-        out.extend(self.trusted.iter().flatten());
-        out
+        let mut b = AlphabetBuilder::new();
+        for (_, f) in &spec.forms {
+            b.add(&f.whole);
+            f.parts.iter().for_each(|(_, n)| b.add(n));
+        }
+        let alphabet = b.build();
+        let limit = limits.max_states;
+        let mut all = Dfa::nothing(&alphabet);
+        let mut forms = Vec::new();
+        for (_, f) in &spec.forms {
+            let d = FormDfa::build(f, &alphabet, limits).ok()?;
+            all = all.product(&d.whole, Op::Or, limit).ok()?;
+            forms.push(d);
+        }
+        let automata = std::sync::Arc::new(GrammarAutomata {
+            alphabet,
+            forms,
+            all,
+        });
+        if let Ok(mut built) = self.built.lock() {
+            built.push((spec.source.clone(), std::sync::Arc::clone(&automata)));
+        }
+        Some(automata)
+    }
+}
+
+impl GrammarSpec {
+    /// The characters the grammar's languages name (for the analysis's
+    /// alphabet): its automata's alphabet when cached, and the trusted
+    /// forms.
+    fn add_chars(&self, cached: Option<&GrammarAutomata>, b: &mut AlphabetBuilder) {
+        match cached {
+            Some(c) => c.alphabet.chars().iter().for_each(|&ch| b.add_char(ch)),
+            None => {
+                for (_, f) in &self.forms {
+                    b.add(&f.whole);
+                    f.parts.iter().for_each(|(_, n)| b.add(n));
+                }
+            }
+        }
+        self.trusted.iter().flatten().for_each(|n| b.add(n));
+    }
+
+    /// [`GrammarSpec::build`] from the cached automata.
+    fn build_cached(
+        &self,
+        cached: &GrammarAutomata,
+        alphabet: &Alphabet,
+        limits: &Limits,
+    ) -> Result<Grammar, AnalysisError> {
+        let limit = limits.max_states;
+        let mut trusted = Dfa::nothing(alphabet);
+        for t in self.trusted.iter().flatten() {
+            trusted = trusted.product(&Dfa::build(t, alphabet, limit)?, Op::Or, limit)?;
+        }
+        Ok(Grammar {
+            issuer: self.issuer.clone(),
+            source: self.source.clone(),
+            folded: self.folded.clone(),
+            name: self.name.clone(),
+            all: cached.all.remap(&cached.alphabet, alphabet),
+            forms: cached
+                .forms
+                .iter()
+                .map(|f| f.remap(&cached.alphabet, alphabet))
+                .collect(),
+            trusted,
+            has_tenant: self.trusted.iter().any(Option::is_some),
+        })
     }
 
     fn build(&self, alphabet: &Alphabet, limits: &Limits) -> Result<Grammar, AnalysisError> {
@@ -433,11 +525,12 @@ fn analyse(
     limits: &Limits,
     trusted: Option<&[String]>,
     github: Option<&SubjectGrammar>,
+    cache: &GrammarCache,
 ) -> Result<(Who, Vec<String>), AnalysisError> {
     if let Some(answer) = crate::finite::analyse(policy, limits, trusted, github)? {
         return Ok(answer);
     }
-    analyse_automata(policy, limits, trusted, github)
+    analyse_automata(policy, limits, trusted, github, cache)
 }
 
 /// [`analyse`] over automata: the general path, for every policy.
@@ -446,28 +539,39 @@ pub(crate) fn analyse_automata(
     limits: &Limits,
     trusted: Option<&[String]>,
     github: Option<&SubjectGrammar>,
+    cache: &GrammarCache,
 ) -> Result<(Who, Vec<String>), AnalysisError> {
     let principals = principal_values(policy);
     let mut specs = Vec::with_capacity(principals.len());
     for (text, value) in &principals {
         specs.push(grammar_spec(text, *value, trusted, github)?);
     }
-    let extra: Vec<&Nfa> = specs.iter().flatten().flat_map(GrammarSpec::nfas).collect();
-    let b = boxes_with(&[policy], &extra, limits)?;
+    let cached: Vec<Option<std::sync::Arc<GrammarAutomata>>> = specs
+        .iter()
+        .map(|s| s.as_ref().and_then(|s| cache.get(s, limits)))
+        .collect();
+    let mut chars = AlphabetBuilder::new();
+    for (s, c) in specs.iter().zip(&cached) {
+        if let Some(s) = s {
+            s.add_chars(c.as_deref(), &mut chars);
+        }
+    }
+    let b = boxes_with(&[policy], chars, limits)?;
     let mut ctx = Ctx::new(&b.alphabet, limits)?;
     let limit = limits.max_states;
     let none = Vec::new();
     let statements = b.policies.first().unwrap_or(&none);
     let mut out = Vec::new();
     let mut without_tenants = Vec::new();
-    for ((text, value), spec) in principals.iter().zip(&specs) {
+    for (((text, value), spec), cached) in principals.iter().zip(&specs).zip(&cached) {
         let lang = match value {
             Some(v) => principal_value_dfa(v, &b.alphabet, limits)?,
             None => Dfa::everything(&b.alphabet),
         };
-        let grammar = match spec {
-            Some(s) => Some(s.build(&b.alphabet, limits)?),
-            None => None,
+        let grammar = match (spec, cached) {
+            (Some(s), Some(c)) => Some(s.build_cached(c, &b.alphabet, limits)?),
+            (Some(s), None) => Some(s.build(&b.alphabet, limits)?),
+            (None, _) => None,
         };
         if trusted.is_some() && !grammar.as_ref().is_some_and(|g| g.has_tenant) {
             without_tenants.push(text.clone());
@@ -592,8 +696,9 @@ pub(crate) fn who(
     policy: &CompiledPolicy,
     limits: &Limits,
     github: Option<&SubjectGrammar>,
+    cache: &GrammarCache,
 ) -> Result<Who, AnalysisError> {
-    Ok(analyse(policy, limits, None, github)?.0)
+    Ok(analyse(policy, limits, None, github, cache)?.0)
 }
 
 /// The answer of [`crate::Analyzer::admits_outside`].
@@ -620,8 +725,9 @@ pub(crate) fn admits_outside(
     trusted: &[String],
     limits: &Limits,
     github: Option<&SubjectGrammar>,
+    cache: &GrammarCache,
 ) -> Result<Outside, AnalysisError> {
-    let (who, unknown) = analyse(policy, limits, Some(trusted), github)?;
+    let (who, unknown) = analyse(policy, limits, Some(trusted), github, cache)?;
     Ok(Outside {
         admitted: who.principals,
         unknown,
