@@ -278,14 +278,14 @@ impl Nfa {
 
     /// Adds the closure of position `pos` of alternative `alt` (runs may
     /// be skipped) to `out`, as state ids `offset[alt] + pos`.
-    fn close(&self, offsets: &[u32], alt: usize, pos: usize, out: &mut BTreeSet<u32>) {
+    fn close(&self, offsets: &[u32], alt: usize, pos: usize, out: &mut Vec<u32>) {
         let (Some(elems), Some(&base)) = (self.alternatives.get(alt), offsets.get(alt)) else {
             return;
         };
         let mut pos = pos;
         loop {
             let Ok(p) = u32::try_from(pos) else { return };
-            out.insert(base + p);
+            out.push(base + p);
             match elems.get(pos) {
                 Some(Elem::Run(_) | Elem::Opt(_)) => pos += 1,
                 _ => return,
@@ -300,6 +300,26 @@ impl Nfa {
 fn lowercase_table() -> &'static [(char, &'static [char])] {
     const TABLE: &[(char, &[char])] = include!(concat!(env!("OUT_DIR"), "/lowercase.rs"));
     TABLE
+}
+
+/// For each character that is part of some other character's lowercase
+/// form, those characters (`k` -> `K`, U+212A KELVIN SIGN), sorted by the
+/// lowercase character: [`lowercase_table`] inverted once.
+fn uppercase_of() -> &'static [(char, Vec<char>)] {
+    static TABLE: std::sync::OnceLock<Vec<(char, Vec<char>)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut map: std::collections::BTreeMap<char, Vec<char>> =
+            std::collections::BTreeMap::new();
+        for (upper, lower) in lowercase_table() {
+            for l in lower.iter() {
+                let v = map.entry(*l).or_default();
+                if !v.contains(upper) {
+                    v.push(*upper);
+                }
+            }
+        }
+        map.into_iter().collect()
+    })
 }
 
 /// Collects the interesting characters of an analysis, then builds its
@@ -320,11 +340,12 @@ impl AlphabetBuilder {
     pub fn add(&mut self, nfa: &Nfa) {
         if nfa.fold {
             self.folds = true;
+            let table = uppercase_of();
             for c in nfa.chars() {
                 self.chars.insert(c);
-                for (upper, lower) in lowercase_table() {
-                    if lower.contains(&c) {
-                        self.chars.insert(*upper);
+                if let Ok(i) = table.binary_search_by_key(&c, |e| e.0) {
+                    if let Some((_, uppers)) = table.get(i) {
+                        self.chars.extend(uppers.iter().copied());
                     }
                 }
             }
@@ -555,8 +576,9 @@ impl Dfa {
                 .and_then(|&(a, p)| nfa.alternatives.get(a).map(|alt| alt.len() == p))
                 .unwrap_or(false)
         };
-        let step_char = |set: &BTreeSet<u32>, c: char| -> BTreeSet<u32> {
-            let mut out = BTreeSet::new();
+        // A set of positions is a sorted, distinct list.
+        let step_char = |set: &[u32], c: char| -> Vec<u32> {
+            let mut out = Vec::new();
             for &id in set {
                 let Some(&(a, p)) = where_is.get(id as usize) else {
                     continue;
@@ -569,24 +591,27 @@ impl Dfa {
                     _ => {}
                 }
             }
+            out.sort_unstable();
+            out.dedup();
             out
         };
         let symbols = alphabet.len();
-        let mut start = BTreeSet::new();
+        let mut start = Vec::new();
         for a in 0..nfa.alternatives.len() {
             nfa.close(&offsets, a, 0, &mut start);
         }
+        start.sort_unstable();
+        start.dedup();
         let mut ids: HashMap<Vec<u32>, u32> = HashMap::new();
-        let mut sets: Vec<BTreeSet<u32>> = Vec::new();
+        let mut sets: Vec<Vec<u32>> = Vec::new();
         let mut trans: Vec<u32> = Vec::new();
         let mut accept: Vec<bool> = Vec::new();
-        let intern = |set: BTreeSet<u32>,
+        let intern = |set: Vec<u32>,
                       ids: &mut HashMap<Vec<u32>, u32>,
-                      sets: &mut Vec<BTreeSet<u32>>,
+                      sets: &mut Vec<Vec<u32>>,
                       accept: &mut Vec<bool>|
          -> Result<u32, TooComplex> {
-            let key: Vec<u32> = set.iter().copied().collect();
-            if let Some(&id) = ids.get(&key) {
+            if let Some(&id) = ids.get(&set) {
                 return Ok(id);
             }
             if sets.len() >= limit {
@@ -594,7 +619,7 @@ impl Dfa {
             }
             let id = u32::try_from(sets.len()).map_err(|_| TooComplex { limit })?;
             accept.push(set.iter().any(|&s| accepting(s)));
-            ids.insert(key, id);
+            ids.insert(set.clone(), id);
             sets.push(set);
             Ok(id)
         };
