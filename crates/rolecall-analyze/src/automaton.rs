@@ -276,6 +276,28 @@ impl Nfa {
         })
     }
 
+    /// The words of the language when it is a non-empty union of exact
+    /// words (every element one given character, no folding).
+    fn words(&self) -> Option<Vec<Vec<char>>> {
+        if self.fold || self.alternatives.is_empty() {
+            return None;
+        }
+        self.alternatives
+            .iter()
+            .map(|alt| {
+                alt.iter()
+                    .map(|e| match e {
+                        Elem::One(Class::Only(v)) => match v.as_slice() {
+                            [c] => Some(*c),
+                            _ => None,
+                        },
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     /// Adds the closure of position `pos` of alternative `alt` (runs may
     /// be skipped) to `out`, as state ids `offset[alt] + pos`.
     fn close(&self, offsets: &[u32], alt: usize, pos: usize, out: &mut Vec<u32>) {
@@ -554,6 +576,14 @@ impl Dfa {
     ///
     /// [`TooComplex`] when it would have more than `limit` states.
     pub fn build(nfa: &Nfa, alphabet: &Alphabet, limit: usize) -> Result<Dfa, TooComplex> {
+        match nfa.words() {
+            Some(words) => Dfa::build_words(&words, alphabet, limit),
+            None => Dfa::build_subsets(nfa, alphabet, limit),
+        }
+    }
+
+    /// [`Dfa::build`] by the subset construction, for any [`Nfa`].
+    fn build_subsets(nfa: &Nfa, alphabet: &Alphabet, limit: usize) -> Result<Dfa, TooComplex> {
         let mut offsets = Vec::with_capacity(nfa.alternatives.len());
         let mut total: u32 = 0;
         for alt in &nfa.alternatives {
@@ -675,6 +705,105 @@ impl Dfa {
             accept,
         };
         Ok(dfa.reduced())
+    }
+
+    /// [`Dfa::build`] for a union of exact words (no folding, at least one
+    /// word): the trie of the words, its nodes taken in the order the subset
+    /// construction meets their position sets (a node's set is the words it
+    /// is a prefix of, at its depth: distinct per node and never empty), so
+    /// the automaton, and where the state limit is reached, are the same.
+    fn build_words(
+        words: &[Vec<char>],
+        alphabet: &Alphabet,
+        limit: usize,
+    ) -> Result<Dfa, TooComplex> {
+        // Trie: per node, its children by character, and whether a word ends.
+        let mut children: Vec<Vec<(char, u32)>> = vec![Vec::new()];
+        let mut ends: Vec<bool> = vec![false];
+        for w in words {
+            let mut node = 0usize;
+            for &c in w {
+                let found = children
+                    .get(node)
+                    .and_then(|ch| ch.iter().find(|(x, _)| *x == c))
+                    .map(|&(_, n)| n as usize);
+                node = match found {
+                    Some(n) => n,
+                    None => {
+                        let n = children.len();
+                        children.push(Vec::new());
+                        ends.push(false);
+                        if let Some(ch) = children.get_mut(node) {
+                            ch.push((c, u32::try_from(n).map_err(|_| TooComplex { limit })?));
+                        }
+                        n
+                    }
+                };
+            }
+            if let Some(e) = ends.get_mut(node) {
+                *e = true;
+            }
+        }
+        let dead = children.len();
+        // Columns as Dfa::build gives them: OTHER's first, then each symbol
+        // whose character some word holds.
+        let named: BTreeSet<char> = words.iter().flatten().copied().collect();
+        let symbols = alphabet.len();
+        let other = symbols.saturating_sub(1);
+        let mut reps: Vec<Option<char>> = vec![None];
+        let mut column_of: Vec<u32> = Vec::with_capacity(symbols);
+        for sym in 0..symbols {
+            let c = alphabet.representative(u32::try_from(sym).unwrap_or(u32::MAX));
+            if sym != other && named.contains(&c) {
+                reps.push(Some(c));
+                column_of.push(u32::try_from(reps.len() - 1).unwrap_or(u32::MAX));
+            } else {
+                column_of.push(0);
+            }
+        }
+        let mut state_of: Vec<u32> = vec![u32::MAX; dead + 1];
+        let mut order: Vec<usize> = Vec::new();
+        let mut intern = |node: usize, order: &mut Vec<usize>| -> Result<u32, TooComplex> {
+            match state_of.get(node).copied() {
+                Some(id) if id != u32::MAX => Ok(id),
+                _ => {
+                    if order.len() >= limit {
+                        return Err(TooComplex { limit });
+                    }
+                    let id = u32::try_from(order.len()).map_err(|_| TooComplex { limit })?;
+                    if let Some(s) = state_of.get_mut(node) {
+                        *s = id;
+                    }
+                    order.push(node);
+                    Ok(id)
+                }
+            }
+        };
+        intern(0, &mut order)?;
+        let mut trans = Vec::new();
+        let mut accept = Vec::new();
+        let mut next = 0usize;
+        while let Some(&node) = order.get(next) {
+            accept.push(ends.get(node).copied().unwrap_or(false));
+            for rep in &reps {
+                let target = rep
+                    .and_then(|c| {
+                        children
+                            .get(node)
+                            .and_then(|ch| ch.iter().find(|(x, _)| *x == c))
+                    })
+                    .map_or(dead, |&(_, n)| n as usize);
+                trans.push(intern(target, &mut order)?);
+            }
+            next += 1;
+        }
+        Ok(Dfa {
+            cols: Arc::from(column_of),
+            width: reps.len(),
+            trans,
+            accept,
+        }
+        .reduced())
     }
 
     /// The automaton of every string.
@@ -1506,6 +1635,53 @@ mod tests {
             assert!(c.to_lowercase().eq(std::iter::once(c)), "{c:?}");
         }
         assert!(table.iter().any(|(c, _)| *c == '\u{212A}'));
+    }
+
+    #[test]
+    fn words_build_the_subset_constructions_automaton() {
+        let sets: [&[&str]; 6] = [
+            &["sts.amazonaws.com"],
+            &["", "a", "ab", "abc", "b"],
+            &[
+                "system:serviceaccount:ns:sa",
+                "system:serviceaccount:ns:sb",
+                "x",
+            ],
+            &["aa", "aa", "ab"],
+            &["é\u{1F600}", "e"],
+            &[""],
+        ];
+        for words in sets {
+            let n = Nfa::new(
+                words
+                    .iter()
+                    .map(|w| w.chars().map(Elem::char).collect())
+                    .collect(),
+                false,
+            );
+            assert!(n.words().is_some());
+            let mut b = AlphabetBuilder::new();
+            b.add(&n);
+            b.add(&glob("x?*:é"));
+            let a = b.build();
+            for limit in [1, 2, 3, 5, 8, 40, 10_000] {
+                assert_eq!(
+                    Dfa::build(&n, &a, limit),
+                    Dfa::build_subsets(&n, &a, limit),
+                    "{words:?} limit {limit}"
+                );
+            }
+        }
+        // A word whose character the alphabet does not name.
+        let n = Nfa::literal("a\u{2603}b");
+        let a = {
+            let mut b = AlphabetBuilder::new();
+            b.add(&Nfa::literal("ab"));
+            b.build()
+        };
+        for limit in [1, 2, 3, 4, 10] {
+            assert_eq!(Dfa::build(&n, &a, limit), Dfa::build_subsets(&n, &a, limit));
+        }
     }
 
     #[test]
