@@ -797,13 +797,20 @@ impl Dfa {
             }
             next += 1;
         }
-        Ok(Dfa {
+        let dfa = Dfa {
             cols: Arc::from(column_of),
             width: reps.len(),
             trans,
             accept,
-        }
-        .reduced())
+        };
+        // When the alphabet names every character of the words, this is
+        // already reduced: every node is a prefix of a word (live, and not
+        // universal, since `OTHER` leaves it), the dead state is one, and
+        // each character's column has an edge no other column has.
+        let all_named = named
+            .iter()
+            .all(|&c| (alphabet.symbol(c) as usize) < alphabet.chars.len());
+        Ok(if all_named { dfa } else { dfa.reduced() })
     }
 
     /// The automaton of every string.
@@ -862,6 +869,14 @@ impl Dfa {
         self.accept.len()
     }
 
+    /// `Some(accepts)` for a one-state automaton (every string or none).
+    fn constant(&self) -> Option<bool> {
+        match self.accept.as_slice() {
+            [a] => Some(*a),
+            _ => None,
+        }
+    }
+
     /// The number of symbols.
     fn symbols(&self) -> usize {
         self.cols.len()
@@ -912,6 +927,28 @@ impl Dfa {
     ///
     /// [`TooComplex`] when it would have more than `limit` states.
     pub fn product(&self, other: &Dfa, op: Op, limit: usize) -> Result<Dfa, TooComplex> {
+        // With every string or no string on one side, the product's language
+        // is one of the operands' (or none), and it has no more states.
+        if self.symbols() == other.symbols() {
+            let (all, none) = (
+                |d: &Dfa| d.constant() == Some(true),
+                |d: &Dfa| d.constant() == Some(false),
+            );
+            let nothing = || Dfa::nothing_like(self);
+            let shortcut = match op {
+                Op::And if all(self) => Some(other.clone()),
+                Op::And if all(other) => Some(self.clone()),
+                Op::And if none(self) || none(other) => Some(nothing()),
+                Op::Or if none(self) => Some(other.clone()),
+                Op::Or if none(other) => Some(self.clone()),
+                Op::AndNot if none(other) => Some(self.clone()),
+                Op::AndNot if none(self) || all(other) => Some(nothing()),
+                _ => None,
+            };
+            if let Some(d) = shortcut {
+                return Ok(d);
+            }
+        }
         let (cols, columns) = joint(&self.cols, &other.cols);
         let width = columns.len();
         // Pair ids in a table when the pairs are few, else hashed.
