@@ -10,8 +10,15 @@ fn main() {
     // grammars' automata are built once.
     let analyzer = rolecall_analyze::Analyzer::default();
     for path in std::env::args().skip(1) {
-        let p = rolecall_eval::CompiledPolicy::from_json(&std::fs::read_to_string(&path).unwrap())
-            .unwrap();
+        let p = match rolecall_eval::CompiledPolicy::from_json(
+            &std::fs::read_to_string(&path).unwrap(),
+        ) {
+            Ok(p) => p,
+            Err(e) => {
+                println!("{path}: does not compile: {e}");
+                continue;
+            }
+        };
         match analyzer.who(&p) {
             Ok(w) => {
                 println!("{path}: assumable {}", w.is_assumable());

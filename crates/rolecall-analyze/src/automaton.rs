@@ -1164,21 +1164,33 @@ impl Dfa {
     /// partition refinement); keeps later products small.
     fn minimized(self) -> Dfa {
         let n = self.states();
+        let row = self.width + 1;
         let mut class: Vec<u32> = self.accept.iter().map(|&a| u32::from(a)).collect();
+        let mut classes = usize::from(self.accept.iter().any(|&a| a))
+            + usize::from(self.accept.iter().any(|&a| !a));
+        // Each round's signatures (class, then the class after each column)
+        // side by side in one buffer.
+        let mut sig = vec![0u32; n * row];
         loop {
-            let mut signatures: HashMap<Vec<u32>, u32> = HashMap::new();
-            let mut next_class = Vec::with_capacity(n);
-            for s in 0..n {
-                let mut sig = Vec::with_capacity(self.width + 1);
-                sig.push(class.get(s).copied().unwrap_or(0));
-                for col in 0..self.width {
-                    let t = self.step(u32::try_from(s).unwrap_or(0), col);
-                    sig.push(class.get(t as usize).copied().unwrap_or(0));
+            for (s, chunk) in sig.chunks_mut(row).enumerate() {
+                let state = u32::try_from(s).unwrap_or(0);
+                if let Some(first) = chunk.first_mut() {
+                    *first = class.get(s).copied().unwrap_or(0);
                 }
-                let fresh = u32::try_from(signatures.len()).unwrap_or(u32::MAX);
-                next_class.push(*signatures.entry(sig).or_insert(fresh));
+                for (col, slot) in chunk.iter_mut().skip(1).enumerate() {
+                    let t = self.step(state, col);
+                    *slot = class.get(t as usize).copied().unwrap_or(0);
+                }
             }
-            let stable = signatures.len() == class.iter().collect::<BTreeSet<_>>().len();
+            let mut ids: HashMap<&[u32], u32> = HashMap::with_capacity(n);
+            let mut next_class = Vec::with_capacity(n);
+            for chunk in sig.chunks(row) {
+                let fresh = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+                next_class.push(*ids.entry(chunk).or_insert(fresh));
+            }
+            let stable = ids.len() == classes;
+            classes = ids.len();
+            drop(ids);
             class = next_class;
             if stable {
                 break;
@@ -1442,22 +1454,39 @@ impl Dfa {
         if !is_useful(0) {
             return out;
         }
-        let mut frontier: Vec<(u32, String)> = vec![(0, String::new())];
+        // Partial strings as a tree of (parent, character) nodes, spelled
+        // out only when listed: copying each kept string per length cost
+        // quadratic time in `max_len` for languages whose first members
+        // are long.
+        let mut nodes: Vec<(usize, char)> = Vec::new();
+        let spell = |nodes: &[(usize, char)], mut at: usize| -> String {
+            let mut chars = Vec::new();
+            while let Some(&(parent, c)) = nodes.get(at) {
+                chars.push(c);
+                at = parent;
+            }
+            chars.iter().rev().collect()
+        };
+        // (state, node of its string; usize::MAX for the empty string).
+        let mut frontier: Vec<(u32, usize)> = vec![(0, usize::MAX)];
         for _ in 0..=max_len {
             let mut next = Vec::new();
-            for (s, text) in &frontier {
-                if self.accepts_state(*s) {
-                    out.push(text.clone());
+            for &(s, node) in &frontier {
+                if self.accepts_state(s) {
+                    out.push(spell(&nodes, node));
                     if out.len() >= max {
                         return out;
                     }
                 }
                 for &sym in &alphabet.order {
-                    let t = self.next(*s, sym as usize);
-                    if is_useful(t) && next.len() < max.saturating_mul(8) {
-                        let mut longer = text.clone();
-                        longer.push(alphabet.representative(sym));
-                        next.push((t, longer));
+                    // Once the next length is full, nothing more is kept.
+                    if next.len() >= max.saturating_mul(8) {
+                        break;
+                    }
+                    let t = self.next(s, sym as usize);
+                    if is_useful(t) {
+                        nodes.push((node, alphabet.representative(sym)));
+                        next.push((t, nodes.len() - 1));
                     }
                 }
             }
