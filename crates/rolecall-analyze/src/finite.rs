@@ -39,9 +39,9 @@
 use rolecall_eval::issuers::SubjectGrammar;
 use rolecall_eval::matcher::{Case, PatternToken};
 use rolecall_eval::request::{Context, ContextValue, FoldedKey, Request};
-use rolecall_eval::view::{ConditionValue, ConditionView, PrincipalView};
+use rolecall_eval::view::{ActionPattern, ConditionValue, ConditionView, PrincipalView};
 use rolecall_eval::{CompiledPolicy, Effect};
-use rolecall_policy::OperatorFamily;
+use rolecall_policy::{OperatorFamily, SetQualifier};
 
 use crate::automaton::{readability, Count};
 use crate::error::{AnalysisError, Reason};
@@ -74,6 +74,67 @@ struct Key {
     /// As first written.
     name: String,
     values: Vec<String>,
+    /// Whether the request may leave the key out (every condition on it
+    /// has `IfExists` or `ForAllValues`).
+    absent: bool,
+    /// Whether a list value can satisfy every condition (none is a plain
+    /// operator).
+    multi_ok: bool,
+    /// Every element of a list's set must be one of these (`None`: any).
+    all: Option<Vec<String>>,
+    /// For each, some element of the set must be one of them.
+    anys: Vec<Vec<String>>,
+}
+
+impl Key {
+    /// Whether the conditions are those of a plain positive operator: the
+    /// key present, one string, one of `values`.
+    fn plain(&self) -> bool {
+        !self.absent && !self.multi_ok
+    }
+
+    /// [`crate::query::Ctx::multi_value`]: one element of each `anys` set
+    /// inside `all` (non-empty strings only), or `None`.
+    fn multi_value(&self) -> Option<Vec<String>> {
+        if !self.multi_ok {
+            return None;
+        }
+        let mut out: Vec<String> = Vec::new();
+        for a in &self.anys {
+            // `a` is in witness order: its first allowed non-empty value.
+            let w = a
+                .iter()
+                .find(|v| !v.is_empty() && self.all.as_ref().is_none_or(|all| all.contains(v)))?;
+            if !out.contains(w) {
+                out.push(w.clone());
+            }
+        }
+        Some(out)
+    }
+
+    /// [`crate::query::Ctx::key_satisfiable`].
+    fn satisfiable(&self) -> bool {
+        self.absent || !self.values.is_empty() || self.multi_value().is_some()
+    }
+
+    /// The witness value, as [`crate::query::Ctx::request_with`] picks it:
+    /// the first non-empty single value, else absent if allowed, else the
+    /// empty string if allowed, else a list; `Err` when nothing fits.
+    fn witness_value(&self) -> Result<Option<ContextValue>, ()> {
+        if let Some(v) = self.values.iter().find(|v| !v.is_empty()) {
+            return Ok(Some(ContextValue::Single(v.clone())));
+        }
+        if self.absent {
+            return Ok(None);
+        }
+        if self.values.iter().any(String::is_empty) {
+            return Ok(Some(ContextValue::Single(String::new())));
+        }
+        match self.multi_value() {
+            Some(list) => Ok(Some(ContextValue::Multi(list))),
+            None => Err(()),
+        }
+    }
 }
 
 /// One Allow statement with finite conditions.
@@ -96,15 +157,45 @@ fn sort_values(v: &mut Vec<String>) {
     v.dedup();
 }
 
+/// What one condition asks of its key (`model::atom_spec` for a positive
+/// string operator with exact values).
+struct Atom {
+    values: Vec<String>,
+    absent: bool,
+    multi: Multi,
+}
+
+enum Multi {
+    /// A plain operator: false on a list.
+    Never,
+    /// `ForAllValues`: every element one of the values.
+    All,
+    /// `ForAnyValue`: some element one of the values.
+    Any,
+}
+
+/// The condition as an [`Atom`], when it is a positive string comparison
+/// with exact values.
+fn literal_atom(c: &ConditionView<'_>) -> Option<Atom> {
+    let op = c.operator();
+    let values = literal_values(c)?;
+    let (absent, multi) = match op.qualifier {
+        Some(SetQualifier::ForAllValues) => (true, Multi::All),
+        Some(SetQualifier::ForAnyValue) => (false, Multi::Any),
+        None => (false, Multi::Never),
+    };
+    Some(Atom {
+        values,
+        absent: absent || op.if_exists,
+        multi,
+    })
+}
+
 /// The exact values a condition admits, when it is a positive string
-/// comparison with exact values and no qualifier.
+/// comparison with exact values.
 fn literal_values(c: &ConditionView<'_>) -> Option<Vec<String>> {
     let op = c.operator();
-    if op.qualifier.is_some()
-        || op.if_exists
-        || op.base.is_negated()
-        || op.base.family() != OperatorFamily::String
-    {
+    if op.base.is_negated() || op.base.family() != OperatorFamily::String {
         return None;
     }
     let mut out = Vec::new();
@@ -147,20 +238,59 @@ fn statements(policy: &CompiledPolicy) -> Option<(Vec<Statement>, usize)> {
             total += v.text().chars().count();
             principals.push(v.text().to_owned());
         }
+        // Action patterns stay linear in size (so within the state limit)
+        // with at most one `*` and no `?`.
+        let mut runs = 0usize;
         for a in s.action_values() {
             total += a.text().chars().count();
+            if let ActionPattern::Split { service, name } = a.pattern() {
+                for t in service.tokens().into_iter().chain(name.tokens()) {
+                    match t {
+                        PatternToken::AnyChar => return None,
+                        PatternToken::AnyRun => runs += 1,
+                        PatternToken::Literal(_) => {}
+                    }
+                }
+            }
+        }
+        if runs > 1 {
+            return None;
         }
         let mut keys: Vec<Key> = Vec::new();
         for c in s.conditions() {
-            let values = literal_values(&c)?;
-            total += values.iter().map(|v| v.chars().count()).sum::<usize>();
-            match keys.iter_mut().find(|k| &k.folded == c.folded_key()) {
-                Some(k) => k.values.retain(|x| values.contains(x)),
-                None => keys.push(Key {
-                    folded: c.folded_key().clone(),
-                    name: c.key().to_owned(),
-                    values,
-                }),
+            let atom = literal_atom(&c)?;
+            total += atom.values.iter().map(|v| v.chars().count()).sum::<usize>();
+            let mut sorted = atom.values.clone();
+            sort_values(&mut sorted);
+            let k = match keys.iter_mut().position(|k| &k.folded == c.folded_key()) {
+                Some(i) => keys.get_mut(i)?,
+                None => {
+                    keys.push(Key {
+                        folded: c.folded_key().clone(),
+                        name: c.key().to_owned(),
+                        values: sorted.clone(),
+                        absent: true,
+                        multi_ok: true,
+                        all: None,
+                        anys: Vec::new(),
+                    });
+                    keys.last_mut()?
+                }
+            };
+            k.values.retain(|x| atom.values.contains(x));
+            k.absent &= atom.absent;
+            match atom.multi {
+                Multi::Never => k.multi_ok = false,
+                Multi::All => {
+                    k.all = Some(match k.all.take() {
+                        Some(mut all) => {
+                            all.retain(|x| atom.values.contains(x));
+                            all
+                        }
+                        None => sorted,
+                    });
+                }
+                Multi::Any => k.anys.push(sorted),
             }
         }
         for k in &mut keys {
@@ -355,6 +485,11 @@ pub(crate) fn analyse(
     let Some((statements, mut total)) = statements(policy) else {
         return Ok(None);
     };
+    // `who` here handles plain operators only (each key present, one
+    // string).
+    if !statements.iter().flat_map(|s| &s.keys).all(Key::plain) {
+        return Ok(None);
+    }
     total += trusted.map_or(0, |t| t.iter().map(|s| s.chars().count()).sum());
     if total > MAX_LITERAL_CHARS {
         return Ok(None);
@@ -528,6 +663,78 @@ pub(crate) fn analyse(
     Ok(Some((Who { principals: out }, without_tenants)))
 }
 
+/// [`crate::Analyzer::witness`] without automata: `Some(answer)`, or
+/// `None` when the policy is not one this path answers exactly (the module
+/// documentation's conditions, set qualifiers and `IfExists` allowed, and
+/// some trust action allowed by each statement that admits a principal).
+/// As the automata do: the first Allow statement (in document order) whose
+/// region is satisfiable, its most readable shortest principal, the first
+/// trust action it allows, and per key the value `Ctx::request_with`
+/// picks; checked by the evaluator.
+pub(crate) fn witness(
+    policy: &CompiledPolicy,
+    limits: &Limits,
+) -> Result<Option<Option<crate::Witness>>, AnalysisError> {
+    if limits.max_states < MIN_STATES {
+        return Ok(None);
+    }
+    let Some((statements, total)) = statements(policy) else {
+        return Ok(None);
+    };
+    if total > MAX_LITERAL_CHARS {
+        return Ok(None);
+    }
+    let mut steps = 0usize;
+    for st in &statements {
+        steps += 1;
+        if steps > limits.max_search {
+            return Err(AnalysisError::NotExactlyAnalysable {
+                reason: Reason::SearchTooLarge {
+                    limit: limits.max_search,
+                },
+                line: 0,
+                column: 0,
+            });
+        }
+        let Some(principal) = st.principals.iter().min_by_key(|p| order_key(p)) else {
+            continue;
+        };
+        let mut action = None;
+        for a in TRUST_ACTIONS {
+            match st.action.matches_str(a) {
+                Some(true) => {
+                    action = Some(*a);
+                    break;
+                }
+                Some(false) => {}
+                None => return Ok(None),
+            }
+        }
+        // Whether the action language is empty otherwise: automata.
+        let Some(action) = action else {
+            return Ok(None);
+        };
+        if !st.keys.iter().all(Key::satisfiable) {
+            continue;
+        }
+        let mut context = Context::new();
+        for k in &st.keys {
+            match k.witness_value() {
+                Ok(Some(v)) => {
+                    if context.insert(k.name.clone(), v).is_err() {
+                        return Err(no_request());
+                    }
+                }
+                Ok(None) => {}
+                Err(()) => return Err(no_request()),
+            }
+        }
+        let request = Request::new(principal.clone(), action.to_owned(), context);
+        return verify(request, st.index, policy, None).map(|w| Some(Some(w)));
+    }
+    Ok(Some(None))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(
@@ -597,6 +804,81 @@ mod tests {
             Ok(Some(f)) => assert_eq!(Ok(f), general, "{text}"),
             Ok(None) => {}
             Err(e) => assert_eq!(Err(e), general, "{text}"),
+        }
+    }
+
+    fn witness_both(text: &str) -> bool {
+        let p = CompiledPolicy::from_json(text).unwrap();
+        let limits = Limits::default();
+        let general = crate::Analyzer::new(limits).difference(&p, None);
+        match witness(&p, &limits) {
+            Ok(Some(w)) => {
+                assert_eq!(Ok(w), general, "{text}");
+                true
+            }
+            Ok(None) => false,
+            Err(e) => {
+                assert_eq!(Err(e), general, "{text}");
+                true
+            }
+        }
+    }
+
+    /// `witness` without automata gives the automata's answer: on every
+    /// corpus policy it takes, and on set qualifiers, `IfExists`, the
+    /// audit's `ForAnyValue:StringEquals` pin, empty strings, several
+    /// statements and unsatisfiable ones.
+    #[test]
+    fn witnesses_agree_with_the_automata() {
+        let mut taken = 0;
+        for entry in std::fs::read_dir(rolecall_testkit::corpus_dir()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|x| x != "json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            if CompiledPolicy::from_json(&text).is_ok() && witness_both(&text) {
+                taken += 1;
+            }
+        }
+        assert!(
+            taken >= 40,
+            "finite witness on only {taken} corpus policies"
+        );
+        let p = r#""Principal":{"Federated":["zz.example.com","arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com","a.example.com"]}"#;
+        let k = "token.actions.githubusercontent.com";
+        let shapes = [
+            format!(
+                r#"{{"Effect":"Allow",{p},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"{k}:aud":"sts.amazonaws.com"}},"ForAnyValue:StringEquals":{{"{k}:sub":"repo:o/r:ref:refs/heads/main"}}}}}}"#
+            ),
+            format!(
+                r#"{{"Effect":"Allow",{p},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringLike":{{"{k}:sub":"repo:o/r:ref:refs/heads/main"}},"ForAnyValue:StringEquals":{{"{k}:sub":"repo:o/r:ref:refs/heads/dev"}}}}}}"#
+            ),
+            format!(
+                r#"{{"Effect":"Allow",{p},"Action":"sts:*","Condition":{{"ForAllValues:StringEquals":{{"{k}:sub":["","x"]}},"StringEqualsIfExists":{{"{k}:aud":["","y"]}}}}}}"#
+            ),
+            format!(
+                r#"{{"Effect":"Allow",{p},"Action":"sts:AssumeRole","Condition":{{"ForAnyValue:StringEquals":{{"{k}:sub":["","b","a"]}},"ForAllValues:StringEquals":{{"{k}:sub":["a","c"]}}}}}}"#
+            ),
+            format!(
+                r#"{{"Effect":"Allow",{p},"Action":"sts:TagSession","Condition":{{"ForAnyValue:StringEquals":{{"{k}:sub":"b"}},"ForAllValues:StringEquals":{{"{k}:sub":["a","c"]}}}}}}"#
+            ),
+            format!(
+                r#"{{"Effect":"Allow",{p},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"{k}:sub":""}}}}}}"#
+            ),
+            format!(
+                r#"{{"Effect":"Allow",{p},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"ForAllValues:StringEquals":{{"{k}:sub":""}},"StringEquals":{{"{k}:aud":"x"}}}}}}"#
+            ),
+            format!(
+                r#"{{"Effect":"Allow",{p},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"ForAnyValue:StringEquals":{{"{k}:sub":"b","{k}:aud":["","q"]}},"ForAnyValue:StringLike":{{"{k}:sub":"a"}}}}}}"#
+            ),
+            format!(
+                r#"{{"Effect":"Allow",{p},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"{k}:sub":"a"}},"StringLike":{{"{k}:sub":"b"}}}}}},{{"Effect":"Allow","Principal":{{"Service":"ec2.amazonaws.com"}},"NotAction":"sts:AssumeRole"}}"#
+            ),
+        ];
+        for s in &shapes {
+            let text = format!(r#"{{"Version":"2012-10-17","Statement":[{s}]}}"#);
+            assert!(witness_both(&text), "{text}");
         }
     }
 

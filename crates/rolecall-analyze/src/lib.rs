@@ -364,6 +364,9 @@ impl Analyzer {
     /// [`AnalysisError::NotExactlyAnalysable`]; [`AnalysisError::WitnessRejected`]
     /// if the evaluator disagrees with the analysis (a bug).
     pub fn witness(&self, policy: &CompiledPolicy) -> Result<Option<Witness>, AnalysisError> {
+        if let Some(found) = finite::witness(policy, &self.limits)? {
+            return Ok(found);
+        }
         self.difference(policy, None)
     }
 
