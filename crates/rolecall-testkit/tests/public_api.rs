@@ -29,6 +29,9 @@ const CRATES: &[&str] = &[
     "rolecall-eval",
     "rolecall-sts",
     "rolecall-model",
+    "rolecall-analyze",
+    "rolecall-audit",
+    "rolecall-eks",
 ];
 
 fn crates_dir() -> PathBuf {
