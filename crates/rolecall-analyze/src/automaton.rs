@@ -1200,6 +1200,45 @@ impl Dfa {
     }
 
     /// The states on some path from the start to an accepting state.
+    /// Per state, the length of a shortest string from it to an accepting
+    /// state (`u32::MAX` when none: a dead state).
+    fn distances_to_accept(&self) -> Vec<u32> {
+        let n = self.states();
+        let mut reverse: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for s in 0..n {
+            let Ok(from) = u32::try_from(s) else { break };
+            for col in 0..self.width {
+                if let Some(r) = reverse.get_mut(self.step(from, col) as usize) {
+                    r.push(from);
+                }
+            }
+        }
+        let mut distance = vec![u32::MAX; n];
+        let mut queue = std::collections::VecDeque::new();
+        for (s, d) in distance.iter_mut().enumerate() {
+            if self.accept.get(s).copied().unwrap_or(false) {
+                *d = 0;
+                queue.push_back(s);
+            }
+        }
+        while let Some(t) = queue.pop_front() {
+            let next = distance
+                .get(t)
+                .copied()
+                .unwrap_or(u32::MAX)
+                .saturating_add(1);
+            for &s in reverse.get(t).map(Vec::as_slice).unwrap_or(&[]) {
+                if let Some(d) = distance.get_mut(s as usize) {
+                    if *d == u32::MAX {
+                        *d = next;
+                        queue.push_back(s as usize);
+                    }
+                }
+            }
+        }
+        distance
+    }
+
     fn useful(&self) -> Vec<bool> {
         let n = self.states();
         let mut reachable = vec![false; n];
@@ -1448,8 +1487,9 @@ impl Dfa {
     /// very first ones; a language of at most `max` strings is listed whole
     /// when none of its strings uses `OTHER` more than once per position.
     pub fn examples(&self, alphabet: &Alphabet, max: usize, max_len: usize) -> Vec<String> {
-        let useful = self.useful();
-        let is_useful = |s: u32| useful.get(s as usize).copied().unwrap_or(false);
+        let distance = self.distances_to_accept();
+        let to_accept = |s: u32| distance.get(s as usize).copied().unwrap_or(u32::MAX);
+        let is_useful = |s: u32| to_accept(s) != u32::MAX;
         let mut out = Vec::new();
         if !is_useful(0) {
             return out;
@@ -1479,10 +1519,6 @@ impl Dfa {
                     }
                 }
                 for &sym in &alphabet.order {
-                    // Once the next length is full, nothing more is kept.
-                    if next.len() >= max.saturating_mul(8) {
-                        break;
-                    }
                     let t = self.next(s, sym as usize);
                     if is_useful(t) {
                         nodes.push((node, alphabet.representative(sym)));
@@ -1492,6 +1528,16 @@ impl Dfa {
             }
             if next.is_empty() {
                 break;
+            }
+            // Keep a bounded number of partial strings, those closest to an
+            // accepting state first (stable: the most readable among equals).
+            // Keeping the first ones instead listed nothing for `*` followed
+            // by a long literal: every slot held a string still looping in
+            // the first state.
+            let keep = max.saturating_mul(8);
+            if next.len() > keep {
+                next.sort_by_key(|&(t, _)| to_accept(t));
+                next.truncate(keep);
             }
             frontier = next;
         }
@@ -1645,6 +1691,25 @@ mod tests {
             assert_eq!(d.accepts(&a, s), want, "{s}");
         }
         assert_eq!(d.shortest(&a).as_deref(), Some("aba"));
+    }
+
+    /// A `*` followed by a long literal: the examples are the shortest
+    /// members, each in the language (the search once kept only strings
+    /// looping in the first state and listed none).
+    #[test]
+    fn examples_reach_a_long_literal_after_a_star() {
+        let n = glob("*:ref:refs/heads/main");
+        let (a, d) = dfas(&[&n]);
+        let examples = d[0].examples(&a, 3, 1_000);
+        assert_eq!(examples.len(), 3, "{examples:?}");
+        assert_eq!(examples[0], ":ref:refs/heads/main");
+        for e in &examples {
+            assert!(d[0].accepts(&a, e), "{e}");
+        }
+        assert!(
+            examples[1].len() == ":ref:refs/heads/main".len() + 1,
+            "{examples:?}"
+        );
     }
 
     #[test]
