@@ -7,7 +7,7 @@
 //! Each hint is typed data ([`Hint`]); its `Display` is the sentence
 //! `rolecall explain` prints. The hints read the typed explanation
 //! ([`StatementExplanation`], [`ConditionExplanation`] with its
-//! [`Operator`]) and what is known about the request beyond its keys
+//! [`Operator`](rolecall_policy::Operator)) and what is known about the request beyond its keys
 //! ([`HintFacts`]); a `sub` mismatch is described in its issuer's terms by
 //! [`crate::issuers::hints`].
 //!
