@@ -4,6 +4,7 @@
 #   scripts/fuzz.sh TARGET SECONDS
 #
 # TARGET is one of: parse engine_vs_model arbitrary_json matchers explanation
+# analyzer_vs_evaluator
 # (see fuzz/README.md). Needs `cargo install cargo-fuzz`. Nightly is not
 # required: RUSTC_BOOTSTRAP=1 lets stable rustc take the `-Z` flags that
 # cargo-fuzz passes, and `-s none` turns off the sanitizer (AddressSanitizer
@@ -24,7 +25,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root/fuzz"
 
 scratch="$root/fuzz/target/corpus/$target"
-mkdir -p "$scratch" "$root/fuzz/artifacts/$target"
+# A target with no regression yet has no folder for them; libFuzzer stops on a missing one.
+mkdir -p "$scratch" "$root/fuzz/artifacts/$target" "regressions/$target"
 
 RUSTC_BOOTSTRAP=1 cargo fuzz run -s none -O "$target" \
     "$scratch" "corpus/$target" "regressions/$target" \
