@@ -1509,8 +1509,16 @@ impl Dfa {
         };
         // (state, node of its string; usize::MAX for the empty string).
         let mut frontier: Vec<(u32, usize)> = vec![(0, usize::MAX)];
+        // At most `keep` partial strings per length: those closest to an
+        // accepting state, ties in readability order. Keeping the first ones
+        // instead listed nothing for `*` followed by a long literal (every
+        // slot held a string still looping in the first state). The cut is a
+        // threshold on the distance, found by counting, so a length costs two
+        // scans of its candidates and no sort.
+        let keep = max.saturating_mul(8);
+        let mut per_distance = vec![0usize; self.states().saturating_add(1)];
+        let mut seen_distances: Vec<usize> = Vec::new();
         for _ in 0..=max_len {
-            let mut next = Vec::new();
             for &(s, node) in &frontier {
                 if self.accepts_state(s) {
                     out.push(spell(&nodes, node));
@@ -1518,26 +1526,59 @@ impl Dfa {
                         return out;
                     }
                 }
+            }
+            // The largest distance kept, and how many of it fit.
+            for d in seen_distances.drain(..) {
+                if let Some(n) = per_distance.get_mut(d) {
+                    *n = 0;
+                }
+            }
+            for &(s, _) in &frontier {
                 for &sym in &alphabet.order {
                     let t = self.next(s, sym as usize);
                     if is_useful(t) {
-                        nodes.push((node, alphabet.representative(sym)));
-                        next.push((t, nodes.len() - 1));
+                        let d = to_accept(t) as usize;
+                        if let Some(n) = per_distance.get_mut(d) {
+                            if *n == 0 {
+                                seen_distances.push(d);
+                            }
+                            *n += 1;
+                        }
                     }
+                }
+            }
+            seen_distances.sort_unstable();
+            let (mut threshold, mut room_at_threshold, mut total) =
+                (usize::MAX, usize::MAX, 0usize);
+            for &d in &seen_distances {
+                let n = per_distance.get(d).copied().unwrap_or(0);
+                if total + n >= keep {
+                    threshold = d;
+                    room_at_threshold = keep - total;
+                    break;
+                }
+                total += n;
+            }
+            let mut next: Vec<(u32, usize)> = Vec::new();
+            for &(s, node) in &frontier {
+                for &sym in &alphabet.order {
+                    let t = self.next(s, sym as usize);
+                    if !is_useful(t) {
+                        continue;
+                    }
+                    let d = to_accept(t) as usize;
+                    if d > threshold || (d == threshold && room_at_threshold == 0) {
+                        continue;
+                    }
+                    if d == threshold {
+                        room_at_threshold -= 1;
+                    }
+                    nodes.push((node, alphabet.representative(sym)));
+                    next.push((t, nodes.len() - 1));
                 }
             }
             if next.is_empty() {
                 break;
-            }
-            // Keep a bounded number of partial strings, those closest to an
-            // accepting state first (stable: the most readable among equals).
-            // Keeping the first ones instead listed nothing for `*` followed
-            // by a long literal: every slot held a string still looping in
-            // the first state.
-            let keep = max.saturating_mul(8);
-            if next.len() > keep {
-                next.sort_by_key(|&(t, _)| to_accept(t));
-                next.truncate(keep);
             }
             frontier = next;
         }
