@@ -205,6 +205,20 @@ mod tests {
     }
 
     #[test]
+    fn offsets_locate_every_component_in_the_text() {
+        // Every component non-empty, so each offset depends on the lengths
+        // of all the components before it.
+        let text = "arn:aws-us-gov:sts:us-gov-west-1:111122223333:assumed-role/a:b";
+        let a = parse_arn(text).unwrap();
+        let offsets = a.offsets();
+        assert_eq!(offsets, [4, 15, 19, 33, 46]);
+        let components = [a.partition, a.service, a.region, a.account, a.resource];
+        for (at, component) in offsets.into_iter().zip(components) {
+            assert_eq!(&text[at..at + component.len()], component);
+        }
+    }
+
+    #[test]
     fn malformed_arns() {
         assert_eq!(parse_arn("").unwrap_err().kind, ArnErrorKind::NotArn);
         assert_eq!(

@@ -321,6 +321,30 @@ mod tests {
     }
 
     #[test]
+    fn wildcards_only_in_like_and_arn_operators() {
+        use BaseOperator as B;
+        let wildcards = [
+            B::StringLike,
+            B::StringNotLike,
+            B::ArnEquals,
+            B::ArnNotEquals,
+            B::ArnLike,
+            B::ArnNotLike,
+        ];
+        for &op in BaseOperator::ALL {
+            assert_eq!(op.uses_wildcards(), wildcards.contains(&op), "{op:?}");
+        }
+    }
+
+    #[test]
+    fn base_operators_display_their_canonical_names() {
+        assert_eq!(BaseOperator::NotIpAddress.to_string(), "NotIpAddress");
+        for &op in BaseOperator::ALL {
+            assert_eq!(op.to_string(), op.name());
+        }
+    }
+
+    #[test]
     fn suggestions() {
         assert_eq!(suggestion("stringequals").as_deref(), Some("StringEquals"));
         assert_eq!(suggestion("StringEqual").as_deref(), Some("StringEquals"));

@@ -290,6 +290,26 @@ mod tests {
             parse_aws_principal("arn:aws:iam::111122223333:role/x").unwrap(),
             AwsPrincipal::Arn(a) if a.resource == "role/x"
         ));
+        assert_eq!(
+            parse_aws_principal("arn:aws-cn:iam::111122223333:root").unwrap(),
+            AwsPrincipal::Root {
+                partition: "aws-cn",
+                account: "111122223333"
+            }
+        );
+        // `root` is an account's root only in IAM, with no region and a
+        // 12-digit account; anything else is an ordinary ARN.
+        for other in [
+            "arn:aws:sts::111122223333:root",
+            "arn:aws:iam:us-east-1:111122223333:root",
+            "arn:aws:iam::111122223333:root/x",
+            "arn:aws:iam::11112222333:root",
+        ] {
+            assert!(
+                matches!(parse_aws_principal(other).unwrap(), AwsPrincipal::Arn(a) if a.to_string() == other),
+                "{other}"
+            );
+        }
         for bad in ["", "11112222333", "role/x", "arn:aws:iam::root", "**"] {
             assert_eq!(
                 parse_aws_principal(bad).unwrap_err().kind,
