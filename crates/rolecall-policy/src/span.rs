@@ -96,3 +96,35 @@ impl<T> std::ops::Deref for Spanned<T> {
         &self.node
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AT_2_7: Span = Span {
+        start: 12,
+        end: 20,
+        line: 2,
+        column: 7,
+    };
+
+    #[test]
+    fn only_line_zero_is_synthetic() {
+        assert!(Span::SYNTHETIC.is_synthetic());
+        assert!(!AT_2_7.is_synthetic());
+        assert_eq!(AT_2_7.range(), 12..20);
+    }
+
+    #[test]
+    fn span_displays_line_and_column() {
+        assert_eq!(AT_2_7.to_string(), "2:7");
+        assert_eq!(Span::SYNTHETIC.to_string(), "0:0");
+    }
+
+    #[test]
+    fn spanned_equality_compares_values_not_spans() {
+        assert_eq!(Spanned::new("a", AT_2_7), Spanned::synthetic("a"));
+        assert_ne!(Spanned::new("a", AT_2_7), Spanned::new("b", AT_2_7));
+        assert_ne!(Spanned::synthetic(1), Spanned::synthetic(2));
+    }
+}

@@ -357,6 +357,8 @@ mod tests {
             Some("ForAllValues:StringLike")
         );
         assert_eq!(suggestion("StringLikee").as_deref(), Some("StringLike"));
+        // Short names get one typo too: `Bol` is one edit from `Bool`.
+        assert_eq!(suggestion("Bol").as_deref(), Some("Bool"));
         assert_eq!(suggestion("Foo"), None);
         assert_eq!(suggestion(""), None);
         assert_eq!(suggestion("Totally different text"), None);

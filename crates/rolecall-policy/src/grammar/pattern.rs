@@ -141,6 +141,20 @@ mod tests {
     }
 
     #[test]
+    fn wildcard_detection() {
+        for (s, expected) in [
+            ("", false),
+            ("sts:TagSession", false),
+            ("[a]{b}\\é$", false),
+            ("sts:Assume*", true),
+            ("a?", true),
+            ("é*é", true),
+        ] {
+            assert_eq!(has_wildcard(s), expected, "{s:?}");
+        }
+    }
+
+    #[test]
     fn matching_table() {
         for (pattern, text, expected) in [
             ("", "", true),
