@@ -373,6 +373,45 @@ fn misspelled_operators_name_the_closest() {
 }
 
 #[test]
+fn operator_errors_are_the_error_source() {
+    use std::error::Error as _;
+    let e = fails(
+        r#"{"Statement": {"Condition": {"StringEqual": {}}}}"#,
+        "unknown-operator",
+        1,
+        30,
+    );
+    let ParseErrorKind::Operator(operator_error) = e.kind() else {
+        panic!("{e:?}");
+    };
+    let source = e.source().expect("an operator error is the source");
+    assert_eq!(source.to_string(), operator_error.to_string());
+    // Other kinds have no underlying error.
+    assert!(fails("{", "unexpected-end", 1, 2).source().is_none());
+}
+
+#[test]
+fn messages_name_characters_by_code_point() {
+    // A printable character is shown and numbered; a control or whitespace
+    // character, which would be invisible, only numbered.
+    for (ch, name) in [
+        ('x', "`x` (U+0078)"),
+        ('\u{e9}', "`\u{e9}` (U+00E9)"),
+        ('\u{1}', "U+0001"),
+        ('\t', "U+0009"),
+        ('\u{a0}', "U+00A0"),
+    ] {
+        let kind = ParseErrorKind::UnexpectedCharacter {
+            found: ch,
+            expected: "a value",
+        };
+        assert_eq!(kind.to_string(), format!("expected a value, found {name}"));
+    }
+    let e = fails("{\"Statement\": x}", "unexpected-character", 1, 15);
+    assert!(e.to_string().ends_with("found `x` (U+0078)"), "{e}");
+}
+
+#[test]
 fn null_if_exists_is_an_error() {
     let e = fails(
         r#"{"Statement": {"Condition": {"NullIfExists": {"k": "true"}}}}"#,
