@@ -307,6 +307,8 @@ mod tests {
         assert_eq!(parse_date("1970-01-01T00+00:30").unwrap(), -HOUR / 2);
         assert_eq!(parse_date("2000-03-01").unwrap(), 11_017 * DAY);
         assert_eq!(parse_date("2024-02-29").unwrap(), 19_782 * DAY);
+        // Gregorian leap years: a century is one only when divisible by 400.
+        assert_eq!(parse_date("2000-02-29").unwrap(), 11_016 * DAY);
         assert_eq!(
             parse_date("1969-12-31T23:59:59Z").unwrap(),
             -NANOS_PER_SECOND
@@ -337,6 +339,8 @@ mod tests {
             ("2024-13", 5, Field("month")),
             ("2024-00", 5, Field("month")),
             ("2023-02-29", 8, Field("day")),
+            ("1900-02-29", 8, Field("day")),
+            ("2100-02-29", 8, Field("day")),
             ("2024-04-31", 8, Field("day")),
             ("2024-01-01T24", 11, Field("hour")),
             ("2024-01-01T23:60", 14, Field("minute")),
