@@ -305,6 +305,11 @@ mod tests {
         assert_eq!(parse_date("1970-01-01T00:00:00.000000001z").unwrap(), 1);
         assert_eq!(parse_date("1970-01-01T00:00-01").unwrap(), HOUR);
         assert_eq!(parse_date("1970-01-01T00+00:30").unwrap(), -HOUR / 2);
+        // The largest offset the zone fields allow.
+        assert_eq!(
+            parse_date("1970-01-01T00:00+23:59").unwrap(),
+            -(23 * HOUR + 59 * 60 * NANOS_PER_SECOND)
+        );
         assert_eq!(parse_date("2000-03-01").unwrap(), 11_017 * DAY);
         assert_eq!(parse_date("2024-02-29").unwrap(), 19_782 * DAY);
         // Gregorian leap years: a century is one only when divisible by 400.
