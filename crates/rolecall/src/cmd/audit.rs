@@ -9,16 +9,12 @@ use rolecall_audit::{AuditOptions, RuleId, Severity};
 use crate::args::{AuditArgs, AuditFormat, SeverityArg};
 use crate::error::{CliError, ExitCode};
 use crate::load::audit::{load_baseline, load_config};
-use crate::load::files::collect;
+use crate::load::files::{collect_some, CONTAINER_EXTENSIONS};
 use crate::load::github::github_grammar;
 use crate::load::sts::load_providers;
 use crate::load::Kind;
 use crate::render::audit::{list_rules, write_github, write_markdown, write_text, InputError};
 use crate::render::{progress, stdout, write_skipped};
-
-/// File extensions searched in directories: policies, dumps and plans are
-/// JSON; CloudFormation templates are also YAML.
-const EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template"];
 
 pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
     if args.list_rules {
@@ -47,24 +43,13 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
         None => options,
     };
 
-    let collected = collect(&args.paths, EXTENSIONS);
-    if collected.candidates.is_empty() && collected.skipped.is_empty() {
-        return Err(CliError::Usage(
-            "no input files found (directories are searched for *.json, *.yaml, *.yml, *.template)"
-                .into(),
-        ));
-    }
-    let mut skipped: Vec<(String, String)> = collected
-        .skipped
-        .into_iter()
-        .map(|s| (s.name, s.reason.to_owned()))
-        .collect();
-    let progress = progress(collected.candidates.len());
+    let (candidates, mut skipped) = collect_some(&args.paths, CONTAINER_EXTENSIONS)?;
+    let progress = progress(candidates.len());
     let mut unreadable: Vec<InputError> = Vec::new();
     let mut policies: Vec<AuditedPolicy> = Vec::new();
     let mut sources = std::collections::HashMap::new();
     // One input in memory at a time.
-    for candidate in collected.candidates {
+    for candidate in candidates {
         progress.set_message(candidate.name.clone());
         let input = candidate.read(Kind::Container);
         match input.bytes {

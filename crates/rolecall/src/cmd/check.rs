@@ -8,26 +8,16 @@ use rolecall_policy::validate;
 
 use crate::args::{CheckArgs, Format};
 use crate::error::{CliError, ExitCode};
-use crate::load::files::collect;
+use crate::load::files::collect_some;
 use crate::load::Kind;
 use crate::render::check::{counts, write_json, write_text, Checked, Outcome};
 use crate::render::{progress, stdout, write_skipped};
 
 pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, CliError> {
-    let collected = collect(&args.paths, &["json"]);
-    if collected.candidates.is_empty() && collected.skipped.is_empty() {
-        return Err(CliError::Usage(
-            "no policy files found (directories are searched for *.json)".into(),
-        ));
-    }
-    let mut skipped: Vec<(String, String)> = collected
-        .skipped
-        .into_iter()
-        .map(|s| (s.name, s.reason.to_owned()))
-        .collect();
-    let progress = progress(collected.candidates.len());
-    let mut inputs = Vec::with_capacity(collected.candidates.len());
-    for candidate in collected.candidates {
+    let (candidates, mut skipped) = collect_some(&args.paths, &["json"])?;
+    let progress = progress(candidates.len());
+    let mut inputs = Vec::with_capacity(candidates.len());
+    for candidate in candidates {
         let input = candidate.read(Kind::Policy);
         // A file found in a directory is checked only when it is a policy (or
         // looks meant to be one); one named on the command line always is.

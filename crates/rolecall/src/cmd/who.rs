@@ -12,13 +12,10 @@ use rolecall_eval::CompiledPolicy;
 
 use crate::args::WhoArgs;
 use crate::error::{CliError, ExitCode};
-use crate::load::files::collect;
+use crate::load::files::{collect_some, CONTAINER_EXTENSIONS};
 use crate::load::github::github_grammar;
 use crate::load::Kind;
 use crate::render::who::{write_report, Answer, InputError, Outsiders, Role};
-
-/// File extensions searched in directories (as `audit`).
-const EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template"];
 
 /// The answers for one policy text.
 #[derive(Debug, Clone)]
@@ -28,18 +25,7 @@ struct Analysed {
 }
 
 pub(crate) fn run(args: &WhoArgs) -> Result<ExitCode, CliError> {
-    let collected = collect(&args.paths, EXTENSIONS);
-    if collected.candidates.is_empty() && collected.skipped.is_empty() {
-        return Err(CliError::Usage(
-            "no input files found (directories are searched for *.json, *.yaml, *.yml, *.template)"
-                .into(),
-        ));
-    }
-    let mut skipped: Vec<(String, String)> = collected
-        .skipped
-        .into_iter()
-        .map(|s| (s.name, s.reason.to_owned()))
-        .collect();
+    let (candidates, mut skipped) = collect_some(&args.paths, CONTAINER_EXTENSIONS)?;
     let options = AuditOptions::new();
     let analyzer = match github_grammar(&args.github_templates)? {
         Some(g) => Analyzer::default().with_github_subjects(g),
@@ -48,7 +34,7 @@ pub(crate) fn run(args: &WhoArgs) -> Result<ExitCode, CliError> {
     let mut cache: HashMap<String, Analysed> = HashMap::new();
     let mut roles = Vec::new();
     let mut errors = Vec::new();
-    for candidate in collected.candidates {
+    for candidate in candidates {
         let input = candidate.read(Kind::Container);
         match input.bytes {
             Ok(bytes) => match discover(&input.name, &bytes, &options) {

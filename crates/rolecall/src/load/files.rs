@@ -264,6 +264,40 @@ pub(crate) fn collect(paths: &[PathBuf], extensions: &[&str]) -> Collected {
     out
 }
 
+/// The extensions `audit` and `who` look for in directories: policy files,
+/// account dumps and Terraform plans (JSON), manifests and CloudFormation
+/// templates (YAML, `.template`).
+pub(crate) const CONTAINER_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template"];
+
+/// The candidates [`collect_some`] gives, and the walked entries not read,
+/// as `(name, reason)`.
+pub(crate) type Inputs = (Vec<Candidate>, Vec<(String, String)>);
+
+/// [`collect`] for a command that needs at least one input.
+///
+/// # Errors
+///
+/// A usage error naming the extensions when the paths give nothing at all.
+pub(crate) fn collect_some(
+    paths: &[PathBuf],
+    extensions: &[&str],
+) -> Result<Inputs, crate::error::CliError> {
+    let collected = collect(paths, extensions);
+    if collected.candidates.is_empty() && collected.skipped.is_empty() {
+        let globs: Vec<String> = extensions.iter().map(|e| format!("*.{e}")).collect();
+        return Err(crate::error::CliError::Usage(format!(
+            "no input files found (directories are searched for {})",
+            globs.join(", ")
+        )));
+    }
+    let skipped = collected
+        .skipped
+        .into_iter()
+        .map(|s| (s.name, s.reason.to_owned()))
+        .collect();
+    Ok((collected.candidates, skipped))
+}
+
 /// Whether `path` was not collected before (by another name too).
 fn first_time(seen: &mut HashSet<PathBuf>, path: &Path) -> bool {
     // A path that cannot be resolved is kept: reading it reports why.
