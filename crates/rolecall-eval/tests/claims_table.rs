@@ -292,3 +292,23 @@ fn circleci_project_id_is_a_slashed_claim() {
         .contains(&format!("oidc.circleci.com/org/{org}:oidc.circleci.com/project-id").as_str()));
     assert!(names.iter().all(|k| !k.ends_with("vcs-origin")));
 }
+
+/// docs/DECISIONS.md R12, R20: the claim table is data; `with_table` uses the table it is
+/// given (and only that table), matching whole providers.
+#[test]
+fn claim_rules_use_the_table_they_are_given() {
+    use rolecall_eval::claims::{ClaimKey, ClaimRules, ProviderClaims};
+    static TABLE: &[ProviderClaims] = &[ProviderClaims {
+        provider: "auth.example.com/${SubPath}",
+        claims: &[ClaimKey::string("team")],
+    }];
+    let custom = ClaimRules::with_table(TABLE);
+    let names =
+        |p: &str| -> Vec<&str> { custom.provider_claims(p).iter().map(|k| k.name).collect() };
+    assert_eq!(names("auth.example.com/tenant"), ["team"]);
+    assert!(names("auth.example.com").is_empty());
+    assert!(names("token.actions.githubusercontent.com").is_empty());
+    assert!(ClaimRules::default()
+        .provider_claims("auth.example.com/tenant")
+        .is_empty());
+}

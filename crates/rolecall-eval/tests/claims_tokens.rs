@@ -762,3 +762,72 @@ fn claim_table_matches_providers() {
     assert_eq!(names("accounts.google.com"), ["google/organization_number"]);
     assert!(ClaimRules::pre_2026().provider_claims(GH).is_empty());
 }
+
+/// Session tags in the token: a tag value must be an array of one
+/// string; one non-string element is a type error, not a multivalued tag.
+/// `WebIdentity::insert` refuses a key equal ignoring case (R11).
+#[test]
+fn tag_types_and_identity_insert() {
+    use rolecall_eval::claims::{ClaimRules, RoleAccount, TokenError, WebIdentity};
+    use rolecall_eval::request::ContextValue;
+    use serde_json::json;
+    let role = RoleAccount::from_role_arn("arn:aws:iam::111122223333:role/r").unwrap();
+    let claims = |tags: serde_json::Value| {
+        json!({"iss": "https://server.example.com", "sub": "s", "aud": "a",
+               "https://aws.amazon.com/tags": {"principal_tags": tags}})
+    };
+    let err = WebIdentity::from_claims(
+        &claims(json!({"Project": [1]})),
+        None,
+        &role,
+        &ClaimRules::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, TokenError::ClaimType { claim, .. } if claim.ends_with("principal_tags.Project")),
+        "{err:?}"
+    );
+    let mut id = WebIdentity::from_claims(
+        &claims(json!({"Project": ["X"]})),
+        None,
+        &role,
+        &ClaimRules::default(),
+    )
+    .unwrap();
+    id.insert("custom:key", ContextValue::Single("v".into()))
+        .unwrap();
+    assert_eq!(
+        id.context()
+            .lookup("CUSTOM:KEY")
+            .unwrap()
+            .value()
+            .as_single(),
+        Some("v")
+    );
+    assert!(id
+        .insert("Custom:Key", ContextValue::Single("w".into()))
+        .is_err());
+}
+
+/// A bad final base64url symbol is reported at its byte in the token, in
+/// the part it belongs to.
+#[test]
+fn bad_last_base64_symbol_is_located() {
+    use rolecall_eval::claims::{decode_jwt, TokenError, TokenPart};
+    // `e30` is `{}`; in `e31` the last symbol carries bits past the data.
+    let err = decode_jwt("e30.e31.c2ln").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            TokenError::Base64 {
+                part: TokenPart::Claims,
+                offset: 6
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "token claims is not base64url without padding at byte 6"
+    );
+}

@@ -9,8 +9,13 @@
     reason = "integration-test code: helpers outside #[test] functions fail by panicking too"
 )]
 
+mod common;
+
+use common::holds;
 use proptest::prelude::*;
-use rolecall_eval::matcher::{Case, Pattern, PatternSet, PatternToken, SetStrategy};
+use rolecall_eval::matcher::{
+    Case, Pattern, PatternSet, PatternToken, SetStrategy, GLOBSET_THRESHOLD,
+};
 
 /// R5 read literally: recursion over chars, exponential in the worst case
 /// but obviously right.
@@ -318,4 +323,140 @@ fn literal_index_agrees_with_the_loop() {
         PatternSet::with_strategy([Pattern::new("a?", Case::Sensitive)], SetStrategy::Index);
     assert!(!general.uses_index());
     assert!(general.is_match("ab"));
+}
+
+/// R5: a prefix and a suffix may not share characters of the value: `a*a`
+/// needs at least two characters.
+#[test]
+fn prefix_and_suffix_need_room_for_both() {
+    let p = Pattern::new("a*a", Case::Sensitive);
+    assert!(!p.is_match("a"));
+    assert!(p.is_match("aa"));
+    assert!(p.is_match("aba"));
+    assert!(!Pattern::new("ab*b", Case::Sensitive).is_match("ab"));
+    assert!(!holds(r#"{"StringLike":{"k":"a*a"}}"#, &[("k", "a")]));
+}
+
+/// globset reads values as paths; a value whose last component is `..`
+/// must still match as an IAM wildcard says (the `matchers` fuzz finding,
+/// pinned end to end in rolecall-testkit; here in this crate's own suite).
+#[test]
+fn large_sets_match_values_ending_in_dotdot() {
+    // `*.`, `?.` and `.*.` against `..` itself: globset alone says no.
+    for (pattern, value) in [
+        ("a*/..", "ab/.."),
+        ("*..", ".."),
+        ("x/*", "x/.."),
+        ("*.", ".."),
+        ("?.", ".."),
+        (".*.", ".."),
+    ] {
+        for strategy in [SetStrategy::GlobSet, SetStrategy::Loop] {
+            let set = PatternSet::with_strategy([Pattern::new(pattern, Case::Sensitive)], strategy);
+            assert!(set.is_match(value), "{pattern} vs {value} ({strategy:?})");
+            assert!(!set.is_match("zz"), "{pattern} vs zz ({strategy:?})");
+        }
+    }
+    // End to end: 20 `StringNotLike` values, one matching `ab/..`.
+    let mut values: Vec<String> = (0..GLOBSET_THRESHOLD - 1)
+        .map(|i| format!("\"x{i}*\""))
+        .collect();
+    values.push("\"a*/..\"".into());
+    let cond = format!(r#"{{"StringNotLike":{{"k":[{}]}}}}"#, values.join(","));
+    assert!(!holds(&cond, &[("k", "ab/..")]));
+    assert!(holds(&cond, &[("k", "ab/.")]));
+}
+
+/// From `GLOBSET_THRESHOLD` patterns on, `PatternSet` hashes the
+/// literal-shaped ones and gives the rest to globset when they are at
+/// least as many, never for case-insensitive patterns (globset's folding
+/// is not R6's).
+#[test]
+fn pattern_set_strategy_is_as_documented() {
+    let set = |n: usize| {
+        PatternSet::new((0..n).map(|i| Pattern::new(&format!("v{i}-*"), Case::Sensitive)))
+    };
+    let general = |n: usize| (0..n).map(|i| Pattern::new(&format!("g{i}-?*"), Case::Sensitive));
+    assert!(!set(GLOBSET_THRESHOLD - 1).uses_globset());
+    assert!(!set(GLOBSET_THRESHOLD - 1).uses_index());
+    assert!(set(GLOBSET_THRESHOLD).uses_index());
+    assert!(!set(GLOBSET_THRESHOLD).uses_globset());
+    let g = PatternSet::new(general(GLOBSET_THRESHOLD));
+    assert!(g.uses_globset() && !g.uses_index());
+    let few_general = PatternSet::new(
+        set(GLOBSET_THRESHOLD)
+            .patterns()
+            .iter()
+            .cloned()
+            .chain(general(2)),
+    );
+    // A few general patterns: one globset for all, no index.
+    assert!(!few_general.uses_index() && few_general.uses_globset());
+    assert!(few_general.is_match("g1-x") && !few_general.is_match("g1-"));
+    assert!(few_general.is_match("v3-"));
+    let both = PatternSet::new(
+        set(GLOBSET_THRESHOLD)
+            .patterns()
+            .iter()
+            .cloned()
+            .chain(general(GLOBSET_THRESHOLD)),
+    );
+    assert!(both.uses_index() && both.uses_globset());
+    assert!(both.is_match("g7-é") && both.is_match("v7-") && !both.is_match("g7-"));
+    assert_eq!(set(3).len(), 3);
+    assert_eq!(set(3).patterns().len(), 3);
+    assert!(!set(3).is_empty());
+    assert!(set(0).is_empty());
+    assert!(!set(0).is_match(""));
+    for n in [GLOBSET_THRESHOLD - 1, GLOBSET_THRESHOLD] {
+        let s = set(n);
+        assert!(s.is_match("v0-x"));
+        assert!(s.is_match(&format!("v{}-", n - 1)));
+        assert!(!s.is_match(&format!("v{n}-x")));
+        assert_eq!(s.first_match("v2-y"), Some(2));
+        assert_eq!(s.first_match("w"), None);
+    }
+    let insensitive = PatternSet::with_strategy(
+        [Pattern::new("AssumeRole*", Case::Insensitive)],
+        SetStrategy::GlobSet,
+    );
+    assert!(!insensitive.uses_globset());
+    assert!(insensitive.is_match("ASSUMEROLEWITHSAML"));
+    assert!(!insensitive.is_match("TagSession"));
+}
+
+/// globset's `?` matches a byte; IAM's `?` a character. A large set with a
+/// `?` pattern must still match one non-ASCII character, and a `?`-free
+/// pattern must match non-ASCII values too.
+#[test]
+fn large_sets_with_non_ascii_values() {
+    // General patterns (a `?` each), so that the set uses globset.
+    let mut patterns: Vec<Pattern> = (0..GLOBSET_THRESHOLD)
+        .map(|i| Pattern::new(&format!("v{i}-?*"), Case::Sensitive))
+        .collect();
+    patterns.push(Pattern::new("caf?", Case::Sensitive));
+    patterns.push(Pattern::new("*ü", Case::Sensitive));
+    let set = PatternSet::new(patterns);
+    assert!(set.uses_globset() && set.uses_index());
+    assert!(set.is_match("café"));
+    assert!(set.is_match("cafe"));
+    assert!(!set.is_match("cafée"));
+    assert!(set.is_match("v1-é"));
+    assert!(set.is_match("grüü"));
+    assert!(!set.is_match("grü!"));
+}
+
+/// The accessors of `Pattern`.
+#[test]
+fn pattern_accessors() {
+    let lit = Pattern::new("abc", Case::Sensitive);
+    assert!(lit.is_literal());
+    assert!(!lit.has_any_char());
+    assert_eq!(lit.case(), Case::Sensitive);
+    let q = Pattern::new("a?c*", Case::Insensitive);
+    assert!(!q.is_literal());
+    assert!(q.has_any_char());
+    assert_eq!(q.case(), Case::Insensitive);
+    assert!(!Pattern::new("a*", Case::Sensitive).has_any_char());
+    assert!(!Pattern::new("a*", Case::Sensitive).is_literal());
 }

@@ -94,3 +94,21 @@ fn wrong_types_are_refused() {
         assert!(Request::from_json(bad).is_err(), "{bad}");
     }
 }
+
+/// A request JSON error says what was expected where (R11: a context is
+/// an object whose values are a string or an array of strings).
+#[test]
+fn request_json_errors_say_what_was_expected() {
+    use rolecall_eval::request::RequestError;
+    let message = |text: &str| match Request::from_json(text) {
+        Err(RequestError::Json { message, .. }) => message,
+        other => panic!("expected a json error, got {other:?}"),
+    };
+    let m = message(r#"{"principal":"P","action":"A","context":{"k":1}}"#);
+    assert!(
+        m.contains("expected a string or an array of strings"),
+        "{m}"
+    );
+    let m = message(r#"{"principal":"P","action":"A","context":["k"]}"#);
+    assert!(m.contains("expected an object of condition keys"), "{m}");
+}
