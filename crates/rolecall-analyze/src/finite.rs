@@ -649,12 +649,7 @@ pub(crate) fn analyse(
                 out.push(PrincipalAccess {
                     principal: text.clone(),
                     action: (*action).to_owned(),
-                    subject: match spec {
-                        Some(g) => SubjectModel::Grammar {
-                            issuer: g.issuer.clone(),
-                        },
-                        None => SubjectModel::AllStrings,
-                    },
+                    subject: SubjectModel::of(spec.as_ref().map(|g| &g.issuer)),
                     admitted,
                 });
             }

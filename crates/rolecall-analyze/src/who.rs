@@ -120,6 +120,18 @@ pub enum SubjectModel {
     },
 }
 
+impl SubjectModel {
+    /// Over the grammar of `issuer` when one applies, else over all strings.
+    pub(crate) fn of(issuer: Option<&String>) -> SubjectModel {
+        match issuer {
+            Some(issuer) => SubjectModel::Grammar {
+                issuer: issuer.clone(),
+            },
+            None => SubjectModel::AllStrings,
+        }
+    }
+}
+
 /// One disjoint part of what a principal may do with an action: a
 /// product of per-key sets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -427,25 +439,13 @@ impl GrammarSpec {
         alphabet: &Alphabet,
         limits: &Limits,
     ) -> Result<Grammar, AnalysisError> {
-        let limit = limits.max_states;
-        let mut trusted = Dfa::nothing(alphabet);
-        for t in self.trusted.iter().flatten() {
-            trusted = trusted.product(&Dfa::build(t, alphabet, limit)?, Op::Or, limit)?;
-        }
-        Ok(Grammar {
-            issuer: self.issuer.clone(),
-            source: self.source.clone(),
-            folded: self.folded.clone(),
-            name: self.name.clone(),
-            all: cached.all.remap(&cached.alphabet, alphabet),
-            forms: cached
-                .forms
-                .iter()
-                .map(|f| f.remap(&cached.alphabet, alphabet))
-                .collect(),
-            trusted,
-            has_tenant: self.trusted.iter().any(Option::is_some),
-        })
+        let all = cached.all.remap(&cached.alphabet, alphabet);
+        let forms = cached
+            .forms
+            .iter()
+            .map(|f| f.remap(&cached.alphabet, alphabet))
+            .collect();
+        self.assemble(all, forms, alphabet, limits)
     }
 
     fn build(&self, alphabet: &Alphabet, limits: &Limits) -> Result<Grammar, AnalysisError> {
@@ -457,6 +457,19 @@ impl GrammarSpec {
             all = all.product(&f.whole, Op::Or, limit)?;
             forms.push(f);
         }
+        self.assemble(all, forms, alphabet, limits)
+    }
+
+    /// The grammar from its form automata (built or remapped from the
+    /// cache), with the trusted tenants' automaton.
+    fn assemble(
+        &self,
+        all: Dfa,
+        forms: Vec<FormDfa>,
+        alphabet: &Alphabet,
+        limits: &Limits,
+    ) -> Result<Grammar, AnalysisError> {
+        let limit = limits.max_states;
         let mut trusted = Dfa::nothing(alphabet);
         for t in self.trusted.iter().flatten() {
             trusted = trusted.product(&Dfa::build(t, alphabet, limit)?, Op::Or, limit)?;
@@ -677,12 +690,7 @@ pub(crate) fn analyse_automata(
                 out.push(PrincipalAccess {
                     principal: text.clone(),
                     action: (*action).to_owned(),
-                    subject: match &grammar {
-                        Some(g) => SubjectModel::Grammar {
-                            issuer: g.issuer.clone(),
-                        },
-                        None => SubjectModel::AllStrings,
-                    },
+                    subject: SubjectModel::of(grammar.as_ref().map(|g| &g.issuer)),
                     admitted,
                 });
             }
