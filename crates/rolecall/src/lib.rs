@@ -16,11 +16,12 @@
 //! |---|---|---|
 //! | `args/` | clap definitions only | nothing of the others |
 //! | `load/` | the one place inputs are read: files, standard input, directory walks, policies in every form, account dumps, tokens, providers, JWKS, templates, EKS inputs, audit configuration | `args` |
-//! | `cmd/` | one module per command: calls the libraries, writes its report | `args`, `load`, `render`, never another command |
-//! | `render/` | the reports: each command's text, JSON, SARIF, Markdown or annotations, and what several print alike (diagnostics with source snippets, witness requests, skipped files, the progress bar, the output stream) | `args` (the output formats) |
+//! | `cmd/` | one module per command: calls the libraries, opens the output stream and hands what it computed to `render` | `args`, `load`, `render`, never another command |
+//! | `render/` | the only stage that writes: each command's text, JSON, SARIF, Markdown or annotations, and what several print alike (diagnostics with source snippets, witness requests, skipped files, the progress bar, the output stream) | `args` (the output formats) |
 //!
 //! `error` (exit codes and the error a command stops with) is shared by
-//! all four. `tests/layering.rs` checks the imports.
+//! all four. `tests/layering.rs` checks the imports, and that no stage but
+//! `render` writes.
 //!
 //! Exit codes are stable and documented in `rolecall --help`:
 //!

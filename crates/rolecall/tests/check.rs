@@ -157,6 +157,25 @@ fn debug_parse_prints_the_tree() {
 }
 
 #[test]
+fn debug_parse_names_the_file_and_error_code_of_a_broken_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.json");
+    std::fs::write(&path, r#"{"Version": "2012-10-17", "Statement": [}"#).unwrap();
+    let out = rolecall()
+        .args(["debug", "parse"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with(&format!("{}: error[", path.display())) && stdout.ends_with('\n'),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+}
+
+#[test]
 fn completions_are_generated() {
     rolecall()
         .args(["completions", "bash"])

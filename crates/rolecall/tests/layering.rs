@@ -8,6 +8,11 @@
 //! * `render/` writes the reports and may import `args` (the output formats),
 //!   never `load` or a command.
 //!
+//! Only `render` writes output: no other stage formats onto a stream
+//! (`write!`, `writeln!`, `print!`, `println!`, `eprint!`, `eprintln!`,
+//! `write_all`, `serde_json::to_writer*`); a command opens the stream and
+//! hands it to `render` with what it computed.
+//!
 //! Every stage may use `error` (exit codes and the error a command stops
 //! with). Imports are found in the source text: every path that starts with
 //! `crate::` or `super::` (groups such as `use super::{a, b::c}` included) is
@@ -141,6 +146,37 @@ fn module_of(relative: &Path) -> Vec<String> {
     parts
 }
 
+/// What writes output; only `render` may use these.
+const WRITERS: &[&str] = &[
+    "write!",
+    "writeln!",
+    "print!",
+    "println!",
+    "eprint!",
+    "eprintln!",
+    "write_all",
+    "to_writer",
+    "to_writer_pretty",
+];
+
+/// The writers `text` uses outside its test module, each once, in
+/// [`WRITERS`] order. A name counts only as a whole word: `eprintln!` is not
+/// also a `println!`.
+fn writers(text: &str) -> Vec<&'static str> {
+    let text = text.split("#[cfg(test)]").next().unwrap_or(text);
+    WRITERS
+        .iter()
+        .copied()
+        .filter(|w| {
+            text.match_indices(w).any(|(i, _)| {
+                let before = text[..i].chars().next_back();
+                let after = text[i + w.len()..].chars().next();
+                !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+            })
+        })
+        .collect()
+}
+
 /// Every rule broken by the files (module path, source text), as messages.
 fn violations(files: &[(Vec<String>, String)]) -> Vec<String> {
     let commands: BTreeSet<&str> = files
@@ -157,6 +193,14 @@ fn violations(files: &[(Vec<String>, String)]) -> Vec<String> {
         else {
             continue;
         };
+        if *stage != "render" {
+            for w in writers(text) {
+                out.push(format!(
+                    "stage `{stage}` writes output (only `render` does): {} uses `{w}`",
+                    module.join("::")
+                ));
+            }
+        }
         for r in references(module, text) {
             let Some(target) = r.first() else { continue };
             let shown = format!("{} -> {}", module.join("::"), r.join("::"));
@@ -212,8 +256,8 @@ fn the_cli_flows_one_way() {
     let broken = violations(&files);
     assert!(
         broken.is_empty(),
-        "the CLI must flow args -> load -> cmd -> render, with no command importing another (move \
-         shared code to `load`, `render` or a library crate):\n{}",
+        "the CLI must flow args -> load -> cmd -> render, with no command importing another and \
+         only `render` writing (move shared code to `load`, `render` or a library crate):\n{}",
         broken.join("\n")
     );
 }
@@ -279,7 +323,14 @@ fn violations_are_caught() {
             "load::request",
             "use crate::args::RequestArgs;\nuse crate::error::usage;",
         ),
-        file("render", "use crate::error::CliError;"),
+        file(
+            "render",
+            "use crate::error::CliError;\nfn f(w: &mut W) { writeln!(w)?; }",
+        ),
+        file(
+            "cmd::check",
+            "fn my_writeln_count() {}\n#[cfg(test)]\nmod tests { fn t() { println!(\"x\"); } }",
+        ),
     ];
     assert_eq!(violations(&base), Vec::<String>::new());
     for (bad, expected) in [
@@ -314,6 +365,18 @@ fn violations_are_caught() {
         (
             file("render", "use super::cmd::x;"),
             "stage `render` imports `cmd`",
+        ),
+        (
+            file("cmd::explain", "writeln!(out, \"{x}\")?;"),
+            "stage `cmd` writes output",
+        ),
+        (
+            file("cmd::eval::batch", "serde_json::to_writer(&mut out, &a)?;"),
+            "stage `cmd` writes output",
+        ),
+        (
+            file("load::policy", "eprintln!(\"reading {p}\");"),
+            "stage `load` writes output",
         ),
     ] {
         let mut files = base.clone();

@@ -13,7 +13,10 @@ use crate::load::files::{collect_some, CONTAINER_EXTENSIONS};
 use crate::load::github::github_grammar;
 use crate::load::sts::load_providers;
 use crate::load::Kind;
-use crate::render::audit::{list_rules, write_github, write_markdown, write_text, InputError};
+use crate::render::audit::{
+    list_rules, write_github, write_json, write_markdown, write_sarif, write_text,
+    write_unreadable, InputError,
+};
 use crate::render::{progress, stdout, write_skipped};
 
 pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
@@ -132,33 +135,15 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
             write_text(&mut out, &report, &unreadable, hidden, &sources)?;
             write_skipped(&mut out, &skipped, args.verbose)?;
         }
-        AuditFormat::Json => {
-            // Written straight from the report: building the `Value` first
-            // held a second copy of the whole report (see BENCHMARKS.md).
-            serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
-            writeln!(out)?;
-        }
-        AuditFormat::Sarif => {
-            // Result by result (the whole log as a `Value` held every result at once).
-            report.write_sarif(&mut out).map_err(std::io::Error::from)?;
-            writeln!(out)?;
-        }
+        AuditFormat::Json => write_json(&mut out, &report)?,
+        AuditFormat::Sarif => write_sarif(&mut out, &report)?,
         AuditFormat::Github => write_github(&mut out, &report, hidden)?,
         AuditFormat::Markdown => write_markdown(&mut out, &report, &unreadable, hidden)?,
     }
     out.flush()?;
     if args.format != AuditFormat::Text {
         let mut err = anstream::stderr();
-        for e in &unreadable {
-            match e.location {
-                Some(l) => writeln!(
-                    err,
-                    "rolecall: error: {}:{}:{}: {}",
-                    e.name, l.line, l.column, e.message
-                )?,
-                None => writeln!(err, "rolecall: error: {}: {}", e.name, e.message)?,
-            }
-        }
+        write_unreadable(&mut err, &unreadable)?;
         if args.verbose {
             write_skipped(&mut err, &skipped, true)?;
         }

@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use rolecall_eval::claims::{ClaimRules, RoleAccount, WebIdentity};
-use rolecall_eval::github_subject::{Job, Subject, Template, TemplateSource};
-use rolecall_eval::request::ContextValue;
-use serde_json::{json, Map, Value};
+use rolecall_eval::github_subject::{Job, Subject, Template};
+use serde_json::{Map, Value};
 
 use crate::args::{Format, GithubArgs, GithubCommand, SubArgs};
 use crate::error::{usage, CliError, ExitCode};
 use crate::load::github::github_templates as templates;
+use crate::render::github::{write_sub_json, write_sub_text};
 use crate::render::stdout;
 
 pub(crate) fn run(args: &GithubArgs) -> Result<ExitCode, CliError> {
@@ -79,12 +79,7 @@ fn run_sub(args: &SubArgs) -> Result<ExitCode, CliError> {
     }
     let mut out = stdout();
     match args.format {
-        Format::Text => {
-            writeln!(out, "{}", subject.sub)?;
-            for n in &notes {
-                writeln!(out, "note: {n}")?;
-            }
-        }
+        Format::Text => write_sub_text(&mut out, &subject, &notes)?,
         Format::Json => {
             let claims = token_claims(&subject, &args.issuer);
             // The keys STS derives: the provider ARN's account does not
@@ -97,34 +92,7 @@ fn run_sub(args: &SubArgs) -> Result<ExitCode, CliError> {
                 &ClaimRules::default(),
             )
             .map_err(|e| usage(format!("the job's claims: {e}")))?;
-            let keys: Map<String, Value> = identity
-                .context()
-                .iter()
-                .filter(|e| !e.name().starts_with("aws:"))
-                .map(|e| {
-                    let v = match e.value() {
-                        ContextValue::Single(s) => json!(s),
-                        ContextValue::Multi(m) => json!(m),
-                    };
-                    (e.name().to_owned(), v)
-                })
-                .collect();
-            let source = match subject.source {
-                TemplateSource::Default => "default",
-                TemplateSource::Repository => "repository",
-                TemplateSource::Organization => "organization",
-            };
-            let doc = json!({
-                "sub": subject.sub,
-                "template": source,
-                "claims": claims,
-                "context_keys": keys,
-                "notes": notes,
-            });
-            // One document and nothing else, so `jq` and other parsers
-            // read the output whole.
-            serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::from)?;
-            writeln!(out)?;
+            write_sub_json(&mut out, &subject, &claims, &identity, &notes)?;
         }
     }
     out.flush()?;

@@ -1,7 +1,7 @@
 //! One module per subcommand: the third stage of the one-way flow
 //! `args` -> `load` -> `cmd` -> `render` (see `lib.rs`). A command reads its
-//! inputs through `load`, asks the library crates, and writes its report
-//! (with `render` for what commands print alike). A command never imports
+//! inputs through `load`, asks the library crates, and hands what they
+//! return to `render`, which alone writes. A command never imports
 //! another command: what two commands share lives in `load`, `render` or a
 //! library crate (`tests/layering.rs` checks it).
 

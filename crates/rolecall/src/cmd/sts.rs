@@ -11,8 +11,8 @@ use crate::args::{AssumeArgs, Format, StsArgs, StsCommand};
 use crate::error::{usage, CliError, ExitCode};
 use crate::load::policy::load_role_policy;
 use crate::load::sts::{load_keys, load_providers, load_token, parse_now};
-use crate::render::stdout;
 use crate::render::sts::write_text;
+use crate::render::{stdout, write_json_run};
 
 pub(crate) fn run(args: &StsArgs) -> Result<ExitCode, CliError> {
     match &args.command {
@@ -57,15 +57,7 @@ fn assume(args: &AssumeArgs) -> Result<ExitCode, CliError> {
     let code = exit_code(&result);
     let mut out = stdout();
     match args.format {
-        Format::Json => {
-            let mut value = serde_json::to_value(&result).map_err(std::io::Error::from)?;
-            if let Some(map) = value.as_object_mut() {
-                map.insert("now".into(), now.into());
-                map.insert("exit_code".into(), code.code().into());
-            }
-            serde_json::to_writer_pretty(&mut out, &value).map_err(std::io::Error::from)?;
-            writeln!(out)?;
-        }
+        Format::Json => write_json_run(&mut out, &result, now, code)?,
         Format::Text => write_text(&mut out, &result)?,
     }
     out.flush()?;

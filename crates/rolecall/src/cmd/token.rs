@@ -9,8 +9,8 @@ use rolecall_sts::inspect::inspect;
 use crate::args::{Format, InspectArgs, TokenArgs, TokenCommand};
 use crate::error::{usage, CliError, ExitCode};
 use crate::load::sts::{parse_now, token_text};
-use crate::render::stdout;
 use crate::render::token::write_text;
+use crate::render::{stdout, write_json_run};
 
 pub(crate) fn run(args: &TokenArgs) -> Result<ExitCode, CliError> {
     match &args.command {
@@ -43,15 +43,7 @@ fn run_inspect(args: &InspectArgs) -> Result<ExitCode, CliError> {
     };
     let mut out = stdout();
     match args.format {
-        Format::Json => {
-            let mut value = serde_json::to_value(&report).map_err(std::io::Error::from)?;
-            if let Some(map) = value.as_object_mut() {
-                map.insert("now".into(), now.into());
-                map.insert("exit_code".into(), code.code().into());
-            }
-            serde_json::to_writer_pretty(&mut out, &value).map_err(std::io::Error::from)?;
-            writeln!(out)?;
-        }
+        Format::Json => write_json_run(&mut out, &report, now, code)?,
         Format::Text => write_text(&mut out, &report)?,
     }
     out.flush()?;

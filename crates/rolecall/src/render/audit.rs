@@ -11,7 +11,7 @@ use rolecall_audit::rules::{self, RULES};
 use rolecall_audit::{Finding, Severity};
 
 use super::diagnostic::{render, render_embedded, Diagnostic, Level, Location, Repeats};
-use super::stdout;
+use super::{stdout, write_json_document};
 use crate::args::AuditFormat;
 use crate::error::{CliError, ExitCode, STDIN_NAME};
 
@@ -134,6 +134,39 @@ pub(crate) fn write_text(
         write!(w, "; {n} in the baseline not shown")?;
     }
     writeln!(w, ")")?;
+    Ok(())
+}
+
+/// The report as JSON, written straight from it: building a `Value` first
+/// held a second copy of the whole report (see BENCHMARKS.md).
+pub(crate) fn write_json(w: &mut impl Write, report: &Report) -> Result<(), CliError> {
+    write_json_document(w, report)
+}
+
+/// The report as SARIF, result by result: the whole log as a `Value` held
+/// every result at once.
+pub(crate) fn write_sarif(w: &mut impl Write, report: &Report) -> Result<(), CliError> {
+    report.write_sarif(&mut *w).map_err(std::io::Error::from)?;
+    writeln!(w)?;
+    Ok(())
+}
+
+/// The inputs that failed the run, one `rolecall: error:` line each (on
+/// standard error when the report itself is machine-readable).
+pub(crate) fn write_unreadable(
+    w: &mut impl Write,
+    unreadable: &[InputError],
+) -> Result<(), CliError> {
+    for e in unreadable {
+        match e.location {
+            Some(l) => writeln!(
+                w,
+                "rolecall: error: {}:{}:{}: {}",
+                e.name, l.line, l.column, e.message
+            )?,
+            None => writeln!(w, "rolecall: error: {}: {}", e.name, e.message)?,
+        }
+    }
     Ok(())
 }
 

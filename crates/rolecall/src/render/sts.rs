@@ -6,6 +6,7 @@ use std::io::Write;
 use anstyle::{AnsiColor, Style};
 use rolecall_sts::call::{CallResult, Response, StsError};
 
+use super::write_json_document;
 use crate::args::Format;
 use crate::error::CliError;
 
@@ -83,8 +84,7 @@ pub(crate) fn write_refusal(
                 "sts_error": error,
                 "signature_checked": true,
             });
-            serde_json::to_writer_pretty(&mut *w, &value).map_err(std::io::Error::from)?;
-            writeln!(w)?;
+            write_json_document(w, &value)?;
         }
         Format::Text => {
             writeln!(w, "{RED}{error}{RED:#}")?;

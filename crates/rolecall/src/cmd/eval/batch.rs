@@ -24,6 +24,7 @@ use serde_json::value::RawValue;
 
 use crate::error::{parse_error_message, CliError, ExitCode};
 use crate::render::eval::statement_ref;
+use crate::render::write_json_line;
 
 /// Longest input line accepted. Longer lines are answered with a
 /// `line-too-long` error without being held in memory; a policy itself is
@@ -417,8 +418,7 @@ pub(crate) fn process(input: &mut impl BufRead, out: &mut impl Write) -> Result<
             ),
             LineStatus::Complete => answer(&line, &mut cache),
         };
-        serde_json::to_writer(&mut *out, &answer.0).map_err(io::Error::from)?;
-        out.write_all(b"\n")?;
+        write_json_line(out, &answer.0)?;
     }
     Ok(())
 }
