@@ -8,7 +8,7 @@
     reason = "integration-test code: helpers outside #[test] functions fail by panicking too"
 )]
 
-use rolecall_audit::report::{finding_fingerprint, Report, FINGERPRINT_KEY};
+use rolecall_audit::report::{finding_fingerprint, Baseline, Report, FINGERPRINT_KEY};
 use rolecall_audit::source::audit_source;
 use rolecall_audit::{AuditOptions, Severity};
 
@@ -75,4 +75,44 @@ fn sarif_carries_the_fingerprint() {
     assert!(sarif["runs"][0]["tool"]["driver"]
         .get("informationUri")
         .is_none());
+}
+
+/// `--baseline`: a finding the earlier report held is left out, once per time it held it; the
+/// counts follow, and what is new stays.
+#[test]
+fn a_baseline_leaves_out_as_many_findings_as_it_held() {
+    let options = AuditOptions::new();
+    let audit = |paths: &[&str]| {
+        let policies = paths
+            .iter()
+            .flat_map(|p| audit_source(p, POLICY.as_bytes(), &options))
+            .collect();
+        Report::new(policies, Severity::Info)
+    };
+    let earlier = audit(&["trust.json"]);
+    let held = earlier.findings().count();
+    assert!(held >= 1, "the policy must have a finding");
+    let baseline = Baseline::parse(&serde_json::to_string(&earlier).unwrap()).unwrap();
+    assert_eq!(baseline.len(), held);
+
+    // The same file twice (each fingerprint now twice) and a new file.
+    let mut now = audit(&["trust.json", "trust.json", "new.json"]);
+    let total: usize = now.summary.values().sum();
+    assert_eq!(total, 3 * held);
+    assert_eq!(now.apply_baseline(&baseline), held);
+    assert_eq!(now.baseline_suppressed, Some(held));
+    assert_eq!(now.summary.values().sum::<usize>(), 2 * held);
+    let left: Vec<&str> = now.findings().map(|(p, _)| p.location.path.as_str()).collect();
+    assert_eq!(left.len(), 2 * held);
+    assert_eq!(left.iter().filter(|p| **p == "new.json").count(), held);
+    assert_eq!(left.iter().filter(|p| **p == "trust.json").count(), held);
+    // Each severity's count is what is left of it.
+    for (severity, n) in &now.summary {
+        assert_eq!(*n, now.findings().filter(|(_, f)| f.severity == *severity).count());
+    }
+
+    // An empty baseline leaves everything.
+    let mut untouched = audit(&["trust.json"]);
+    assert_eq!(untouched.apply_baseline(&Baseline::default()), 0);
+    assert_eq!(untouched.findings().count(), held);
 }
