@@ -1519,6 +1519,63 @@ mod tests {
         );
     }
 
+    /// An object document written over several lines of a dump keeps each line: a span on
+    /// line `n` of the document is `n - 1` lines below the document's first line.
+    #[test]
+    fn a_multiline_object_in_a_dump_is_placed_line_by_line() {
+        let policy = "{\"Version\": \"2012-10-17\",\n   \"Statement\": [{\"Effect\": \"Allow\",\n     \"Principal\": {\"Federated\": \"accounts.google.com\"},\n     \"Action\": \"sts:AssumeRoleWithWebIdentity\",\n     \"Condition\": {\"StringEquals\": {\"accounts.google.com:aud\": \"x\"}}}]}";
+        let dump = format!(
+            "{{\"RoleDetailList\": [\n {{\"Arn\": \"arn:aws:iam::111122223333:role/obj\",\n  \"AssumeRolePolicyDocument\": {policy}}}\n]}}"
+        );
+        let out = audit_source("d.json", dump.as_bytes(), &AuditOptions::default());
+        assert_eq!(out.len(), 1);
+        for needle in [
+            r#""Statement""#,
+            r#""Principal""#,
+            r#""accounts.google.com:aud""#,
+        ] {
+            let (line, col) = at(&dump, needle);
+            assert!(line > 3, "{needle} must be below the document's first line");
+            assert_eq!(placed(&out[0], needle), (line, col, true), "{needle}");
+        }
+    }
+
+    /// A document that is JSON but neither an object nor a string is refused as a policy,
+    /// whatever JSON it is, and the refusal does not claim an exact position: the document is
+    /// not read as a policy text, so none of its spans maps into the dump.
+    #[test]
+    fn a_dump_document_of_another_json_type_is_an_invalid_policy() {
+        for (doc, found) in [
+            ("5", "a number"),
+            ("[]", "an array"),
+            ("null", "`null`"),
+            ("true", "a boolean"),
+        ] {
+            let dump = format!(
+                "{{\"RoleDetailList\": [{{\"Arn\": \"arn:aws:iam::111122223333:role/r\", \"AssumeRolePolicyDocument\": {doc}}}]}}"
+            );
+            let out = audit_source("d.json", dump.as_bytes(), &AuditOptions::default());
+            assert_eq!(out.len(), 1, "{doc}");
+            let f = &out[0].findings;
+            assert_eq!(f.len(), 1, "{doc}: {f:?}");
+            assert_eq!(f[0].rule, RuleId::InvalidPolicy, "{doc}");
+            assert!(
+                f[0].message
+                    .ends_with(&format!("a policy must be a JSON object, found {found}")),
+                "{doc}: {}",
+                f[0].message
+            );
+            assert!(out[0].location.placement.is_none(), "{doc}");
+            assert!(
+                !out[0]
+                    .location
+                    .file_position(f[0].span)
+                    .is_some_and(|(_, _, exact)| exact),
+                "{doc}"
+            );
+        }
+    }
+
     #[test]
     fn sub_resolves_pseudo_parameters_only() {
         assert_eq!(

@@ -102,14 +102,26 @@ fn a_baseline_leaves_out_as_many_findings_as_it_held() {
     assert_eq!(now.apply_baseline(&baseline), held);
     assert_eq!(now.baseline_suppressed, Some(held));
     assert_eq!(now.summary.values().sum::<usize>(), 2 * held);
-    let left: Vec<&str> = now.findings().map(|(p, _)| p.location.path.as_str()).collect();
+    let left: Vec<&str> = now
+        .findings()
+        .map(|(p, _)| p.location.path.as_str())
+        .collect();
     assert_eq!(left.len(), 2 * held);
     assert_eq!(left.iter().filter(|p| **p == "new.json").count(), held);
     assert_eq!(left.iter().filter(|p| **p == "trust.json").count(), held);
     // Each severity's count is what is left of it.
     for (severity, n) in &now.summary {
-        assert_eq!(*n, now.findings().filter(|(_, f)| f.severity == *severity).count());
+        assert_eq!(
+            *n,
+            now.findings()
+                .filter(|(_, f)| f.severity == *severity)
+                .count()
+        );
     }
+
+    // A SARIF log of the earlier run is the same baseline.
+    let sarif = Baseline::parse(&earlier.to_sarif().to_string()).unwrap();
+    assert_eq!(sarif, baseline);
 
     // An empty baseline leaves everything.
     let mut untouched = audit(&["trust.json"]);

@@ -327,3 +327,31 @@ fn ids_round_trip() {
     }
     assert!("TP-NO-SUCH-RULE".parse::<RuleId>().is_err());
 }
+
+/// `--list-rules --format json`: each rule's entry carries every field of the catalogue, as
+/// written there.
+#[test]
+fn the_catalogue_json_carries_every_field_of_every_rule() {
+    let doc = rolecall_audit::rules::catalogue_json();
+    let rules = doc["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), RULES.len());
+    for (json, rule) in rules.iter().zip(RULES) {
+        assert_eq!(json, &rule.to_json());
+        assert_eq!(json["id"], rule.id.as_str());
+        assert_eq!(json["title"], rule.title);
+        assert_eq!(
+            json["severity"],
+            serde_json::to_value(rule.severity).unwrap()
+        );
+        assert_eq!(json["detects"], rule.detects);
+        assert_eq!(json["why"], rule.why);
+        assert_eq!(json["fix"], rule.fix);
+        assert_eq!(json["references"], serde_json::json!(rule.references));
+        assert_eq!(json["example"]["file"], rule.example.file);
+        assert_eq!(json["example"]["text"], rule.example.text);
+        assert_eq!(
+            json["example"]["providers"],
+            serde_json::json!(rule.example.providers)
+        );
+    }
+}
