@@ -121,6 +121,14 @@ fn string_length_limit() {
     let doc =
         r#"{"Id": "\u0041\u0041\u0041\u0041\u0041\u0041\u0041\u0041\u0041", "Statement": []}"#;
     assert!(parser.parse(doc.as_bytes()).is_ok());
+    // On a line with non-ASCII text the column is counted in chars, and the
+    // error points back at the opening quote, before the chars counted.
+    let doc = r#"{"Sid": "é", "Id": "éééééééééé", "Statement": []}"#;
+    let e = parser.parse(doc.as_bytes()).unwrap_err();
+    assert_eq!((e.code(), e.line(), e.column()), ("string-too-long", 1, 20));
+    let doc = "{\"Sid\": \"x\",\n \"Id\": \"é1234567890\", \"Statement\": []}";
+    let e = parser.parse(doc.as_bytes()).unwrap_err();
+    assert_eq!((e.code(), e.line(), e.column()), ("string-too-long", 2, 8));
 }
 
 #[test]
