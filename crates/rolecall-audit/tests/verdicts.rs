@@ -405,3 +405,28 @@ fn ignore_case_literal_is_not_unsatisfiable() {
         rules(&f)
     );
 }
+
+/// A GitLab subject pins its project by names; the advice names the tenant, which is the
+/// top-level group (subgroups belong to it), not the whole namespace path.
+#[test]
+fn gitlab_name_advice_names_the_top_level_group() {
+    for (sub, tenants) in [
+        ("project_path:acme/platform/app:ref_type:branch:ref:main", "(`acme`)"),
+        ("project_path:acme/app:ref_type:branch:ref:main", "(`acme`)"),
+    ] {
+        let p = policy(&format!(
+            r#"{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.com"}},"Action":"sts:AssumeRoleWithWebIdentity",
+            "Condition":{{"StringEquals":{{"gitlab.com:aud":"https://gitlab.com","gitlab.com:sub":"{sub}"}}}}}}"#
+        ));
+        let f = run(&p);
+        let advice = f
+            .iter()
+            .find(|f| f.rule == RuleId::NameRecycle)
+            .unwrap_or_else(|| panic!("{sub}: {:?}", rules(&f)));
+        assert!(
+            advice.message.contains(&format!("pinned by names {tenants}")),
+            "{sub}: {}",
+            advice.message
+        );
+    }
+}
