@@ -430,3 +430,24 @@ fn gitlab_name_advice_names_the_top_level_group() {
         );
     }
 }
+
+/// `project_path:acme/*` admits every project of the group `acme` and of its subgroups: one
+/// tenant, reported as group-wide, never as a subject outside the tenant.
+#[test]
+fn gitlab_group_wildcard_stays_inside_the_group() {
+    let p = policy(
+        r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{"StringEquals":{"gitlab.com:aud":"https://gitlab.com"},"StringLike":{"gitlab.com:sub":"project_path:acme/*:ref_type:branch:ref:main"}}}"#,
+    );
+    let f = run(&p);
+    assert!(
+        f.iter().any(|f| f.rule == RuleId::GitlabGroupWide),
+        "{:?}",
+        rules(&f)
+    );
+    assert!(
+        f.iter().all(|f| f.rule != RuleId::OidcSubAnyOwner),
+        "{:?}",
+        rules(&f)
+    );
+}
