@@ -411,7 +411,10 @@ fn ignore_case_literal_is_not_unsatisfiable() {
 #[test]
 fn gitlab_name_advice_names_the_top_level_group() {
     for (sub, tenants) in [
-        ("project_path:acme/platform/app:ref_type:branch:ref:main", "(`acme`)"),
+        (
+            "project_path:acme/platform/app:ref_type:branch:ref:main",
+            "(`acme`)",
+        ),
         ("project_path:acme/app:ref_type:branch:ref:main", "(`acme`)"),
     ] {
         let p = policy(&format!(
@@ -424,7 +427,9 @@ fn gitlab_name_advice_names_the_top_level_group() {
             .find(|f| f.rule == RuleId::NameRecycle)
             .unwrap_or_else(|| panic!("{sub}: {:?}", rules(&f)));
         assert!(
-            advice.message.contains(&format!("pinned by names {tenants}")),
+            advice
+                .message
+                .contains(&format!("pinned by names {tenants}")),
             "{sub}: {}",
             advice.message
         );
