@@ -456,3 +456,29 @@ fn gitlab_group_wildcard_stays_inside_the_group() {
         rules(&f)
     );
 }
+
+/// A witness is reported only if a request with it is allowed: a foreign subject listed in the
+/// Allow but denied by a Deny statement is no finding (the Deny is seen when the witness is
+/// confirmed), and without the Deny it is.
+#[test]
+fn a_witness_a_deny_refuses_is_no_finding() {
+    let allow = format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub":["repo:acme/app:ref:refs/heads/main","repo:evil/app:ref:refs/heads/main"]}}}}}}"#
+    );
+    let deny = format!(
+        r#"{{"Effect":"Deny","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:sub":"repo:evil/app:ref:refs/heads/main"}}}}}}"#
+    );
+    let mut options = AuditOptions::default();
+    options.trusted_github_owners = vec!["acme".into()];
+    let foreign = |f: &[Finding]| {
+        f.iter()
+            .any(|f| f.witness.as_deref() == Some("repo:evil/app:ref:refs/heads/main"))
+    };
+    let open = audit_text(&policy(&allow), &options);
+    assert!(foreign(&open), "{:?}", rules(&open));
+    let denied = audit_text(&policy(&format!("{allow},{deny}")), &options);
+    assert!(!foreign(&denied), "{:?}", rules(&denied));
+}
