@@ -482,3 +482,51 @@ fn a_witness_a_deny_refuses_is_no_finding() {
     let denied = audit_text(&policy(&format!("{allow},{deny}")), &options);
     assert!(!foreign(&denied), "{:?}", rules(&denied));
 }
+
+/// An unconditional Deny makes an account's Allow dead only when it covers that account: every
+/// principal (`*`) or the account's root; another account's root leaves the Allow alive.
+#[test]
+fn an_unconditional_deny_kills_only_the_accounts_it_covers() {
+    let allow = r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}"#;
+    let deny = |principal: &str| {
+        format!(r#"{{"Effect":"Deny","Principal":{principal},"Action":"sts:AssumeRole"}}"#)
+    };
+    for (principal, dead) in [
+        (r#""*""#, true),
+        (r#"{"AWS":"*"}"#, true),
+        (r#"{"AWS":"arn:aws:iam::111122223333:root"}"#, true),
+        (r#"{"AWS":"arn:aws:iam::444455556666:root"}"#, false),
+        (r#"{"AWS":"111122223333"}"#, true),
+    ] {
+        let f = run(&policy(&format!("{allow},{}", deny(principal))));
+        assert_eq!(
+            f.iter().any(|f| f.rule == RuleId::SubUnsatisfiable),
+            dead,
+            "{principal}: {:?}",
+            rules(&f)
+        );
+    }
+}
+
+/// A principal whose account is not twelve digits names no account: no account finding is
+/// made for it (the grammar finding is the policy's problem).
+#[test]
+fn a_malformed_account_names_no_account() {
+    for principal in [
+        "arn:aws:iam::12345:root",
+        "arn:aws:iam::11112222333a:root",
+    ] {
+        let f = run(&policy(&format!(
+            r#"{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":"sts:AssumeRole"}}"#
+        )));
+        assert!(
+            f.iter().all(|f| f.rule != RuleId::AccountRootTrust),
+            "{principal}: {:?}",
+            rules(&f)
+        );
+    }
+    let f = run(&policy(
+        r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}"#,
+    ));
+    assert!(f.iter().any(|f| f.rule == RuleId::AccountRootTrust), "{:?}", rules(&f));
+}
