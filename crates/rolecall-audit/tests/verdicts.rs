@@ -9,7 +9,7 @@
 //! fix): the breadth a statement admits is judged on the admitted set, whatever spelled it, and
 //! a statement is broken only when it (or its purpose) can never be used.
 
-use rolecall_audit::{audit_text, AuditOptions, Finding, RuleId, Verdict};
+use rolecall_audit::{audit_text, AuditOptions, Finding, RuleId, Severity, Verdict};
 
 fn run(p: &str) -> Vec<Finding> {
     audit_text(p, &AuditOptions::default())
@@ -512,10 +512,7 @@ fn an_unconditional_deny_kills_only_the_accounts_it_covers() {
 /// made for it (the grammar finding is the policy's problem).
 #[test]
 fn a_malformed_account_names_no_account() {
-    for principal in [
-        "arn:aws:iam::12345:root",
-        "arn:aws:iam::11112222333a:root",
-    ] {
+    for principal in ["arn:aws:iam::12345:root", "arn:aws:iam::11112222333a:root"] {
         let f = run(&policy(&format!(
             r#"{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":"sts:AssumeRole"}}"#
         )));
@@ -528,5 +525,74 @@ fn a_malformed_account_names_no_account() {
     let f = run(&policy(
         r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}"#,
     ));
-    assert!(f.iter().any(|f| f.rule == RuleId::AccountRootTrust), "{:?}", rules(&f));
+    assert!(
+        f.iter().any(|f| f.rule == RuleId::AccountRootTrust),
+        "{:?}",
+        rules(&f)
+    );
+}
+
+/// A condition on another issuer's `sub` key in a GitHub statement is always true (the key is
+/// absent): serious when nothing else pins the subject, low when a positive `sub` condition of
+/// the statement's own issuer does, and low for a key that names no identity.
+#[test]
+fn another_issuers_key_is_serious_only_when_the_subject_is_unbounded() {
+    let statement = |conditions: &str| {
+        policy(&format!(
+            r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+            "Condition":{{{conditions}}}}}"#
+        ))
+    };
+    let aud = r#""token.actions.githubusercontent.com:aud":"sts.amazonaws.com""#;
+    let own_sub =
+        r#""token.actions.githubusercontent.com:sub":"repo:acme/app:ref:refs/heads/main""#;
+    // `IfExists`: true when the key is absent, which it always is here.
+    let other_sub = r#""StringEqualsIfExists":{"gitlab.com:sub":"x"}"#;
+    for (conditions, serious) in [
+        (
+            format!(r#""StringEquals":{{{aud},{own_sub}}},{other_sub}"#),
+            false,
+        ),
+        (format!(r#""StringEquals":{{{aud}}},{other_sub}"#), true),
+        (
+            format!(r#""StringEquals":{{{aud}}},"StringEqualsIfExists":{{"gitlab.com:aud":"x"}}"#),
+            false,
+        ),
+        // A negated `sub` condition pins nothing.
+        (
+            format!(
+                r#""StringEquals":{{{aud}}},{other_sub},"StringNotEquals":{{"token.actions.githubusercontent.com:sub":"repo:evil/x:ref:refs/heads/main"}}"#
+            ),
+            true,
+        ),
+    ] {
+        let f = run(&statement(&conditions));
+        let mismatch = f
+            .iter()
+            .find(|f| f.rule == RuleId::CondKeyProviderMismatch)
+            .unwrap_or_else(|| panic!("{conditions}: {:?}", rules(&f)));
+        assert_eq!(
+            mismatch.severity > Severity::Low,
+            serious,
+            "{conditions}: {:?}",
+            mismatch.severity
+        );
+    }
+}
+
+/// A statement that trusts two issuers carries each issuer's keys: neither is "another
+/// issuer's key" there.
+#[test]
+fn keys_of_every_trusted_issuer_belong_to_the_statement() {
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":["{GH}","arn:aws:iam::111122223333:oidc-provider/gitlab.com"]}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:sub":"repo:acme/app:ref:refs/heads/main",
+        "gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}}}}"#
+    ));
+    let f = run(&p);
+    assert!(
+        f.iter().all(|f| f.rule != RuleId::CondKeyProviderMismatch),
+        "{:?}",
+        rules(&f)
+    );
 }
