@@ -596,3 +596,64 @@ fn keys_of_every_trusted_issuer_belong_to_the_statement() {
         rules(&f)
     );
 }
+
+/// Messages name a `sub` value with the operator of the block that holds it.
+#[test]
+fn a_sub_value_is_quoted_with_its_own_operator() {
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}},
+        "StringLike":{{"token.actions.githubusercontent.com:sub":["repo:acme/app:ref:refs/heads/main","repo:*"]}}}}}}"#
+    ));
+    let f = run(&p);
+    let quoted: Vec<&str> = f
+        .iter()
+        .filter(|f| f.message.contains("`sub` value `repo:*`"))
+        .map(|f| f.message.as_str())
+        .collect();
+    assert!(!quoted.is_empty(), "{:?}", rules(&f));
+    for m in quoted {
+        assert!(m.contains("`StringLike` `sub` value `repo:*`"), "{m}");
+    }
+}
+
+/// The "if `StringEquals` were `StringLike`" advice is for a `StringEquals` with wildcards
+/// only; a `StringLike` already reads them as wildcards and gets no such advice.
+#[test]
+fn like_reading_advice_only_for_string_equals() {
+    let statement = |condition: &str| {
+        policy(&format!(
+            r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+            "Condition":{{{condition}}}}}"#
+        ))
+    };
+    let aud = r#""token.actions.githubusercontent.com:aud":"sts.amazonaws.com""#;
+    let sub = r#""token.actions.githubusercontent.com:sub":"repo:acme/*""#;
+    let advice = |f: &[Finding]| {
+        f.iter()
+            .any(|f| f.message.contains("were changed to `StringLike`"))
+    };
+    let f = run(&statement(&format!(r#""StringEquals":{{{aud},{sub}}}"#)));
+    assert!(advice(&f), "{:?}", rules(&f));
+    let f = run(&statement(&format!(
+        r#""StringEquals":{{{aud}}},"StringLike":{{{sub}}}"#
+    )));
+    assert!(!advice(&f), "{:?}", rules(&f));
+}
+
+/// `sts:` keys are STS's own, not an issuer's: no "another issuer's key" finding.
+#[test]
+fn sts_keys_are_not_issuer_keys() {
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub":"repo:acme/app:ref:refs/heads/main"}},
+        "StringLikeIfExists":{{"sts:RoleSessionName":"ci.acme.io:*"}}}}}}"#
+    ));
+    let f = run(&p);
+    assert!(
+        f.iter().all(|f| f.rule != RuleId::CondKeyProviderMismatch),
+        "{:?}",
+        rules(&f)
+    );
+}
