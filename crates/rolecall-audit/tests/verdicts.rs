@@ -657,3 +657,20 @@ fn sts_keys_are_not_issuer_keys() {
         rules(&f)
     );
 }
+
+/// A finding about a statement's `sub` values as a whole points at those values.
+#[test]
+fn an_unsatisfiable_sub_points_at_its_values() {
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub":"not-a-github-subject"}}}}}}"#
+    ));
+    let f = run(&p);
+    let broken = f
+        .iter()
+        .find(|f| f.rule == RuleId::SubUnsatisfiable)
+        .unwrap_or_else(|| panic!("{:?}", rules(&f)));
+    assert_eq!(&p[broken.span.range()], r#""not-a-github-subject""#);
+    assert_eq!(broken.span.line, 3);
+}
