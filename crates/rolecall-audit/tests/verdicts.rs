@@ -674,3 +674,44 @@ fn an_unsatisfiable_sub_points_at_its_values() {
     assert_eq!(&p[broken.span.range()], r#""not-a-github-subject""#);
     assert_eq!(broken.span.line, 3);
 }
+
+/// TP-MULTI-VALUE-LOOSEST: among three or more ORed values too, the loosest is pointed at.
+#[test]
+fn the_loosest_of_several_values_is_pointed_at() {
+    for values in [
+        r#""repo:acme/app:ref:refs/heads/main","repo:acme/*""#,
+        r#""repo:acme/app:ref:refs/heads/main","repo:acme/web:ref:refs/heads/main","repo:acme/*""#,
+    ] {
+        let p = policy(&format!(
+            r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+            "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}},
+            "StringLike":{{"token.actions.githubusercontent.com:sub":[{values}]}}}}}}"#
+        ));
+        let f = run(&p);
+        let loosest = f
+            .iter()
+            .find(|f| f.rule == RuleId::MultiValueLoosest)
+            .unwrap_or_else(|| panic!("{values}: {:?}", rules(&f)));
+        assert_eq!(&p[loosest.span.range()], r#""repo:acme/*""#);
+    }
+}
+
+/// The name-recycling advice points at a value that pins by name, not at one that already
+/// carries immutable ids.
+#[test]
+fn name_advice_points_at_a_name_form_value() {
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub":["repo:acme@1234/app@5678:ref:refs/heads/main","repo:acme/app:ref:refs/heads/main"]}}}}}}"#
+    ));
+    let f = run(&p);
+    let advice = f
+        .iter()
+        .find(|f| f.rule == RuleId::NameRecycle)
+        .unwrap_or_else(|| panic!("{:?}", rules(&f)));
+    assert_eq!(
+        &p[advice.span.range()],
+        r#""repo:acme/app:ref:refs/heads/main""#
+    );
+}
