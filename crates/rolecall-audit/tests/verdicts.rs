@@ -715,3 +715,46 @@ fn name_advice_points_at_a_name_form_value() {
         r#""repo:acme/app:ref:refs/heads/main""#
     );
 }
+
+/// A statement that trusts two issuers is judged per issuer, each on its own subjects: the
+/// findings are those of two statements trusting one issuer each. (`IfExists`: each issuer's
+/// token lacks the other's key; with a plain `StringLike` the statement could never match.)
+#[test]
+fn two_issuers_in_one_statement_are_judged_apart() {
+    const GL: &str = "arn:aws:iam::111122223333:oidc-provider/gitlab.com";
+    let gh_sub = r#""token.actions.githubusercontent.com:sub":"repo:acme/*""#;
+    let gl_sub = r#""gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:*""#;
+    let statement = |feds: &str, subs: &str| {
+        format!(
+            r#"{{"Effect":"Allow","Principal":{{"Federated":{feds}}},"Action":"sts:AssumeRoleWithWebIdentity",
+            "Condition":{{"StringLikeIfExists":{{{subs}}}}}}}"#
+        )
+    };
+    let key = |f: &Finding| {
+        (
+            f.rule,
+            f.severity,
+            format!("{:?}", f.verdict),
+            f.witness.clone(),
+        )
+    };
+    let mut together: Vec<_> = run(&policy(&statement(
+        &format!(r#"["{GH}","{GL}"]"#),
+        &format!("{gh_sub},{gl_sub}"),
+    )))
+    .iter()
+    .map(key)
+    .collect();
+    let mut apart: Vec<_> = run(&policy(&format!(
+        "{},{}",
+        statement(&format!(r#""{GH}""#), gh_sub),
+        statement(&format!(r#""{GL}""#), gl_sub)
+    )))
+    .iter()
+    .map(key)
+    .collect();
+    together.sort();
+    apart.sort();
+    assert!(apart.iter().any(|k| k.3.is_some()), "{apart:?}");
+    assert_eq!(together, apart);
+}
