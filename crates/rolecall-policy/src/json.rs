@@ -667,6 +667,33 @@ mod tests {
         Reader::new(text, origin, strict, LIMITS).read_document()
     }
 
+    /// Each of JSON's short escapes decodes to its char (RFC 8259 §7), in
+    /// both modes; the policy character set then decides what a policy may
+    /// hold.
+    #[test]
+    fn short_escapes_decode_to_their_chars() {
+        for (escape, char) in [
+            ('"', '"'),
+            ('\\', '\\'),
+            ('/', '/'),
+            ('b', '\u{8}'),
+            ('f', '\u{C}'),
+            ('n', '\n'),
+            ('r', '\r'),
+            ('t', '\t'),
+        ] {
+            let text = format!("[\"a\\{escape}b\"]");
+            let node = read(&text, false).unwrap();
+            let Value::Array(items) = &node.value else {
+                panic!("not an array")
+            };
+            let Value::String(s) = &items[0].value else {
+                panic!("not a string")
+            };
+            assert_eq!(s.as_ref(), format!("a{char}b"), "\\{escape}");
+        }
+    }
+
     /// Line and column of `offset`, counted from the start of `text` with
     /// nothing shared with the reader.
     fn reference(text: &str, offset: usize) -> (u32, u32) {
