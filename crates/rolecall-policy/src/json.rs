@@ -694,6 +694,34 @@ mod tests {
         }
     }
 
+    /// A surrogate pair decodes to the one char above U+FFFF it encodes
+    /// (RFC 8259 §7), whose code point a strict read then names.
+    #[test]
+    fn surrogate_pairs_decode_to_their_char() {
+        for (pair, char) in [
+            (r"\ud834\udd1e", '\u{1D11E}'),
+            (r"\uD83D\uDE00", '\u{1F600}'),
+            (r"\ud800\udc00", '\u{10000}'),
+            (r"\udbff\udfff", '\u{10FFFF}'),
+        ] {
+            let text = format!("[\"{pair}\"]");
+            let node = read(&text, false).unwrap();
+            let Value::Array(items) = &node.value else {
+                panic!("not an array")
+            };
+            let Value::String(s) = &items[0].value else {
+                panic!("not a string")
+            };
+            assert_eq!(s.as_ref(), char.to_string(), "{pair}");
+            let e = read(&text, true).unwrap_err();
+            assert_eq!(
+                *e.kind(),
+                ParseErrorKind::DisallowedCharacter { ch: char },
+                "{pair}"
+            );
+        }
+    }
+
     /// Line and column of `offset`, counted from the start of `text` with
     /// nothing shared with the reader.
     fn reference(text: &str, offset: usize) -> (u32, u32) {
