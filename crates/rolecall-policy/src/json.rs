@@ -722,6 +722,27 @@ mod tests {
         }
     }
 
+    /// JSON's number grammar (RFC 8259 §6): a fraction or an exponent needs
+    /// at least one digit, and the error points at the number's start.
+    #[test]
+    fn numbers_follow_the_json_grammar() {
+        for ok in ["0", "-0", "12", "-1.5", "1.25e3", "1E+2", "2e-1", "0.0"] {
+            let text = format!("[{ok}]");
+            assert!(read(&text, false).is_ok(), "{ok}");
+        }
+        for bad in ["1.", "1.e5", "1e", "1e+", "-1E-", "-", "-.5"] {
+            let text = format!("[ {bad}]");
+            let e = read(&text, false).unwrap_err();
+            assert_eq!((e.code(), e.offset()), ("invalid-number", 2), "{bad}");
+        }
+        // No number starts with `.` or `+`: that is no value at all.
+        for bad in [".5", "+1"] {
+            let text = format!("[ {bad}]");
+            let e = read(&text, false).unwrap_err();
+            assert_eq!((e.code(), e.offset()), ("unexpected-character", 2), "{bad}");
+        }
+    }
+
     /// Line and column of `offset`, counted from the start of `text` with
     /// nothing shared with the reader.
     fn reference(text: &str, offset: usize) -> (u32, u32) {
