@@ -798,3 +798,19 @@ fn diagnostic_levels_rank_from_quietest() {
         Some(DiagnosticLevel::Error)
     );
 }
+
+/// A diagnostic reads `LEVEL [RULE]: MESSAGE`; levels are lowercase words.
+#[test]
+fn diagnostics_display_level_rule_and_message() {
+    let bad = r#"{"Version": "2012-10-18", "Statement": {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"}}"#;
+    let f = fires(bad, "TPV-VERSION");
+    assert_eq!(
+        f.to_string(),
+        format!("{} [TPV-VERSION]: {}", f.level, f.message)
+    );
+    assert!(!f.message.is_empty());
+    assert_eq!(DiagnosticLevel::Error.to_string(), "error");
+    assert_eq!(DiagnosticLevel::Warning.to_string(), "warning");
+    assert_eq!(DiagnosticLevel::Info.to_string(), "info");
+    assert!(f.to_string().starts_with("error [TPV-VERSION]: "), "{f}");
+}
