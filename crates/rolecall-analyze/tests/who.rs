@@ -324,3 +324,40 @@ fn eks_namespace_wildcard_admits_other_namespaces() {
         .unwrap();
     assert_ne!(parsed[0].1, "shop", "{sub}");
 }
+
+/// `max_search` counts steps: a limit of one allows the one step a single
+/// statement takes.
+#[test]
+fn a_search_limit_of_one_answers_a_single_statement() {
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:sub":"repo:acme/app:ref:refs/heads/main"}}}}}}"#
+    ));
+    let limits = rolecall_analyze::Limits {
+        max_search: 1,
+        ..rolecall_analyze::Limits::default()
+    };
+    let w = Analyzer::new(limits).witness(&p).unwrap().unwrap();
+    assert_eq!(evaluate(&p, &w.request), Decision::Allow);
+}
+
+/// Trusted tenants whose names are longer than the whole policy: the
+/// answer does not depend on how long the trusted names are.
+#[test]
+fn long_trusted_names_do_not_change_the_answer() {
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:sub":"repo:acme/app:ref:refs/heads/main"}}}}}}"#
+    ));
+    for trusted in [
+        vec!["acme".to_owned()],
+        vec!["acme".to_owned(), "x".repeat(3_000)],
+    ] {
+        let out = Analyzer::default().admits_outside(&p, &trusted).unwrap();
+        assert!(!out.admits_outsiders(), "{}", trusted.len());
+    }
+    for trusted in [vec!["other".to_owned()], vec!["y".repeat(3_000)]] {
+        let out = Analyzer::default().admits_outside(&p, &trusted).unwrap();
+        assert!(out.admits_outsiders(), "{}", trusted[0].len());
+    }
+}
