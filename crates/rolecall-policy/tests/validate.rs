@@ -814,3 +814,24 @@ fn diagnostics_display_level_rule_and_message() {
     assert_eq!(DiagnosticLevel::Info.to_string(), "info");
     assert!(f.to_string().starts_with("error [TPV-VERSION]: "), "{f}");
 }
+
+/// Messages name a statement by its `Sid`, or by its index when it has none.
+#[test]
+fn messages_name_statements_by_sid_or_index() {
+    let two = r#"{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"},
+        {"Sid": "Second", "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"},
+        {"Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"}]}"#;
+    let messages: Vec<String> = findings(two)
+        .into_iter()
+        .filter(|f| f.message.contains("`Effect` is missing"))
+        .map(|f| f.message)
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "statement `Second`: `Effect` is missing",
+            "statement 2: `Effect` is missing"
+        ]
+    );
+}
