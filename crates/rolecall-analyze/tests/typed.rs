@@ -157,3 +157,26 @@ fn ip_ranges() {
         ])
     );
 }
+
+/// `Bool` and `Null` keys are finite sets (true, false, other text; present
+/// or absent): one value is new access over another, and no value over
+/// itself.
+#[test]
+fn bool_and_null_values() {
+    let k = "aws:MultiFactorAuthPresent";
+    let bool_is = |v: &str| format!(r#"{{"Bool":{{"{k}":"{v}"}}}}"#);
+    let null_is = |v: &str| format!(r#"{{"Null":{{"{k}":"{v}"}}}}"#);
+    assert!(new_access(&bool_is("true"), &bool_is("true")).is_none());
+    let w = new_access(&bool_is("true"), &bool_is("false")).unwrap();
+    assert_eq!(value_of(&w, k).as_deref(), Some("true"));
+    let w = new_access(&bool_is("false"), &bool_is("true")).unwrap();
+    assert_eq!(value_of(&w, k).as_deref(), Some("false"));
+    assert!(new_access(&null_is("true"), &null_is("true")).is_none());
+    // `Null: true` is the key's absence; `Null: false` its presence.
+    let w = new_access(&null_is("true"), &null_is("false")).unwrap();
+    assert_eq!(value_of(&w, k), None);
+    let w = new_access(&null_is("false"), &null_is("true")).unwrap();
+    assert!(value_of(&w, k).is_some());
+    // A present `true` is inside `Null: false`, so no new access.
+    assert!(new_access(&bool_is("true"), &null_is("false")).is_none());
+}

@@ -815,13 +815,14 @@ fn diagnostics_display_level_rule_and_message() {
     assert!(f.to_string().starts_with("error [TPV-VERSION]: "), "{f}");
 }
 
-/// Messages name a statement by its `Sid`, or by its index when it has none.
+/// Messages name a statement by its `Sid`, or by its index (from 0) when it has none.
 #[test]
 fn messages_name_statements_by_sid_or_index() {
     let two = r#"{"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"},
         {"Sid": "Second", "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"},
-        {"Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"}]}"#;
+        {"Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"},
+        {"Sid": "", "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"}]}"#;
     let messages: Vec<String> = findings(two)
         .into_iter()
         .filter(|f| f.message.contains("`Effect` is missing"))
@@ -831,7 +832,9 @@ fn messages_name_statements_by_sid_or_index() {
         messages,
         [
             "statement `Second`: `Effect` is missing",
-            "statement 2: `Effect` is missing"
+            "statement 2: `Effect` is missing",
+            // An empty `Sid` names nothing.
+            "statement 3: `Effect` is missing"
         ]
     );
 }
