@@ -862,3 +862,76 @@ fn inspect_and_call_share_the_token_checks() {
         "1 validation error detected: Value at 'webIdentityToken' failed to satisfy constraint: Member must have length less than or equal to 20000"
     );
 }
+
+/// Error codes read as STS spells them (also their JSON form); checks have stable kebab-case
+/// names (also their JSON form); an error displays as `CODE: MESSAGE`.
+#[test]
+fn codes_and_checks_have_stable_names() {
+    for (code, name) in [
+        (StsErrorCode::ValidationError, "ValidationError"),
+        (StsErrorCode::InvalidIdentityToken, "InvalidIdentityToken"),
+        (StsErrorCode::ExpiredTokenException, "ExpiredTokenException"),
+        (StsErrorCode::AccessDenied, "AccessDenied"),
+    ] {
+        assert_eq!(code.as_str(), name);
+        assert_eq!(serde_json::to_value(code).unwrap(), name);
+    }
+    for (check, name) in [
+        (Check::Parameters, "parameters"),
+        (Check::TokenFormat, "token-format"),
+        (Check::Issuer, "issuer"),
+        (Check::VerificationKey, "verification-key"),
+        (Check::Signature, "signature"),
+        (Check::Audience, "audience"),
+        (Check::Expiry, "expiry"),
+        (Check::NotBefore, "not-before"),
+        (Check::Claims, "claims"),
+        (Check::Authorization, "authorization"),
+    ] {
+        assert_eq!(check.as_str(), name);
+        assert_eq!(serde_json::to_value(check).unwrap(), name);
+    }
+    let mut claims = eks_claims();
+    claims["sub"] = json!("system:serviceaccount:default:app");
+    let result = run(&sign(&claims));
+    assert_eq!(
+        result.error().unwrap().to_string(),
+        "AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity"
+    );
+}
+
+/// The claim table given to the builder is the one used, in any order of the builder's calls.
+#[test]
+fn the_builder_keeps_the_claim_rules_given() {
+    let keys = keys();
+    let (policy, registry) = (gh_policy(), providers());
+    let token = sign(&gh_claims());
+    for rules in [
+        rolecall_eval::claims::ClaimRules::default(),
+        rolecall_eval::claims::ClaimRules::pre_2026(),
+    ] {
+        let input = CallInput::builder()
+            .rules(rules)
+            .role_arn(ROLE)
+            .policy(&policy)
+            .token(&token)
+            .providers(&registry)
+            .keys(&keys)
+            .now(NOW)
+            .build()
+            .unwrap();
+        assert_eq!(input.rules, rules);
+        let later = CallInput::builder()
+            .role_arn(ROLE)
+            .policy(&policy)
+            .token(&token)
+            .providers(&registry)
+            .keys(&keys)
+            .now(NOW)
+            .rules(rules)
+            .build()
+            .unwrap();
+        assert_eq!(later.rules, rules);
+        assert!(assume_role_with_web_identity(&later).is_success());
+    }
+}
