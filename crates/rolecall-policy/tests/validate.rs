@@ -291,6 +291,26 @@ fn variable_syntax() {
     let f = fires(&v08, "TPV-VARIABLE-IN-2008");
     assert_eq!(f.class, FindingClass::Advice);
     quiet(&v12, "TPV-VARIABLE-IN-2008");
+    // The warning needs all of: 2008-10-17, an operator that would read
+    // variables under 2012-10-17, and `${` in the value.
+    let in_2008 =
+        |op: &str, key: &str, value: &str| cond(op, key, value).replace("2012-10-17", "2008-10-17");
+    quiet(
+        &in_2008("StringEquals", "aws:x", r#""no variable""#),
+        "TPV-VARIABLE-IN-2008",
+    );
+    quiet(
+        &in_2008("NumericEquals", "aws:x", r#""${x}""#),
+        "TPV-VARIABLE-IN-2008",
+    );
+    quiet(
+        &cond("NumericEquals", "aws:x", r#""${x}""#),
+        "TPV-VARIABLE-IN-2008",
+    );
+    fires(
+        &in_2008("StringLike", "aws:x", r#""a${x}""#),
+        "TPV-VARIABLE-IN-2008",
+    );
     // Numeric, Date, IP and Binary operators never read variables.
     quiet(
         &cond("IpAddress", "aws:SourceIp", r#""${x""#),
