@@ -180,3 +180,45 @@ fn bool_and_null_values() {
     // A present `true` is inside `Null: false`, so no new access.
     assert!(new_access(&bool_is("true"), &null_is("false")).is_none());
 }
+
+/// The count of a one-value Numeric or Date condition is one: `0` and `-0`
+/// are one number, an instant is one instant.
+#[test]
+fn a_single_number_or_instant_counts_one() {
+    for condition in [
+        r#"{"NumericEquals":{"sts:DurationSeconds":"0"}}"#,
+        r#"{"NumericEquals":{"sts:DurationSeconds":"-0"}}"#,
+        r#"{"NumericEquals":{"sts:DurationSeconds":"3600"}}"#,
+        r#"{"DateEquals":{"aws:CurrentTime":"2020-01-01T00:00:00Z"}}"#,
+        r#"{"DateEquals":{"aws:CurrentTime":"1577836800"}}"#,
+    ] {
+        let p = policy(condition);
+        let who = Analyzer::default().who(&p).unwrap();
+        let seg = &who.principals[0].admitted[0].segments[0];
+        assert_eq!(seg.count, rolecall_analyze::Count::Finite(1), "{condition}");
+    }
+    // [-1, 1]: the doubles of (0, 1] (as many as 1.0's bit pattern says),
+    // their negatives, and zero once although `-0` and `0` are two doubles.
+    let p = policy(
+        r#"{"NumericGreaterThanEquals":{"sts:DurationSeconds":"-1"},"NumericLessThanEquals":{"sts:DurationSeconds":"1"}}"#,
+    );
+    let who = Analyzer::default().who(&p).unwrap();
+    let seg = &who.principals[0].admitted[0].segments[0];
+    let positive = u128::from(1.0f64.to_bits());
+    assert_eq!(seg.count, rolecall_analyze::Count::Finite(2 * positive + 1));
+}
+
+/// In an ARN pattern a wildcard of the resource (the sixth part) may cross
+/// `:`; those of the other parts may not.
+#[test]
+fn arn_resource_wildcards_cross_colons() {
+    let k = "aws:SourceArn";
+    let like = |v: &str| format!(r#"{{"ArnLike":{{"{k}":"{v}"}}}}"#);
+    // Every `b/*:*` resource is a `b/*` resource.
+    assert!(new_access(&like("arn:aws:s3:::b/*:*"), &like("arn:aws:s3:::b/*")).is_none());
+    let w = new_access(&like("arn:aws:s3:::b/*"), &like("arn:aws:s3:::b/*:*")).unwrap();
+    assert!(!value_of(&w, k).unwrap()["arn:aws:s3:::b/".len()..].contains(':'));
+    // The region (fourth part) does not take a `:` from its wildcard.
+    let w = new_access(&like("arn:aws:s3:*::b"), &like("arn:aws:s3:us-east-1::b")).unwrap();
+    assert_eq!(value_of(&w, k).unwrap().matches(':').count(), 5);
+}
