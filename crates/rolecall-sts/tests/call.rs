@@ -336,6 +336,9 @@ fn not_before_in_the_future() {
     assert_eq!(result.error().unwrap().check, Check::NotBefore);
     claims["nbf"] = json!(NOW + 299);
     assert!(run(&sign(&claims)).is_success());
+    // The skew is inclusive: `nbf` exactly 300 s ahead is accepted.
+    claims["nbf"] = json!(NOW + 300);
+    assert!(run(&sign(&claims)).is_success());
 }
 
 #[test]
@@ -934,4 +937,56 @@ fn the_builder_keeps_the_claim_rules_given() {
         assert_eq!(later.rules, rules);
         assert!(assume_role_with_web_identity(&later).is_success());
     }
+}
+
+/// The cause of an issuer no provider matches: a provider of another issuer in another account
+/// is not "the same provider elsewhere"; the `https://` note only for an issuer without it; the
+/// registered providers listed up to ten, then counted.
+#[test]
+fn unregistered_issuer_causes() {
+    let cause = |registry: &ProviderRegistry, claims: &Value| {
+        let result = run_with(&sign(claims), &irsa_policy(), registry, NOW);
+        let error = result.error().unwrap().clone();
+        assert_eq!(error.check, Check::Issuer, "{error:#?}");
+        error.cause
+    };
+    let other_issuer_elsewhere = ProviderRegistry::from_json(&format!(
+        r#"{{"account": "444455556666", "providers": [{{"url": "https://{GH}", "client_ids": ["sts.amazonaws.com"]}}]}}"#
+    ))
+    .unwrap();
+    let c = cause(&other_issuer_elsewhere, &eks_claims());
+    assert!(
+        c.starts_with(&format!(
+            "issuer `https://{EKS}` equals the url of no IAM OIDC provider of account {ACCOUNT}"
+        )),
+        "{c}"
+    );
+    assert!(!c.contains("must start with"), "{c}");
+    let mut plain = eks_claims();
+    plain["iss"] = json!(EKS);
+    let c = cause(&other_issuer_elsewhere, &plain);
+    assert!(c.contains("; the issuer must start with `https://`"), "{c}");
+
+    let listed = |n: usize| {
+        let providers: Vec<String> = (0..n)
+            .map(|i| {
+                format!(r#"{{"url": "https://idp{i}.example.com", "client_ids": ["sts.amazonaws.com"]}}"#)
+            })
+            .collect();
+        let registry = ProviderRegistry::from_json(&format!(
+            r#"{{"account": "{ACCOUNT}", "providers": [{}]}}"#,
+            providers.join(",")
+        ))
+        .unwrap();
+        cause(&registry, &eks_claims())
+    };
+    let ten = listed(10);
+    assert!(ten.contains("https://idp9.example.com"), "{ten}");
+    assert!(!ten.contains("more"), "{ten}");
+    let eleven = listed(11);
+    assert!(
+        eleven.ends_with("https://idp9.example.com (account 111122223333), and 1 more]"),
+        "{eleven}"
+    );
+    assert!(!eleven.contains("https://idp10.example.com"), "{eleven}");
 }
