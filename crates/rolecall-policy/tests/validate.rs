@@ -735,6 +735,19 @@ fn cognito_and_google_guardrails() {
         ),
         "TPV-GOOGLE-NO-APPID",
     );
+    // Only an application id pins the application, and only with a value.
+    for condition in [
+        r#"{"StringEquals": {"accounts.google.com:sub": "1234567890"}}"#,
+        r#"{"StringEquals": {"accounts.google.com:aud": []}}"#,
+    ] {
+        fires(
+            &builtin(
+                "accounts.google.com",
+                &format!(r#", "Condition": {condition}"#),
+            ),
+            "TPV-GOOGLE-NO-APPID",
+        );
+    }
 }
 
 #[test]
