@@ -871,3 +871,27 @@ fn messages_name_statements_by_sid_or_index() {
         ]
     );
 }
+
+/// The trust policy quota counts the compact rendering's chars: a policy of exactly 2,048 is
+/// within it, 2,049 is over; a tree with no source text (built, not parsed) is counted too.
+#[test]
+fn size_over_quota_at_the_boundary() {
+    use rolecall_policy::validate::{policy_size, size_over_quota, TRUST_POLICY_QUOTA};
+    let with_sid = |sid_len: usize| {
+        let text = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "{}", "Effect": "Allow", "Principal": {{"AWS": "111122223333"}}, "Action": "sts:AssumeRole"}}]}}"#,
+            "S".repeat(sid_len)
+        );
+        rolecall_policy::parse(&text).unwrap()
+    };
+    let base = policy_size(&with_sid(1));
+    let at_quota = with_sid(1 + TRUST_POLICY_QUOTA - base);
+    assert_eq!(policy_size(&at_quota), TRUST_POLICY_QUOTA);
+    assert_eq!(size_over_quota(&at_quota), None);
+    let over = with_sid(2 + TRUST_POLICY_QUOTA - base);
+    assert_eq!(size_over_quota(&over), Some(TRUST_POLICY_QUOTA + 1));
+    // No source span: the size is counted, not bounded by the source's length.
+    let mut built = over.clone();
+    built.span = rolecall_policy::Span::SYNTHETIC;
+    assert_eq!(size_over_quota(&built), Some(TRUST_POLICY_QUOTA + 1));
+}
