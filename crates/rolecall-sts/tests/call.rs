@@ -605,6 +605,35 @@ fn inspect_reports_keys_and_oddities() {
         claims: vec!["kubernetes.io".into()]
     }));
     assert_eq!(report.actions, ["sts:AssumeRoleWithWebIdentity"]);
+    // Which notes refuse the token by themselves, and how they read.
+    for n in &report.notes {
+        let refuses = !matches!(
+            n,
+            Note::AudienceArray { .. } | Note::ClaimsNotExposed { .. }
+        );
+        assert_eq!(n.refuses(), refuses, "{n:?}");
+        assert!(!n.describe().is_empty(), "{n:?}");
+    }
+    let expired = Note::Expired {
+        exp: NOW - 400,
+        now: NOW,
+    };
+    assert_eq!(
+        expired.describe(),
+        format!(
+            "expired: exp {} is 400 s before now {NOW} (STS allows 300 s): ExpiredTokenException",
+            NOW - 400
+        )
+    );
+
+    // No `exp` at all: refused, whatever the clock.
+    let mut claims = eks_claims();
+    claims.as_object_mut().unwrap().remove("exp");
+    for now in [Some(NOW), None] {
+        let report = inspect(&sign(&claims), &ClaimRules::default(), None, now);
+        assert!(report.notes.contains(&Note::NoExpiry), "{:?}", report.notes);
+        assert_eq!(Note::NoExpiry.describe(), "no `exp` claim: refused");
+    }
 
     // A fresh GitHub token: exposed 2026 claims, no notes about them.
     let report = inspect(&sign(&gh_claims()), &ClaimRules::default(), None, Some(NOW));
