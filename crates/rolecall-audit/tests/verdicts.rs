@@ -758,3 +758,37 @@ fn two_issuers_in_one_statement_are_judged_apart() {
     assert!(apart.iter().any(|k| k.3.is_some()), "{apart:?}");
     assert_eq!(together, apart);
 }
+
+/// When the `sub` values together are too complex for the analyzer (three `*X` + eleven `?`
+/// patterns: their union needs more than 10,000 states) but each alone is not, they are analysed
+/// one by one: the breadth is reported, not "cannot tell".
+#[test]
+fn values_too_complex_together_are_analysed_one_by_one() {
+    let q = "?".repeat(11);
+    let values: Vec<String> = ["a", "b", "c"]
+        .iter()
+        .map(|c| format!(r#""repo:acme/app:ref:refs/heads/*{c}{q}""#))
+        .collect();
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}},
+        "StringLike":{{"token.actions.githubusercontent.com:sub":[{}]}}}}}}"#,
+        values.join(",")
+    ));
+    let f = run(&p);
+    assert!(
+        f.iter().all(|f| f.rule != RuleId::Unanalysable),
+        "{:?}",
+        rules(&f)
+    );
+    // `*a???????????` after `refs/heads/` admits branches that merely end so.
+    let prefix = f
+        .iter()
+        .find(|f| f.rule == RuleId::GhaBranchPrefix)
+        .unwrap_or_else(|| panic!("{:?}", rules(&f)));
+    assert!(
+        prefix.message.contains("refs/heads/*a"),
+        "{}",
+        prefix.message
+    );
+}
