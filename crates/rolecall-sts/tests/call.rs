@@ -1019,3 +1019,32 @@ fn unregistered_issuer_causes() {
     );
     assert!(!eleven.contains("https://idp10.example.com"), "{eleven}");
 }
+
+/// `token inspect` uses STS's clock skew, inclusive, on both sides: `exp` 300 s past and `nbf`
+/// 300 s ahead are fine, one second more is noted.
+#[test]
+fn inspect_clock_skew_boundaries() {
+    use rolecall_eval::claims::ClaimRules;
+    use rolecall_sts::inspect::{inspect, Note};
+    let notes = |exp: i64, nbf: i64| {
+        let mut claims = gh_claims();
+        claims["exp"] = json!(exp);
+        claims["nbf"] = json!(nbf);
+        inspect(&sign(&claims), &ClaimRules::default(), None, Some(NOW)).notes
+    };
+    assert!(notes(NOW - 300, NOW + 300).is_empty());
+    assert_eq!(
+        notes(NOW - 301, NOW),
+        [Note::Expired {
+            exp: NOW - 301,
+            now: NOW
+        }]
+    );
+    assert_eq!(
+        notes(NOW + 60, NOW + 301),
+        [Note::NotYetValid {
+            nbf: NOW + 301,
+            now: NOW
+        }]
+    );
+}
