@@ -1048,3 +1048,25 @@ fn inspect_clock_skew_boundaries() {
         }]
     );
 }
+
+/// A token without `aud`, or with an empty list, is noted as lacking an audience.
+#[test]
+fn inspect_notes_a_missing_audience() {
+    use rolecall_eval::claims::ClaimRules;
+    use rolecall_sts::inspect::{inspect, Note};
+    for aud in [None, Some(json!([]))] {
+        let mut claims = gh_claims();
+        match &aud {
+            None => {
+                claims.as_object_mut().unwrap().remove("aud");
+            }
+            Some(v) => claims["aud"] = v.clone(),
+        }
+        let report = inspect(&sign(&claims), &ClaimRules::default(), None, Some(NOW));
+        assert!(
+            report.notes.contains(&Note::MissingAudience),
+            "{aud:?}: {:?}",
+            report.notes
+        );
+    }
+}
