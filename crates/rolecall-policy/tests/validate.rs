@@ -894,4 +894,21 @@ fn size_over_quota_at_the_boundary() {
     let mut built = over.clone();
     built.span = rolecall_policy::Span::SYNTHETIC;
     assert_eq!(size_over_quota(&built), Some(TRUST_POLICY_QUOTA + 1));
+
+    // Numbers print longer than written (`1e9` is `1000000000.0`): a source under the quota
+    // can render over it.
+    let with_numbers = |sid_len: usize| {
+        let numbers = vec!["1e9"; 20].join(",");
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"{}","Effect":"Allow","Principal":{{"AWS":"111122223333"}},"Action":"sts:AssumeRole","Condition":{{"NumericEquals":{{"aws:x":[{numbers}]}}}}}}]}}"#,
+            "S".repeat(sid_len)
+        );
+        (rolecall_policy::parse(&text).unwrap(), text.len())
+    };
+    let (p, source) = with_numbers(1);
+    let (p, source) = with_numbers(1 + TRUST_POLICY_QUOTA - 145 - source);
+    assert_eq!(source, TRUST_POLICY_QUOTA - 145);
+    let size = policy_size(&p);
+    assert!(size > TRUST_POLICY_QUOTA, "{size}");
+    assert_eq!(size_over_quota(&p), Some(size));
 }

@@ -1069,4 +1069,9 @@ fn inspect_notes_a_missing_audience() {
             report.notes
         );
     }
+    // A one-element list is one audience: nothing to note.
+    let mut claims = gh_claims();
+    claims["aud"] = json!(["sts.amazonaws.com"]);
+    let report = inspect(&sign(&claims), &ClaimRules::default(), None, Some(NOW));
+    assert!(report.notes.is_empty(), "{:?}", report.notes);
 }
