@@ -1075,3 +1075,32 @@ fn inspect_notes_a_missing_audience() {
     let report = inspect(&sign(&claims), &ClaimRules::default(), None, Some(NOW));
     assert!(report.notes.is_empty(), "{:?}", report.notes);
 }
+
+/// A key set file is read up to 1 MiB: a file of exactly that many bytes is read, one byte more
+/// is refused as too large (not read on and parsed).
+#[test]
+fn key_set_files_are_read_up_to_the_limit() {
+    use rolecall_sts::keys::MAX_DOCUMENT_BYTES;
+    let limit = usize::try_from(MAX_DOCUMENT_BYTES).unwrap();
+    assert_eq!(limit, 1024 * 1024);
+    let dir = std::env::temp_dir().join(format!("rolecall-sts-keys-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let jwks = &key().jwks;
+    for (name, len, ok) in [("at.json", limit, true), ("over.json", limit + 1, false)] {
+        let path = dir.join(name);
+        let mut text = jwks.clone();
+        text.push_str(&" ".repeat(len - jwks.len()));
+        std::fs::write(&path, &text).unwrap();
+        let read = KeySet::from_path(&path);
+        if ok {
+            assert!(read.is_ok(), "{name}: {:?}", read.err());
+        } else {
+            let e = read.err().unwrap().to_string();
+            assert!(
+                e.contains("larger than the 1048576-byte limit"),
+                "{name}: {e}"
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
