@@ -1104,3 +1104,34 @@ fn key_set_files_are_read_up_to_the_limit() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A mirror's `jwks_uri` must be `https://` and a plain path: no query or fragment, even when
+/// the file it would name is there.
+#[test]
+fn a_mirror_jwks_uri_must_be_https_and_plain() {
+    for (name, issuer, uri) in [
+        (
+            "http",
+            format!("http://{EKS}"),
+            format!("http://{EKS}/keys"),
+        ),
+        (
+            "query",
+            format!("https://{EKS}"),
+            format!("https://{EKS}/keys?v=1"),
+        ),
+        (
+            "fragment",
+            format!("https://{EKS}"),
+            format!("https://{EKS}/keys#k"),
+        ),
+    ] {
+        let dir = mirror(name, &json!({"issuer": issuer, "jwks_uri": uri}));
+        let e = KeySet::from_path(&dir).err();
+        assert!(
+            matches!(e, Some(rolecall_sts::keys::KeySetError::BadJwksUri { .. })),
+            "{name}: {e:?}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
