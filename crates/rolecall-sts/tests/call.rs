@@ -1135,3 +1135,22 @@ fn a_mirror_jwks_uri_must_be_https_and_plain() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// A key set counts its keys and names where they came from.
+#[test]
+fn key_sets_count_their_keys_and_name_their_source() {
+    let one: Value = serde_json::from_str(&key().jwks).unwrap();
+    let jwk = one["keys"][0].clone();
+    let mut second = jwk.clone();
+    second["kid"] = json!("test-key-2");
+    let two = json!({"keys": [jwk, second]}).to_string();
+    let set = KeySet::from_jwks_json(&two, "two.json").unwrap();
+    assert_eq!((set.len(), set.is_empty()), (2, false));
+    assert!(set.contains(KID) && set.contains("test-key-2"));
+    assert_eq!(set.source(), "two.json");
+    let set = KeySet::from_jwks_json(&key().jwks, "one.json").unwrap();
+    assert_eq!((set.len(), set.is_empty()), (1, false));
+    // A JWKS with no key is a (useless) key set: every token then fails at its key.
+    let empty = KeySet::from_jwks_json(r#"{"keys": []}"#, "none.json").unwrap();
+    assert_eq!((empty.len(), empty.is_empty()), (0, true));
+}
