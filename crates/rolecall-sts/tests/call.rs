@@ -1147,7 +1147,12 @@ fn key_sets_count_their_keys_and_name_their_source() {
     let set = KeySet::from_jwks_json(&two, "two.json").unwrap();
     assert_eq!((set.len(), set.is_empty()), (2, false));
     assert!(set.contains(KID) && set.contains("test-key-2"));
+    assert_eq!(set.kids(), [KID, "test-key-2"]);
     assert_eq!(set.source(), "two.json");
+    let mut no_kid = one["keys"][0].clone();
+    no_kid.as_object_mut().unwrap().remove("kid");
+    let set = KeySet::from_jwks_json(&json!({"keys": [no_kid]}).to_string(), "x").unwrap();
+    assert_eq!(set.kids(), ["(none)"]);
     let set = KeySet::from_jwks_json(&key().jwks, "one.json").unwrap();
     assert_eq!((set.len(), set.is_empty()), (1, false));
     // A JWKS with no key is a (useless) key set: every token then fails at its key.
