@@ -105,3 +105,22 @@ impl TrustPolicy {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::StatementRef;
+
+    #[test]
+    fn statements_are_named_by_index_and_sid() {
+        let named = StatementRef {
+            index: 2,
+            sid: Some("Ci".into()),
+        };
+        assert_eq!(named.to_string(), "statement 2 (`Ci`)");
+        let unnamed = StatementRef {
+            index: 0,
+            sid: None,
+        };
+        assert_eq!(unnamed.to_string(), "statement 0");
+    }
+}

@@ -182,6 +182,10 @@ fn good_irsa_token_succeeds() {
     );
     assert_eq!(ok.actions.len(), 1);
     assert_eq!(ok.actions[0].statements[0].sid.as_deref(), Some("Irsa"));
+    assert_eq!(
+        ok.actions[0].statements[0].to_string(),
+        "statement 0 (`Irsa`)"
+    );
     assert!(result.checks.iter().all(|c| c.passed));
     // JSON output carries the status tag.
     let v = serde_json::to_value(&result).unwrap();
