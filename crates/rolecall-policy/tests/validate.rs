@@ -905,7 +905,7 @@ fn size_over_quota_at_the_boundary() {
         );
         (rolecall_policy::parse(&text).unwrap(), text.len())
     };
-    let (p, source) = with_numbers(1);
+    let (_, source) = with_numbers(1);
     let (p, source) = with_numbers(1 + TRUST_POLICY_QUOTA - 145 - source);
     assert_eq!(source, TRUST_POLICY_QUOTA - 145);
     let size = policy_size(&p);
