@@ -1163,3 +1163,34 @@ fn key_sets_count_their_keys_and_name_their_source() {
     let empty = KeySet::from_jwks_json(r#"{"keys": []}"#, "none.json").unwrap();
     assert_eq!((empty.len(), empty.is_empty()), (0, true));
 }
+
+/// A provider URL is `https://` and a host: empty, path-only, query, fragment and other schemes
+/// are refused; a provider ARN is IAM's, with no region.
+#[test]
+fn malformed_provider_urls_and_arns_are_refused() {
+    for url in [
+        "https://",
+        "https:///keys",
+        "https://idp.example.com?x=1",
+        "https://idp.example.com#f",
+        "http://idp.example.com",
+    ] {
+        let json = format!(r#"{{"account": "{ACCOUNT}", "providers": [{{"url": "{url}"}}]}}"#);
+        assert!(ProviderRegistry::from_json(&json).is_err(), "{url}");
+    }
+    for arn in [
+        "arn:aws:sts::111122223333:oidc-provider/idp.example.com",
+        "arn:aws:iam:us-east-1:111122223333:oidc-provider/idp.example.com",
+        "arn:aws:iam::111122223333:role/idp.example.com",
+        "arn:aws:iam::111122223333:oidc-provider/",
+        "arn:aws:iam::111122223333:oidc-provider//keys",
+        "arn:aws:iam::111122223333:oidc-provider/idp.example.com?x=1",
+    ] {
+        let json = format!(r#"{{"OpenIDConnectProviderList": [{{"Arn": "{arn}"}}]}}"#);
+        assert!(ProviderRegistry::from_json(&json).is_err(), "{arn}");
+    }
+    let ok = format!(
+        r#"{{"OpenIDConnectProviderList": [{{"Arn": "arn:aws:iam::{ACCOUNT}:oidc-provider/idp.example.com"}}]}}"#
+    );
+    assert!(ProviderRegistry::from_json(&ok).is_ok());
+}
