@@ -440,6 +440,18 @@ fn project_id_pins_bound_the_identity() {
             "{old:#?}"
         );
     }
+    // Before 2026 `project_id` named no identity: a condition on it that always holds is low
+    // advice there (the missing `sub` pin is reported as such), high since 2026.
+    let vacuous = web(
+        GL,
+        r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com"},"StringEqualsIfExists":{"gitlab.com:project_id":"67890"}}"#,
+    );
+    let old = audit_text(&vacuous, &pre);
+    let f = old
+        .iter()
+        .find(|f| f.rule == "TP-UNSUPPORTED-CLAIM-KEY")
+        .unwrap_or_else(|| panic!("{old:#?}"));
+    assert_eq!(f.severity, rolecall_audit::Severity::Low, "{f:#?}");
 }
 
 /// A custom GitHub `sub` template (`repository_owner`, then `context`): a policy pinning a
