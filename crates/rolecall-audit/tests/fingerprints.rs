@@ -94,6 +94,10 @@ fn a_baseline_leaves_out_as_many_findings_as_it_held() {
     assert!(held >= 1, "the policy must have a finding");
     let baseline = Baseline::parse(&serde_json::to_string(&earlier).unwrap()).unwrap();
     assert_eq!(baseline.len(), held);
+    assert!(!baseline.is_empty());
+    let twice =
+        Baseline::parse(&serde_json::to_string(&audit(&["a.json", "b.json"])).unwrap()).unwrap();
+    assert_eq!(twice.len(), 2 * held);
 
     // The same file twice (each fingerprint now twice) and a new file.
     let mut now = audit(&["trust.json", "trust.json", "new.json"]);

@@ -326,6 +326,15 @@ fn ids_round_trip() {
         assert_eq!(serde_json::to_string(r).unwrap(), format!("\"{r}\""));
     }
     assert!("TP-NO-SUCH-RULE".parse::<RuleId>().is_err());
+    // Ids compare with their text both ways, and only with their own.
+    let (id, other) = (RuleId::OidcNoSub, RuleId::OidcNoCond);
+    let text: &str = id.as_str();
+    assert!(id == text);
+    assert!(text == id);
+    assert!(*text == id);
+    assert!(other != text);
+    assert!(text != other);
+    assert!(*text != other);
 }
 
 /// `--list-rules --format json`: each rule's entry carries every field of the catalogue, as
