@@ -1194,3 +1194,28 @@ fn malformed_provider_urls_and_arns_are_refused() {
     );
     assert!(ProviderRegistry::from_json(&ok).is_ok());
 }
+
+/// Merging registries: a provider first known without its account takes the account a later
+/// input gives (an ARN), and is then found in that account only.
+#[test]
+fn merged_providers_learn_their_account() {
+    let mut registry = ProviderRegistry::from_json(&format!(
+        r#"{{"providers": [{{"url": "https://{EKS}", "client_ids": ["sts.amazonaws.com"]}}]}}"#
+    ))
+    .unwrap();
+    let issuer = format!("https://{EKS}");
+    assert!(registry.find(&issuer, "444455556666").is_some());
+    let listed = ProviderRegistry::from_json(&format!(
+        r#"{{"OpenIDConnectProviderList": [{{"Arn": "arn:aws:iam::{ACCOUNT}:oidc-provider/{EKS}"}}]}}"#
+    ))
+    .unwrap();
+    registry.merge(listed).unwrap();
+    assert_eq!(registry.providers().len(), 1);
+    let p = registry.find(&issuer, ACCOUNT).unwrap();
+    assert_eq!(p.account.as_deref(), Some(ACCOUNT));
+    assert_eq!(
+        p.client_ids.as_deref(),
+        Some(&["sts.amazonaws.com".to_owned()][..])
+    );
+    assert!(registry.find(&issuer, "444455556666").is_none());
+}
