@@ -364,3 +364,19 @@ fn the_catalogue_json_carries_every_field_of_every_rule() {
         );
     }
 }
+
+/// docs/RULES.md is the catalogue's Markdown, as generated (the CLI test checks the command
+/// that writes it; this checks the library's text, every rule with its own section).
+#[test]
+fn the_catalogue_markdown_is_docs_rules_md() {
+    let md = rolecall_audit::rules::catalogue_markdown();
+    assert_eq!(md, include_str!("../../../docs/RULES.md"));
+    for r in RULES {
+        assert_eq!(
+            md.matches(&format!("\n## {}\n", r.id)).count(),
+            1,
+            "{}",
+            r.id
+        );
+    }
+}

@@ -1219,3 +1219,21 @@ fn merged_providers_learn_their_account() {
     );
     assert!(registry.find(&issuer, "444455556666").is_none());
 }
+
+/// Two inputs that disagree on a provider's account or client IDs are an error; agreeing ones
+/// merge.
+#[test]
+fn conflicting_providers_are_refused() {
+    let with = |account: &str, client: &str| {
+        ProviderRegistry::from_json(&format!(
+            r#"{{"account": "{account}", "providers": [{{"url": "https://{EKS}", "client_ids": ["{client}"]}}]}}"#
+        ))
+        .unwrap()
+    };
+    let base = || with(ACCOUNT, "sts.amazonaws.com");
+    assert!(base().merge(with(ACCOUNT, "sts.amazonaws.com")).is_ok());
+    assert!(base()
+        .merge(with("444455556666", "sts.amazonaws.com"))
+        .is_err());
+    assert!(base().merge(with(ACCOUNT, "other-client")).is_err());
+}
