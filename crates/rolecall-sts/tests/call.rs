@@ -995,6 +995,8 @@ fn unregistered_issuer_causes() {
         "{c}"
     );
     assert!(!c.contains("must start with"), "{c}");
+    // Another issuer is no near miss of this one.
+    assert!(!c.contains("differs only"), "{c}");
     let mut plain = eks_claims();
     plain["iss"] = json!(EKS);
     let c = cause(&other_issuer_elsewhere, &plain);
@@ -1236,4 +1238,36 @@ fn conflicting_providers_are_refused() {
         .merge(with("444455556666", "sts.amazonaws.com"))
         .is_err());
     assert!(base().merge(with(ACCOUNT, "other-client")).is_err());
+}
+
+/// The input forms a provider file can take are named as the AWS CLI commands that print them.
+#[test]
+fn provider_forms_are_named_by_their_command() {
+    use rolecall_sts::providers::ProviderForm;
+    for (form, name) in [
+        (
+            ProviderForm::ListProviders,
+            "list-open-id-connect-providers",
+        ),
+        (ProviderForm::GetProvider, "get-open-id-connect-provider"),
+        (
+            ProviderForm::GetProviderArray,
+            "get-open-id-connect-provider array",
+        ),
+        (ProviderForm::Rolecall, "rolecall"),
+    ] {
+        assert_eq!(form.to_string(), name);
+    }
+}
+
+/// STS's minimum token length is inclusive: four characters are long enough (and then not a
+/// JWT), three are refused as too short.
+#[test]
+fn the_token_length_minimum_is_inclusive() {
+    use rolecall_eval::claims::ClaimRules;
+    use rolecall_sts::inspect::inspect;
+    let four = inspect("a.bc", &ClaimRules::default(), None, None);
+    assert!(four.refused.is_none() && four.error.is_some(), "{four:?}");
+    let three = inspect("a.b", &ClaimRules::default(), None, None);
+    assert!(three.refused.is_some(), "{three:?}");
 }
