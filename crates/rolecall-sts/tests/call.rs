@@ -1271,3 +1271,21 @@ fn the_token_length_minimum_is_inclusive() {
     let three = inspect("a.b", &ClaimRules::default(), None, None);
     assert!(three.refused.is_some(), "{three:?}");
 }
+
+/// The latest NumericDate read is 9999-12-31T23:59:59Z, fraction included (the whole seconds
+/// count); one second later is unusable.
+#[test]
+fn numeric_dates_are_read_up_to_the_last_second_of_9999() {
+    use rolecall_sts::token::{numeric_date, MAX_NUMERIC_DATE};
+    assert_eq!(MAX_NUMERIC_DATE, 253_402_300_799);
+    for (v, want) in [
+        (json!(253_402_300_799i64), Some(253_402_300_799)),
+        (json!(253_402_300_799.5), Some(253_402_300_799)),
+        (json!(0), Some(0)),
+    ] {
+        assert_eq!(numeric_date(&json!({ "exp": v }), "exp"), Ok(want), "{v}");
+    }
+    for v in [json!(253_402_300_800i64), json!(253_402_300_800.0)] {
+        assert!(numeric_date(&json!({ "exp": v }), "exp").is_err(), "{v}");
+    }
+}
