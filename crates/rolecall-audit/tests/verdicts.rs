@@ -780,3 +780,101 @@ fn values_too_complex_together_are_analysed_one_by_one() {
         prefix.message
     );
 }
+
+/// `sts:TagSession` beside conditions on the issuer's keys is advised about; without such
+/// conditions there is nothing to say.
+#[test]
+fn tag_session_advice_needs_issuer_key_conditions() {
+    let with_tag = |blocks: &str| {
+        policy(&gh_allow(blocks).replace(
+            r#""Action":"sts:AssumeRoleWithWebIdentity""#,
+            r#""Action":["sts:AssumeRoleWithWebIdentity","sts:TagSession"]"#,
+        ))
+    };
+    let f = run(&with_tag(
+        r#""StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":"repo:acme/app:ref:refs/heads/main"}"#,
+    ));
+    assert!(
+        f.iter().any(|f| f.rule == RuleId::TagsessionScope),
+        "{:?}",
+        rules(&f)
+    );
+    let f = run(&with_tag(r#""StringEquals":{"aws:SourceIdentity":"x"}"#));
+    assert!(
+        f.iter().all(|f| f.rule != RuleId::TagsessionScope),
+        "{:?}",
+        rules(&f)
+    );
+}
+
+/// A set operator on GitHub's always-present, single-valued `sub` works as the plain operator:
+/// advice that it is fragile, and the subject counts as pinned.
+#[test]
+fn set_operators_on_sub_pin_it_with_advice() {
+    for op in ["ForAnyValue:StringEquals", "ForAllValues:StringEquals"] {
+        let f = run(&policy(&gh_allow(&format!(
+            r#""StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}},"{op}":{{"token.actions.githubusercontent.com:sub":"repo:acme/app:ref:refs/heads/main"}}"#
+        ))));
+        assert!(
+            f.iter().any(
+                |f| f.rule == RuleId::SetOpSingleValued && f.message.contains("always present")
+            ),
+            "{op}: {:?}",
+            rules(&f)
+        );
+        assert!(
+            f.iter().all(|f| f.rule != RuleId::OidcNoSub),
+            "{op}: {:?}",
+            rules(&f)
+        );
+    }
+}
+
+/// SAML statements have their own rules: the OIDC "no identity pinned" finding is not one.
+#[test]
+fn saml_statements_get_no_oidc_identity_finding() {
+    let p = policy(
+        r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:saml-provider/Okta"},"Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}"#,
+    );
+    let f = run(&p);
+    assert!(
+        f.iter()
+            .all(|f| f.rule != RuleId::OidcNoSub && f.verdict != Verdict::Open),
+        "{:?}",
+        rules(&f)
+    );
+}
+
+/// A `StringLike` on an AWS key whose only value is `*` only asserts the key is present.
+#[test]
+fn a_lone_star_pattern_is_a_tautological_guard() {
+    let f = run(&policy(
+        r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"sts:AssumeRole","Condition":{"StringLike":{"aws:PrincipalArn":"*"}}}"#,
+    ));
+    assert!(
+        f.iter().any(|f| f.rule == RuleId::TautologicalGuard),
+        "{:?}",
+        rules(&f)
+    );
+}
+
+/// `ForAllValues` on a claim the token may lack is true without it; `ForAnyValue` is false
+/// without it, so only the first is called vacuous.
+#[test]
+fn only_for_all_values_is_vacuous_on_an_absent_claim() {
+    let with = |op: &str| {
+        run(&policy(&gh_allow(&format!(
+            r#""StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":"repo:acme/app:environment:prod"}},"{op}":{{"token.actions.githubusercontent.com:environment":"prod"}}"#
+        ))))
+    };
+    let vacuous = |f: &[Finding]| {
+        f.iter().any(|f| {
+            f.message
+                .contains("true whenever the token lacks the claim")
+        })
+    };
+    let f = with("ForAllValues:StringEquals");
+    assert!(vacuous(&f), "{:?}", rules(&f));
+    let f = with("ForAnyValue:StringEquals");
+    assert!(!vacuous(&f), "{:?}", rules(&f));
+}
