@@ -19,6 +19,33 @@ fn rules(f: &[Finding]) -> Vec<(RuleId, Verdict)> {
     f.iter().map(|f| (f.rule, f.verdict)).collect()
 }
 
+/// The finding of `rule`; fails listing the rules found when there is none.
+fn finding(f: &[Finding], rule: RuleId) -> &Finding {
+    f.iter()
+        .find(|f| f.rule == rule)
+        .unwrap_or_else(|| panic!("no {rule}: {:?}", rules(f)))
+}
+
+/// Fails unless `rule` is among the findings.
+#[track_caller]
+fn assert_fires(f: &[Finding], rule: RuleId) {
+    assert!(
+        f.iter().any(|f| f.rule == rule),
+        "no {rule}: {:?}",
+        rules(f)
+    );
+}
+
+/// Fails if `rule` is among the findings.
+#[track_caller]
+fn assert_quiet(f: &[Finding], rule: RuleId) {
+    assert!(
+        f.iter().all(|f| f.rule != rule),
+        "{rule} fired: {:?}",
+        rules(f)
+    );
+}
+
 fn policy(statements: &str) -> String {
     format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)
 }
@@ -39,10 +66,7 @@ fn org_wide_sub_under_for_all_values_is_org_wide() {
         "ForAllValues:StringLike":{"token.actions.githubusercontent.com:sub":"repo:acme/*"}"#,
     ));
     let f = run(&p);
-    let wide = f
-        .iter()
-        .find(|f| f.rule == RuleId::GhaOrgWide)
-        .unwrap_or_else(|| panic!("{:?}", rules(&f)));
+    let wide = finding(&f, RuleId::GhaOrgWide);
     assert_eq!(wide.verdict, Verdict::Open);
     assert!(wide.message.contains("repo:acme/"), "{}", wide.message);
     // Spelled plainly, the same set gets the same rule.
@@ -123,10 +147,7 @@ fn inert_extra_action_on_a_service_principal_is_not_broken() {
         r#"{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":["sts:AssumeRole","sts:AssumeRoleWithWebIdentity"]}"#,
     );
     let f = run(&p);
-    let m = f
-        .iter()
-        .find(|f| f.rule == RuleId::ActionPrincipalMismatch)
-        .unwrap_or_else(|| panic!("{:?}", rules(&f)));
+    let m = finding(&f, RuleId::ActionPrincipalMismatch);
     assert_eq!(m.verdict, Verdict::Advice);
     // With no usable action the statement is broken.
     let only = p.replace(
@@ -145,16 +166,8 @@ fn gitlab_project_any_ref_is_not_group_wide() {
         "Condition":{"StringEquals":{"gitlab.com:aud":"https://gitlab.com"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:*"}}}"#,
     );
     let f = run(&p);
-    assert!(
-        f.iter().all(|f| f.rule != RuleId::GitlabGroupWide),
-        "{:?}",
-        rules(&f)
-    );
-    assert!(
-        f.iter().any(|f| f.rule == RuleId::GitlabAnyRef),
-        "{:?}",
-        rules(&f)
-    );
+    assert_quiet(&f, RuleId::GitlabGroupWide);
+    assert_fires(&f, RuleId::GitlabAnyRef);
 }
 
 #[test]
@@ -166,11 +179,7 @@ fn circleci_v2_subject_is_satisfiable() {
         "StringLike":{{"oidc.circleci.com/org/{org}:sub":"org/{org}/project/7a1b2c3d-0a0c-4a1b-9a4e-4c7a1b2c3d4e/user/*/vcs-origin/github.com/acme/app/vcs-ref/refs/heads/main"}}}}}}"#
     ));
     let f = run(&p);
-    assert!(
-        f.iter().all(|f| f.rule != RuleId::SubUnsatisfiable),
-        "{:?}",
-        rules(&f)
-    );
+    assert_quiet(&f, RuleId::SubUnsatisfiable);
 }
 
 #[test]
@@ -305,10 +314,7 @@ fn an_issuer_without_a_known_grammar_is_never_silent() {
         ))
     };
     let f = run(&p("project:acme-*"));
-    let unknown = f
-        .iter()
-        .find(|f| f.rule == RuleId::SubGrammarUnknown)
-        .unwrap_or_else(|| panic!("{:?}", rules(&f)));
+    let unknown = finding(&f, RuleId::SubGrammarUnknown);
     // The witness is the analyzer's, over all strings.
     let w = unknown.witness.as_deref().unwrap();
     assert!(w.starts_with("project:acme-"), "{w}");
@@ -448,16 +454,8 @@ fn gitlab_group_wildcard_stays_inside_the_group() {
         "Condition":{"StringEquals":{"gitlab.com:aud":"https://gitlab.com"},"StringLike":{"gitlab.com:sub":"project_path:acme/*:ref_type:branch:ref:main"}}}"#,
     );
     let f = run(&p);
-    assert!(
-        f.iter().any(|f| f.rule == RuleId::GitlabGroupWide),
-        "{:?}",
-        rules(&f)
-    );
-    assert!(
-        f.iter().all(|f| f.rule != RuleId::OidcSubAnyOwner),
-        "{:?}",
-        rules(&f)
-    );
+    assert_fires(&f, RuleId::GitlabGroupWide);
+    assert_quiet(&f, RuleId::OidcSubAnyOwner);
 }
 
 /// A witness is reported only if a request with it is allowed: a foreign subject listed in the
@@ -528,11 +526,7 @@ fn a_malformed_account_names_no_account() {
     let f = run(&policy(
         r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}"#,
     ));
-    assert!(
-        f.iter().any(|f| f.rule == RuleId::AccountRootTrust),
-        "{:?}",
-        rules(&f)
-    );
+    assert_fires(&f, RuleId::AccountRootTrust);
 }
 
 /// A condition on another issuer's `sub` key in a GitHub statement is always true (the key is
@@ -588,11 +582,7 @@ fn keys_of_every_trusted_issuer_belong_to_the_statement() {
         "gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}}}}"#
     ));
     let f = run(&p);
-    assert!(
-        f.iter().all(|f| f.rule != RuleId::CondKeyProviderMismatch),
-        "{:?}",
-        rules(&f)
-    );
+    assert_quiet(&f, RuleId::CondKeyProviderMismatch);
 }
 
 /// Messages name a `sub` value with the operator of the block that holds it.
@@ -642,11 +632,7 @@ fn sts_keys_are_not_issuer_keys() {
         "StringLikeIfExists":{"sts:RoleSessionName":"ci.acme.io:*"}"#,
     ));
     let f = run(&p);
-    assert!(
-        f.iter().all(|f| f.rule != RuleId::CondKeyProviderMismatch),
-        "{:?}",
-        rules(&f)
-    );
+    assert_quiet(&f, RuleId::CondKeyProviderMismatch);
 }
 
 /// A finding about a statement's `sub` values as a whole points at those values.
@@ -657,10 +643,7 @@ fn an_unsatisfiable_sub_points_at_its_values() {
         "token.actions.githubusercontent.com:sub":"not-a-github-subject"}"#,
     ));
     let f = run(&p);
-    let broken = f
-        .iter()
-        .find(|f| f.rule == RuleId::SubUnsatisfiable)
-        .unwrap_or_else(|| panic!("{:?}", rules(&f)));
+    let broken = finding(&f, RuleId::SubUnsatisfiable);
     assert_eq!(&p[broken.span.range()], r#""not-a-github-subject""#);
     assert_eq!(broken.span.line, 2);
 }
@@ -694,10 +677,7 @@ fn name_advice_points_at_a_name_form_value() {
         "token.actions.githubusercontent.com:sub":["repo:acme@1234/app@5678:ref:refs/heads/main","repo:acme/app:ref:refs/heads/main"]}"#,
     ));
     let f = run(&p);
-    let advice = f
-        .iter()
-        .find(|f| f.rule == RuleId::NameRecycle)
-        .unwrap_or_else(|| panic!("{:?}", rules(&f)));
+    let advice = finding(&f, RuleId::NameRecycle);
     assert_eq!(
         &p[advice.span.range()],
         r#""repo:acme/app:ref:refs/heads/main""#
@@ -764,16 +744,9 @@ fn values_too_complex_together_are_analysed_one_by_one() {
         values.join(",")
     ));
     let f = run(&p);
-    assert!(
-        f.iter().all(|f| f.rule != RuleId::Unanalysable),
-        "{:?}",
-        rules(&f)
-    );
+    assert_quiet(&f, RuleId::Unanalysable);
     // `*a???????????` after `refs/heads/` admits branches that merely end so.
-    let prefix = f
-        .iter()
-        .find(|f| f.rule == RuleId::GhaBranchPrefix)
-        .unwrap_or_else(|| panic!("{:?}", rules(&f)));
+    let prefix = finding(&f, RuleId::GhaBranchPrefix);
     assert!(
         prefix.message.contains("refs/heads/*a"),
         "{}",
@@ -794,17 +767,9 @@ fn tag_session_advice_needs_issuer_key_conditions() {
     let f = run(&with_tag(
         r#""StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":"repo:acme/app:ref:refs/heads/main"}"#,
     ));
-    assert!(
-        f.iter().any(|f| f.rule == RuleId::TagsessionScope),
-        "{:?}",
-        rules(&f)
-    );
+    assert_fires(&f, RuleId::TagsessionScope);
     let f = run(&with_tag(r#""StringEquals":{"aws:SourceIdentity":"x"}"#));
-    assert!(
-        f.iter().all(|f| f.rule != RuleId::TagsessionScope),
-        "{:?}",
-        rules(&f)
-    );
+    assert_quiet(&f, RuleId::TagsessionScope);
 }
 
 /// A set operator on GitHub's always-present, single-valued `sub` works as the plain operator:
@@ -851,11 +816,7 @@ fn a_lone_star_pattern_is_a_tautological_guard() {
     let f = run(&policy(
         r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"sts:AssumeRole","Condition":{"StringLike":{"aws:PrincipalArn":"*"}}}"#,
     ));
-    assert!(
-        f.iter().any(|f| f.rule == RuleId::TautologicalGuard),
-        "{:?}",
-        rules(&f)
-    );
+    assert_fires(&f, RuleId::TautologicalGuard);
 }
 
 /// `ForAllValues` on a claim the token may lack is true without it; `ForAnyValue` is false
