@@ -478,8 +478,15 @@ fn a_witness_a_deny_refuses_is_no_finding() {
         f.iter()
             .any(|f| f.witness.as_deref() == Some("repo:evil/app:ref:refs/heads/main"))
     };
-    let open = audit_text(&policy(&allow), &options);
+    let p = policy(&allow);
+    let open = audit_text(&p, &options);
     assert!(foreign(&open), "{:?}", rules(&open));
+    // The finding points at the value that admits the witness.
+    let f = open
+        .iter()
+        .find(|f| f.witness.as_deref() == Some("repo:evil/app:ref:refs/heads/main"))
+        .unwrap();
+    assert_eq!(&p[f.span.range()], r#""repo:evil/app:ref:refs/heads/main""#);
     let denied = audit_text(&policy(&format!("{allow},{deny}")), &options);
     assert!(!foreign(&denied), "{:?}", rules(&denied));
 }
