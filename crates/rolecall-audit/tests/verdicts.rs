@@ -846,3 +846,31 @@ fn only_for_all_values_is_vacuous_on_an_absent_claim() {
     let f = with("ForAnyValue:StringEquals");
     assert!(!vacuous(&f), "{:?}", rules(&f));
 }
+
+/// Another account's root trusted without an external id: MFA required lowers the severity, a
+/// `Bool` condition on anything else does not.
+#[test]
+fn only_mfa_guards_a_foreign_root_trust() {
+    let trust = |condition: &str| {
+        run(&policy(&format!(
+            r#"{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::444455556666:root"}},"Action":"sts:AssumeRole","Condition":{condition}}}"#
+        )))
+    };
+    let severity = |f: &[Finding]| {
+        f.iter()
+            .filter(|f| {
+                f.rule == RuleId::AccountRootTrust || f.rule == RuleId::XaccountNoExternalid
+            })
+            .map(|f| f.severity)
+            .max()
+            .unwrap_or_else(|| panic!("{:?}", rules(f)))
+    };
+    let secure = trust(r#"{"Bool":{"aws:SecureTransport":"true"}}"#);
+    let mfa = trust(r#"{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#);
+    assert!(
+        severity(&secure) > severity(&mfa),
+        "{:?} / {:?}",
+        rules(&secure),
+        rules(&mfa)
+    );
+}
