@@ -1429,6 +1429,12 @@ mod tests {
         );
         assert_eq!(flow_too_deep(&quoted), None);
         assert_eq!(flow_too_deep(&format!("a: {}", "[".repeat(64))), None);
+        // A quoted scalar ends at its closing quote: brackets after it count again.
+        let after_quote = format!("a: 'x'\nb: {}", "[".repeat(65));
+        assert_eq!(
+            flow_too_deep(&after_quote),
+            Some((2, 4 + MAX_YAML_FLOW_DEPTH))
+        );
     }
 
     /// The file position of the span of `needle` (its first occurrence) in a policy's text.
