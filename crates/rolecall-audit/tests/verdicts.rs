@@ -874,3 +874,20 @@ fn only_mfa_guards_a_foreign_root_trust() {
         rules(&mfa)
     );
 }
+
+/// A statement that requires both issuers' `sub` can never match (no token carries both): it is
+/// reported as such, and its patterns are not reported as open on top.
+#[test]
+fn a_statement_requiring_two_issuers_is_broken_not_open() {
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":["{GH}","arn:aws:iam::111122223333:oidc-provider/gitlab.com"]}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringLike":{{"token.actions.githubusercontent.com:sub":"repo:acme/*","gitlab.com:sub":"project_path:acme/*"}}}}}}"#
+    ));
+    let f = run(&p);
+    assert_fires(&f, RuleId::MultiProviderOneStatement);
+    assert!(
+        f.iter().all(|f| f.verdict != Verdict::Open),
+        "{:?}",
+        rules(&f)
+    );
+}
