@@ -44,7 +44,7 @@ use rolecall_eval::{CompiledPolicy, Effect};
 use rolecall_policy::{OperatorFamily, SetQualifier};
 
 use crate::automaton::{readability, Count};
-use crate::error::{AnalysisError, Reason};
+use crate::error::AnalysisError;
 use crate::grammar::FormSpec;
 use crate::model::{action_spec, Spec};
 use crate::query::TRUST_ACTIONS;
@@ -535,16 +535,7 @@ pub(crate) fn analyse(
                         return Ok(None);
                     }
                 }
-                steps += 1;
-                if steps > limits.max_search {
-                    return Err(AnalysisError::NotExactlyAnalysable {
-                        reason: Reason::SearchTooLarge {
-                            limit: limits.max_search,
-                        },
-                        line: 0,
-                        column: 0,
-                    });
-                }
+                limits.step(&mut steps)?;
                 let mut keys = st.keys.clone();
                 if let (Some(g), Some(_)) = (spec, trusted) {
                     // Outsiders: subjects of the grammar outside every
@@ -681,16 +672,7 @@ pub(crate) fn witness(
     }
     let mut steps = 0usize;
     for st in &statements {
-        steps += 1;
-        if steps > limits.max_search {
-            return Err(AnalysisError::NotExactlyAnalysable {
-                reason: Reason::SearchTooLarge {
-                    limit: limits.max_search,
-                },
-                line: 0,
-                column: 0,
-            });
-        }
+        limits.step(&mut steps)?;
         let Some(principal) = st.principals.iter().min_by_key(|p| order_key(p)) else {
             continue;
         };

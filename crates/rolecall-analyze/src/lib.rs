@@ -102,6 +102,25 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// Counts one search step in `steps`: an error once there are more than
+    /// [`Limits::max_search`] (the finite paths and the Deny subtraction
+    /// share this budget's meaning).
+    pub(crate) fn step(&self, steps: &mut usize) -> Result<(), AnalysisError> {
+        *steps += 1;
+        if *steps > self.max_search {
+            return Err(AnalysisError::NotExactlyAnalysable {
+                reason: Reason::SearchTooLarge {
+                    limit: self.max_search,
+                },
+                line: 0,
+                column: 0,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// A request the analysis found, checked by `rolecall_eval::evaluate`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Witness {

@@ -70,17 +70,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn tick(&mut self) -> Result<(), AnalysisError> {
-        self.steps += 1;
-        if self.steps > self.limits.max_search {
-            return Err(AnalysisError::NotExactlyAnalysable {
-                reason: Reason::SearchTooLarge {
-                    limit: self.limits.max_search,
-                },
-                line: 0,
-                column: 0,
-            });
-        }
-        Ok(())
+        self.limits.step(&mut self.steps)
     }
 
     /// Whether some value of the key satisfies the conjunction.
