@@ -14,10 +14,9 @@ use crate::load::github::github_grammar;
 use crate::load::sts::load_providers;
 use crate::load::Kind;
 use crate::render::audit::{
-    list_rules, write_github, write_json, write_markdown, write_sarif, write_text,
-    write_unreadable, InputError,
+    list_rules, write_github, write_markdown, write_sarif, write_text, write_unreadable, InputError,
 };
-use crate::render::{progress, stdout, write_skipped};
+use crate::render::{progress, stdout, write_json_document, write_skipped};
 
 pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
     if args.list_rules {
@@ -135,7 +134,9 @@ pub(crate) fn run(args: &AuditArgs) -> Result<ExitCode, CliError> {
             write_text(&mut out, &report, &unreadable, hidden, &sources)?;
             write_skipped(&mut out, &skipped, args.verbose)?;
         }
-        AuditFormat::Json => write_json(&mut out, &report)?,
+        // Written straight from the report: building a `Value` first held a
+        // second copy of the whole report (see BENCHMARKS.md).
+        AuditFormat::Json => write_json_document(&mut out, &report)?,
         AuditFormat::Sarif => write_sarif(&mut out, &report)?,
         AuditFormat::Github => write_github(&mut out, &report, hidden)?,
         AuditFormat::Markdown => write_markdown(&mut out, &report, &unreadable, hidden)?,

@@ -11,7 +11,7 @@ use rolecall_audit::rules::{self, RULES};
 use rolecall_audit::{Finding, Severity};
 
 use super::diagnostic::{render, render_embedded, Diagnostic, Level, Location, Repeats};
-use super::{stdout, write_json_document};
+use super::stdout;
 use crate::args::AuditFormat;
 use crate::error::{CliError, ExitCode, STDIN_NAME};
 
@@ -135,12 +135,6 @@ pub(crate) fn write_text(
     }
     writeln!(w, ")")?;
     Ok(())
-}
-
-/// The report as JSON, written straight from it: building a `Value` first
-/// held a second copy of the whole report (see BENCHMARKS.md).
-pub(crate) fn write_json(w: &mut impl Write, report: &Report) -> Result<(), CliError> {
-    write_json_document(w, report)
 }
 
 /// The report as SARIF, result by result: the whole log as a `Value` held
