@@ -1525,6 +1525,32 @@ mod tests {
         );
     }
 
+    /// A surrogate-pair escape (`\ud83d\ude00`, twelve chars of the file) is one four-byte char
+    /// of the policy: spans after it keep their place in the file.
+    #[test]
+    fn a_surrogate_pair_escape_is_one_char_of_the_policy() {
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"aSMILEb","Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"accounts.google.com:aud":"x"}}}]}"#
+            .replace("SMILE", "\u{1F600}");
+        let escaped = serde_json::to_string(&policy)
+            .unwrap()
+            .replace('\u{1F600}', r"\ud83d\ude00");
+        assert!(escaped.contains(r"a\ud83d\ude00b"));
+        let dump = format!(
+            "{{\"RoleDetailList\": [\n {{\"Arn\": \"arn:aws:iam::111122223333:role/str\", \"AssumeRolePolicyDocument\": {escaped}}}\n]}}"
+        );
+        let out = audit_source("d.json", dump.as_bytes(), &AuditOptions::default());
+        assert_eq!(out.len(), 1);
+        assert!(out[0]
+            .policy_text
+            .as_deref()
+            .unwrap()
+            .contains("a\u{1F600}b"));
+        for (needle, in_file) in [(r#""Effect""#, r#"\"Effect\""#), (r#""x""#, r#"\"x\""#)] {
+            let (line, col) = at(&dump, in_file);
+            assert_eq!(placed(&out[0], needle), (line, col, true), "{needle}");
+        }
+    }
+
     /// An object document written over several lines of a dump keeps each line: a span on
     /// line `n` of the document is `n - 1` lines below the document's first line.
     #[test]

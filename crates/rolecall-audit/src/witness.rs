@@ -126,7 +126,6 @@ fn bound(kind: IssuerKind, values: Values, field: Option<&str>) -> Bound {
     match values {
         Values::OneOf(list) if gitlab => Bound::Pinned(list.iter().map(|v| top_group(v)).collect()),
         Values::OneOf(list) => Bound::Pinned(list),
-        Values::None => Bound::Pinned(Vec::new()),
         Values::Matching { examples } => {
             if gitlab {
                 // A group and its subgroups (`acme`, `acme/x`, ...) are one tenant.
@@ -139,6 +138,9 @@ fn bound(kind: IssuerKind, values: Values, field: Option<&str>) -> Bound {
             }
             Bound::Open(common_prefix(&examples))
         }
+        // `Any`, `AnyBut`, `Ranges`, and `None`, which an admitted region never has (each field
+        // admits a value): should one come, it reads as open, so a subject is reported rather
+        // than missed.
         _ => Bound::Open(String::new()),
     }
 }

@@ -139,6 +139,55 @@ fn terraform_plan() {
         .all(|f| f.severity < Severity::Medium));
     assert_eq!(by("aws_iam_role.c").findings[0].rule, "TP-UNANALYSABLE");
     assert_eq!(out.len(), 3);
+
+    // A policy given as a JSON object rather than a string is audited too (not skipped as a
+    // role without a policy), and its text is shown re-printed.
+    let object: serde_json::Value = serde_json::from_str(&loose).unwrap();
+    let plan = serde_json::json!({
+        "resource_changes": [
+            {"address": "aws_iam_role.d", "type": "aws_iam_role", "change": {"after": {"assume_role_policy": object}}}
+        ]
+    });
+    let out = audit_source(
+        "plan.json",
+        &serde_json::to_vec_pretty(&plan).unwrap(),
+        &AuditOptions::default(),
+    );
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].location.role.as_deref(), Some("aws_iam_role.d"));
+    assert!(out[0].findings.iter().any(|f| f.rule == "TP-GHA-ORG-WIDE"));
+    assert!(out[0]
+        .policy_text
+        .as_deref()
+        .is_some_and(|t| t.contains("repo:acme/*")));
+}
+
+/// The role's account, which makes a provider of another account dead, is read from a role ARN
+/// only when its account field is twelve digits: a get-role output naming account `1234` (or
+/// `11112222333x`) knows no account, so no provider is foreign to it.
+#[test]
+fn own_account_from_a_role_arn_needs_twelve_digits() {
+    let foreign = |acct: &str| {
+        let get_role = format!(
+            r#"{{"Role": {{"RoleName": "r", "Arn": "arn:aws:iam::{acct}:role/r", "AssumeRolePolicyDocument": {}}}}}"#,
+            policy("111122223333", "repo:acme/app:ref:refs/heads/main")
+        );
+        let out = audit_source("r.json", get_role.as_bytes(), &AuditOptions::default());
+        assert_eq!(out.len(), 1, "{acct}");
+        out[0]
+            .findings
+            .iter()
+            .filter(|f| f.rule == "TP-FOREIGN-OR-STALE-PROVIDER")
+            .map(|f| f.message.clone())
+            .collect::<Vec<_>>()
+    };
+    let other = foreign("999988887777");
+    assert_eq!(other.len(), 1, "{other:?}");
+    assert!(other[0].contains("not the role's account `999988887777`"));
+    assert!(foreign("111122223333").is_empty());
+    for malformed in ["1234", "11112222333x", "1111222233334"] {
+        assert_eq!(foreign(malformed), Vec::<String>::new(), "{malformed}");
+    }
 }
 
 #[test]

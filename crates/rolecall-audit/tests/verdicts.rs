@@ -168,6 +168,8 @@ fn gitlab_project_any_ref_is_not_group_wide() {
     let f = run(&p);
     assert_quiet(&f, RuleId::GitlabGroupWide);
     assert_fires(&f, RuleId::GitlabAnyRef);
+    // Any ref includes tags: the narrower "a tag as well as a branch" is not said again.
+    assert_quiet(&f, RuleId::GitlabReftypeWildcard);
 }
 
 #[test]
@@ -489,6 +491,47 @@ fn a_witness_a_deny_refuses_is_no_finding() {
     assert_eq!(&p[f.span.range()], r#""repo:evil/app:ref:refs/heads/main""#);
     let denied = audit_text(&policy(&format!("{allow},{deny}")), &options);
     assert!(!foreign(&denied), "{:?}", rules(&denied));
+}
+
+/// A witness the analyzer cannot decide is kept, saying so: here a Deny statement compares a
+/// claim with a policy variable, which per-key languages cannot express. Every such finding says
+/// it once, and the findings around it are untouched.
+#[test]
+fn a_witness_the_analyzer_cannot_decide_is_kept_and_says_so() {
+    let allow = format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub":["repo:acme/app:ref:refs/heads/main","repo:evil/app:ref:refs/heads/main"]}}}}}}"#
+    );
+    let deny = format!(
+        r#"{{"Effect":"Deny","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:actor":"${{aws:username}}"}}}}}}"#
+    );
+    let mut options = AuditOptions::default();
+    options.trusted_github_owners = vec!["acme".into()];
+    let f = audit_text(&policy(&format!("{allow},{deny}")), &options);
+    let witnessed: Vec<&Finding> = f.iter().filter(|f| f.witness.is_some()).collect();
+    assert!(!witnessed.is_empty(), "{:?}", rules(&f));
+    for w in &witnessed {
+        assert_eq!(
+            w.message
+                .matches("(witness not confirmed by rolecall-analyze: ")
+                .count(),
+            1,
+            "{}",
+            w.message
+        );
+        assert!(w.message.contains("policy variable"), "{}", w.message);
+    }
+    assert!(witnessed
+        .iter()
+        .any(|w| w.witness.as_deref() == Some("repo:evil/app:ref:refs/heads/main")));
+    // Without the Deny the same witnesses are confirmed.
+    let plain = audit_text(&policy(&allow), &options);
+    assert!(plain
+        .iter()
+        .filter(|f| f.witness.is_some())
+        .all(|f| !f.message.contains("not confirmed")));
 }
 
 /// An unconditional Deny makes an account's Allow dead only when it covers that account: every
@@ -890,4 +933,25 @@ fn a_statement_requiring_two_issuers_is_broken_not_open() {
         "{:?}",
         rules(&f)
     );
+}
+
+/// A statement trusting two issuers with conditions on one issuer's keys only is open to that
+/// issuer alone: the other issuer's tokens lack the keys, so its "no condition" is not reported.
+#[test]
+fn an_issuer_whose_tokens_lack_the_required_keys_is_not_open() {
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":["{GH}","arn:aws:iam::111122223333:oidc-provider/gitlab.com"]}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"gitlab.com:aud":"https://gitlab.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}}}}"#
+    ));
+    let f = run(&p);
+    assert_quiet(&f, RuleId::MultiProviderOneStatement);
+    assert_quiet(&f, RuleId::OidcNoCond);
+    assert!(
+        f.iter().all(|f| f.verdict != Verdict::Open),
+        "{:?}",
+        rules(&f)
+    );
+    // The same statement without the GitLab conditions is open to GitHub's tokens.
+    let open = run(&p.replace(r#""gitlab.com:aud":"https://gitlab.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main""#, r#""token.actions.githubusercontent.com:aud":"sts.amazonaws.com""#));
+    assert_fires(&open, RuleId::OidcNoSub);
 }

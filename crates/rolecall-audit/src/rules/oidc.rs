@@ -511,7 +511,8 @@ impl Auditor<'_> {
         self.aud_not_in_client_list(i, st, iss, &aud_key);
     }
 
-    /// Whether a condition bounds the caller's identity, per issuer family.
+    /// Whether a condition bounds the caller's identity, per issuer family. Web-identity issuers
+    /// only: SAML providers are left out before [`Auditor::issuer_statement`].
     fn identity_bounding(
         &mut self,
         i: usize,
@@ -528,7 +529,6 @@ impl Auditor<'_> {
                 self.push(RuleId::ConsumerIdpNoAppid, Severity::Critical, Verdict::Open,
                     format!("no positive condition on `{}` app/client id keys: any app's users can assume the role", iss.prefix), span, Some(i));
             }
-            IssuerKind::Saml => {}
             IssuerKind::Eks if !bounded => self.irsa_no_sub(&iss.prefix, span, i),
             _ if !bounded => {
                 let identity = issuers::identity_claims(iss.kind, self.opts.pre_2026_claims);
