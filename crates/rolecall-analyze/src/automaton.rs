@@ -1715,6 +1715,44 @@ mod tests {
         (a, d)
     }
 
+    /// A product with every string or no string on one side is one operand (or nothing), never
+    /// larger than the operands: it stays within a limit the general pair product would exceed.
+    #[test]
+    fn a_product_with_a_constant_side_is_an_operand() {
+        let n = glob("a*b?c");
+        let (alphabet, d) = dfas(&[&n]);
+        let d = &d[0];
+        let (all, none) = (Dfa::everything(&alphabet), Dfa::nothing(&alphabet));
+        let limit = d.states() - 1;
+        assert!(d.product(d, Op::And, limit).is_err(), "the limit binds");
+        let words = ["", "abxc", "aabbc", "abc", "c", "axbyc"];
+        assert!(words.iter().any(|w| d.accepts(&alphabet, w)));
+        assert!(!words.iter().all(|w| d.accepts(&alphabet, w)));
+        for (x, y, op, same) in [
+            (&all, d, Op::And, true),
+            (d, &all, Op::And, true),
+            (&none, d, Op::And, false),
+            (d, &none, Op::And, false),
+            (&none, d, Op::Or, true),
+            (d, &none, Op::Or, true),
+            (d, &none, Op::AndNot, true),
+            (&none, d, Op::AndNot, false),
+            (d, &all, Op::AndNot, false),
+        ] {
+            let p = x
+                .product(y, op, limit)
+                .unwrap_or_else(|e| panic!("{op:?}: {e}"));
+            for w in words {
+                assert_eq!(
+                    p.accepts(&alphabet, w),
+                    same && d.accepts(&alphabet, w),
+                    "{op:?} {w}"
+                );
+            }
+            assert!(p.states() <= d.states(), "{op:?}");
+        }
+    }
+
     #[test]
     fn glob_language() {
         let n = glob("a*b?");

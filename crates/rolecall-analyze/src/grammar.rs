@@ -336,3 +336,45 @@ impl FormDfa {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::panic,
+        reason = "test module: a panic is a failing test"
+    )]
+    use super::*;
+
+    fn range(lo: u32, hi: u32) -> CharRange {
+        CharRange::new(char::from_u32(lo).unwrap(), char::from_u32(hi).unwrap())
+    }
+
+    /// The number of characters of a class, `Only` or `Except`.
+    fn listed(ranges: &[CharRange]) -> Result<(bool, usize), AnalysisError> {
+        Ok(match class_of(ranges)? {
+            Class::Only(c) => (true, c.len()),
+            Class::Except(c) => (false, c.len()),
+        })
+    }
+
+    /// A name alphabet is listed when it has at most `MAX_CLASS` characters, written as the
+    /// characters outside it when those are at most `MAX_CLASS`, and refused in between; the
+    /// surrogates (U+D800 to U+DFFF) are no characters, inside or outside.
+    #[test]
+    fn a_class_is_listed_inside_or_outside_or_refused() {
+        let max = MAX_CLASS as usize;
+        assert_eq!(listed(&[range(0x100, 0x10FF)]).unwrap(), (true, max));
+        assert!(listed(&[range(0x100, 0x1100)]).is_err());
+        assert_eq!(listed(&[range(0x1000, 0x10_FFFF)]).unwrap(), (false, max));
+        assert!(listed(&[range(0x1001, 0x10_FFFF)]).is_err());
+        // Across the surrogates: U+D000 to U+E7FF holds 6,144 code points, 4,096 characters.
+        assert_eq!(listed(&[range(0xD000, 0xE7FF)]).unwrap(), (true, max));
+        assert!(listed(&[range(0xD000, 0xE800)]).is_err());
+        // Everything but the 4,096 characters U+E000 to U+EFFF, the surrogates not among them.
+        assert_eq!(
+            listed(&[range(0, 0xD7FF), range(0xF000, 0x10_FFFF)]).unwrap(),
+            (false, max)
+        );
+    }
+}

@@ -853,6 +853,36 @@ mod tests {
         assert_eq!(d.cells.len(), 5);
     }
 
+    /// On one domain, the products of cells are set operations cell by cell; cells of two
+    /// domains do not mix.
+    #[test]
+    fn cell_products_are_set_operations() {
+        let d = Arc::new(
+            Domain::new(
+                "k",
+                Kind::Number,
+                &[Constant::Number(0.0), Constant::Number(10.0)],
+            )
+            .unwrap(),
+        );
+        let bits = |l: &Lang| match l {
+            Lang::Cells(c) => c.bits.clone(),
+            Lang::Str(_) => panic!("cells expected"),
+        };
+        let a = Lang::cells(&d, vec![true, true, false, false, true, false]);
+        let b = Lang::cells(&d, vec![true, false, true, false, true, true]);
+        for (op, want) in [
+            (Op::And, [true, false, false, false, true, false]),
+            (Op::Or, [true, true, true, false, true, true]),
+            (Op::AndNot, [false, true, false, false, false, false]),
+        ] {
+            assert_eq!(bits(&a.product(&b, op, 10).unwrap()), want, "{op:?}");
+        }
+        let other = Arc::new(Domain::new("k", Kind::Number, &[]).unwrap());
+        let c = Lang::constant(&other, true);
+        assert!(a.product(&c, Op::And, 10).is_err());
+    }
+
     #[test]
     fn ip_cells_split_at_network_boundaries() {
         let n = rolecall_policy::grammar::ip::parse_ip_network("10.0.0.0/8").unwrap();

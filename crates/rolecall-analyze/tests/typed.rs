@@ -189,6 +189,7 @@ fn a_single_number_or_instant_counts_one() {
         r#"{"NumericEquals":{"sts:DurationSeconds":"0"}}"#,
         r#"{"NumericEquals":{"sts:DurationSeconds":"-0"}}"#,
         r#"{"NumericEquals":{"sts:DurationSeconds":"3600"}}"#,
+        r#"{"NumericEquals":{"sts:DurationSeconds":"-3600"}}"#,
         r#"{"DateEquals":{"aws:CurrentTime":"2020-01-01T00:00:00Z"}}"#,
         r#"{"DateEquals":{"aws:CurrentTime":"1577836800"}}"#,
     ] {
@@ -206,6 +207,14 @@ fn a_single_number_or_instant_counts_one() {
     let seg = &who.principals[0].admitted[0].segments[0];
     let positive = u128::from(1.0f64.to_bits());
     assert_eq!(seg.count, rolecall_analyze::Count::Finite(2 * positive + 1));
+    // [-2, -1], no zero in it: the doubles of [1, 2], each counted once.
+    let p = policy(
+        r#"{"NumericGreaterThanEquals":{"sts:DurationSeconds":"-2"},"NumericLessThanEquals":{"sts:DurationSeconds":"-1"}}"#,
+    );
+    let who = Analyzer::default().who(&p).unwrap();
+    let seg = &who.principals[0].admitted[0].segments[0];
+    let between = u128::from(2.0f64.to_bits() - 1.0f64.to_bits()) + 1;
+    assert_eq!(seg.count, rolecall_analyze::Count::Finite(between));
 }
 
 /// In an ARN pattern a wildcard of the resource (the sixth part) may cross
