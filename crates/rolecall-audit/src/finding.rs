@@ -130,3 +130,31 @@ fn ser_span<S: serde::Serializer>(s: &Span, ser: S) -> Result<S::Ok, S::Error> {
     st.serialize_field("column", &s.column)?;
     st.end()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test module: a panic is a failing test")]
+    use super::*;
+
+    /// Text reports print `as_str`, JSON and SARIF reports the serde name: the two agree, and
+    /// each severity reads back from its name.
+    #[test]
+    fn names_in_text_and_json_agree() {
+        let json = |v: serde_json::Value| v.as_str().unwrap().to_owned();
+        for s in Severity::ALL {
+            assert_eq!(json(serde_json::to_value(s).unwrap()), s.as_str());
+            assert_eq!(Severity::from_name(s.as_str()), Some(s));
+            assert_eq!(s.to_string(), s.as_str());
+        }
+        let verdicts = [
+            (Verdict::Open, "open"),
+            (Verdict::Broken, "broken"),
+            (Verdict::Invalid, "invalid"),
+            (Verdict::Advice, "advice"),
+        ];
+        for (v, name) in verdicts {
+            assert_eq!(v.as_str(), name);
+            assert_eq!(json(serde_json::to_value(v).unwrap()), name);
+        }
+    }
+}

@@ -118,6 +118,17 @@ fn top_group(ns: &str) -> String {
     ns.split('/').next().unwrap_or(ns).to_owned()
 }
 
+/// The top-level group of a GitLab region's witness subject (its tenant field's value, read
+/// with the grammar); `None` when the subject has no tenant field.
+pub(crate) fn top_group_of(grammar: &SubjectGrammar, reg: &Region) -> Option<String> {
+    let field = issuers::tenant_field(grammar, &reg.form)?;
+    let fields = grammar.form(&reg.form)?.parse(&reg.sub)?;
+    fields
+        .iter()
+        .find(|(name, _)| *name == field)
+        .map(|(_, ns)| top_group(ns))
+}
+
 fn bound(kind: IssuerKind, values: Values, field: Option<&str>) -> Bound {
     if field.is_none() {
         return Bound::Free;

@@ -342,6 +342,62 @@ fn config_strict_and_applied() {
     assert!(out[0].findings.is_empty());
 }
 
+/// A configuration error points at the offending key: line and column.
+#[test]
+fn config_errors_have_a_column() {
+    let err = Config::parse("[github]\n  trusted_owner = [\"x\"]\n").unwrap_err();
+    assert_eq!((err.line, err.column), (2, 3), "{err}");
+    assert!(err.to_string().starts_with("2:3: "), "{err}");
+}
+
+/// An `[[ignore]]` entry drops a finding only when every criterion it gives matches: path
+/// (a pattern), role (a pattern, and the finding must have a role) and rule.
+#[test]
+fn an_ignore_entry_needs_every_criterion_it_gives() {
+    let opts = AuditOptions::default();
+    let audited = |path: &str, role: Option<&str>| {
+        let mut out = audit_source(
+            path,
+            policy("111122223333", "repo:acme/app:*").as_bytes(),
+            &opts,
+        );
+        out[0].location.role = role.map(str::to_owned);
+        out
+    };
+    let kept = |cfg: &str, path: &str, role: Option<&str>| {
+        let cfg = Config::parse(cfg).unwrap();
+        let mut out = audited(path, role);
+        let before = out[0].findings.len();
+        assert!(before > 1 && out[0].findings.iter().any(|f| f.rule == "TP-GHA-ANY-REF"));
+        cfg.filter(&mut out);
+        let any_ref = out[0].findings.iter().any(|f| f.rule == "TP-GHA-ANY-REF");
+        (out[0].findings.len(), before, any_ref)
+    };
+    let entry = |fields: &str| format!("[[ignore]]\n{fields}\nreason = \"r\"\n");
+    // Path and rule: both must match.
+    let cfg = entry("path = \"roles/*.json\"\nrule = \"TP-GHA-ANY-REF\"");
+    let (n, before, any_ref) = kept(&cfg, "roles/a.json", None);
+    assert_eq!((n, any_ref), (before - 1, false));
+    let (n, before, _) = kept(&cfg, "other/a.json", None);
+    assert_eq!(n, before, "another path");
+    let cfg = entry("path = \"roles/*.json\"\nrule = \"TP-NAME-RECYCLE\"");
+    let (_, _, any_ref) = kept(&cfg, "roles/a.json", None);
+    assert!(any_ref, "another rule");
+    // Role: a finding without a role is never matched by a role pattern.
+    let cfg = entry("role = \"*\"");
+    let (n, before, _) = kept(&cfg, "roles/a.json", None);
+    assert_eq!(n, before, "no role");
+    let (n, _, _) = kept(&cfg, "roles/a.json", Some("r"));
+    assert_eq!(n, 0, "any role");
+    let cfg = entry("role = \"prod-*\"\npath = \"roles/*\"");
+    let (n, before, _) = kept(&cfg, "roles/a.json", Some("dev-x"));
+    assert_eq!(n, before, "another role");
+    let (n, before, _) = kept(&cfg, "elsewhere/a.json", Some("prod-x"));
+    assert_eq!(n, before, "the role matches, the path does not");
+    let (n, _, _) = kept(&cfg, "roles/a.json", Some("prod-x"));
+    assert_eq!(n, 0, "both match");
+}
+
 /// `rolecall audit` and `rolecall check` count the trust-policy size the
 /// same way (docs/DECISIONS.md R15): around the quota, with spaces inside values
 /// and pretty-printing whitespace between tokens, `TP-POLICY-SIZE` comes

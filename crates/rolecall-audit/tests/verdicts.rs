@@ -955,3 +955,24 @@ fn an_issuer_whose_tokens_lack_the_required_keys_is_not_open() {
     let open = run(&p.replace(r#""gitlab.com:aud":"https://gitlab.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main""#, r#""token.actions.githubusercontent.com:aud":"sts.amazonaws.com""#));
     assert_fires(&open, RuleId::OidcNoSub);
 }
+
+/// `project_path:acme*/…` admits groups other than `acme` (`acmea`): the witness of the foreign
+/// tenant is such a group, not a project of `acme` or of one of its subgroups.
+#[test]
+fn a_gitlab_group_prefix_is_witnessed_by_another_group() {
+    let p = policy(
+        r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{"StringEquals":{"gitlab.com:aud":"https://gitlab.com"},"StringLike":{"gitlab.com:sub":"project_path:acme*/app:ref_type:branch:ref:main"}}}"#,
+    );
+    let f = run(&p);
+    let w = finding(&f, RuleId::OidcSubAnyOwner)
+        .witness
+        .clone()
+        .unwrap();
+    let group = w
+        .strip_prefix("project_path:")
+        .and_then(|path| path.split(['/', ':']).next())
+        .unwrap();
+    assert!(group.starts_with("acme") && group != "acme", "{w}");
+    assert!(finding(&f, RuleId::OidcSubAnyOwner).message.contains(&w));
+}

@@ -889,8 +889,9 @@ impl Auditor<'_> {
     /// field is none of the configured tenants (or, with none configured, of the tenants the
     /// statement pins and the literal start of an open tenant), so that the witness names another
     /// tenant, not the shortest subject of the open region. A GitLab group's subgroups belong to
-    /// it, which the analyzer's exact tenant comparison does not know: there the region's own
-    /// witness stays unless tenants are configured.
+    /// it, which the analyzer's exact tenant comparison does not know: there a witness counts
+    /// only if its top-level group is not trusted, and without one the region's own witness
+    /// stays.
     #[allow(
         clippy::too_many_arguments,
         reason = "the scope, the compiled statement, the tenants and where the result goes"
@@ -904,8 +905,7 @@ impl Auditor<'_> {
         sub_key: &str,
         res: &mut WitnessResult,
     ) {
-        let wanted =
-            !configured.is_empty() || (res.foreign.is_some() && scope.kind != IssuerKind::GitLab);
+        let wanted = !configured.is_empty() || res.foreign.is_some();
         if !wanted || res.all.is_some() {
             return;
         }
@@ -913,9 +913,16 @@ impl Auditor<'_> {
         if configured.is_empty() && !res.foreign_stem.is_empty() {
             trusted.push(res.foreign_stem.clone());
         }
+        let grammar = issuers::grammar(scope.kind, self.opts.github_subjects.as_ref());
+        let another_tenant = |r: &&Region| {
+            scope.kind != IssuerKind::GitLab
+                || grammar
+                    .and_then(|g| top_group_of(g, r))
+                    .is_some_and(|t| !trusted.iter().any(|x| x.eq_ignore_ascii_case(&t)))
+        };
         match outside_regions(&self.opts.analyzer(), policy, &trusted, fed, sub_key) {
             Ok(out) => {
-                if let Some(r) = out.first() {
+                if let Some(r) = out.iter().find(another_tenant) {
                     res.foreign = Some((r.sub.clone(), index_of(&scope.values, &r.sub)));
                 }
             }
