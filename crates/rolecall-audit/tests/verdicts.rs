@@ -715,6 +715,18 @@ fn the_loosest_of_several_values_is_pointed_at() {
             .find(|f| f.rule == RuleId::MultiValueLoosest)
             .unwrap_or_else(|| panic!("{values}: {:?}", rules(&f)));
         assert_eq!(&p[loosest.span.range()], r#""repo:acme/*""#);
+        assert_eq!(loosest.severity, Severity::High, "{values}");
+    }
+    // A loosest value that admits other owners, or every subject, is critical.
+    for loose in ["repo:*/app:ref:refs/heads/main", "repo:*"] {
+        let p = policy(&gh_allow(&format!(
+            r#""StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}},
+            "StringLike":{{"token.actions.githubusercontent.com:sub":["repo:acme/app:ref:refs/heads/main","{loose}"]}}"#
+        )));
+        let f = run(&p);
+        let loosest = finding(&f, RuleId::MultiValueLoosest);
+        assert_eq!(&p[loosest.span.range()], format!("\"{loose}\""));
+        assert_eq!(loosest.severity, Severity::Critical, "{loose}");
     }
 }
 
@@ -975,4 +987,46 @@ fn a_gitlab_group_prefix_is_witnessed_by_another_group() {
         .unwrap();
     assert!(group.starts_with("acme") && group != "acme", "{w}");
     assert!(finding(&f, RuleId::OidcSubAnyOwner).message.contains(&w));
+}
+
+/// Before 2026 GitHub's `repository` claim is no request key: a condition on it that holds when
+/// the key is absent is vacuous, and only of low severity, since `repository` did not name the
+/// caller then (`sub` alone did, and nothing bounds it, which is reported on its own).
+#[test]
+fn a_vacuous_pre_2026_repository_condition_is_low() {
+    let p = policy(&gh_allow(
+        r#""StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringEqualsIfExists":{"token.actions.githubusercontent.com:repository":"acme/app"}"#,
+    ));
+    let mut pre = AuditOptions::default();
+    pre.pre_2026_claims = true;
+    let f = audit_text(&p, &pre);
+    let vacuous = finding(&f, RuleId::UnsupportedClaimKey);
+    assert_eq!(
+        (vacuous.verdict, vacuous.severity),
+        (Verdict::Open, Severity::Low)
+    );
+    assert_fires(&f, RuleId::OidcNoSub);
+    // Since 2026 the key exists: not unsupported, but `IfExists` on an identity claim.
+    let now = run(&p);
+    assert_quiet(&now, RuleId::UnsupportedClaimKey);
+    assert_fires(&now, RuleId::IfexistsOnIdentity);
+}
+
+/// A finding is reported once, even when the statement names its issuer twice.
+#[test]
+fn an_issuer_named_twice_is_reported_once() {
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":["{GH}","{GH}"]}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringLike":{{"token.actions.githubusercontent.com:sub":"repo:*"}}}}}}"#
+    ));
+    let f = run(&p);
+    assert_fires(&f, RuleId::OidcSubWildcardAll);
+    for (i, a) in f.iter().enumerate() {
+        assert!(
+            f[i + 1..]
+                .iter()
+                .all(|b| (a.rule, a.span, &a.message) != (b.rule, b.span, &b.message)),
+            "{:?}",
+            rules(&f)
+        );
+    }
 }
