@@ -179,6 +179,27 @@ mod tests {
             Some("project_id")
         );
         assert!(grammar(IssuerKind::Buildkite, None).is_none());
+        // Bitbucket: no tenant field in the subject (the workspace is the issuer's), the
+        // repository is the project whatever field comes first.
+        let b = grammar(IssuerKind::Bitbucket, None).unwrap();
+        for form in ["step", "deployment"] {
+            assert_eq!(tenant_field(b, form), None, "{form}");
+            assert_eq!(
+                project_field(IssuerKind::Bitbucket, b, form).as_deref(),
+                Some("repository_uuid"),
+                "{form}"
+            );
+        }
+        // GitLab: the namespace, in every form.
+        let gl = grammar(IssuerKind::GitLab, None).unwrap();
+        for form in &gl.forms {
+            assert_eq!(
+                tenant_field(gl, &form.name).as_deref(),
+                Some("namespace"),
+                "{}",
+                form.name
+            );
+        }
     }
 
     #[test]

@@ -263,6 +263,8 @@ fn sarif_structure() {
         &AuditOptions::default(),
     );
     let report = Report::new(out, Severity::Low);
+    assert_eq!(report.worst(), Some(Severity::Critical));
+    assert_eq!(Report::new(Vec::new(), Severity::Low).worst(), None);
     assert!(report.summary[&Severity::Critical] >= 1);
     assert_eq!(report.summary[&Severity::Info], 0, "info filtered out");
     let s = report.to_sarif();

@@ -1012,6 +1012,26 @@ fn a_vacuous_pre_2026_repository_condition_is_low() {
     assert_fires(&now, RuleId::IfexistsOnIdentity);
 }
 
+/// The same for CircleCI's `oidc.circleci.com/project-id` claim, a request key only since 2026.
+#[test]
+fn a_vacuous_pre_2026_circleci_project_condition_is_low() {
+    let org = "0e3e0b5f-0a0c-4a1b-9a4e-4c7a1b2c3d4e";
+    let p = policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111122223333:oidc-provider/oidc.circleci.com/org/{org}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"oidc.circleci.com/org/{org}:aud":"{org}"}},
+        "StringEqualsIfExists":{{"oidc.circleci.com/org/{org}:oidc.circleci.com/project-id":"7a1b2c3d-0a0c-4a1b-9a4e-4c7a1b2c3d4e"}}}}}}"#
+    ));
+    let mut pre = AuditOptions::default();
+    pre.pre_2026_claims = true;
+    let f = audit_text(&p, &pre);
+    let vacuous = finding(&f, RuleId::UnsupportedClaimKey);
+    assert_eq!(
+        (vacuous.verdict, vacuous.severity),
+        (Verdict::Open, Severity::Low)
+    );
+    assert_quiet(&run(&p), RuleId::UnsupportedClaimKey);
+}
+
 /// A finding is reported once, even when the statement names its issuer twice.
 #[test]
 fn an_issuer_named_twice_is_reported_once() {
