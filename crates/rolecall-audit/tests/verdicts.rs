@@ -563,7 +563,12 @@ fn an_unconditional_deny_kills_only_the_accounts_it_covers() {
 /// made for it (the grammar finding is the policy's problem).
 #[test]
 fn a_malformed_account_names_no_account() {
-    for principal in ["arn:aws:iam::12345:root", "arn:aws:iam::11112222333a:root"] {
+    for principal in [
+        "arn:aws:iam::12345:root",
+        "arn:aws:iam::11112222333a:root",
+        "123456789",
+        "11112222333a",
+    ] {
         let f = run(&policy(&format!(
             r#"{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":"sts:AssumeRole"}}"#
         )));
@@ -572,11 +577,18 @@ fn a_malformed_account_names_no_account() {
             "{principal}: {:?}",
             rules(&f)
         );
+        // Nor does it contradict a condition pinning an account.
+        let f = run(&policy(&format!(
+            r#"{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":"sts:AssumeRole","Condition":{{"StringEquals":{{"aws:PrincipalAccount":"111122223333"}}}}}}"#
+        )));
+        assert_quiet(&f, RuleId::PrincipalConditionContradiction);
     }
-    let f = run(&policy(
-        r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}"#,
-    ));
-    assert_fires(&f, RuleId::AccountRootTrust);
+    for principal in ["arn:aws:iam::111122223333:root", "111122223333"] {
+        let f = run(&policy(&format!(
+            r#"{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":"sts:AssumeRole"}}"#
+        )));
+        assert_fires(&f, RuleId::AccountRootTrust);
+    }
 }
 
 /// A condition on another issuer's `sub` key in a GitHub statement is always true (the key is
