@@ -128,6 +128,7 @@ fn a_baseline_leaves_out_as_many_findings_as_it_held() {
     assert_eq!(sarif, baseline);
 
     // An empty baseline leaves everything.
+    assert!(Baseline::default().is_empty());
     let mut untouched = audit(&["trust.json"]);
     assert_eq!(untouched.apply_baseline(&Baseline::default()), 0);
     assert_eq!(untouched.findings().count(), held);

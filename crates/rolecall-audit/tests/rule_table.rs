@@ -380,3 +380,23 @@ fn the_catalogue_markdown_is_docs_rules_md() {
         );
     }
 }
+
+/// A rule is looked up by its text id, and a `RuleId` compares equal to its own id only, from
+/// either side and as `str` or `&str`.
+#[test]
+fn rules_are_found_and_compared_by_text_id() {
+    for r in RULES {
+        let (id, text) = (r.id, r.id.as_str());
+        assert_eq!(rolecall_audit::rules::rule(text).map(|x| x.id), Some(id));
+        let nope = "TP-NOPE";
+        assert_eq!(
+            [id == *text, *text == id, id == text, text == id],
+            [true; 4]
+        );
+        assert_eq!(
+            [id == *nope, *nope == id, id == nope, nope == id],
+            [false; 4]
+        );
+    }
+    assert!(rolecall_audit::rules::rule("TP-NOPE").is_none());
+}

@@ -103,6 +103,13 @@ fn url_encoded_policy_file_and_parse_error() {
     );
     assert_eq!(out[0].findings[0].rule, "TP-INVALID-POLICY");
     assert_eq!(out[0].findings[0].span.line, 3);
+    // A policy file's own span is where the report points.
+    let span = out[0].findings[0].span;
+    assert_eq!(
+        rolecall_audit::report::file_position(&out[0], &out[0].findings[0]),
+        Some((3, span.column))
+    );
+    assert!(span.column > 1);
 }
 
 #[test]

@@ -1044,6 +1044,33 @@ fn a_vacuous_pre_2026_circleci_project_condition_is_low() {
     assert_quiet(&run(&p), RuleId::UnsupportedClaimKey);
 }
 
+/// `sts:AssumeRoleWithWebIdentity` alone is of no use to an AWS principal: the statement is
+/// broken; beside `sts:AssumeRole` it is inert advice; for a `Federated` principal it is right.
+#[test]
+fn a_web_identity_action_for_an_aws_principal_is_broken() {
+    let st = |principal: &str, action: &str| {
+        run(&policy(&format!(
+            r#"{{"Effect":"Allow","Principal":{principal},"Action":{action}}}"#
+        )))
+    };
+    let aws = r#"{"AWS":"arn:aws:iam::111122223333:role/ci"}"#;
+    let f = st(aws, r#""sts:AssumeRoleWithWebIdentity""#);
+    assert_eq!(
+        finding(&f, RuleId::ActionPrincipalMismatch).verdict,
+        Verdict::Broken
+    );
+    let f = st(aws, r#"["sts:AssumeRole","sts:AssumeRoleWithWebIdentity"]"#);
+    assert_eq!(
+        finding(&f, RuleId::ActionPrincipalMismatch).verdict,
+        Verdict::Advice
+    );
+    let f = st(
+        &format!(r#"{{"Federated":"{GH}"}}"#),
+        r#""sts:AssumeRoleWithWebIdentity""#,
+    );
+    assert_quiet(&f, RuleId::ActionPrincipalMismatch);
+}
+
 /// A finding is reported once, even when the statement names its issuer twice.
 #[test]
 fn an_issuer_named_twice_is_reported_once() {
