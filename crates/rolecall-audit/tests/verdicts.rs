@@ -1069,6 +1069,56 @@ fn a_web_identity_action_for_an_aws_principal_is_broken() {
         r#""sts:AssumeRoleWithWebIdentity""#,
     );
     assert_quiet(&f, RuleId::ActionPrincipalMismatch);
+    // Beside a `Federated` principal, which uses it, the action is not the AWS principal's.
+    let f = st(
+        &format!(r#"{{"AWS":"arn:aws:iam::111122223333:role/ci","Federated":"{GH}"}}"#),
+        r#""sts:AssumeRoleWithWebIdentity""#,
+    );
+    assert_quiet(&f, RuleId::ActionPrincipalMismatch);
+}
+
+/// TP-EXTERNALID-WEAK: an external id of fewer than 8 characters, or a pattern, is weak; a `*`
+/// in a `StringEquals` value is a plain character.
+#[test]
+fn external_id_strength() {
+    let with = |op: &str, id: &str| {
+        run(&policy(&format!(
+            r#"{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::444455556666:root"}},"Action":"sts:AssumeRole","Condition":{{"{op}":{{"sts:ExternalId":"{id}"}}}}}}"#
+        )))
+    };
+    assert_fires(&with("StringEquals", "abcdefg"), RuleId::ExternalidWeak);
+    assert_quiet(&with("StringEquals", "abcdefgh"), RuleId::ExternalidWeak);
+    assert_quiet(&with("StringEquals", "abcd*efgh"), RuleId::ExternalidWeak);
+    assert_fires(&with("StringLike", "abcd*efgh"), RuleId::ExternalidWeak);
+}
+
+/// TP-BITBUCKET-REPO-WILDCARD is for a `*` that `StringLike` reads as a wildcard: not for a `?`,
+/// nor for a `*` that `StringEquals` compares literally.
+#[test]
+fn bitbucket_repo_wildcard_needs_a_like_star() {
+    const ISS: &str = "api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc";
+    let with = |op: &str, sub: &str| {
+        run(&policy(&format!(
+            r#"{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111122223333:oidc-provider/{ISS}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+            "Condition":{{"StringEquals":{{"{ISS}:aud":"ari:cloud:bitbucket::workspace/5a1b2c3d-6e7f-4a8b-9c0d-1e2f3a4b5c6d"}},"{op}":{{"{ISS}:sub":"{sub}"}}}}}}"#
+        )))
+    };
+    let repo = "{7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e}";
+    assert_fires(
+        &with("StringLike", &format!("{repo}:*")),
+        RuleId::BitbucketRepoWildcard,
+    );
+    assert_quiet(
+        &with(
+            "StringLike",
+            &format!("{repo}:{{1a2b3c4d-1f2a-4b3c-8d4e-5f6a7b8c9d0?}}"),
+        ),
+        RuleId::BitbucketRepoWildcard,
+    );
+    assert_quiet(
+        &with("StringEquals", &format!("{repo}:*")),
+        RuleId::BitbucketRepoWildcard,
+    );
 }
 
 /// A finding is reported once, even when the statement names its issuer twice.
