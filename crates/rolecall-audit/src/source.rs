@@ -1526,28 +1526,38 @@ mod tests {
     }
 
     /// A surrogate-pair escape (`\ud83d\ude00`, twelve chars of the file) is one four-byte char
-    /// of the policy: spans after it keep their place in the file.
+    /// of the policy, and another `\u` escape (`\u00e9`) one two-byte char, even right before a
+    /// `\"`: spans after them keep their place in the file. A dump written on one line is placed
+    /// on that line.
     #[test]
     fn a_surrogate_pair_escape_is_one_char_of_the_policy() {
-        let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"aSMILEb","Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"accounts.google.com:aud":"x"}}}]}"#
-            .replace("SMILE", "\u{1F600}");
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"aSMILEbEACUTE","Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"accounts.google.com:aud":"x"}}}]}"#
+            .replace("SMILE", "\u{1F600}")
+            .replace("EACUTE", "\u{e9}");
         let escaped = serde_json::to_string(&policy)
             .unwrap()
-            .replace('\u{1F600}', r"\ud83d\ude00");
-        assert!(escaped.contains(r"a\ud83d\ude00b"));
-        let dump = format!(
-            "{{\"RoleDetailList\": [\n {{\"Arn\": \"arn:aws:iam::111122223333:role/str\", \"AssumeRolePolicyDocument\": {escaped}}}\n]}}"
-        );
-        let out = audit_source("d.json", dump.as_bytes(), &AuditOptions::default());
-        assert_eq!(out.len(), 1);
-        assert!(out[0]
-            .policy_text
-            .as_deref()
-            .unwrap()
-            .contains("a\u{1F600}b"));
-        for (needle, in_file) in [(r#""Effect""#, r#"\"Effect\""#), (r#""x""#, r#"\"x\""#)] {
-            let (line, col) = at(&dump, in_file);
-            assert_eq!(placed(&out[0], needle), (line, col, true), "{needle}");
+            .replace('\u{1F600}', r"\ud83d\ude00")
+            .replace('\u{e9}', r"\u00e9");
+        assert!(escaped.contains(r#"a\ud83d\ude00b\u00e9\""#));
+        for dump in [
+            format!(
+                "{{\"RoleDetailList\": [\n {{\"Arn\": \"arn:aws:iam::111122223333:role/str\", \"AssumeRolePolicyDocument\": {escaped}}}\n]}}"
+            ),
+            format!(
+                "{{\"RoleDetailList\":[{{\"Arn\":\"arn:aws:iam::111122223333:role/str\",\"AssumeRolePolicyDocument\":{escaped}}}]}}"
+            ),
+        ] {
+            let out = audit_source("d.json", dump.as_bytes(), &AuditOptions::default());
+            assert_eq!(out.len(), 1);
+            let text = out[0].policy_text.as_deref().unwrap();
+            assert!(text.contains("a\u{1F600}b\u{e9}"));
+            for (needle, in_file) in [
+                (r#""Effect""#, r#"\"Effect\""#),
+                (r#""x""#, r#"\"x\""#),
+            ] {
+                let (line, col) = at(&dump, in_file);
+                assert_eq!(placed(&out[0], needle), (line, col, true), "{needle}");
+            }
         }
     }
 

@@ -1121,6 +1121,30 @@ fn bitbucket_repo_wildcard_needs_a_like_star() {
     );
 }
 
+/// A custom-template subject that starts with a claim any repository chooses is scoped (advice)
+/// when a later claim names the owner or the repository, by name or by id; otherwise anyone can
+/// reproduce it (critical).
+#[test]
+fn an_abusable_first_claim_is_scoped_by_any_owner_or_repository_claim() {
+    for (sub, scoped) in [
+        ("environment:prod:repo:acme/app", true),
+        ("environment:prod:repository_owner:acme", true),
+        ("environment:prod:repository_id:123456", true),
+        ("environment:prod:actor:octocat", false),
+    ] {
+        let f = run(&policy(&gh_allow(&format!(
+            r#""StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":"{sub}"}}"#
+        ))));
+        let first = finding(&f, RuleId::GhaAbusableClaimFirst);
+        let want = if scoped {
+            (Severity::Low, Verdict::Advice)
+        } else {
+            (Severity::Critical, Verdict::Open)
+        };
+        assert_eq!((first.severity, first.verdict), want, "{sub}");
+    }
+}
+
 /// A finding is reported once, even when the statement names its issuer twice.
 #[test]
 fn an_issuer_named_twice_is_reported_once() {
