@@ -1329,6 +1329,14 @@ mod tests {
                 Err(NoTrustPolicy::OtherJson),
             ),
             ("[1, 2]", Err(NoTrustPolicy::OtherJson)),
+            // An array of objects is a paged dump only when every page is one.
+            ("[]", Err(NoTrustPolicy::OtherJson)),
+            (r#"[{"name": "app"}]"#, Err(NoTrustPolicy::OtherJson)),
+            (
+                r#"[{"RoleDetailList": []}, {"name": "app"}]"#,
+                Err(NoTrustPolicy::OtherJson),
+            ),
+            (r#"[{"RoleDetailList": []}]"#, Ok(SourceKind::AccountDump)),
             ("{\n // jsonc\n \"a\": 1,\n}", Err(NoTrustPolicy::NotJson)),
             (
                 "apiVersion: v1\nkind: Pod\n---\nkind: Service\n",

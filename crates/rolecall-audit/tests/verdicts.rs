@@ -124,11 +124,24 @@ fn tag_session_statement_beside_the_assume_statement_is_not_broken() {
         "{:?}",
         rules(&f)
     );
-    // Alone, the TagSession statement's purpose can never be served.
-    let f = run(&policy(&tag));
-    assert!(f
-        .iter()
-        .any(|f| f.rule == RuleId::ActionPrincipalMismatch && f.verdict == Verdict::Broken));
+    // Alone, the TagSession statement's purpose can never be served; nor beside a statement
+    // that denies the assume action, or allows it to another principal.
+    let deny = assume.replace(r#""Effect":"Allow""#, r#""Effect":"Deny""#);
+    let other = assume.replace(GH, "arn:aws:iam::111122223333:oidc-provider/gitlab.com");
+    for p in [
+        tag.clone(),
+        format!("{deny},{tag}"),
+        format!("{other},{tag}"),
+    ] {
+        let f = run(&policy(&p));
+        assert!(
+            f.iter().any(|f| f.rule == RuleId::ActionPrincipalMismatch
+                && f.verdict == Verdict::Broken
+                && f.statement == Some(p.matches("\"Effect\"").count() - 1)),
+            "{p}: {:?}",
+            rules(&f)
+        );
+    }
 
     // Pod Identity: TagSession granted by a second statement for the same service.
     let pods = r#"{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:RequestTag/eks-cluster-arn":"arn:aws:eks:us-east-1:111122223333:cluster/prod"}}},

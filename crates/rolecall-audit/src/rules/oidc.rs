@@ -137,12 +137,9 @@ impl Auditor<'_> {
         for (iss, f) in &issuers {
             self.federated_action(i, st, iss, f);
         }
-        if !web && session_only(st) {
-            // Session tags or source identity for a principal another statement lets assume.
-            return;
-        }
         if !web {
-            // The statement can never be used (reported above): it admits nobody, so nothing
+            // Session actions only (for a principal another statement lets assume), or a
+            // statement that can never be used (reported above): it admits nobody, so nothing
             // its conditions would allow is reported as open.
             return;
         }
