@@ -1443,6 +1443,16 @@ mod tests {
             flow_too_deep(&after_quote),
             Some((2, 4 + MAX_YAML_FLOW_DEPTH))
         );
+        // So does a double-quoted scalar, past its escaped quotes and backslashes, and a
+        // comment at the end of its line.
+        for before in ["a: \"x\\\"y\"", "a: \"x\\\\\"", "a: x # ]]"] {
+            let deep = format!("{before}\nb: {}", "[".repeat(65));
+            assert_eq!(
+                flow_too_deep(&deep),
+                Some((2, 4 + MAX_YAML_FLOW_DEPTH)),
+                "{before}"
+            );
+        }
     }
 
     /// The file position of the span of `needle` (its first occurrence) in a policy's text.

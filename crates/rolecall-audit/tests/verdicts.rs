@@ -328,8 +328,16 @@ fn an_issuer_without_a_known_grammar_is_never_silent() {
             "Condition":{{"StringEquals":{{"token.example-ci.dev:aud":"sts.amazonaws.com"}},"StringLike":{{"token.example-ci.dev:sub":"{sub}"}}}}}}"#
         ))
     };
-    let f = run(&p("project:acme-*"));
+    let text = p("project:acme-*");
+    let f = run(&text);
     let unknown = finding(&f, RuleId::SubGrammarUnknown);
+    // It points at the `sub` values, and quotes them only.
+    assert_eq!(&text[unknown.span.range()], r#""project:acme-*""#);
+    assert!(
+        !unknown.message.contains("sts.amazonaws.com"),
+        "{}",
+        unknown.message
+    );
     // The witness is the analyzer's, over all strings.
     let w = unknown.witness.as_deref().unwrap();
     assert!(w.starts_with("project:acme-"), "{w}");
