@@ -1445,6 +1445,12 @@ mod tests {
         );
         // So does a double-quoted scalar, past its escaped quotes and backslashes, and a
         // comment at the end of its line.
+        // A `#` inside a plain scalar starts no comment; closed collections do not add up.
+        assert_eq!(
+            flow_too_deep(&format!("a: x#{}", "[".repeat(65))),
+            Some((1, 6 + MAX_YAML_FLOW_DEPTH))
+        );
+        assert_eq!(flow_too_deep(&"- [[1]]\n".repeat(65)), None);
         for before in ["a: \"x\\\"y\"", "a: \"x\\\\\"", "a: x # ]]"] {
             let deep = format!("{before}\nb: {}", "[".repeat(65));
             assert_eq!(

@@ -1184,3 +1184,24 @@ fn an_issuer_named_twice_is_reported_once() {
         );
     }
 }
+
+/// A condition on a key that names no caller (`sts:RoleSessionName`) bounds nobody: the subject
+/// is still open. On a self-managed GitLab, `project_id` is an identity claim STS does not
+/// expose, so an `IfExists` on it is vacuous at the identity severity (lowered one step for a
+/// tenant-scoped issuer), not at the low one of other keys.
+#[test]
+fn conditions_that_bound_nobody_leave_the_subject_open() {
+    let f = run(&policy(&gh_allow(
+        r#""StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","sts:RoleSessionName":"ci"}"#,
+    )));
+    assert_fires(&f, RuleId::OidcNoSub);
+    let gl = "gitlab.example.com";
+    let f = run(&policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111122223333:oidc-provider/{gl}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"{gl}:aud":"https://{gl}"}},"StringEqualsIfExists":{{"{gl}:project_id":"42"}}}}}}"#
+    )));
+    let vacuous = finding(&f, RuleId::UnsupportedClaimKey);
+    assert_eq!(
+        (vacuous.verdict, vacuous.severity),
+        (Verdict::Open, Severity::Medium)
+    );
+}
