@@ -158,6 +158,19 @@ fn ip_ranges() {
     );
 }
 
+/// A negated typed operator also admits text that is no value of its type: `who` lists it
+/// after the intervals.
+#[test]
+fn a_negated_typed_operator_admits_unparsable_text() {
+    let p = policy(r#"{"NumericNotEquals":{"sts:DurationSeconds":"3600"}}"#);
+    let who = Analyzer::default().who(&p).unwrap();
+    let Values::Ranges(ranges) = &who.principals[0].admitted[0].segments[0].values else {
+        panic!("ranges expected");
+    };
+    assert_eq!(ranges.len(), 3, "{ranges:?}");
+    assert_eq!(ranges[2], "any text that is not a number");
+}
+
 /// `Bool` and `Null` keys are finite sets (true, false, other text; present
 /// or absent): one value is new access over another, and no value over
 /// itself.
