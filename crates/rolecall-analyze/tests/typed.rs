@@ -228,6 +228,14 @@ fn a_single_number_or_instant_counts_one() {
     let seg = &who.principals[0].admitted[0].segments[0];
     let between = u128::from(2.0f64.to_bits() - 1.0f64.to_bits()) + 1;
     assert_eq!(seg.count, rolecall_analyze::Count::Finite(between));
+    // Past the ISO range (9999-12-31T23:59:59.999999999-23:59), instants are whole epoch
+    // seconds: ten of them.
+    let p = policy(
+        r#"{"DateGreaterThanEquals":{"aws:CurrentTime":"253402400000"},"DateLessThanEquals":{"aws:CurrentTime":"253402400009"}}"#,
+    );
+    let who = Analyzer::default().who(&p).unwrap();
+    let seg = &who.principals[0].admitted[0].segments[0];
+    assert_eq!(seg.count, rolecall_analyze::Count::Finite(10));
 }
 
 /// In an ARN pattern a wildcard of the resource (the sixth part) may cross
