@@ -814,6 +814,9 @@ mod tests {
             assert_eq!(parse_date(&text).unwrap(), n, "{text}");
         }
         assert_eq!(r.text(0).unwrap(), "1970-01-01T00:00:00Z");
+        // An instant that has a UTC spelling is written in UTC; an earlier one with a zone.
+        assert_eq!(r.text(r.utc_min).unwrap(), "0000-01-01T00:00:00Z");
+        assert!(r.text(r.utc_min - 1).unwrap().ends_with("+23:59"));
         assert_eq!(
             r.first_at_or_after(r.iso_max + 1),
             Some(r.iso_max + NANOS - r.iso_max.rem_euclid(NANOS))
