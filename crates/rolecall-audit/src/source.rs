@@ -1585,6 +1585,23 @@ mod tests {
         }
     }
 
+    /// A dump document that is itself get-role output (an object holding the policy) is read,
+    /// but its spans are not the dump's text: only the value's start is known.
+    #[test]
+    fn a_get_role_object_inside_a_dump_is_placed_at_its_start() {
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"accounts.google.com:aud":"x"}}}]}"#;
+        let doc = format!(
+            r#"{{"Role": {{"Arn": "arn:aws:iam::111122223333:role/g", "AssumeRolePolicyDocument": {policy}}}}}"#
+        );
+        let dump = format!(
+            "{{\"RoleDetailList\": [\n {{\"Arn\": \"arn:aws:iam::111122223333:role/g\",\n  \"AssumeRolePolicyDocument\": {doc}}}\n]}}"
+        );
+        let out = audit_source("d.json", dump.as_bytes(), &AuditOptions::default());
+        assert_eq!(out.len(), 1);
+        let (line, col) = at(&dump, r#"{"Role""#);
+        assert_eq!(placed(&out[0], r#""x""#), (line, col, false));
+    }
+
     /// An object document written over several lines of a dump keeps each line: a span on
     /// line `n` of the document is `n - 1` lines below the document's first line.
     #[test]
