@@ -481,22 +481,37 @@ fn gitlab_group_wildcard_stays_inside_the_group() {
     assert_quiet(&f, RuleId::OidcSubAnyOwner);
 }
 
+/// A GitHub web-identity `Allow` of two subjects, one of owner `acme` and one of owner `evil`.
+fn acme_and_evil_allow() -> String {
+    gh_allow(
+        r#""StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub":["repo:acme/app:ref:refs/heads/main","repo:evil/app:ref:refs/heads/main"]}"#,
+    )
+}
+
+/// A GitHub web-identity `Deny` under one `StringEquals` entry.
+fn gh_deny(entry: &str) -> String {
+    format!(
+        r#"{{"Effect":"Deny","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{{entry}}}}}}}"#
+    )
+}
+
+/// Options trusting the GitHub owner `acme` only.
+fn trusting_acme() -> AuditOptions {
+    let mut options = AuditOptions::default();
+    options.trusted_github_owners = vec!["acme".into()];
+    options
+}
+
 /// A witness is reported only if a request with it is allowed: a foreign subject listed in the
 /// Allow but denied by a Deny statement is no finding (the Deny is seen when the witness is
 /// confirmed), and without the Deny it is.
 #[test]
 fn a_witness_a_deny_refuses_is_no_finding() {
-    let allow = format!(
-        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
-        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com",
-        "token.actions.githubusercontent.com:sub":["repo:acme/app:ref:refs/heads/main","repo:evil/app:ref:refs/heads/main"]}}}}}}"#
-    );
-    let deny = format!(
-        r#"{{"Effect":"Deny","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
-        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:sub":"repo:evil/app:ref:refs/heads/main"}}}}}}"#
-    );
-    let mut options = AuditOptions::default();
-    options.trusted_github_owners = vec!["acme".into()];
+    let allow = acme_and_evil_allow();
+    let deny =
+        gh_deny(r#""token.actions.githubusercontent.com:sub":"repo:evil/app:ref:refs/heads/main""#);
+    let options = trusting_acme();
     let foreign = |f: &[Finding]| {
         f.iter()
             .any(|f| f.witness.as_deref() == Some("repo:evil/app:ref:refs/heads/main"))
@@ -519,17 +534,9 @@ fn a_witness_a_deny_refuses_is_no_finding() {
 /// it once, and the findings around it are untouched.
 #[test]
 fn a_witness_the_analyzer_cannot_decide_is_kept_and_says_so() {
-    let allow = format!(
-        r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
-        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com",
-        "token.actions.githubusercontent.com:sub":["repo:acme/app:ref:refs/heads/main","repo:evil/app:ref:refs/heads/main"]}}}}}}"#
-    );
-    let deny = format!(
-        r#"{{"Effect":"Deny","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
-        "Condition":{{"StringEquals":{{"token.actions.githubusercontent.com:actor":"${{aws:username}}"}}}}}}"#
-    );
-    let mut options = AuditOptions::default();
-    options.trusted_github_owners = vec!["acme".into()];
+    let allow = acme_and_evil_allow();
+    let deny = gh_deny(r#""token.actions.githubusercontent.com:actor":"${aws:username}""#);
+    let options = trusting_acme();
     let f = audit_text(&policy(&format!("{allow},{deny}")), &options);
     let witnessed: Vec<&Finding> = f.iter().filter(|f| f.witness.is_some()).collect();
     assert!(!witnessed.is_empty(), "{:?}", rules(&f));
