@@ -185,14 +185,25 @@ fn gitlab_project_any_ref_is_not_group_wide() {
     assert_quiet(&f, RuleId::GitlabReftypeWildcard);
 }
 
+/// A CircleCI organisation id.
+const CIRCLECI_ORG: &str = "0e3e0b5f-0a0c-4a1b-9a4e-4c7a1b2c3d4e";
+
+/// A CircleCI web-identity `Allow` of organisation [`CIRCLECI_ORG`], its `aud` pinned, with one
+/// more condition block.
+fn circleci_allow(block: &str) -> String {
+    let org = CIRCLECI_ORG;
+    format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111122223333:oidc-provider/oidc.circleci.com/org/{org}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"oidc.circleci.com/org/{org}:aud":"{org}"}},{block}}}}}"#
+    )
+}
+
 #[test]
 fn circleci_v2_subject_is_satisfiable() {
-    let org = "0e3e0b5f-0a0c-4a1b-9a4e-4c7a1b2c3d4e";
-    let p = policy(&format!(
-        r#"{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111122223333:oidc-provider/oidc.circleci.com/org/{org}"}},"Action":"sts:AssumeRoleWithWebIdentity",
-        "Condition":{{"StringEquals":{{"oidc.circleci.com/org/{org}:aud":"{org}"}},
-        "StringLike":{{"oidc.circleci.com/org/{org}:sub":"org/{org}/project/7a1b2c3d-0a0c-4a1b-9a4e-4c7a1b2c3d4e/user/*/vcs-origin/github.com/acme/app/vcs-ref/refs/heads/main"}}}}}}"#
-    ));
+    let org = CIRCLECI_ORG;
+    let p = policy(&circleci_allow(&format!(
+        r#""StringLike":{{"oidc.circleci.com/org/{org}:sub":"org/{org}/project/7a1b2c3d-0a0c-4a1b-9a4e-4c7a1b2c3d4e/user/*/vcs-origin/github.com/acme/app/vcs-ref/refs/heads/main"}}"#
+    )));
     let f = run(&p);
     assert_quiet(&f, RuleId::SubUnsatisfiable);
 }
@@ -1055,12 +1066,10 @@ fn a_vacuous_pre_2026_repository_condition_is_low() {
 /// The same for CircleCI's `oidc.circleci.com/project-id` claim, a request key only since 2026.
 #[test]
 fn a_vacuous_pre_2026_circleci_project_condition_is_low() {
-    let org = "0e3e0b5f-0a0c-4a1b-9a4e-4c7a1b2c3d4e";
-    let p = policy(&format!(
-        r#"{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111122223333:oidc-provider/oidc.circleci.com/org/{org}"}},"Action":"sts:AssumeRoleWithWebIdentity",
-        "Condition":{{"StringEquals":{{"oidc.circleci.com/org/{org}:aud":"{org}"}},
-        "StringEqualsIfExists":{{"oidc.circleci.com/org/{org}:oidc.circleci.com/project-id":"7a1b2c3d-0a0c-4a1b-9a4e-4c7a1b2c3d4e"}}}}}}"#
-    ));
+    let org = CIRCLECI_ORG;
+    let p = policy(&circleci_allow(&format!(
+        r#""StringEqualsIfExists":{{"oidc.circleci.com/org/{org}:oidc.circleci.com/project-id":"7a1b2c3d-0a0c-4a1b-9a4e-4c7a1b2c3d4e"}}"#
+    )));
     let mut pre = AuditOptions::default();
     pre.pre_2026_claims = true;
     let f = audit_text(&p, &pre);
