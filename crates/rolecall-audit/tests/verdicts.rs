@@ -985,16 +985,27 @@ fn only_mfa_guards_a_foreign_root_trust() {
 /// reported as such, and its patterns are not reported as open on top.
 #[test]
 fn a_statement_requiring_two_issuers_is_broken_not_open() {
-    let p = policy(&format!(
-        r#"{{"Effect":"Allow","Principal":{{"Federated":["{GH}","arn:aws:iam::111122223333:oidc-provider/gitlab.com"]}},"Action":"sts:AssumeRoleWithWebIdentity",
-        "Condition":{{"StringLike":{{"token.actions.githubusercontent.com:sub":"repo:acme/*","gitlab.com:sub":"project_path:acme/*"}}}}}}"#
-    ));
-    let f = run(&p);
+    let f = run(&policy(&github_and_gitlab_allow(
+        r#""StringLike":{"token.actions.githubusercontent.com:sub":"repo:acme/*","gitlab.com:sub":"project_path:acme/*"}"#,
+    )));
     assert_fires(&f, RuleId::MultiProviderOneStatement);
+    assert_nothing_open(&f);
+}
+
+/// A web-identity `Allow` trusting GitHub and gitlab.com in one statement, with `blocks`.
+fn github_and_gitlab_allow(blocks: &str) -> String {
+    format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":["{GH}","arn:aws:iam::111122223333:oidc-provider/gitlab.com"]}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{{blocks}}}}}"#
+    )
+}
+
+/// Fails if any finding has the verdict `Open`.
+#[track_caller]
+fn assert_nothing_open(f: &[Finding]) {
     assert!(
         f.iter().all(|f| f.verdict != Verdict::Open),
         "{:?}",
-        rules(&f)
+        rules(f)
     );
 }
 
@@ -1002,20 +1013,17 @@ fn a_statement_requiring_two_issuers_is_broken_not_open() {
 /// issuer alone: the other issuer's tokens lack the keys, so its "no condition" is not reported.
 #[test]
 fn an_issuer_whose_tokens_lack_the_required_keys_is_not_open() {
-    let p = policy(&format!(
-        r#"{{"Effect":"Allow","Principal":{{"Federated":["{GH}","arn:aws:iam::111122223333:oidc-provider/gitlab.com"]}},"Action":"sts:AssumeRoleWithWebIdentity",
-        "Condition":{{"StringEquals":{{"gitlab.com:aud":"https://gitlab.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}}}}"#
+    let p = policy(&github_and_gitlab_allow(
+        r#""StringEquals":{"gitlab.com:aud":"https://gitlab.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}"#,
     ));
     let f = run(&p);
     assert_quiet(&f, RuleId::MultiProviderOneStatement);
     assert_quiet(&f, RuleId::OidcNoCond);
-    assert!(
-        f.iter().all(|f| f.verdict != Verdict::Open),
-        "{:?}",
-        rules(&f)
-    );
+    assert_nothing_open(&f);
     // The same statement without the GitLab conditions is open to GitHub's tokens.
-    let open = run(&p.replace(r#""gitlab.com:aud":"https://gitlab.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main""#, r#""token.actions.githubusercontent.com:aud":"sts.amazonaws.com""#));
+    let open = run(&policy(&github_and_gitlab_allow(
+        r#""StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}"#,
+    )));
     assert_fires(&open, RuleId::OidcNoSub);
 }
 
