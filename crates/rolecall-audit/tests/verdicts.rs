@@ -172,12 +172,17 @@ fn inert_extra_action_on_a_service_principal_is_not_broken() {
         .any(|f| f.rule == RuleId::ActionPrincipalMismatch && f.verdict == Verdict::Broken));
 }
 
+/// A policy trusting gitlab.com, its `aud` pinned and its `sub` under `StringLike`.
+fn gitlab_like(sub: &str) -> String {
+    policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.com"}},"Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringEquals":{{"gitlab.com:aud":"https://gitlab.com"}},"StringLike":{{"gitlab.com:sub":"{sub}"}}}}}}"#
+    ))
+}
+
 #[test]
 fn gitlab_project_any_ref_is_not_group_wide() {
-    let p = policy(
-        r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity",
-        "Condition":{"StringEquals":{"gitlab.com:aud":"https://gitlab.com"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:*"}}}"#,
-    );
+    let p = gitlab_like("project_path:acme/app:*");
     let f = run(&p);
     assert_quiet(&f, RuleId::GitlabGroupWide);
     assert_fires(&f, RuleId::GitlabAnyRef);
@@ -483,10 +488,7 @@ fn gitlab_name_advice_names_the_top_level_group() {
 /// tenant, reported as group-wide, never as a subject outside the tenant.
 #[test]
 fn gitlab_group_wildcard_stays_inside_the_group() {
-    let p = policy(
-        r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity",
-        "Condition":{"StringEquals":{"gitlab.com:aud":"https://gitlab.com"},"StringLike":{"gitlab.com:sub":"project_path:acme/*:ref_type:branch:ref:main"}}}"#,
-    );
+    let p = gitlab_like("project_path:acme/*:ref_type:branch:ref:main");
     let f = run(&p);
     assert_fires(&f, RuleId::GitlabGroupWide);
     assert_quiet(&f, RuleId::OidcSubAnyOwner);
@@ -1031,10 +1033,7 @@ fn an_issuer_whose_tokens_lack_the_required_keys_is_not_open() {
 /// tenant is such a group, not a project of `acme` or of one of its subgroups.
 #[test]
 fn a_gitlab_group_prefix_is_witnessed_by_another_group() {
-    let p = policy(
-        r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity",
-        "Condition":{"StringEquals":{"gitlab.com:aud":"https://gitlab.com"},"StringLike":{"gitlab.com:sub":"project_path:acme*/app:ref_type:branch:ref:main"}}}"#,
-    );
+    let p = gitlab_like("project_path:acme*/app:ref_type:branch:ref:main");
     let f = run(&p);
     let w = finding(&f, RuleId::OidcSubAnyOwner)
         .witness
