@@ -1047,6 +1047,21 @@ fn a_gitlab_group_prefix_is_witnessed_by_another_group() {
     assert!(finding(&f, RuleId::OidcSubAnyOwner).message.contains(&w));
 }
 
+/// The findings of `p` under the pre-2026 claim table, after checking that one of them is an
+/// unsupported key's vacuous condition, open and of low severity.
+#[track_caller]
+fn pre_2026_with_a_low_vacuous_key(p: &str) -> Vec<Finding> {
+    let mut pre = AuditOptions::default();
+    pre.pre_2026_claims = true;
+    let f = audit_text(p, &pre);
+    let vacuous = finding(&f, RuleId::UnsupportedClaimKey);
+    assert_eq!(
+        (vacuous.verdict, vacuous.severity),
+        (Verdict::Open, Severity::Low)
+    );
+    f
+}
+
 /// Before 2026 GitHub's `repository` claim is no request key: a condition on it that holds when
 /// the key is absent is vacuous, and only of low severity, since `repository` did not name the
 /// caller then (`sub` alone did, and nothing bounds it, which is reported on its own).
@@ -1055,14 +1070,7 @@ fn a_vacuous_pre_2026_repository_condition_is_low() {
     let p = policy(&gh_allow(
         r#""StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringEqualsIfExists":{"token.actions.githubusercontent.com:repository":"acme/app"}"#,
     ));
-    let mut pre = AuditOptions::default();
-    pre.pre_2026_claims = true;
-    let f = audit_text(&p, &pre);
-    let vacuous = finding(&f, RuleId::UnsupportedClaimKey);
-    assert_eq!(
-        (vacuous.verdict, vacuous.severity),
-        (Verdict::Open, Severity::Low)
-    );
+    let f = pre_2026_with_a_low_vacuous_key(&p);
     assert_fires(&f, RuleId::OidcNoSub);
     // Since 2026 the key exists: not unsupported, but `IfExists` on an identity claim.
     let now = run(&p);
@@ -1077,14 +1085,7 @@ fn a_vacuous_pre_2026_circleci_project_condition_is_low() {
     let p = policy(&circleci_allow(&format!(
         r#""StringEqualsIfExists":{{"oidc.circleci.com/org/{org}:oidc.circleci.com/project-id":"7a1b2c3d-0a0c-4a1b-9a4e-4c7a1b2c3d4e"}}"#
     )));
-    let mut pre = AuditOptions::default();
-    pre.pre_2026_claims = true;
-    let f = audit_text(&p, &pre);
-    let vacuous = finding(&f, RuleId::UnsupportedClaimKey);
-    assert_eq!(
-        (vacuous.verdict, vacuous.severity),
-        (Verdict::Open, Severity::Low)
-    );
+    pre_2026_with_a_low_vacuous_key(&p);
     assert_quiet(&run(&p), RuleId::UnsupportedClaimKey);
 }
 
