@@ -7,7 +7,8 @@
 //! policies need: its `Arn` and its `AssumeRolePolicyDocument`, which stays the raw JSON text
 //! the dump holds, borrowed from it. So the strict policy parser still sees the document
 //! exactly as written (a member given twice included), and a document's position in the dump is
-//! known from where its text lies.
+//! known from where its text lies. A role entry that itself gives a member twice says so
+//! ([`DumpRole::repeated_member`]); its users refuse it.
 //!
 //! Big dumps are read without a `serde_json::Value` tree: a 10,000-role dump is 8.7 MiB, and
 //! its `Value` alone peaked at 6.9x its size (BENCHMARKS.md, audit rows). A list whose roles
@@ -51,9 +52,13 @@ pub struct DumpRole<'a> {
     pub document: Option<&'a str>,
     /// `true` when the entry was read as a well-formed role: an object with each member once
     /// and a string `Arn` (or none). `false` when it was read leniently, alone: an entry that
-    /// is not an object has no fields, a member given twice counts with its last value, and a
-    /// non-string `Arn` is no ARN.
+    /// is not an object has no fields, a member given twice counts with its last value (see
+    /// [`DumpRole::repeated_member`]), and a non-string `Arn` is no ARN.
     pub as_written: bool,
+    /// The first member the entry gives twice, if any. Which of the two values AWS meant is
+    /// unknown (its own output never repeats a member), so such a role must not be judged on
+    /// either value.
+    pub repeated_member: Option<String>,
 }
 
 impl DumpRole<'_> {
@@ -145,22 +150,58 @@ fn lenient_role(raw: &str) -> DumpRole<'_> {
                 arn: d.arn,
                 document: d.doc.map(RawValue::get),
                 as_written: true,
+                repeated_member: None,
             };
         }
     }
-    // Not an object, a member given twice or a non-string `Arn`: its members as a map (the
-    // last of a repeated member wins), the `Arn` only when it is a string.
-    let members = if raw.starts_with('{') {
-        serde_json::from_str::<BTreeMap<Cow<'_, str>, &RawValue>>(raw).unwrap_or_default()
+    // Not an object, a member given twice or a non-string `Arn`: its members in order (the
+    // last of a repeated member wins, and the repetition is told), the `Arn` only when it is a
+    // string.
+    let pairs = if raw.starts_with('{') {
+        serde_json::from_str::<Members<'_>>(raw).map_or_else(|_| Vec::new(), |m| m.0)
     } else {
-        BTreeMap::new()
+        Vec::new()
     };
+    let mut members = BTreeMap::new();
+    let mut repeated_member = None;
+    for (name, value) in pairs {
+        if let Some(_earlier) = members.insert(name.clone(), value) {
+            repeated_member.get_or_insert_with(|| name.into_owned());
+        }
+    }
     DumpRole {
         arn: members
             .get("Arn")
             .and_then(|a| serde_json::from_str::<Cow<'_, str>>(a.get()).ok()),
         document: members.get("AssumeRolePolicyDocument").map(|d| d.get()),
         as_written: false,
+        repeated_member,
+    }
+}
+
+/// An object's members in document order, repeated ones included (a map keeps only one).
+struct Members<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Pairs<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Pairs<'a> {
+            type Value = Members<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(pair) = map.next_entry::<Cow<'de, str>, &'de RawValue>()? {
+                    out.push(pair);
+                }
+                Ok(Members(out))
+            }
+        }
+        d.deserialize_map(Pairs(std::marker::PhantomData))
     }
 }
 
@@ -176,6 +217,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for AsWritten<'a> {
             arn: detail.arn,
             document: detail.doc.map(RawValue::get),
             as_written: true,
+            repeated_member: None,
         }))
     }
 }
@@ -256,6 +298,10 @@ mod tests {
                 (None, None, true),
             ]
         );
+        // Only the entry that gives a member twice says so.
+        let repeated: Vec<Option<&str>> =
+            roles.iter().map(|r| r.repeated_member.as_deref()).collect();
+        assert_eq!(repeated, [None, None, None, Some("Arn"), None, None]);
         // Every entry well-formed: one pass, all as written.
         let good = page_roles(r#"[{"Arn": "a:role/x"}, {"AssumeRolePolicyDocument": 1}]"#).unwrap();
         assert!(good.iter().all(|r| r.as_written));

@@ -901,6 +901,7 @@ fn account_dump(
             // A document read as written is placed in the dump; one of a role read leniently
             // is read as a value, as the whole role was before.
             let arn = role.arn.map(Cow::into_owned);
+            let repeated = role.repeated_member;
             let doc = role.document.map(|d| {
                 if role.as_written {
                     RoleDoc::Raw(d)
@@ -919,30 +920,40 @@ fn account_dump(
                 Some(RoleDoc::Raw(r)) => offset_in(text, r).map(|at| (at, *r)),
                 _ => None,
             };
-            let (findings, policy_text, placement) = match (raw_doc, doc.map(RoleDoc::into_value)) {
-                (Some((at, raw)), Some(Ok(value)))
-                    if raw.starts_with('{') || raw.starts_with('"') =>
-                {
-                    let content = match value {
-                        Value::String(s) => s,
-                        _ => raw.to_owned(),
-                    };
-                    let (f, shown, direct) = seen.audit(content, &opts);
-                    let map = match raw.starts_with('{') {
-                        true if direct => PlacementMap::Verbatim,
-                        false if direct => PlacementMap::JsonString(string_runs(raw)),
-                        _ => PlacementMap::Start,
-                    };
-                    let placement = position_of(text, at, &mut doc_cursor)
-                        .map(|(line, column)| Placement { line, column, map });
-                    (f, Some(shown), placement)
-                }
-                (_, Some(Ok(doc))) => {
-                    let (f, t) = audit_embedded(&doc, &opts);
-                    (f, t, None)
-                }
-                // Unreachable for raw JSON the dump parse already accepted.
-                (_, Some(Err(_)) | None) => (Vec::new(), None, None),
+            let judged = match repeated {
+                // Fail closed: judging either value could pass a role AWS reads otherwise.
+                Some(member) => Err(make(RuleId::InvalidPolicy, Severity::High, Verdict::Invalid,
+                    format!("the role entry gives `{member}` twice; which value is meant is unknown (AWS output never repeats a member), so the role is not audited"),
+                    Span::SYNTHETIC, None)),
+                None => Ok((raw_doc, doc.map(RoleDoc::into_value))),
+            };
+            let (findings, policy_text, placement) = match judged {
+                Err(refusal) => (vec![refusal], None, None),
+                Ok(read) => match read {
+                    (Some((at, raw)), Some(Ok(value)))
+                        if raw.starts_with('{') || raw.starts_with('"') =>
+                    {
+                        let content = match value {
+                            Value::String(s) => s,
+                            _ => raw.to_owned(),
+                        };
+                        let (f, shown, direct) = seen.audit(content, &opts);
+                        let map = match raw.starts_with('{') {
+                            true if direct => PlacementMap::Verbatim,
+                            false if direct => PlacementMap::JsonString(string_runs(raw)),
+                            _ => PlacementMap::Start,
+                        };
+                        let placement = position_of(text, at, &mut doc_cursor)
+                            .map(|(line, column)| Placement { line, column, map });
+                        (f, Some(shown), placement)
+                    }
+                    (_, Some(Ok(doc))) => {
+                        let (f, t) = audit_embedded(&doc, &opts);
+                        (f, t, None)
+                    }
+                    // Unreachable for raw JSON the dump parse already accepted.
+                    (_, Some(Err(_)) | None) => (Vec::new(), None, None),
+                },
             };
             let line = arn.as_deref().and_then(|a| {
                 needle.clear();
@@ -1292,11 +1303,12 @@ mod tests {
                         Some("null")
                     ),
                     (None, None, vec![], None),
+                    // `Arn` given twice: refused, neither document judged.
                     (
                         Some("arn:aws:iam::111122223333:role/dup"),
                         Some(5),
-                        invalid.clone(),
-                        Some(r#"{"Statement":[]}"#)
+                        vec!["TP-INVALID-POLICY"],
+                        None
                     ),
                     (None, None, invalid, Some(r#"{"Statement":[]}"#)),
                 ][..]

@@ -511,3 +511,34 @@ fn sarif_rule_index_is_the_catalogue_position() {
         assert_eq!(*id as usize, i, "{}", id.as_str());
     }
 }
+
+/// A dump role that gives its trust policy twice is refused, not judged on either copy: here the
+/// first copy is open to every repository and the second tight. A well-formed role beside it is
+/// audited as usual.
+#[test]
+fn a_dump_role_giving_a_member_twice_is_refused() {
+    let open = policy("111122223333", "repo:*");
+    let tight = policy("111122223333", "repo:acme/app:ref:refs/heads/main");
+    let dump = format!(
+        r#"{{"RoleDetailList":[
+        {{"Arn":"arn:aws:iam::111122223333:role/twice","AssumeRolePolicyDocument":{open},"AssumeRolePolicyDocument":{tight}}},
+        {{"Arn":"arn:aws:iam::111122223333:role/once","AssumeRolePolicyDocument":{open}}}]}}"#
+    );
+    let out = audit_source("d.json", dump.as_bytes(), &AuditOptions::default());
+    assert_eq!(out.len(), 2);
+    let twice = &out[0];
+    assert_eq!(
+        twice.location.role.as_deref(),
+        Some("arn:aws:iam::111122223333:role/twice")
+    );
+    assert_eq!(twice.findings.len(), 1, "{:?}", twice.findings);
+    assert_eq!(twice.findings[0].rule, "TP-INVALID-POLICY");
+    assert_eq!(twice.findings[0].verdict, Verdict::Invalid);
+    assert!(twice.findings[0]
+        .message
+        .contains("gives `AssumeRolePolicyDocument` twice"));
+    assert!(out[1]
+        .findings
+        .iter()
+        .any(|f| f.rule == "TP-OIDC-SUB-WILDCARD-ALL"));
+}

@@ -529,6 +529,28 @@ fn sts_asks_for_role_arn_with_an_account_dump() {
         .stderr(predicate::str::contains("RoleDetailList").not());
 }
 
+/// A dump role that gives its trust policy twice is refused: either copy could be the one AWS
+/// holds (here the first allows nothing, the second everything).
+#[test]
+fn sts_refuses_a_dump_role_giving_a_member_twice() {
+    let f = Fixture::new("dump-twice", "unused");
+    let arn = "arn:aws:iam::111122223333:role/twice";
+    let dump = f.path("dump.json");
+    std::fs::write(
+        &dump,
+        format!(
+            r#"{{"RoleDetailList":[{{"Arn":"{arn}","AssumeRolePolicyDocument":{{"Version":"2012-10-17","Statement":[]}},"AssumeRolePolicyDocument":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":"*","Action":"*"}}]}}}}]}}"#
+        ),
+    )
+    .unwrap();
+    sts_with(&f, Some(arn), &dump)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "role `{arn}` gives `AssumeRolePolicyDocument` twice"
+        )));
+}
+
 /// The EKS fixture claims as text with `extra` members first, signed as
 /// written (so a repeated member reaches rolecall).
 fn sign_text(header: &str, extra: &str) -> String {

@@ -127,6 +127,12 @@ pub(crate) fn dump_role_policy<'r>(
         .arn
         .as_deref()
         .ok_or_else(|| usage(format!("{name}: a role of `RoleDetailList` has no `Arn`")))?;
+    if let Some(member) = &role.repeated_member {
+        // Fail closed: either value could be the one AWS holds.
+        return Err(usage(format!(
+            "{name}: role `{arn}` gives `{member}` twice; which value is meant is unknown, so the role is not used"
+        )));
+    }
     let document = role.document.ok_or_else(|| {
         usage(format!(
             "{name}: role `{arn}` has no `AssumeRolePolicyDocument`"
