@@ -46,6 +46,12 @@ fn assert_quiet(f: &[Finding], rule: RuleId) {
     );
 }
 
+/// Fails if any finding has the verdict `v`.
+#[track_caller]
+fn assert_no_verdict(f: &[Finding], v: Verdict) {
+    assert!(f.iter().all(|f| f.verdict != v), "{v:?}: {:?}", rules(f));
+}
+
 fn policy(statements: &str) -> String {
     format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)
 }
@@ -82,11 +88,7 @@ fn hcp_terraform_project_wildcard_with_pinned_workspace_is_not_open() {
         "StringLike":{"app.terraform.io:sub":"organization:acme:project:*:workspace:prod:run_phase:apply"}}}"#,
     );
     let f = run(&p);
-    assert!(
-        f.iter().all(|f| f.verdict != Verdict::Open),
-        "{:?}",
-        rules(&f)
-    );
+    assert_no_verdict(&f, Verdict::Open);
     // A wildcard workspace still is.
     let wide = p.replace("workspace:prod", "workspace:*");
     assert!(run(&wide)
@@ -119,11 +121,7 @@ fn tag_session_statement_beside_the_assume_statement_is_not_broken() {
         r#"{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:TagSession"}}"#
     );
     let f = run(&policy(&format!("{assume},{tag}")));
-    assert!(
-        f.iter().all(|f| f.verdict != Verdict::Broken),
-        "{:?}",
-        rules(&f)
-    );
+    assert_no_verdict(&f, Verdict::Broken);
     // Alone, the TagSession statement's purpose can never be served; nor beside a statement
     // that denies the assume action, or allows it to another principal.
     let deny = assume.replace(r#""Effect":"Allow""#, r#""Effect":"Deny""#);
@@ -147,11 +145,7 @@ fn tag_session_statement_beside_the_assume_statement_is_not_broken() {
     let pods = r#"{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:RequestTag/eks-cluster-arn":"arn:aws:eks:us-east-1:111122223333:cluster/prod"}}},
         {"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":"sts:TagSession"}"#;
     let f = run(&policy(pods));
-    assert!(
-        f.iter().all(|f| f.verdict != Verdict::Broken),
-        "{:?}",
-        rules(&f)
-    );
+    assert_no_verdict(&f, Verdict::Broken);
 }
 
 #[test]
@@ -991,7 +985,7 @@ fn a_statement_requiring_two_issuers_is_broken_not_open() {
         r#""StringLike":{"token.actions.githubusercontent.com:sub":"repo:acme/*","gitlab.com:sub":"project_path:acme/*"}"#,
     )));
     assert_fires(&f, RuleId::MultiProviderOneStatement);
-    assert_nothing_open(&f);
+    assert_no_verdict(&f, Verdict::Open);
 }
 
 /// A web-identity `Allow` trusting GitHub and gitlab.com in one statement, with `blocks`.
@@ -999,16 +993,6 @@ fn github_and_gitlab_allow(blocks: &str) -> String {
     format!(
         r#"{{"Effect":"Allow","Principal":{{"Federated":["{GH}","arn:aws:iam::111122223333:oidc-provider/gitlab.com"]}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{{blocks}}}}}"#
     )
-}
-
-/// Fails if any finding has the verdict `Open`.
-#[track_caller]
-fn assert_nothing_open(f: &[Finding]) {
-    assert!(
-        f.iter().all(|f| f.verdict != Verdict::Open),
-        "{:?}",
-        rules(f)
-    );
 }
 
 /// A statement trusting two issuers with conditions on one issuer's keys only is open to that
@@ -1021,7 +1005,7 @@ fn an_issuer_whose_tokens_lack_the_required_keys_is_not_open() {
     let f = run(&p);
     assert_quiet(&f, RuleId::MultiProviderOneStatement);
     assert_quiet(&f, RuleId::OidcNoCond);
-    assert_nothing_open(&f);
+    assert_no_verdict(&f, Verdict::Open);
     // The same statement without the GitLab conditions is open to GitHub's tokens.
     let open = run(&policy(&github_and_gitlab_allow(
         r#""StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}"#,
