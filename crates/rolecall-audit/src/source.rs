@@ -920,16 +920,13 @@ fn account_dump(
                 Some(RoleDoc::Raw(r)) => offset_in(text, r).map(|at| (at, *r)),
                 _ => None,
             };
-            let judged = match repeated {
+            let (findings, policy_text, placement) = if let Some(member) = repeated {
                 // Fail closed: judging either value could pass a role AWS reads otherwise.
-                Some(member) => Err(make(RuleId::InvalidPolicy, Severity::High, Verdict::Invalid,
+                (vec![make(RuleId::InvalidPolicy, Severity::High, Verdict::Invalid,
                     format!("the role entry gives `{member}` twice; which value is meant is unknown (AWS output never repeats a member), so the role is not audited"),
-                    Span::SYNTHETIC, None)),
-                None => Ok((raw_doc, doc.map(RoleDoc::into_value))),
-            };
-            let (findings, policy_text, placement) = match judged {
-                Err(refusal) => (vec![refusal], None, None),
-                Ok(read) => match read {
+                    Span::SYNTHETIC, None)], None, None)
+            } else {
+                match (raw_doc, doc.map(RoleDoc::into_value)) {
                     (Some((at, raw)), Some(Ok(value)))
                         if raw.starts_with('{') || raw.starts_with('"') =>
                     {
@@ -953,7 +950,7 @@ fn account_dump(
                     }
                     // Unreachable for raw JSON the dump parse already accepted.
                     (_, Some(Err(_)) | None) => (Vec::new(), None, None),
-                },
+                }
             };
             let line = arn.as_deref().and_then(|a| {
                 needle.clear();
